@@ -1,0 +1,1 @@
+"""Kooperacja: the ROPS dashboard of the inter-institutional cooperation model."""

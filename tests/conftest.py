@@ -1,0 +1,25 @@
+"""Shared fixtures: a fresh warehouse file per test, and the developer's own data kept out."""
+
+from __future__ import annotations
+
+import pytest
+
+from kooperacja import warehouse
+
+
+@pytest.fixture(autouse=True)
+def _no_real_warehouse(monkeypatch, tmp_path):
+    # A test that forgets --db must never touch data/kooperacja.duckdb.
+    monkeypatch.setenv("KOOPERACJA_DB", str(tmp_path / "default.duckdb"))
+
+
+@pytest.fixture
+def db_file(tmp_path):
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def conn(db_file):
+    c = warehouse.connect(db_file)
+    yield c
+    c.close()
