@@ -1,0 +1,29 @@
+# Kooperacja: bare `make` lints and tests. See README.md.
+PYTHON ?= python3
+PORT ?= 8501
+
+.PHONY: all setup run test test-deps lint format
+
+all: lint test
+
+setup:  ## install the app and build the demo region
+	$(PYTHON) -m pip install -q -r requirements.txt
+	$(PYTHON) -m kooperacja demo
+
+run:  ## start the app on http://localhost:$(PORT)
+	$(PYTHON) -m streamlit run app.py --server.port=$(PORT) --browser.gatherUsageStats=false
+
+test-deps:  ## test packages and the Debian chromium the browser tests drive
+	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: test-deps  ## the whole suite: unit, integration, page and browser tests
+	$(PYTHON) -m pytest
+
+lint:
+	$(PYTHON) -m ruff check kooperacja pages tests app.py
+	$(PYTHON) -m ruff format --check kooperacja pages tests app.py
+
+format:
+	$(PYTHON) -m ruff format kooperacja pages tests app.py
+	$(PYTHON) -m ruff check --fix kooperacja pages tests app.py

@@ -1,0 +1,1 @@
+"""Streamlit glue: the only part of kooperacja that imports streamlit."""

@@ -1,0 +1,54 @@
+"""Per-session state for the pages: the warehouse connection, the acting user, today, filters."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import duckdb
+import streamlit as st
+
+from kooperacja import warehouse
+from kooperacja.access import Actor
+from kooperacja.errors import AccessDenied
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
+    # One connection per process; every caller gets its own cursor (a connection is not thread-safe).
+    return warehouse.connect(path)
+
+
+def get_conn() -> duckdb.DuckDBPyConnection:
+    """A cursor on the app's warehouse, for this script run."""
+    return _shared_connection(str(warehouse.db_path().resolve())).cursor()
+
+
+def today() -> date:
+    """Today's date; KOOPERACJA_TODAY (YYYY-MM-DD) pins it for tests and demonstrations."""
+    pinned = os.environ.get("KOOPERACJA_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def current_actor() -> Actor:
+    """The logged-in user as the domain layer sees them (role, and an animator's gminy)."""
+    username = st.session_state.get("username")
+    if not st.session_state.get("authentication_status") or not username:
+        raise AccessDenied("Zaloguj się, aby zobaczyć tę stronę.")
+    rows = get_conn().execute(
+        "SELECT role FROM app_user WHERE username = ? AND active", [username]).fetchall()
+    if not rows:
+        raise AccessDenied(f"Konto {username} nie istnieje albo jest wyłączone.")
+    role = rows[0][0]
+    gminy = frozenset(r[0] for r in get_conn().execute(
+        "SELECT terc FROM pilot_gmina WHERE animator = ?", [username]).fetchall())
+    return Actor(username, role, gminy)
+
+
+def require_role(*roles: str) -> Actor:
+    """Stop the page unless the user has one of `roles` (a second guard behind the navigation)."""
+    actor = current_actor()
+    if actor.role not in roles:
+        st.error("Brak uprawnień do tej strony.")
+        st.stop()
+    return actor
