@@ -54,3 +54,17 @@ def require_case_read(actor: Actor) -> None:
 def suppresses_small_counts(actor: Actor) -> bool:
     """The WZK and the Zarząd see counts under 5 as "<5" so that nobody can be singled out."""
     return actor.role in ("wzk", "zarzad")
+
+
+# Which pages each role is offered (the navigation is built from this on every run).
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "przeglad": frozenset({"admin", "animator", "wzk", "zarzad"}),
+    "gmina": frozenset({"admin", "animator", "wzk"}),
+    "pzk": frozenset({"admin", "animator", "wzk"}),
+    "alerty": frozenset({"admin", "animator"}),
+    "uzytkownicy": frozenset({"admin"}),
+}
+
+
+def pages_for(role: str) -> list[str]:
+    return [page for page, roles in PAGE_ROLES.items() if role in roles]

@@ -23,3 +23,18 @@ def conn(db_file):
     c = warehouse.connect(db_file)
     yield c
     c.close()
+
+
+DEMO_TODAY = "2026-11-24"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The pilot demo region built once per test session, with today pinned; treat as read-only."""
+    from datetime import date
+
+    from kooperacja.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, today=date.fromisoformat(DEMO_TODAY))
+    return path
