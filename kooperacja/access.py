@@ -62,6 +62,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "gmina": frozenset({"admin", "animator", "wzk"}),
     "pzk": frozenset({"admin", "animator", "wzk"}),
     "alerty": frozenset({"admin", "animator"}),
+    "sprawy": frozenset({"admin", "animator", "wzk", "zarzad"}),  # wzk/zarzad: aggregates only
     "uzytkownicy": frozenset({"admin"}),
 }
 
