@@ -63,6 +63,11 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "pzk": frozenset({"admin", "animator", "wzk"}),
     "alerty": frozenset({"admin", "animator"}),
     "sprawy": frozenset({"admin", "animator", "wzk", "zarzad"}),  # wzk/zarzad: aggregates only
+    "wzk": frozenset({"admin", "animator", "wzk"}),
+    "uslugi": frozenset({"admin", "animator", "wzk"}),
+    "raport": frozenset({"admin", "animator", "wzk", "zarzad"}),
+    "dane": frozenset({"admin", "animator"}),
+    "historia": frozenset({"admin"}),
     "uzytkownicy": frozenset({"admin"}),
 }
 
