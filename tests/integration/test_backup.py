@@ -1,0 +1,194 @@
+"""Backups: a full snapshot restores to identical contents, verify finds damage, rotation keeps N."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+
+import duckdb
+import pytest
+
+from kooperacja import backup, warehouse
+from kooperacja.errors import KooperacjaError
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    """A private copy of the session's demo warehouse, free to change."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture
+def backup_file(demo_copy, tmp_path):
+    conn = warehouse.connect(demo_copy)
+    try:
+        backup.backup(conn, tmp_path / "kopia.zip")
+    finally:
+        conn.close()
+    return tmp_path / "kopia.zip"
+
+
+def differences(restored, original) -> dict[str, int]:
+    """Rows of every table present in one file and not in the other (multiset difference both ways)."""
+    conn = duckdb.connect(str(restored))
+    conn.execute(f"ATTACH '{original}' AS orig (READ_ONLY)")
+    found = {}
+    for table in (*warehouse.TABLES, "schema_migrations"):
+        extra = conn.execute(f"SELECT count(*) FROM (FROM {table} EXCEPT ALL FROM orig.{table})").fetchall()
+        missing = conn.execute(f"SELECT count(*) FROM (FROM orig.{table} EXCEPT ALL FROM {table})").fetchall()
+        if extra[0][0] or missing[0][0]:
+            found[table] = extra[0][0] + missing[0][0]
+    conn.close()
+    return found
+
+
+def test_restore_gives_identical_contents_of_every_table(backup_file, demo_copy, tmp_path):
+    counts = backup.restore(backup_file, tmp_path / "odtworzona.duckdb")
+    assert differences(tmp_path / "odtworzona.duckdb", demo_copy) == {}
+    assert set(warehouse.TABLES) <= set(counts)
+    assert counts["case_file"] > 0 and counts["audit_log"] > 0
+
+
+def test_manifest_records_schema_version_and_counts(backup_file, demo_copy):
+    manifest = backup.read_manifest(backup_file)
+    conn = warehouse.connect(demo_copy, read_only=True)
+    expected = warehouse.table_counts(conn)
+    conn.close()
+    assert manifest["schema_version"] == warehouse.LATEST_VERSION
+    assert {t: manifest["counts"][t] for t in expected} == expected
+    assert manifest["created_at"]
+
+
+def next_keys(path) -> dict[str, int]:
+    conn = duckdb.connect(str(path))
+    names = [r[0] for r in conn.execute("SELECT sequence_name FROM duckdb_sequences()").fetchall()]
+    keys = {name: conn.execute(f"SELECT nextval('{name}')").fetchall()[0][0] for name in names}
+    conn.close()
+    return keys
+
+
+def test_sequences_continue_where_the_original_stopped(backup_file, demo_copy, tmp_path):
+    target = tmp_path / "odtworzona.duckdb"
+    backup.restore(backup_file, target)
+    restored, original = next_keys(target), next_keys(demo_copy)
+    assert restored == original
+    assert restored["audit_seq"] > 1 and restored["institution_seq"] > 1
+
+
+def test_inserts_after_restore_do_not_collide_with_restored_keys(backup_file, tmp_path):
+    target = tmp_path / "odtworzona.duckdb"
+    backup.restore(backup_file, target)
+    conn = warehouse.connect(target)
+    with warehouse.transaction(conn) as cur:
+        cur.execute("INSERT INTO institution (name, sector, level, seat_terc) "
+                    "VALUES ('Nowa', 'ngo', 'region', '02')")  # fmt: skip
+        cur.execute("INSERT INTO meeting (kind, held_on) VALUES ('wzk', DATE '2026-01-15')")
+        warehouse.audit(cur, "anna", "insert", "institution", "x", None, {"name": "Nowa"})
+    assert conn.execute("SELECT count(*) FROM institution WHERE name = 'Nowa'").fetchall()[0][0] == 1
+    conn.close()
+
+
+def test_backup_is_a_consistent_snapshot_without_uncommitted_writes(demo_copy, tmp_path):
+    conn = warehouse.connect(demo_copy)
+    other = conn.cursor()
+    other.execute("BEGIN TRANSACTION")
+    other.execute("INSERT INTO settings VALUES ('niezatwierdzone', 'x')")
+    manifest = backup.backup(conn, tmp_path / "kopia.zip")
+    other.execute("ROLLBACK")
+    settings = conn.execute("SELECT count(*) FROM settings").fetchall()[0][0]
+    conn.close()
+    assert manifest["counts"]["settings"] == settings
+
+
+def test_restore_refuses_to_overwrite_an_existing_warehouse(backup_file, demo_copy):
+    before = demo_copy.read_bytes()
+    with pytest.raises(backup.BackupError, match="już istnieje"):
+        backup.restore(backup_file, demo_copy)
+    assert demo_copy.read_bytes() == before
+
+
+def test_restore_with_force_replaces_the_warehouse(backup_file, tmp_path):
+    target = tmp_path / "inna.duckdb"
+    conn = warehouse.connect(target)
+    conn.execute("INSERT INTO settings VALUES ('tylko_tu', 'x')")
+    conn.close()
+    backup.restore(backup_file, target, force=True)
+    conn = warehouse.connect(target)
+    assert warehouse.get_setting(conn, "tylko_tu") is None
+    assert warehouse.get_setting(conn, "demo") == "true"
+    conn.close()
+
+
+def test_verify_accepts_a_good_backup(backup_file):
+    assert backup.verify(backup_file) == []
+
+
+def test_verify_catches_a_truncated_backup(backup_file, tmp_path):
+    cut = tmp_path / "ucieta.zip"
+    data = backup_file.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    problems = backup.verify(cut)
+    assert problems and "uszkodzony" in problems[0]
+
+
+def test_verify_catches_corrupted_table_data(backup_file, tmp_path):
+    damaged = tmp_path / "uszkodzona.zip"
+    data = bytearray(backup_file.read_bytes())
+    with zipfile.ZipFile(backup_file) as zf:
+        info = zf.getinfo("case_file.parquet")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
+    data[start : start + 40] = bytes(40)
+    damaged.write_bytes(bytes(data))
+    problems = backup.verify(damaged)
+    assert problems and "uszkodzona" in problems[0]
+
+
+def test_verify_catches_counts_that_differ_from_the_manifest(backup_file, tmp_path):
+    forged = tmp_path / "inna.zip"
+    with zipfile.ZipFile(backup_file) as src, zipfile.ZipFile(forged, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == backup.MANIFEST:
+                manifest = json.loads(content)
+                manifest["counts"]["gmina"] += 1
+                content = json.dumps(manifest).encode()
+            dst.writestr(item, content)
+    problems = backup.verify(forged)
+    assert len(problems) == 1 and problems[0].startswith("Tabela gmina")
+
+
+def test_verify_rejects_a_file_that_is_not_a_backup(tmp_path):
+    other = tmp_path / "notatki.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("notatki.txt", "nic")
+    assert "nie jest kopią zapasową" in backup.verify(other)[0]
+    assert "Nie ma pliku" in backup.verify(tmp_path / "brak.zip")[0]
+
+
+def test_restore_refuses_schema_sql_that_is_not_create(backup_file, tmp_path):
+    evil = tmp_path / "zla.zip"
+    with zipfile.ZipFile(backup_file) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "schema.sql":
+                content += b"\nCOPY (SELECT 1) TO '/tmp/kooperacja-evil.csv';\n"
+            dst.writestr(item, content)
+    with pytest.raises(KooperacjaError, match="inne niż CREATE"):
+        backup.restore(evil, tmp_path / "x.duckdb")
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_rotate_keeps_the_newest_backups(tmp_path):
+    for day in range(1, 6):
+        path = tmp_path / f"kooperacja-2025-01-0{day}-0200.zip"
+        path.write_bytes(b"x")
+        os.utime(path, (day * 86400, day * 86400))
+    (tmp_path / "inny.zip").write_bytes(b"x")
+    removed = backup.rotate(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == [f"kooperacja-2025-01-0{d}-0200.zip" for d in (1, 2, 3)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "inny.zip", "kooperacja-2025-01-04-0200.zip", "kooperacja-2025-01-05-0200.zip"]  # fmt: skip
