@@ -26,7 +26,7 @@ TABLES = (
     "pilot_gmina", "plan_shift", "step_event", "zgloszenie", "institution", "pzk_member",
     "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
     "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
-    "wzk_member", "wzk_attendance", "recommendation",
+    "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary",
 )  # fmt: skip
 
 
