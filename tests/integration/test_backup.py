@@ -84,8 +84,9 @@ def test_inserts_after_restore_do_not_collide_with_restored_keys(backup_file, tm
     backup.restore(backup_file, target)
     conn = warehouse.connect(target)
     with warehouse.transaction(conn) as cur:
-        cur.execute("INSERT INTO institution (name, sector, level, seat_terc) "
-                    "VALUES ('Nowa', 'ngo', 'region', '02')")  # fmt: skip
+        cur.execute(
+            "INSERT INTO institution (name, sector, level, seat_terc) VALUES ('Nowa', 'ngo', 'region', '02')"
+        )
         cur.execute("INSERT INTO meeting (kind, held_on) VALUES ('wzk', DATE '2026-01-15')")
         warehouse.audit(cur, "anna", "insert", "institution", "x", None, {"name": "Nowa"})
     assert conn.execute("SELECT count(*) FROM institution WHERE name = 'Nowa'").fetchall()[0][0] == 1
@@ -191,4 +192,7 @@ def test_rotate_keeps_the_newest_backups(tmp_path):
     removed = backup.rotate(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == [f"kooperacja-2025-01-0{d}-0200.zip" for d in (1, 2, 3)]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "inny.zip", "kooperacja-2025-01-04-0200.zip", "kooperacja-2025-01-05-0200.zip"]  # fmt: skip
+        "inny.zip",
+        "kooperacja-2025-01-04-0200.zip",
+        "kooperacja-2025-01-05-0200.zip",
+    ]

@@ -64,7 +64,9 @@ def test_import_writes_wojewodztwa_powiaty_and_gminy(conn):
     assert (summary.wojewodztwa, summary.powiaty, summary.new) == (1, 2, 3)
     assert summary.gminy_by_kind == {"wiejska": 2, "miejska": 1}
     assert conn.execute("SELECT terc, is_city FROM powiat ORDER BY terc").fetchall() == [
-        ("0223", False), ("0264", True)]  # fmt: skip
+        ("0223", False),
+        ("0264", True),
+    ]
     assert one(conn, "SELECT name FROM gmina WHERE terc = '0223152'") == "Żórawina"
     assert one(conn, "SELECT count(*) FROM audit_log WHERE table_name = 'gmina' AND action = 'insert'") == 3
     assert "Nowe gminy: 3" in summary.lines()
@@ -88,8 +90,9 @@ def test_gmina_whose_type_changed_keeps_every_row_under_its_new_terc(conn):
 
     assert summary.type_changed == 1
     assert summary.changes == ["Kąty Wrocławskie: 0223052 → 0223053 (miejsko-wiejska)"]
-    assert conn.execute("SELECT kind, population, variant_override FROM gmina WHERE terc = '0223053'"
-                        ).fetchall() == [("miejsko-wiejska", 12000, "urban")]  # fmt: skip
+    assert conn.execute(
+        "SELECT kind, population, variant_override FROM gmina WHERE terc = '0223053'"
+    ).fetchall() == [("miejsko-wiejska", 12000, "urban")]
     assert one(conn, "SELECT count(*) FROM gmina WHERE terc = '0223052'") == 0
     for table, column in TERC_REFERENCES:
         assert one(conn, f"SELECT list({column}) FROM {table}") == ["0223053"], table
@@ -104,8 +107,10 @@ def test_renamed_gmina_is_updated_and_reported(conn):
     summary = import_terc(conn, register(rows), None, "anna")
     assert (summary.renamed, summary.type_changed, summary.new) == (1, 0, 0)
     assert one(conn, "SELECT name FROM gmina WHERE terc = '0223152'") == "Żórawina Nowa"
-    assert one(conn, "SELECT before->>'name' FROM audit_log WHERE record_key = '0223152' "
-                     "AND action = 'update'") == "Żórawina"  # fmt: skip
+    assert (
+        one(conn, "SELECT before->>'name' FROM audit_log WHERE record_key = '0223152' AND action = 'update'")
+        == "Żórawina"
+    )
 
 
 def test_gmina_missing_from_the_new_register_is_kept_and_reported(conn):
@@ -117,8 +122,11 @@ def test_gmina_missing_from_the_new_register_is_kept_and_reported(conn):
 
 
 def test_import_of_one_wojewodztwo_reports_absence_only_within_it(conn):
-    other = ["04;;;;KUJAWSKO-POMORSKIE;województwo;2024-01-01", "04;01;;;aleksandrowski;powiat;2024-01-01",
-             "04;01;01;1;Aleksandrów Kujawski;gmina miejska;2024-01-01"]  # fmt: skip
+    other = [
+        "04;;;;KUJAWSKO-POMORSKIE;województwo;2024-01-01",
+        "04;01;;;aleksandrowski;powiat;2024-01-01",
+        "04;01;01;1;Aleksandrów Kujawski;gmina miejska;2024-01-01",
+    ]
     import_terc(conn, register([*BASE, *other]), None, "anna")
     summary = import_terc(conn, register(BASE), "02", "anna")
     assert summary.absent == []
