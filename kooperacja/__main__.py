@@ -1,0 +1,5 @@
+"""Entry point of `python -m kooperacja`."""
+
+from kooperacja.cli import main
+
+raise SystemExit(main())

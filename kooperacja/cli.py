@@ -1,0 +1,243 @@
+"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import duckdb
+
+from kooperacja import backup, warehouse
+from kooperacja.errors import InvalidInput, KooperacjaError, NotFound, WarehouseUnavailable
+
+ADMIN = "admin"
+DB_HELP = "plik hurtowni (domyślnie $KOOPERACJA_DB albo data/kooperacja.duckdb)"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: błąd: {message}\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix or "użycie: ")
+
+
+def _parser(prog: str, description: str, parent: argparse._SubParsersAction | None = None,
+            ) -> argparse.ArgumentParser:  # fmt: skip
+    kw = {"description": description, "formatter_class": _Formatter, "add_help": False}
+    if parent:
+        parser = parent.add_parser(prog, prog=f"python -m kooperacja {prog}", help=description, **kw)
+    else:
+        parser = _Parser(prog, **kw)
+    parser._positionals.title = "argumenty"
+    parser._optionals.title = "opcje"
+    parser.add_argument("-h", "--help", action="help", help="pokaż tę pomoc i zakończ")
+    if parent:
+        parser.add_argument("--db", type=Path, default=None, metavar="PLIK", help=DB_HELP)
+    return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"niepoprawna data {text!r} (oczekiwano RRRR-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    root = _parser("python -m kooperacja", "Kooperacja: hurtownia danych ROPS — polecenia administracyjne.")
+    sub = root.add_subparsers(dest="command", required=True, title="polecenia", metavar="POLECENIE")
+    _parser("init", "Utwórz pustą hurtownię dla nowej instalacji i konto administratora.", sub)
+    demo = _parser("demo", "Zbuduj hurtownię demonstracyjną (zastępuje plik).", sub)
+    demo.add_argument(
+        "--scale",
+        choices=["pilot", "national"],
+        default="pilot",
+        help="pilot: jedno województwo; national: cały kraj (domyślnie pilot)",
+    )
+    demo.add_argument("--terc", type=Path, metavar="PLIK", help="rejestr TERC (CSV albo XML) z GUS")
+    demo.add_argument("--woj", metavar="KOD", help="kod województwa z rejestru TERC, np. 04")
+    demo.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="dzień „dzisiejszy” demo")
+    demo.add_argument("--force", action="store_true", help="zastąp hurtownię, która nie jest demonstracyjna")
+    terc = _parser("import-terc", "Wczytaj rejestr TERYT TERC (CSV albo XML) z GUS.", sub)
+    terc.add_argument("file", type=Path, metavar="PLIK", help="plik TERC_Urzedowy_*.csv albo *.xml")
+    terc.add_argument("--woj", metavar="KOD", help="wczytaj tylko to województwo, np. 04")
+    copy = _parser("backup", "Zapisz kopię zapasową całej hurtowni do jednego pliku .zip.", sub)
+    copy.add_argument(
+        "file",
+        type=Path,
+        metavar="PLIK",
+        help="plik kopii; katalog: kopia z datą w nazwie (kooperacja-RRRR-MM-DD-GGMM.zip)",
+    )
+    copy.add_argument("--keep", type=int, metavar="N", help="w katalogu zachowaj N najnowszych kopii")
+    restore = _parser("restore", "Odtwórz hurtownię z kopii zapasowej do pliku --db.", sub)
+    restore.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
+    restore.add_argument("--force", action="store_true", help="zastąp istniejącą hurtownię")
+    _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
+    verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
+    verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
+    return root
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"Nie ma pliku {path}.") from None
+    except OSError as exc:
+        raise NotFound(f"Nie można odczytać pliku {path}: {exc.strerror}.") from None
+
+
+def cmd_init(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.harmonogram import ensure_default_template
+    from kooperacja.users import create_user
+    from kooperacja.vocab import PROBLEM_AREAS
+
+    conn = warehouse.connect(db)
+    try:
+        if conn.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
+            print(f"Hurtownia {db} ma już użytkowników — init nic nie zmienia. "
+                  "Kolejne konta dodaje administrator w aplikacji.", file=sys.stderr)  # fmt: skip
+            return 1
+        with warehouse.transaction(conn) as cur:
+            ensure_default_template(cur, "system")
+            cur.executemany("INSERT OR IGNORE INTO problem_area (code, label) VALUES (?, ?)",
+                            list(PROBLEM_AREAS.items()))  # fmt: skip
+            warehouse.set_setting(cur, "cookie_key", secrets.token_hex(32))
+            password = create_user(cur, "system", ADMIN, "Administrator", "admin")
+    finally:
+        conn.close()
+    print(f"Utworzono hurtownię {db}.")
+    print(f"Konto administratora: {ADMIN}")
+    print(f"Hasło: {password}")
+    print("Zapisz hasło teraz — nie zostanie pokazane ponownie. Zmień je po pierwszym logowaniu.")
+    return 0
+
+
+def _ensure_replaceable(db: Path, force: bool) -> None:
+    """Refuse to replace a file the app holds, or a real (non-demo) warehouse without --force."""
+    if not db.exists():
+        return
+    try:
+        conn = warehouse.connect(db, read_only=True)
+    except WarehouseUnavailable as exc:
+        locked = isinstance(exc.__cause__, duckdb.IOException) and "lock" in str(exc.__cause__).lower()
+        if locked or not force:
+            raise
+        return
+    try:
+        demo = warehouse.get_setting(conn, "demo") == "true"
+    except duckdb.Error:
+        demo = False
+    finally:
+        conn.close()
+    if not demo and not force:
+        raise InvalidInput([f"Plik {db} zawiera hurtownię, która nie jest demonstracyjna. Aby ją "
+                            "zastąpić danymi demo, użyj --force (najpierw zrób kopię: backup)."])  # fmt: skip
+
+
+def cmd_demo(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.demo import build_demo
+
+    terc_bytes = _read(args.terc) if args.terc else None
+    _ensure_replaceable(db, args.force)
+    counts = build_demo(db, scale=args.scale, terc_bytes=terc_bytes, woj=args.woj, today=args.today,
+                        progress=lambda message: print(message, flush=True))  # fmt: skip
+    print(f"Hurtownia demonstracyjna: {db}")
+    for table, count in counts.items():
+        print(f"{table}: {count}")
+    return 0
+
+
+def cmd_import_terc(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.territory import import_terc
+
+    data = _read(args.file)
+    conn = warehouse.connect(db)
+    try:
+        summary = import_terc(conn, data, args.woj, "system")
+    finally:
+        conn.close()
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_backup(db: Path, args: argparse.Namespace) -> int:
+    target = args.file / backup.daily_name() if args.file.is_dir() else args.file
+    conn = warehouse.connect(db, create=False)
+    try:
+        manifest = backup.backup(conn, target)
+    finally:
+        conn.close()
+    rows = sum(manifest["counts"].values())
+    print(f"Kopia zapisana: {target} ({len(manifest['counts'])} tabel, {rows} wierszy).")
+    if args.keep is not None:
+        for old in backup.rotate(target.parent, args.keep):
+            print(f"Usunięto starą kopię: {old}")
+    return 0
+
+
+def cmd_restore(db: Path, args: argparse.Namespace) -> int:
+    counts = backup.restore(args.file, db, force=args.force)
+    warehouse.connect(db).close()  # brings an older backup's schema up to date
+    print(f"Odtworzono hurtownię {db} z kopii {args.file}:")
+    for table, count in counts.items():
+        print(f"{table}: {count}")
+    return 0
+
+
+def cmd_check(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.check import check_warehouse
+
+    conn = warehouse.connect(db, read_only=True)
+    try:
+        lines, problems = check_warehouse(conn)
+    finally:
+        conn.close()
+    print("\n".join(lines))
+    if problems:
+        print(f"\nProblemy ({len(problems)}):")
+        print("\n".join(f"- {p}" for p in problems))
+        return 1
+    print("\nBez problemów.")
+    return 0
+
+
+def cmd_verify_backup(db: Path, args: argparse.Namespace) -> int:
+    problems = backup.verify(args.file)
+    if problems:
+        print(f"Kopia {args.file} ma problemy:")
+        print("\n".join(f"- {p}" for p in problems))
+        return 1
+    print(f"Kopia {args.file} jest poprawna: da się ją odtworzyć, liczności zgadzają się z manifestem.")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+    "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "backup": cmd_backup,
+    "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup,
+}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 error or problems, 2 warehouse unavailable)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](warehouse.db_path(args.db), args)
+    except KooperacjaError as exc:
+        problems = exc.problems if isinstance(exc, InvalidInput) and len(exc.problems) > 1 else [exc.message]
+        print(f"{exc.title}: {problems[0]}", file=sys.stderr)
+        for problem in problems[1:]:
+            print(f"  {problem}", file=sys.stderr)
+        return 2 if isinstance(exc, WarehouseUnavailable) else 1
+    except duckdb.Error as exc:
+        print(f"Błąd bazy danych: {exc}", file=sys.stderr)
+        return 1
