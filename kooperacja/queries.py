@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -175,5 +175,43 @@ def region_overview(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFram
     progress = gmina_progress(plan, pilot, today)
     figures = conn.cursor().execute(REGION_FIGURES, {"today": today}).df()
     out = pilot.merge(progress, on="terc").merge(figures, on="terc")
-    return out.sort_values(["progress_state", "delay_days", "name"], ascending=[True, False, True],
-                           ignore_index=True)
+    worst_first = out.progress_state.map({"stalled": 0, "late": 1, "on_time": 2})
+    order = out.assign(_rank=worst_first).sort_values(["_rank", "delay_days", "name"],
+                                                      ascending=[True, False, True]).index
+    return out.loc[order].reset_index(drop=True)
+
+
+STEP_EVENTS = """
+SELECT e.event_id, e.event_on, e.substep, coalesce(s.step, '') AS step, coalesce(s.title, '') AS title,
+       e.kind AS event_kind, e.evidence, e.note, e.recorded_by, e.terc IS NULL AS region_level
+FROM step_event e
+LEFT JOIN pilot_gmina p ON p.terc = $terc
+LEFT JOIN template_step s ON s.template_id = p.template_id AND s.version = p.template_version
+     AND s.substep = e.substep
+WHERE e.terc = $terc OR (e.terc IS NULL AND s.level = 'region')
+ORDER BY e.event_on DESC, e.event_id DESC
+"""
+
+
+def step_events(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
+    """The events log of a gmina's steps (with the ROPS's region-level ones), newest first."""
+    return conn.cursor().execute(STEP_EVENTS, {"terc": terc}).df()
+
+
+ZGLOSZENIA_OF = """
+SELECT zgloszenie_id, terc, route, received_on, signed_on, first_contact_on, has_diagnosis,
+       has_resources_card, has_network_analysis, has_agreement_copy, note
+FROM zgloszenie WHERE terc = $terc ORDER BY received_on DESC
+"""
+
+
+def zgloszenia(conn: duckdb.DuckDBPyConnection, terc: str, today: date) -> pd.DataFrame:
+    """A gmina's notifications to ROPS, newest first, each with its 7-day first-contact clock."""
+    frame = conn.cursor().execute(ZGLOSZENIA_OF, {"terc": terc}).df()
+    states = [rules.first_contact_state(_day(r.received_on), _day(r.first_contact_on), today)
+              for r in frame.itertuples()]
+    frame["contact_deadline"] = [_day(r) + timedelta(days=rules.FIRST_CONTACT_DAYS)
+                                 for r in frame.received_on]
+    frame["contact_status"] = [s.status.value for s in states]
+    frame["contact_state"] = [s.label for s in states]
+    return frame
