@@ -151,14 +151,14 @@ def _load(folder: Path, manifest: dict, db: Path) -> dict[str, int]:
             conn.execute(statement)
         for table, name in manifest["files"].items():
             conn.execute(f"COPY {warehouse.ident(table)} FROM '{_quote(folder / name)}' (FORMAT parquet)")
-        counts = {
-            t: conn.execute(f"SELECT count(*) FROM {warehouse.ident(t)}").fetchall()[0][0]
-            for t in manifest["files"]
-        }
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in manifest["files"]}
         conn.execute("CHECKPOINT")
-    except duckdb.Error as exc:
+    except (duckdb.Error, ValueError, UnicodeDecodeError, BackupError) as exc:
         conn.close()
         db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
+        if isinstance(exc, BackupError):
+            raise
         raise BackupError(f"Nie udało się odtworzyć hurtowni z kopii: {exc}") from None
     conn.close()
     return counts
