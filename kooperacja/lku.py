@@ -1,0 +1,252 @@
+"""Lokalny koszyk usług: the services registry, what a gmina can reach, its export and its gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kooperacja import export
+from kooperacja.access import Actor
+from kooperacja.errors import AccessDenied, InvalidInput
+from kooperacja.models import Service
+from kooperacja.store import get_row, insert, update
+from kooperacja.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
+from kooperacja.warehouse import fetch_dicts, transaction
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    """What the registry search narrows by; None means "any". `on`: valid on that day."""
+
+    terc: str | None = None  # services available to this gmina (its own, its powiat's, the region's)
+    category: str | None = None
+    problem: str | None = None
+    target_group: str | None = None
+    sector: str | None = None
+    level: str | None = None
+    on: date | None = None
+    text: str | None = None
+
+
+# A service is available to a gmina when it is the gmina's own, its powiat's or its region's.
+AVAILABLE_TO = """(s.level = 'gmina' AND s.area_terc = {t}
+     OR s.level = 'powiat' AND s.area_terc = left({t}, 4)
+     OR s.level = 'region' AND s.area_terc = left({t}, 2))"""
+VALID_ON = "(s.valid_from <= {d} AND (s.valid_to IS NULL OR s.valid_to >= {d}))"
+
+SEARCH = f"""
+SELECT s.service_id, s.name, i.name AS provider, i.sector, s.category, s.target_groups,
+       s.problem_areas, s.level, s.area_terc, s.access, s.contact, s.valid_from, s.valid_to,
+       s.institution_id
+FROM service s JOIN institution i USING (institution_id)
+WHERE ($terc IS NULL OR {AVAILABLE_TO.format(t="$terc")})
+  AND ($on IS NULL OR {VALID_ON.format(d="$on")})
+  AND ($category IS NULL OR s.category = $category)
+  AND ($problem IS NULL OR list_contains(s.problem_areas, $problem))
+  AND ($target_group IS NULL OR list_contains(s.target_groups, $target_group))
+  AND ($sector IS NULL OR i.sector = $sector)
+  AND ($level IS NULL OR s.level = $level)
+  AND ($text IS NULL OR s.name ILIKE '%' || $text || '%' OR i.name ILIKE '%' || $text || '%')
+ORDER BY CASE s.level WHEN 'gmina' THEN 1 WHEN 'powiat' THEN 2 ELSE 3 END, s.area_terc, s.name,
+         s.service_id
+"""
+
+
+def search(conn: duckdb.DuckDBPyConnection, flt: ServiceFilter) -> pd.DataFrame:
+    """Services matching every set field of the filter, gmina-level first."""
+    params = {k: getattr(flt, k) for k in ServiceFilter.__dataclass_fields__}
+    params["text"] = (flt.text or "").strip() or None
+    return conn.cursor().execute(SEARCH, params).df()
+
+
+def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame:
+    """The lokalny koszyk of a gmina on a day: its own, its powiat's and the region's services."""
+    return search(conn, ServiceFilter(terc=terc, on=on))
+
+
+CARD = """
+SELECT s.*, i.name AS provider, i.sector, i.seat_terc,
+       (SELECT count(*) FROM case_service cs WHERE cs.service_id = s.service_id) AS baskets
+FROM service s JOIN institution i USING (institution_id)
+WHERE s.service_id = ?
+"""
+
+
+def service_card(conn: duckdb.DuckDBPyConnection, service_id: int) -> dict[str, Any]:
+    """One service with its provider and how many individual baskets hold it."""
+    rows = fetch_dicts(conn.cursor(), CARD, [service_id])
+    if not rows:
+        raise InvalidInput([f"Usługa: nie ma usługi nr {service_id}"])
+    return rows[0]
+
+
+def _labels(codes: Any, vocabulary: dict[str, str]) -> str:
+    if codes is None or isinstance(codes, float):  # a missing list arrives as None or NaN
+        return ""
+    return ", ".join(vocabulary.get(str(c), str(c)) for c in codes)
+
+
+LIST_COLUMNS = [
+    "Lp.",
+    "Nazwa usługi/aktywności",
+    "Realizator",
+    "Kategoria",
+    "Dla kogo",
+    "Obszary problemowe",
+    "Poziom",
+    "Jak skorzystać",
+    "Kontakt",
+    "Ważna od",
+    "Ważna do",
+]
+
+
+def activity_list(services: pd.DataFrame) -> pd.DataFrame:
+    """Services in the shape of the ROPS's "lista aktywności i usług" (Polish headers, labels)."""
+    rows = [
+        [
+            n,
+            s.name,
+            s.provider,
+            SERVICE_CATEGORIES.get(s.category, s.category),
+            _labels(s.target_groups, TARGET_GROUPS),
+            _labels(s.problem_areas, PROBLEM_AREAS),
+            LEVELS.get(s.level, s.level),
+            s.access,
+            s.contact,
+            s.valid_from,
+            s.valid_to,
+        ]
+        for n, s in enumerate(services.itertuples(), start=1)
+    ]
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+def to_xlsx(services: pd.DataFrame) -> bytes:
+    """The list of activities and services as an XLSX workbook."""
+    return export.to_xlsx(activity_list(services), sheet_name="Lista aktywności i usług")
+
+
+# Diagnosed problems of each pilot gmina's cases (referred by the day) and, separately, how many
+# valid services available to it address each problem area.
+NEEDS = """
+SELECT c.terc, p.problem_code, count(DISTINCT c.case_code) AS cases,
+       count(DISTINCT c.case_code) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
+FROM case_file c
+JOIN case_problem p USING (case_code)
+JOIN pilot_gmina g ON g.terc = c.terc
+WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
+GROUP BY ALL
+"""
+OFFER = f"""
+WITH reach AS (
+    SELECT g.terc, unnest(s.problem_areas) AS problem_code, s.service_id
+    FROM pilot_gmina g
+    JOIN service s ON {AVAILABLE_TO.format(t="g.terc")} AND {VALID_ON.format(d="$on")}
+    WHERE $terc IS NULL OR g.terc = $terc
+)
+SELECT terc, problem_code, count(DISTINCT service_id) AS services FROM reach GROUP BY ALL
+"""
+PILOT = """
+SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc)
+WHERE $terc IS NULL OR p.terc = $terc ORDER BY g.name
+"""
+GAP_STATES = {"gap": "brak usługi", "covered": "jest usługa", "offer_only": "usługa bez spraw", "none": "—"}
+
+
+def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> pd.DataFrame:
+    """Every pilot gmina × problem area: cases with it, services nearby for it, and the state.
+
+    State "gap": the gmina's cases have the problem and no valid service available to the gmina
+    (its own, its powiat's, the region's) addresses it.
+    """
+    cur = conn.cursor()
+    params = {"on": on, "terc": terc}
+    pilot = cur.execute(PILOT, {"terc": terc}).df()
+    needs = cur.execute(NEEDS, params).df()
+    offer = cur.execute(OFFER, params).df()
+    grid = pilot.merge(pd.DataFrame({"problem_code": list(PROBLEM_AREAS)}), how="cross")
+    out = grid.merge(needs, on=["terc", "problem_code"], how="left").merge(
+        offer, on=["terc", "problem_code"], how="left"
+    )
+    for col in ("cases", "open_cases", "services"):
+        out[col] = out[col].fillna(0).astype(int)
+    out["problem"] = out.problem_code.map(PROBLEM_AREAS)
+    out["state"] = [
+        ("covered" if s else "gap") if c else ("offer_only" if s else "none")
+        for c, s in zip(out.cases, out.services, strict=True)
+    ]
+    return out[["terc", "name", "problem_code", "problem", "cases", "open_cases", "services", "state"]]
+
+
+def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the gaps, the ones with the most cases first."""
+    found = gap_frame[gap_frame.state == "gap"]
+    return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
+
+
+def _may_edit(actor: Actor, level: str, area_terc: str) -> bool:
+    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
+    if actor.role == "admin":
+        return True
+    if actor.role != "animator" or level == "region":
+        return False
+    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
+
+
+def _require_edit(actor: Actor, level: str, area_terc: str) -> None:
+    if not _may_edit(actor, level, area_terc):
+        raise AccessDenied(
+            f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
+            f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."
+        )
+
+
+def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
+    problems = []
+    if record.category not in SERVICE_CATEGORIES:
+        problems.append(f"Kategoria: nieznana kategoria {record.category}")
+    unknown = [g for g in record.target_groups if g not in TARGET_GROUPS]
+    if unknown:
+        problems.append(f"Dla kogo: nieznana grupa {', '.join(unknown)}")
+    if not record.problem_areas:
+        problems.append("Obszary problemowe: wybierz co najmniej jeden obszar")
+    found = cur.execute(
+        "SELECT 1 FROM institution WHERE institution_id = ?", [record.institution_id]
+    ).fetchall()
+    if not found:
+        problems.append(f"Realizator (instytucja): nie ma instytucji nr {record.institution_id}")
+    if problems:
+        raise InvalidInput(problems)
+
+
+def add_service(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
+    """A new service in the registry (gmina/powiat list, or the region's list for admins)."""
+    record = Service.parse({**data, "service_id": None})
+    assert isinstance(record, Service)
+    _require_edit(actor, record.level, record.area_terc)
+    with transaction(conn) as cur:
+        _check_provider(cur, record)
+        return insert(cur, actor.username, record, terc=record.area_terc)
+
+
+def update_service(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, service_id: int, changes: dict[str, Any]
+) -> Service:
+    """Change a service (e.g. end its validity); the actor must be allowed both before and after."""
+    with transaction(conn) as cur:
+        before = get_row(cur, Service, service_id)
+        _require_edit(actor, before["level"], before["area_terc"])
+        record = update(cur, actor.username, Service, service_id, changes)
+        assert isinstance(record, Service)
+        _require_edit(actor, record.level, record.area_terc)
+        _check_provider(cur, record)
+        return record
+
+
+def sector_label(code: str) -> str:
+    return SECTORS.get(code, code)
