@@ -1,0 +1,104 @@
+"""Użytkownicy: the admin's list of accounts, adding one, new passwords, switching accounts off."""
+
+import pandas as pd
+import streamlit as st
+
+from kooperacja import users
+from kooperacja.access import Actor
+from kooperacja.errors import AccessDenied, KooperacjaError
+from kooperacja.formatting import fmt_date
+from kooperacja.ui.session import get_conn, require_role
+from kooperacja.vocab import ROLES
+
+
+def render() -> None:
+    st.title("Użytkownicy")
+    try:
+        actor = require_role("admin")
+    except AccessDenied as exc:
+        st.error(exc.message)
+        st.stop()
+    accounts = users.list_users(get_conn())
+    table = st.container()  # filled last, so that it shows this run's changes
+    left, right = st.columns(2)
+    with left:
+        _add_form(actor)
+    with right:
+        _password_form(actor, [a["username"] for a in accounts])
+        _active_form(actor, [a["username"] for a in accounts])
+    with table:
+        _table(users.list_users(get_conn()))
+
+
+def _table(accounts: list[dict]) -> None:
+    df = pd.DataFrame(
+        {
+            "Login": [a["username"] for a in accounts],
+            "Imię i nazwisko": [a["display_name"] for a in accounts],
+            "Rola": [ROLES.get(a["role"], a["role"]) for a in accounts],
+            "Konto": ["aktywne" if a["active"] else "wyłączone" for a in accounts],
+            "Utworzono": [fmt_date(a["created_at"]) for a in accounts],
+        }
+    )
+    st.dataframe(df, hide_index=True, width="stretch", key="lista_uzytkownikow")
+
+
+def _show_password(login: str, password: str) -> None:
+    st.success(f"Hasło użytkownika {login} (pokazane tylko teraz, przekaż je bezpiecznie):")
+    st.code(password, language=None)
+
+
+def _add_form(actor: Actor) -> None:
+    with st.form("nowy_uzytkownik", clear_on_submit=True):
+        st.subheader("Dodaj użytkownika")
+        login = st.text_input("Login", key="nowy_login", help="małe litery, cyfry, . _ -; 2–32 znaki")
+        name = st.text_input("Imię i nazwisko", key="nowy_nazwa")
+        role = st.selectbox("Rola", list(ROLES), format_func=ROLES.get, key="nowy_rola")
+        password = st.text_input(
+            "Hasło (puste: losowe)", type="password", key="nowy_haslo", autocomplete="new-password"
+        )
+        if not st.form_submit_button("Dodaj użytkownika", key="dodaj", type="primary"):
+            return
+    try:
+        shown = users.add_user(get_conn(), actor, login or "", name or "", role, password or None)
+    except KooperacjaError as exc:
+        st.error(exc.message)
+        return
+    _show_password(login.strip().lower(), shown)
+
+
+def _password_form(actor: Actor, logins: list[str]) -> None:
+    with st.form("zmiana_hasla", clear_on_submit=True):
+        st.subheader("Zmień hasło")
+        login = st.selectbox("Użytkownik", logins, key="haslo_login")
+        password = st.text_input(
+            "Nowe hasło (puste: losowe)", type="password", key="haslo_nowe", autocomplete="new-password"
+        )
+        if not st.form_submit_button("Zmień hasło", key="zmien_haslo"):
+            return
+    try:
+        shown = users.set_password(get_conn(), actor, login, password or None)
+    except KooperacjaError as exc:
+        st.error(exc.message)
+        return
+    _show_password(login, shown)
+    st.caption("Sesje tego użytkownika na innych urządzeniach zostały zakończone.")
+
+
+def _active_form(actor: Actor, logins: list[str]) -> None:
+    with st.form("aktywnosc"):
+        st.subheader("Włącz lub wyłącz konto")
+        login = st.selectbox("Użytkownik", logins, key="aktywnosc_login")
+        turn_on = st.radio("Konto", ["wyłączone", "aktywne"], horizontal=True, key="aktywnosc_stan")
+        if not st.form_submit_button("Zapisz", key="zapisz_aktywnosc"):
+            return
+    try:
+        users.set_active(get_conn(), actor, login, turn_on == "aktywne")
+    except KooperacjaError as exc:
+        st.error(exc.message)
+        return
+    st.success(f"Konto {login}: {turn_on}.")
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

@@ -1,0 +1,156 @@
+"""The login gate through app.py: the form, refusals, the pages each role is offered, logout."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from kooperacja import access, users, warehouse
+from kooperacja.errors import AccessDenied
+from kooperacja.ui import auth, nav
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+DEMO_TODAY = "2026-11-24"
+ROLE_OF = {"admin": "admin", "animator1": "animator", "wzk": "wzk", "zarzad": "zarzad"}
+
+
+@pytest.fixture
+def app_db(demo_db, tmp_path, monkeypatch):
+    """A private copy of the demo warehouse the app runs on; Streamlit's caches start empty."""
+    db = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("KOOPERACJA_DB", str(db))
+    monkeypatch.setenv("KOOPERACJA_TODAY", DEMO_TODAY)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def _server_navigation_mode(monkeypatch):
+    """Run as a live server does after its first st.navigation call.
+
+    AppTest re-enables the legacy `pages/` mode on every run, which runs pages/<url>.py first; its
+    switch back to app.py reruns without the clicks of that run. A server leaves legacy mode once
+    app.py calls st.navigation (the e2e tests cover the moment before that).
+    """
+    init = PagesManager.__init__
+
+    def init_without_legacy_pages(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_without_legacy_pages)
+
+
+def log_in(username: str, password: str = "demo") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    return at.button(key="zaloguj").click().run()
+
+
+def offered_titles(at: AppTest) -> list[str]:
+    # What st.navigation registered on the last run (AppTest keeps it to resolve switch_page).
+    return [info["page_name"] for info in at._registered_pages.values()]
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(
+        str(e.value)
+        for kind in ("markdown", "info", "error", "warning", "title", "caption")
+        for e in at.get(kind)
+    )
+
+
+def test_login_page_shows_the_form_and_the_demo_accounts(app_db):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.text_input(key="login_username").label == "Login"
+    assert at.text_input(key="login_password").label == "Hasło"
+    assert at.button(key="zaloguj").label == "Zaloguj się"
+    hint = at.info[0].value
+    for login in ("admin", "animator1", "animator2", "wzk", "zarzad"):
+        assert f"`{login}`" in hint
+    assert "`demo`" in hint
+    assert offered_titles(at) and set(offered_titles(at)) == {"Logowanie"}
+
+
+def test_a_real_installation_does_not_show_the_demo_accounts(app_db):
+    conn = warehouse.connect(app_db)
+    with warehouse.transaction(conn) as cur:
+        warehouse.set_setting(cur, "demo", "false")
+    conn.close()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.info and "animator1" not in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("animator1", "zle-haslo"),
+        ("nikt", "demo"),
+        ("admin", ""),
+        ("admin", "x" * 80),
+    ],
+)
+def test_a_wrong_login_is_refused_in_polish(app_db, username, password):
+    at = log_in(username, password)
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Nieprawidłowy login lub hasło."]
+    assert not at.session_state["authentication_status"]
+    assert at.button(key="zaloguj")
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_OF))
+def test_each_role_is_offered_exactly_its_pages(app_db, username):
+    at = log_in(username)
+    assert not at.exception
+    assert at.session_state["authentication_status"] is True
+    allowed = access.pages_for(ROLE_OF[username])
+    assert offered_titles(at) == [nav.PAGES[name][0] for name in allowed if nav._available(name)]
+    forbidden = {title for name, (title, _icon) in nav.PAGES.items() if name not in allowed}
+    assert not forbidden & set(offered_titles(at))
+    assert any(b.label == "Wyloguj" for b in at.sidebar.button)
+    assert "Zaloguj się" not in [b.label for b in at.button]
+
+
+def test_logout_returns_to_the_login_form_and_ends_the_session_everywhere(app_db):
+    at = log_in("animator1")
+    login_at = at.session_state[auth.LOGIN_AT]
+    at.sidebar.button(key="wyloguj").click().run()
+    assert not at.exception
+    assert at.button(key="zaloguj").label == "Zaloguj się"
+    assert set(offered_titles(at)) == {"Logowanie"}
+    conn = warehouse.connect(app_db)
+    assert not users.session_valid(conn, "animator1", login_at)  # a copied cookie no longer works
+    conn.close()
+
+
+def test_a_switched_off_account_is_logged_out_on_its_next_run(app_db):
+    at = log_in("animator2")
+    conn = warehouse.connect(app_db)
+    users.set_active(conn, access.Actor("admin", "admin"), "animator2", False)
+    conn.close()
+    at.run()
+    assert at.button(key="zaloguj") and "Sesja wygasła" in texts(at)
+
+
+def test_users_domain_refuses_a_non_admin(app_db):
+    conn = warehouse.connect(app_db)
+    animator = access.Actor("animator1", "animator")
+    with pytest.raises(AccessDenied):
+        users.set_password(conn, animator, "admin", "przejecie")
+    with pytest.raises(AccessDenied):
+        users.set_active(conn, animator, "admin", False)
+    with pytest.raises(AccessDenied):
+        users.add_user(conn, animator, "intruz", "Intruz", "admin", "haslo123")
+    assert warehouse.get_setting(conn, users.SESSION_EPOCH_SETTING + "admin") is None
+    conn.close()

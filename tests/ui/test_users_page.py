@@ -1,0 +1,112 @@
+"""The Użytkownicy page: an admin adds and manages accounts; everybody else is refused."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kooperacja import users, warehouse
+
+PAGE = "from pages.uzytkownicy import render\nrender()"
+DEMO_TODAY = "2026-11-24"
+
+
+@pytest.fixture
+def app_db(demo_db, tmp_path, monkeypatch):
+    """A private copy of the demo warehouse the page runs on; Streamlit's caches start empty."""
+    db = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("KOOPERACJA_DB", str(db))
+    monkeypatch.setenv("KOOPERACJA_TODAY", DEMO_TODAY)
+    st.cache_resource.clear()
+    yield db
+    st.cache_resource.clear()
+
+
+def page_as(username: str, role: str) -> AppTest:
+    at = AppTest.from_string(PAGE, default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["roles"] = [role]
+    return at.run()
+
+
+def warehouse_users(db) -> dict[str, dict]:
+    conn = warehouse.connect(db, read_only=True)
+    try:
+        return {u["username"]: u for u in users.list_users(conn)}
+    finally:
+        conn.close()
+
+
+def test_admin_sees_every_account(app_db):
+    at = page_as("admin", "admin")
+    assert not at.exception and not at.error
+    shown = at.dataframe[0].value
+    assert list(shown["Login"]) == ["admin", "animator1", "animator2", "wzk", "zarzad"]
+    assert set(shown["Konto"]) == {"aktywne"}
+
+
+def test_admin_adds_a_user_and_sees_the_password_once(app_db):
+    at = page_as("admin", "admin")
+    at.text_input(key="nowy_login").input("animator3")
+    at.text_input(key="nowy_nazwa").input("Ewa Kowalczyk")
+    at.selectbox(key="nowy_rola").set_value("animator")
+    at.button(key="dodaj").click().run()
+    assert not at.exception and not at.error
+    password = at.code[0].value
+    assert len(password) >= 12
+    st.cache_resource.clear()  # release the page's connection before reading the file here
+    account = warehouse_users(app_db)["animator3"]
+    assert (account["display_name"], account["role"], account["active"]) == (
+        "Ewa Kowalczyk",
+        "animator",
+        True,
+    )
+    assert "animator3" in list(at.dataframe[0].value["Login"])
+
+
+def test_a_taken_login_is_refused_in_polish(app_db):
+    at = page_as("admin", "admin")
+    at.text_input(key="nowy_login").input("wzk")
+    at.text_input(key="nowy_nazwa").input("Ktoś Inny")
+    at.button(key="dodaj").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Login: użytkownik wzk już istnieje"]
+
+
+def test_admin_switches_an_account_off(app_db):
+    at = page_as("admin", "admin")
+    at.selectbox(key="aktywnosc_login").set_value("animator2")
+    at.radio(key="aktywnosc_stan").set_value("wyłączone")
+    at.button(key="zapisz_aktywnosc").click().run()
+    assert not at.exception and not at.error
+    shown = at.dataframe[0].value.set_index("Login")
+    assert shown.loc["animator2", "Konto"] == "wyłączone"
+
+
+def test_admin_cannot_switch_their_own_account_off(app_db):
+    at = page_as("admin", "admin")
+    at.selectbox(key="aktywnosc_login").set_value("admin")
+    at.radio(key="aktywnosc_stan").set_value("wyłączone")
+    at.button(key="zapisz_aktywnosc").click().run()
+    assert [e.value for e in at.error] == ["Nie można wyłączyć własnego konta."]
+
+
+@pytest.mark.parametrize(
+    ("username", "role"), [("animator1", "animator"), ("wzk", "wzk"), ("zarzad", "zarzad")]
+)
+def test_other_roles_are_refused(app_db, username, role):
+    at = page_as(username, role)
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Brak uprawnień do tej strony."]
+    assert not at.dataframe and not at.text_input
+
+
+def test_a_visitor_who_is_not_logged_in_is_refused(app_db):
+    at = AppTest.from_string(PAGE, default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Zaloguj się, aby zobaczyć tę stronę."]
