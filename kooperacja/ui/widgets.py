@@ -1,0 +1,150 @@
+"""Shared Streamlit widgets: tables with XLSX download, filters that persist across pages, legends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kooperacja import export, formatting
+from kooperacja.charts import PROGRESS_COLORS, PROGRESS_ORDER
+from kooperacja.errors import KooperacjaError
+from kooperacja.queries import PROGRESS_LABELS
+from kooperacja.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages
+DARK_BACKGROUNDS = {STATUS_COLORS[Status.ON_TIME], PROGRESS_COLORS["on_time"]}  # white text on these
+_COLOR_BY_WORDS = {label: STATUS_COLORS[s] for s, label in STATUS_LABELS.items()} | {
+    PROGRESS_LABELS[s]: PROGRESS_COLORS[s] for s in PROGRESS_ORDER
+}
+
+
+def _cell_style(value: Any) -> str:
+    color = _COLOR_BY_WORDS.get(value)
+    if color is None:
+        return ""
+    text = "#FFFFFF" if color in DARK_BACKGROUNDS else "#000000"
+    return f"background-color: {color}; color: {text}"
+
+
+def table(
+    df: pd.DataFrame,
+    key: str,
+    filename: str,
+    *,
+    colored: Sequence[str] = (),
+    select: bool = False,
+    height: int | str = "auto",
+) -> Any:
+    """A display table (Polish headers already) with dd.mm.rrrr dates and a "Pobierz XLSX" button.
+
+    `colored`: columns whose cells hold a status in words, painted in the status colour.
+    `select`: single-row selection; returns the selection event (else None).
+    """
+    config = {col: st.column_config.DateColumn(format="DD.MM.YYYY") for col in formatting.date_columns(df)}
+    data: Any = df.style.map(_cell_style, subset=list(colored)) if colored and len(df) else df
+    kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
+    event = st.dataframe(
+        data, key=key, hide_index=True, column_config=config, height=height, width="stretch", **kwargs
+    )
+    st.download_button(
+        "Pobierz XLSX",
+        data=lambda: export.to_xlsx(df, sheet_name=filename[:31]),
+        file_name=f"{filename}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    return event if select else None
+
+
+def remembered(name: str, default: Any = None) -> Any:
+    """The value a persistent filter had last, on whichever page it was set."""
+    return st.session_state.get(STORE + name, default)
+
+
+def remember(name: str, value: Any, *widget_keys: str) -> None:
+    """Set a persistent filter from code (e.g. a row picked on another page); reseeds its widgets."""
+    st.session_state[STORE + name] = value
+    for key in widget_keys:
+        st.session_state[key] = value
+
+
+def _valid(value: Any, options: Sequence[Any] | None, default: Any, multi: bool) -> Any:
+    if options is None:
+        return value
+    if multi:
+        return [v for v in (value or []) if v in options]
+    return value if value in options else default
+
+
+def persistent(
+    widget: Callable[..., Any],
+    label: str,
+    *,
+    key: str,
+    name: str,
+    default: Any = None,
+    options: Sequence[Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Render `widget` (st.selectbox, st.multiselect, st.date_input…) seeded from flt_<name>.
+
+    The widget's own state is dropped when another page runs; the flt_ copy survives, so the
+    filter shows the same value when the user comes back.
+    """
+    multi = widget is st.multiselect
+    if key not in st.session_state:
+        st.session_state[key] = _valid(remembered(name, default), options, default, multi)
+    args = (label,) if options is None else (label, options)
+    value = widget(*args, key=key, **kwargs)
+    st.session_state[STORE + name] = value
+    return value
+
+
+def _swatch(color: str, label: str) -> str:
+    return (
+        f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{color};'
+        f'border:1px solid #555;vertical-align:middle;margin:0 0.3em 0 0.9em"></span>{label}'
+    )
+
+
+def status_legend() -> None:
+    """The step-status colour code, each colour with its words."""
+    items = "".join(_swatch(STATUS_COLORS[s], STATUS_LABELS[s]) for s in STATUS_ORDER)
+    st.markdown(f'<div style="font-size:0.9em">Statusy: {items}</div>', unsafe_allow_html=True)
+
+
+def progress_legend() -> None:
+    """The gmina progress-state colour code (map, treemap, table)."""
+    items = "".join(_swatch(PROGRESS_COLORS[s], PROGRESS_LABELS[s]) for s in PROGRESS_ORDER)
+    st.markdown(f'<div style="font-size:0.9em">Stan gminy: {items}</div>', unsafe_allow_html=True)
+
+
+def show_error(exc: KooperacjaError) -> None:
+    st.error(exc.message, icon=":material/error:")
+
+
+@contextmanager
+def errors_shown() -> Iterator[None]:
+    """Show a KooperacjaError raised inside the block as a Polish message instead of a traceback."""
+    try:
+        yield
+    except KooperacjaError as exc:
+        show_error(exc)
+
+
+def go_to(page: str) -> None:
+    """Switch to another page of the app's navigation ("gmina", "pzk", …)."""
+    from kooperacja.ui import nav  # the app's router; imported late, pages are imported by it
+
+    st.switch_page(nav.page(page))
+
+
+def metric(label: str, value: int | float, help: str | None = None) -> None:
+    st.metric(label, formatting.fmt_number(value), help=help)

@@ -1,0 +1,133 @@
+"""Gmina: the K1–K10 timeline against the plan, events with evidence, notification, PZK, alerts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kooperacja import access, charts, dashboard, pzk, queries, vocab
+from kooperacja.formatting import fmt_date, to_display
+from kooperacja.ui import data, session, widgets
+
+PLAN_COLUMNS = [
+    "step",
+    "substep",
+    "title",
+    "responsible",
+    "planned_start",
+    "planned_due",
+    "started_on",
+    "completed_on",
+    "status",
+    "label",
+    "evidence",
+]
+EVENT_COLUMNS = ["event_on", "step", "substep", "title", "event_kind", "evidence", "note", "recorded_by"]
+ZGLOSZENIE_COLUMNS = [
+    "received_on",
+    "route",
+    "signed_on",
+    "contact_deadline",
+    "first_contact_on",
+    "status",
+    "contact_state",
+]
+ALERT_COLUMNS = ["status", "rule_label", "subject", "due_on", "days_over", "message"]
+
+
+def _pick(actor: access.Actor, pilot) -> str:
+    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    mine = [t for t in names if t in actor.gminy]
+    return widgets.persistent(
+        st.selectbox,
+        "Gmina",
+        key="gmina_pick",
+        name="gmina",
+        options=list(names),
+        default=(mine or list(names))[0],
+        format_func=names.get,
+    )
+
+
+def _header(actor: access.Actor, gmina, today) -> None:
+    st.markdown(
+        f"**{gmina['name']}** · {gmina['kind']} · wariant: {vocab.VARIANTS[gmina['variant']]} · "
+        f"animator: {gmina['animator']} · start planu: {fmt_date(gmina['plan_start'])}"
+    )
+    if access.can_edit_gmina(actor, gmina["terc"]):
+        st.caption("Możesz edytować dane tej gminy.")
+    else:
+        st.caption(f"Tylko do odczytu: gminą opiekuje się {gmina['animator']}.")
+
+
+def _timeline(plan, today) -> None:
+    st.subheader("Harmonogram K1–K10: plan i wykonanie")
+    widgets.status_legend()
+    st.plotly_chart(charts.gantt(plan, today), key="gantt", width="stretch")
+    with st.expander("Podkroki w tabeli"):
+        widgets.table(to_display(plan, PLAN_COLUMNS), "plan_table", "harmonogram", colored=["Status"])
+
+
+def _zgloszenie(terc: str, today) -> None:
+    st.subheader("Zgłoszenie do ROPS i kontakt w 7 dni")
+    rows = queries.zgloszenia(session.get_conn(), terc, today)
+    if rows.empty:
+        st.info("Gmina nie ma zarejestrowanego zgłoszenia.")
+        return
+    latest = rows.iloc[0]
+    st.markdown(
+        f"Zgłoszenie z **{fmt_date(latest.received_on)}**: kontakt ROPS do "
+        f"**{fmt_date(latest.contact_deadline)}** — {latest.contact_state}."
+    )
+    view = rows.rename(columns={"contact_status": "status"})
+    widgets.table(to_display(view, ZGLOSZENIE_COLUMNS), "zgloszenia_table", "zgloszenia", colored=["Status"])
+
+
+def _pzk(terc: str, today) -> None:
+    st.subheader("PZK na wybrany dzień")
+    on = st.date_input("Stan na dzień", value=today, key="gmina_pzk_on", format="DD.MM.YYYY")
+    members = queries.pzk_on(session.get_conn(), terc, on)
+    st.caption(f"{len(members)} instytucji w PZK w dniu {fmt_date(on)}.")
+    left, right = st.columns([3, 2])
+    with left:
+        widgets.table(
+            to_display(members, ["name", "sector", "level", "signed_on", "left_on"]),
+            "pzk_on_table",
+            "pzk_na_dzien",
+        )
+    with right:
+        counts = pzk.sector_counts(members)
+        widgets.table(
+            to_display(counts.rename(columns={"members": "count"})), "pzk_sectors_table", "pzk_sektory"
+        )
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["gmina"])
+    st.title("Gmina")
+    conn, today = session.get_conn(), session.today()
+    pilot = queries.list_pilot_gminy(conn)
+    if pilot.empty:
+        st.info("W regionie nie ma jeszcze gmin w pilotażu.")
+        return
+    terc = _pick(actor, pilot)
+    _header(actor, pilot[pilot.terc == terc].iloc[0], today)
+    _timeline(queries.gmina_plans(conn, today, terc), today)
+    st.subheader("Zdarzenia i dowody")
+    widgets.table(to_display(queries.step_events(conn, terc), EVENT_COLUMNS), "events_table", "zdarzenia")
+    _zgloszenie(terc, today)
+    _pzk(terc, today)
+    st.subheader("Alerty gminy")
+    alerts = dashboard.filter_alerts(dashboard.visible_alerts(data.region_alerts(), actor), gminy=[terc])
+    if alerts.empty:
+        st.success("Brak alertów dla tej gminy.")
+    else:
+        widgets.table(
+            to_display(dashboard.alerts_table(alerts), ALERT_COLUMNS),
+            "gmina_alerts_table",
+            "alerty_gminy",
+            colored=["Status"],
+        )
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

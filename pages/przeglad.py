@@ -1,0 +1,84 @@
+"""Przegląd regionu: KPIs, the progress map (or treemap) and the table of pilot gminy."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kooperacja import access, charts, dashboard, geo, vocab
+from kooperacja.formatting import fmt_date, fmt_number, to_display
+from kooperacja.queries import PROGRESS_LABELS
+from kooperacja.ui import data, session, widgets
+
+
+def _tiles(k: dashboard.Kpis) -> None:
+    row = st.columns(5)
+    with row[0]:
+        widgets.metric("Gminy w pilotażu", k.gminy)
+    for col, state in zip(row[1:4], ("on_time", "late", "stalled"), strict=True):
+        with col:
+            widgets.metric(f"Gminy: {PROGRESS_LABELS[state]}", k.by_state[state])
+    with row[4]:
+        widgets.metric("Członkowie PZK", k.pzk_members)
+    variants = " · ".join(f"{vocab.VARIANTS[v]}: {fmt_number(n)}" for v, n in k.by_variant.items())
+    st.caption(f"Według wariantu modelu — {variants}")
+    row = st.columns(5)
+    figures = [
+        ("Sprawy otwarte", k.cases_open),
+        ("Sprawy zamknięte", k.cases_closed),
+        ("Alerty po terminie", k.alerts_overdue),
+        ("Alerty z terminem dziś", k.alerts_today),
+        ("Alerty na ten tydzień", k.alerts_soon),
+    ]
+    for col, (label, value) in zip(row, figures, strict=True):
+        with col:
+            widgets.metric(label, value)
+
+
+def _map(overview: pd.DataFrame) -> None:
+    conn = session.get_conn()
+    context = geo.region_terc6(conn, list(overview.terc))
+    shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
+    drawn = {f["id"] for f in shapes["features"]}
+    context = [t for t in context if t in drawn]
+    widgets.progress_legend()
+    if any(t[:6] in drawn for t in overview.terc):
+        st.plotly_chart(charts.choropleth(overview, shapes, context), key="map", width="stretch")
+    else:
+        st.caption("Brak zaimportowanych granic gmin — zamiast mapy: województwo → powiat → gmina.")
+        st.plotly_chart(charts.treemap(overview, data.region_name()), key="treemap", width="stretch")
+
+
+def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
+    rows = dashboard.overview_table(overview, alerts)
+    if access.suppresses_small_counts(actor):
+        rows = dashboard.suppress_small(rows, ["cases_open", "cases_closed"])
+    view = to_display(rows, dashboard.OVERVIEW_COLUMNS)
+    may_open = actor.role in access.PAGE_ROLES["gmina"]
+    if may_open:
+        st.caption("Zaznacz wiersz, aby przejść do harmonogramu gminy.")
+    event = widgets.table(view, "overview_table", "gminy_pilotazowe", colored=["Stan"], select=may_open)
+    picked = event.selection.rows if event is not None else []
+    if picked:
+        widgets.remember("gmina", rows.terc[picked[0]], "gmina_pick", "pzk_gmina_pick")
+        widgets.go_to("gmina")
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["przeglad"])
+    st.title("Przegląd regionu")
+    st.caption(f"{data.region_name()} · stan na {fmt_date(session.today())}")
+    overview = data.region_overview()
+    if overview.empty:
+        st.info("W regionie nie ma jeszcze gmin w pilotażu.")
+        return
+    alerts = dashboard.visible_alerts(data.region_alerts(), actor)
+    _tiles(dashboard.kpis(overview, alerts))
+    st.subheader("Postęp gmin")
+    _map(overview)
+    st.subheader("Gminy w pilotażu")
+    _table(overview, alerts, actor)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

@@ -1,0 +1,90 @@
+"""PZK: member institutions of a gmina's team, joins and leaves over time, sector coverage of the region."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kooperacja import access, charts, pzk, queries, vocab
+from kooperacja.formatting import fmt_date, to_display
+from kooperacja.ui import session, widgets
+
+MEMBER_COLUMNS = ["name", "sector", "level", "signed_on", "left_on", "membership"]
+
+
+def _members(terc: str, today) -> None:
+    members = pzk.list_members(session.get_conn(), terc)
+    current = members[members.left_on.isna() | (members.left_on > pd.Timestamp(today))]
+    st.caption(
+        f"{len(current)} instytucji w PZK dziś, {len(members) - len(current)} wystąpiło; "
+        f"sektory: {current.sector.nunique()} z {len(vocab.SECTORS)}."
+    )
+    rows = members.assign(
+        membership=["członek" if i in current.index else "wystąpiła" for i in members.index]
+    )
+    widgets.table(to_display(rows, MEMBER_COLUMNS), "pzk_members_table", "pzk_czlonkowie")
+    by_level = pd.crosstab(current.sector.map(vocab.SECTORS), current.level.map(vocab.LEVELS))
+    if len(by_level):
+        st.markdown("**Członkowie według sektora i poziomu**")
+        widgets.table(
+            by_level.rename_axis(index="Sektor", columns=None).reset_index(),
+            "pzk_levels_table",
+            "pzk_sektor_poziom",
+        )
+
+
+def _history(terc: str, today) -> None:
+    history = pzk.membership_history(session.get_conn(), terc)
+    st.plotly_chart(charts.pzk_history(history, today), key="pzk_history", width="stretch")
+    widgets.table(
+        to_display(history, ["on_day", "joined", "left", "members"]), "pzk_history_table", "pzk_historia"
+    )
+
+
+def _coverage(today) -> None:
+    st.subheader("Pokrycie sektorów w regionie")
+    on = widgets.persistent(
+        st.date_input,
+        "Stan na dzień",
+        key="coverage_on",
+        name="coverage_on",
+        default=today,
+        format="DD.MM.YYYY",
+    )
+    coverage = pzk.coverage_matrix(session.get_conn(), on)
+    missing = pzk.missing_sectors(coverage)
+    st.caption(
+        f"Na czerwono (napis „brak”): sektor bez żadnej instytucji w PZK gminy — "
+        f"{len(missing)} takich par gmina × sektor w dniu {fmt_date(on)}."
+    )
+    st.plotly_chart(charts.coverage_heatmap(coverage), key="coverage", width="stretch")
+    widgets.table(pzk.coverage_table(coverage), "coverage_table", "pzk_pokrycie_sektorow")
+
+
+def render() -> None:
+    session.require_role(*access.PAGE_ROLES["pzk"])
+    st.title("Partnerskie Zespoły Kooperacji")
+    conn, today = session.get_conn(), session.today()
+    pilot = queries.list_pilot_gminy(conn)
+    if pilot.empty:
+        st.info("W regionie nie ma jeszcze gmin w pilotażu.")
+        return
+    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    terc = widgets.persistent(
+        st.selectbox,
+        "Gmina",
+        key="pzk_gmina_pick",
+        name="gmina",
+        options=list(names),
+        default=next(iter(names)),
+        format_func=names.get,
+    )
+    st.subheader(f"PZK gminy {pilot.set_index('terc').name[terc]}")
+    _members(terc, today)
+    st.subheader("Przystąpienia i wystąpienia")
+    _history(terc, today)
+    _coverage(today)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")
