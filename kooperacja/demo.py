@@ -34,6 +34,7 @@ from kooperacja.models import (
     ProblemArea,
     PzkMember,
     Recommendation,
+    Record,
     Service,
     StepEvent,
     WzkAttendance,
@@ -980,6 +981,54 @@ class _Cases:
             held = workday(d.later(held, 75, 88))
 
 
+# --- national scale: the benchmark ---------------------------------------------------------------
+# Big tables are built as numpy/pandas frames and inserted with one INSERT … SELECT each; the
+# pydantic records validate every 1000th row of those (and every row of the small tables), since
+# validating a million reports one by one would take longer than the whole build.
+
+EPOCH = date(1970, 1, 1)
+SAMPLE_EVERY = 1000
+NATIONAL_KINDS = {"miejska": 302, "wiejska": 1459, "miejsko-wiejska": 718}
+NATIONAL_GMINY_INSTITUTIONS = 11  # the first ones of N.GMINA_INSTITUTIONS (OPS … ZGKiM)
+NATIONAL_POWIAT_INSTITUTIONS = 12
+# Plans started 4–30 months ago (the real pilot ran 29): enough history for a million reports.
+NATIONAL_MONTHS = (4, 30)
+NATIONAL_CASES = 100_000
+
+
+def _days(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def _dates(days: Any, present: Any = None) -> Any:
+    """Int days since 1970 → datetime64[D]; NaT where `present` is False."""
+    import numpy as np
+
+    out = np.asarray(days, dtype="int64").astype("datetime64[D]")
+    if present is not None:
+        out = np.where(present, out, np.datetime64("NaT"))
+    return out
+
+
+def _bulk(cur: duckdb.DuckDBPyConnection, cls: type[Record], frame: Any, every: int = SAMPLE_EVERY) -> int:
+    """Insert a frame into cls.TABLE after validating a sample of its rows through the record."""
+    import pandas as pd
+
+    if frame.empty:
+        return 0
+    for row in frame.iloc[::every].to_dict("records"):
+        clean = {k: (None if not isinstance(v, list) and pd.isna(v) else v) for k, v in row.items()}
+        clean = {k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in clean.items()}
+        cls(**clean)
+    cols = ", ".join(warehouse.ident(c) for c in frame.columns)
+    cur.register("_national", frame)
+    try:
+        cur.execute(f"INSERT INTO {warehouse.ident(cls.TABLE)} ({cols}) SELECT {cols} FROM _national")
+    finally:
+        cur.unregister("_national")
+    return len(frame)
+
+
 def build_national(
     conn: duckdb.DuckDBPyConnection,
     today: date,
@@ -987,4 +1036,688 @@ def build_national(
     synthetic: bool = True,
     gminy_limit: int | None = None,
 ) -> None:
-    raise NotImplementedError
+    """Every gmina of the country in the pilot, with ≥50k cases and ≥1M monthly reports.
+
+    `gminy_limit` keeps only that many gminy (for quick tests); the volumes scale with it.
+    """
+    with warehouse.transaction(conn) as cur:
+        _NationalDemo(cur, today, say, synthetic, gminy_limit).build()
+
+
+class _NationalDemo:
+    """The whole country in the pilot, vectorised; dates are int days since 1970 until written."""
+
+    def __init__(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        today: date,
+        say: Callable[[str], None],
+        synthetic: bool,
+        limit: int | None,
+    ):
+        import numpy as np
+
+        self.cur, self.today, self.say, self.synthetic, self.limit = cur, today, say, synthetic, limit
+        self.np = np
+        self.g = np.random.default_rng(42)
+        self.rng = random.Random(42)
+        self.T = _days(today)
+
+    def build(self) -> None:
+        self.say("Terytorium kraju…")
+        self.territory()
+        create_demo_users(self.cur)
+        self.template = ensure_default_template(self.cur, "demo")
+        self.say("Gminy w pilotażu i harmonogramy…")
+        self.pilot_and_events()
+        self.say("Instytucje, PZK i koszyk usług…")
+        self.institutions()
+        self.pzk()
+        self.services()
+        self.say("Sprawy, zadania i sprawozdania miesięczne…")
+        self.cases()
+        self.tasks_and_reports()
+        self.basket()
+        self.say("Spotkania GGK/ZZK i monitorujące…")
+        self.meetings()
+        self.say("WZK…")
+        self.wzk()
+        write_settings(
+            self.cur, self.today, "Polska (demo w skali kraju)", self.woj_codes[0], self.programme_start
+        )
+
+    # --- territory ---------------------------------------------------------------------------
+
+    def territory(self) -> None:
+        import pandas as pd
+
+        if self.synthetic:
+            self._synthetic_country()
+        frame = self.cur.execute("SELECT terc, name, kind FROM gmina ORDER BY terc").df()
+        if self.limit:
+            frame = frame.iloc[:: max(1, len(frame) // self.limit)].iloc[: self.limit]
+        self.gm = frame.reset_index(drop=True)
+        self.woj_codes = sorted(self.gm.terc.str[:2].unique())
+        self.powiat_codes = sorted(self.gm.terc.str[:4].unique())
+        self.gm["powiat"] = self.gm.terc.str[:4]
+        self.gm = self.gm.astype({"terc": str, "name": str, "kind": str, "powiat": str})
+        assert isinstance(self.gm, pd.DataFrame)
+
+    def _synthetic_country(self) -> None:
+        """16 województwa, 380 powiaty (66 cities), 2,477 gminy with the real kind shares."""
+        np, g = self.np, self.g
+        wojs = [f"{2 * (i + 1):02d}" for i in range(16)]
+        self.cur.executemany(
+            "INSERT INTO wojewodztwo VALUES (?, ?)", [[w, n] for w, n in zip(wojs, N.WOJ_NAMES, strict=True)]
+        )
+        cities = np.bincount(np.arange(66) % 16, minlength=16)
+        land = np.bincount(np.arange(314) % 16, minlength=16)
+        powiaty, gminy = [], []
+        kinds = ["miejska"] * (302 - 66) + ["wiejska"] * 1459 + ["miejsko-wiejska"] * 718
+        kinds = list(g.permutation(kinds))
+        land_codes = [f"{w}{p + 1:02d}" for i, w in enumerate(wojs) for p in range(land[i])]
+        sizes = np.full(len(land_codes), len(kinds) // len(land_codes))
+        sizes[: len(kinds) - sizes.sum()] += 1
+        start = 0
+        for code, size in zip(land_codes, sizes, strict=True):
+            root = self.rng.choice(N.NAME_ROOTS)
+            powiaty.append([code, f"powiat {root.lower()}ski", False])
+            for k, kind in enumerate(kinds[start : start + size], start=1):
+                rodz = {"miejska": 1, "wiejska": 2, "miejsko-wiejska": 3}[kind]
+                name = self.rng.choice(N.NAME_ROOTS) + self.rng.choice(N.NAME_ENDINGS)
+                gminy.append((f"{code}{k:02d}{rodz}", name, kind))
+            start += size
+        for i, w in enumerate(wojs):
+            for c in range(cities[i]):
+                name = self.rng.choice(N.NAME_ROOTS) + self.rng.choice(N.NAME_ENDINGS)
+                powiaty.append([f"{w}{61 + c}", name, True])
+                gminy.append((f"{w}{61 + c}011", name, "miejska"))
+        self.cur.executemany("INSERT INTO powiat VALUES (?, ?, ?)", powiaty)
+        import pandas as pd
+
+        frame = pd.DataFrame(gminy, columns=["terc", "name", "kind"])
+        base = {"miejska": (10.3, 0.8), "wiejska": (8.8, 0.45), "miejsko-wiejska": (9.5, 0.5)}
+        mu = frame.kind.map(lambda k: base[k][0]).to_numpy()
+        sd = frame.kind.map(lambda k: base[k][1]).to_numpy()
+        frame["population"] = np.round(np.exp(g.normal(mu, sd))).astype("int64").clip(1_000, 1_800_000)
+        frame["variant_override"] = None
+        frame["register_date"] = None
+        _bulk(self.cur, Gmina, frame, every=1)
+
+    # --- pilot and harmonogram -----------------------------------------------------------------
+
+    def pilot_and_events(self) -> None:
+        import pandas as pd
+
+        np, g, gm = self.np, self.g, self.gm
+        n = len(gm)
+        months = g.integers(NATIONAL_MONTHS[0], NATIONAL_MONTHS[1] + 1, n)
+        starts = [
+            add_days(rules.add_months(self.today, -int(m)), -int(k))
+            for m, k in zip(months, g.integers(0, 13, n), strict=True)
+        ]
+        gm["plan_start"] = starts
+        gm["profile"] = g.choice(["on_time", "late", "stalled", "shifted"], n, p=[0.7, 0.2, 0.05, 0.05])
+        gm["animator"] = [ANIMATORS[i % 2] for i in range(n)]
+        gm["variant"] = gm.kind.map(DEFAULT_VARIANT)
+        tid, version = self.template
+        pilot = pd.DataFrame(
+            {
+                "terc": gm.terc,
+                "joined_on": [add_days(s, -7) for s in starts],
+                "animator": gm.animator,
+                "variant": gm.variant,
+                "template_id": tid,
+                "template_version": version,
+                "plan_start": starts,
+            }
+        )
+        _bulk(self.cur, PilotGmina, pilot)
+        powiat = pilot.assign(terc=pilot.terc.str[:4]).groupby("terc", as_index=False).joined_on.min()
+        self.cur.register("_powiat", powiat)
+        self.cur.execute("INSERT INTO pilot_powiat SELECT terc, joined_on FROM _powiat")
+        self.cur.unregister("_powiat")
+        steps = template_steps(self.cur, tid, version)
+        own = list(steps[steps.level == "gmina"].itertuples())
+        shift_month = int(steps[steps.substep == SHIFT_FROM].start_month.iloc[0])
+        shifts, events = [], []
+        lags = g.integers(0, 60, (n, len(own), 2))
+        for i, row in enumerate(gm.itertuples()):
+            late = row.profile in ("late", "stalled")
+            cutoff = self.T - STALL_DAYS if row.profile == "stalled" else self.T
+            shift = SHIFT_DAYS if row.profile == "shifted" else 0
+            if shift:
+                at, _ = rules.planned_window(row.plan_start, shift_month, shift_month)
+                shifts.append((row.terc, SHIFT_FROM, shift, N.SHIFT_REASON, add_days(at, -5)))
+            for j, s in enumerate(own):
+                begin, due = rules.planned_window(
+                    row.plan_start, s.start_month, s.end_month, shift if s.start_month >= shift_month else 0
+                )
+                b, d = _days(begin), _days(due)
+                st = b + (5 + lags[i, j, 0] % 16 if late else lags[i, j, 0] % 7)
+                if b > self.T or st >= cutoff:
+                    continue
+                fin = max(st, d + 15 + lags[i, j, 1] % 41 if late else d - lags[i, j, 1] % 9)
+                events.append((row.terc, s.substep, "started", st, row.animator))
+                if fin < cutoff and (late or d < self.T):
+                    events.append((row.terc, s.substep, "completed", fin, row.animator))
+        ev = pd.DataFrame(events, columns=["terc", "substep", "kind", "event_on", "recorded_by"])
+        ev["event_on"] = _dates(ev.event_on)
+        ev["evidence"] = np.where(ev.kind == "completed", "Protokół z realizacji podkroku", None)
+        ev["note"] = None
+        start = _days(self.programme_start_of(starts))
+        region = pd.DataFrame(
+            [
+                (None, sub, kind, start + off, "admin", None, None)
+                for sub, kind, off in (
+                    ("1.1", "started", -20),
+                    ("1.1", "completed", 30),
+                    ("1.2", "started", -15),
+                    ("1.2", "completed", 35),
+                )
+            ],
+            columns=ev.columns,
+        )
+        region["event_on"] = _dates(region.event_on)
+        self.wzk_from = add_days(self.programme_start, 35)
+        _bulk(self.cur, StepEvent, pd.concat([region, ev], ignore_index=True).sort_values("event_on"))
+        _bulk(
+            self.cur,
+            PlanShift,
+            pd.DataFrame(shifts, columns=["terc", "substep", "days", "reason", "shifted_on"]),
+            every=1,
+        )
+        self.ev = ev
+        done = ev[ev.kind == "completed"].set_index(["terc", "substep"]).event_on
+        began = ev[ev.kind == "started"].set_index(["terc", "substep"]).event_on
+        for sub, frame, col in (("5.2", done, "pzk_on"), ("7.2", began, "k7_on"), ("2.4", done, "zgl_on")):
+            picked = frame.xs(sub, level="substep")
+            gm[col] = gm.terc.map(picked).to_numpy().astype("datetime64[D]").astype("int64")
+            gm.loc[gm.terc.map(picked).isna().to_numpy(), col] = -1
+        self.zgloszenia()
+
+    def programme_start_of(self, starts: list[date]) -> date:
+        self.programme_start = min(starts)
+        return self.programme_start
+
+    def zgloszenia(self) -> None:
+        import pandas as pd
+
+        g, gm = self.g, self.gm[self.gm.zgl_on >= 0]
+        n = len(gm)
+        received = gm.zgl_on.to_numpy()
+        contact = received + g.integers(1, 6, n)
+        frame = pd.DataFrame(
+            {
+                "terc": gm.terc.to_numpy(),
+                "route": g.choice(["rops", "self_formed"], n, p=[0.9, 0.1]),
+                "received_on": _dates(received),
+            }
+        )
+        self_formed = (frame.route == "self_formed").to_numpy()
+        frame["signed_on"] = _dates(received - g.integers(1, 12, n), self_formed)
+        for col, p in (("has_diagnosis", 0.8), ("has_resources_card", 0.6), ("has_network_analysis", 0.4)):
+            frame[col] = g.random(n) < p
+        frame["has_agreement_copy"] = self_formed | (g.random(n) < 0.3)
+        frame["first_contact_on"] = _dates(contact, contact <= self.T)
+        frame["note"] = None
+        _bulk(self.cur, Zgloszenie, frame)
+
+    # --- institutions, PZK, services -----------------------------------------------------------
+
+    def institutions(self) -> None:
+        import pandas as pd
+
+        rows = []
+        for terc, name, kind in zip(self.gm.terc, self.gm.name, self.gm.kind, strict=True):
+            adj, adj_f, office, police = N.KIND_WORDS[kind]
+            where = f"w mieście {name}" if kind == "miejska" else f"w gminie {name}"
+            words = {"Adj": adj, "Adj_f": adj_f, "urzad": office, "police": police, "in_g": where}
+            for sector, pattern in N.GMINA_INSTITUTIONS[:NATIONAL_GMINY_INSTITUTIONS]:
+                rows.append((pattern.format(**words), sector, "gmina", terc))
+        names = dict(self.cur.execute("SELECT terc, name FROM powiat").fetchall())
+        cities = dict(self.cur.execute("SELECT terc, is_city FROM powiat").fetchall())
+        for pw in self.powiat_codes:
+            where = _powiat_locative(names.get(pw, pw), cities.get(pw, False))
+            for sector, pattern in N.POWIAT_INSTITUTIONS[:NATIONAL_POWIAT_INSTITUTIONS]:
+                rows.append((pattern.format(in_s=where), sector, "powiat", pw))
+        wnames = dict(self.cur.execute("SELECT terc, name FROM wojewodztwo").fetchall())
+        for w in self.woj_codes:
+            adj = wnames.get(w, w).lower()
+            where = f"w województwie {adj[:-1]}m" if adj.endswith("e") else f"({adj})"
+            of_w = f"Województwa {adj[:-1].title()}ego" if adj.endswith("e") else f"({adj})"
+            for sector, pattern in N.REGION_INSTITUTIONS:
+                rows.append((pattern.format(in_s=where, of_w=of_w), sector, "region", w))
+        frame = pd.DataFrame(rows, columns=["name", "sector", "level", "seat_terc"])
+        frame.insert(0, "institution_id", reserve_ids(self.cur, "institution", len(frame)))
+        _bulk(self.cur, Institution, frame)
+        self.inst = frame
+        seat = frame.groupby("seat_terc").institution_id
+        self.first_at = seat.min().to_dict()  # the OPS of a gmina, the PCPR of a powiat, the ROPS
+
+    def pzk(self) -> None:
+        import pandas as pd
+
+        by_seat = self.inst.groupby("seat_terc").institution_id.apply(list).to_dict()
+        rows = []
+        for terc, founded in zip(self.gm.terc, self.gm.pzk_on, strict=True):
+            if founded < 0:
+                continue
+            ops, pcpr = self.first_at[terc], self.first_at[terc[:4]]
+            rest = [i for i in by_seat[terc] + by_seat[terc[:4]] if i not in (ops, pcpr)]
+            members = [ops, pcpr, *self.rng.sample(rest, self.rng.randint(4, 12))]
+            rows += [(terc, i, founded, -1) for i in members]
+            span = self.T - founded
+            later = [i for i in rest if i not in members]
+            for i in self.rng.sample(later, min(len(later), self.rng.randint(0, 2))) if span > 60 else []:
+                rows.append((terc, i, founded + self.rng.randint(30, span - 1), -1))
+        frame = pd.DataFrame(rows, columns=["terc", "institution_id", "signed_on", "left_on"])
+        leaving = (self.g.random(len(frame)) < 0.03) & (self.T - frame.signed_on.to_numpy() > 120)
+        left = frame.signed_on.to_numpy() + 60 + self.g.integers(0, 60, len(frame))
+        frame["left_on"] = _dates(left, leaving & (left < self.T))
+        frame["signed_on"] = _dates(frame.signed_on)
+        _bulk(self.cur, PzkMember, frame)
+        self.members = frame.merge(self.inst[["institution_id", "sector"]], on="institution_id")
+
+    def services(self) -> None:
+        import pandas as pd
+
+        by_sector: dict[str, list[tuple]] = {}
+        for entry in N.SERVICES:
+            for sector in entry[4]:
+                by_sector.setdefault(sector, []).append(entry)
+        rows = []
+        for inst, sector, level, seat in self.inst[
+            ["institution_id", "sector", "level", "seat_terc"]
+        ].itertuples(index=False):
+            entries = by_sector.get(sector, [])
+            count = (1 if self.rng.random() < 0.85 else 0) if level == "gmina" else self.rng.randint(1, 2)
+            for category, name, groups, areas, _ in self.rng.sample(entries, min(count, len(entries))):
+                rows.append(
+                    (
+                        inst,
+                        name,
+                        category,
+                        groups,
+                        areas,
+                        level,
+                        seat,
+                        N.ACCESS[sector],
+                        self.rng.choice(N.CONTACTS),
+                    )
+                )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "institution_id",
+                "name",
+                "category",
+                "target_groups",
+                "problem_areas",
+                "level",
+                "area_terc",
+                "access",
+                "contact",
+            ],
+        )
+        n = len(frame)
+        since = self.T - self.g.integers(60, 1100, n)
+        roll = self.g.random(n)
+        until = self.np.where(roll < 0.1, since + (self.T - since) // 2, self.T + self.g.integers(30, 400, n))
+        frame["valid_from"] = _dates(since)
+        frame["valid_to"] = _dates(until, roll < 0.18)
+        frame.insert(0, "service_id", reserve_ids(self.cur, "service", n))
+        _bulk(self.cur, Service, frame)
+        live = frame[roll >= 0.1].assign(since=since[roll >= 0.1])
+        self.services_at = {
+            k: (v.service_id.to_numpy(), v.since.to_numpy()) for k, v in live.groupby("area_terc")
+        }
+
+    # --- cases, tasks, reports -----------------------------------------------------------------
+
+    def ints(self, a: int, b: int, n: int) -> Any:
+        """n random ints in [a, b]."""
+        return self.g.integers(a, b + 1, n)
+
+    def cases(self) -> None:
+        import pandas as pd
+
+        np, g, T = self.np, self.g, self.T
+        gm = self.gm[(self.gm.k7_on >= 0) & (self.gm.pzk_on >= 0) & (self.T - self.gm.k7_on >= 10)]
+        weight = (T - gm.k7_on.to_numpy()) / 30.4 + 1
+        target = NATIONAL_CASES * len(self.gm) / 2477
+        counts = g.poisson(target * weight / weight.sum())
+        gidx = np.repeat(np.arange(len(gm)), counts)
+        n = len(gidx)
+        k7 = gm.k7_on.to_numpy()[gidx]
+        ref = k7 + np.floor(g.random(n) * (T - k7 - 3)).astype("int64")
+        terc = gm.terc.to_numpy()[gidx]
+        order = np.lexsort((ref, terc))
+        terc, ref = terc[order], ref[order]
+        c = pd.DataFrame({"terc": terc})
+        c["case_code"] = "P-" + c.terc + "-" + (c.groupby("terc").cumcount() + 1).map("{:04d}".format)
+        kind = g.choice(["rodzina", "osoba", "grupa"], n, p=[0.6, 0.3, 0.1])
+        stage = g.choice(8, n, p=np.array(STAGE_WEIGHTS) / sum(STAGE_WEIGHTS))
+        reason = g.choice(CLOSURES[0], n, p=np.array(CLOSURES[1]) / sum(CLOSURES[1]))
+        consent = ref + self.ints(2, 14, n)
+        ok1 = (stage >= 1) & (consent < T)
+        diag = consent + self.ints(7, 21, n)
+        ok2 = ok1 & (stage >= 2) & (diag < T)
+        plan = diag + self.ints(5, 15, n)
+        ok3 = ok2 & (stage >= 3) & (plan < T)
+        cfrom = plan + self.ints(0, 10, n)
+        okc = ok3 & (stage >= 4) & (cfrom < T)
+        last = np.where(ok3, plan, np.where(ok2, diag, np.where(ok1, consent, ref)))
+        early = (stage == 7) & (reason != "goals_achieved")
+        closed_early = last + self.ints(20, 150, n)
+        evaluated = plan + self.ints(90, 260, n)
+        ok_eval = ok3 & (stage >= 6) & ~early & (evaluated < T)
+        goals = (stage == 7) & (reason == "goals_achieved")
+        result = np.where(
+            g.random(n) < np.where(goals, 0.7, 0.6),
+            "full",
+            np.where(goals | (g.random(n) < 0.5), "partial", "none"),
+        )
+        closed_late = evaluated + self.ints(0, 14, n)
+        ok_late = ok_eval & (stage == 7) & (closed_late < T)
+        ok_closed = (early & (closed_early < T)) | ok_late
+        closed = np.where(early, closed_early, closed_late)
+        follow = ok_late & goals & (g.random(n) < 0.7)
+        mains = {k: v for k, v in N.MAIN_GOALS.items()}
+        pick = g.integers(0, 2, n)
+        c["kind"] = kind
+        c["referred_on"] = _dates(ref)
+        c["consent_on"] = _dates(consent, ok1)
+        c["diagnosed_on"] = _dates(diag, ok2)
+        c["plan_on"] = _dates(plan, ok3)
+        c["main_goal"] = np.where(
+            ok3, [mains[k][p % len(mains[k])] for k, p in zip(kind, pick, strict=True)], None
+        )
+        c["contract_kind"] = np.where(
+            okc, np.where(kind == "grupa", "projekt_socjalny", "kontrakt_socjalny"), None
+        )
+        c["contract_from"] = _dates(cfrom, okc)
+        c["contract_to"] = _dates(cfrom + self.ints(182, 365, n), okc)
+        c["evaluated_on"] = _dates(evaluated, ok_eval)
+        c["evaluation"] = np.where(ok_eval, result, None)
+        c["evaluation_note"] = c.evaluation.map(N.EVALUATION_NOTES)
+        c["closed_on"] = _dates(closed, ok_closed)
+        c["closure_reason"] = np.where(ok_closed, reason, None)
+        c["followup_until"] = _dates(closed + self.ints(91, 183, n), follow)
+        c["followup_note"] = np.where(follow, "Monitoring sytuacji po zakończeniu wsparcia przez OPS", None)
+        _bulk(self.cur, CaseFile, c)
+        names, weights = list(N.PROBLEM_WEIGHTS), np.array(list(N.PROBLEM_WEIGHTS.values()), dtype=float)
+        draws = g.choice(names, (n, 3), p=weights / weights.sum())
+        keep = np.arange(3)[None, :] < g.choice([1, 1, 2, 2, 3], n)[:, None]
+        probs = pd.DataFrame(
+            {
+                "case_code": np.repeat(c.case_code.to_numpy(), 3)[keep.ravel()],
+                "problem_code": draws.ravel()[keep.ravel()],
+            }
+        ).drop_duplicates()
+        _bulk(self.cur, CaseProblem, probs)
+        areas = pd.DataFrame({"code": list(PROBLEM_AREAS), "label": list(PROBLEM_AREAS.values())})
+        _bulk(self.cur, ProblemArea, areas, every=1)
+        self.case = c.assign(
+            plan=np.where(ok3, plan, -1), diag=np.where(ok2, diag, -1), closed=np.where(ok_closed, closed, -1)
+        )
+        self.problems = probs
+
+    def tasks_and_reports(self) -> None:
+
+        np, g, T = self.np, self.g, self.T
+        planned = self.case[self.case.plan >= 0][["case_code", "terc", "plan", "closed"]]
+        goals = self.problems.merge(planned, on="case_code")
+        n = len(goals)
+        choice = self.ints(0, 9, n)
+        goals["text"] = [
+            N.GOALS[p][k % len(N.GOALS[p])] for p, k in zip(goals.problem_code, choice, strict=True)
+        ]
+        goals["goal_id"] = reserve_ids(self.cur, "case_goal", n)
+        _bulk(self.cur, CaseGoal, goals[["goal_id", "case_code", "text"]])
+        per_goal = np.minimum(
+            self.ints(1, 3, n), goals.problem_code.map(lambda p: len(N.TASKS[p])).to_numpy()
+        )
+        t = goals.loc[goals.index.repeat(per_goal)].reset_index(drop=True)
+        first = self.ints(0, 9, n)
+        offset = t.groupby("goal_id").cumcount().to_numpy()
+        option = [
+            N.TASKS[p][(k + o) % len(N.TASKS[p])]
+            for p, k, o in zip(t.problem_code, np.repeat(first, per_goal), offset, strict=True)
+        ]
+        t["description"] = [o[0] for o in option]
+        t["sector"] = [o[1] for o in option]
+        doer = self.members.groupby(["terc", "sector"], as_index=False).institution_id.first()
+        t = t.merge(doer, on=["terc", "sector"], how="left")
+        ops = t.terc.map(self.first_at)
+        t["institution_id"] = t.institution_id.fillna(ops).where(t.sector.notna()).astype("Int64")
+        m = len(t)
+        plan, closed = t.plan.to_numpy(), t.closed.to_numpy()
+        end = np.where(closed >= 0, closed, T)
+        due = plan + self.ints(90, 330, m)
+        done = np.maximum(plan + 14, due - self.ints(0, 20, m))
+        has_done = (due < end) & (g.random(m) < 0.6) & (done < end)
+        t["due_on"], t["done_on"] = _dates(due), _dates(done, has_done)
+        t["task_id"] = reserve_ids(self.cur, "case_task", m)
+        _bulk(
+            self.cur,
+            CaseTask,
+            t[["task_id", "case_code", "goal_id", "description", "institution_id", "due_on", "done_on"]],
+        )
+        self.tasks = t[["task_id", "case_code", "institution_id"]]
+        self.reports(
+            t.task_id.to_numpy(),
+            plan,
+            np.minimum(np.where(has_done, done, T), end),
+            has_done,
+            done,
+            t.case_code.to_numpy(),
+        )
+
+    def reports(self, task: Any, plan: Any, last: Any, has_done: Any, done: Any, case: Any) -> None:
+        import pandas as pd
+
+        np, g, T = self.np, self.g, self.T
+
+        def ym(days: Any) -> Any:
+            return _dates(days).astype("datetime64[M]").astype("int64")
+
+        first_ym, last_ym = ym(plan), ym(last)
+        counts = np.maximum(last_ym - first_ym + 1, 0)
+        idx = np.repeat(np.arange(len(task)), counts)
+        offset = np.arange(len(idx)) - np.repeat(np.cumsum(counts) - counts, counts)
+        month = first_ym[idx] + offset
+        month_day = month.astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+        next_day = (month + 1).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+        reported = next_day + self.ints(0, 9, len(idx))
+        open_cases = np.unique(case)
+        lagging = set(g.choice(open_cases, max(1, len(open_cases) // 50), replace=False))
+        previous = ym(np.array([T]))[0] - 1
+        lag = pd.Series(case).isin(lagging).to_numpy()[idx] & (month == previous)
+        keep = (reported <= T) & (g.random(len(idx)) >= 0.08) & ~lag
+        is_done = has_done[idx] & (ym(done)[idx] == month)
+        roll = g.random(len(idx))
+        progress = np.where(
+            is_done,
+            "done",
+            np.where(
+                (offset == 0) & (roll < 0.4), "not_started", np.where(roll > 0.82, "delayed", "on_track")
+            ),
+        )
+        notes = np.array(N.REPORT_NOTES[:4] + [None] * 16, dtype=object)[g.integers(0, 20, len(idx))]
+        frame = pd.DataFrame(
+            {
+                "task_id": task[idx],
+                "month": _dates(month_day),
+                "reported_on": _dates(reported),
+                "progress": progress,
+                "note": np.where(is_done, "Zadanie zakończone", notes),
+            }
+        )
+        self.say(f"Sprawozdania miesięczne: {int(keep.sum()):,} wierszy…".replace(",", " "))
+        _bulk(self.cur, MonthlyReport, frame[keep])
+
+    def basket(self) -> None:
+        """Each planned case picks 1–3 services of its gmina and powiat valid when support began."""
+        import pandas as pd
+
+        np = self.np
+        empty = (np.array([], dtype="int64"), np.array([], dtype="int64"))
+        pools = {}
+        for terc in self.gm.terc:
+            parts = [self.services_at.get(terc, empty), self.services_at.get(terc[:4], empty)]
+            pools[terc] = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+        planned = self.case[self.case.plan >= 0]
+        start = planned.plan.to_numpy() + self.ints(0, 20, len(planned))
+        keep = start < self.T
+        rows = []
+        for code, terc, on, closed in zip(
+            planned.case_code[keep], planned.terc[keep], start[keep], planned.closed[keep], strict=True
+        ):
+            ids, since = pools[terc]
+            fits = ids[since <= on]
+            for sid in self.rng.sample(list(fits), min(len(fits), self.rng.randint(1, 3))):
+                rows.append((code, sid, on, max(closed, on) if closed >= 0 else -1))
+        frame = pd.DataFrame(rows, columns=["case_code", "service_id", "from_on", "to_on"])
+        frame["to_on"] = _dates(frame.to_on, frame.to_on >= 0)
+        frame["from_on"] = _dates(frame.from_on)
+        _bulk(self.cur, CaseService, frame)
+
+    # --- meetings and the WZK ------------------------------------------------------------------
+
+    def meetings(self) -> None:
+        import pandas as pd
+
+        np, g, T = self.np, self.g, self.T
+        c = self.case
+        planned = c[c.plan >= 0]
+        end = np.where(planned.closed >= 0, planned.closed, T)
+        quarters = np.maximum((end - planned.plan.to_numpy() - 80) // 82 + 1, 0)
+        neglected = (planned.closed.to_numpy() < 0) & (g.random(len(planned)) < 0.15)
+        idx = np.repeat(np.arange(len(planned)), quarters)
+        k = np.arange(len(idx)) - np.repeat(np.cumsum(quarters) - quarters, quarters)
+        held = planned.plan.to_numpy()[idx] + 80 + 82 * k + self.ints(0, 6, len(idx))
+        ok = (held <= end[idx]) & ~(neglected[idx] & (held > T - 100))
+        monitoring = pd.DataFrame(
+            {
+                "kind": "monitoring",
+                "terc": planned.terc.to_numpy()[idx],
+                "case_code": planned.case_code.to_numpy()[idx],
+                "held": held,
+                "agenda": "Monitoring realizacji planu pracy",
+                "decisions": "Plan realizowany",
+                "family_present": g.random(len(idx)) < 0.7,
+            }
+        )
+        frames = [monitoring[ok]]
+        for col, agenda, decisions, present in (
+            ("diag", "Diagnoza sytuacji i ustalenie składu grupy", "Ustalono zakres diagnozy", False),
+            ("plan", "Przyjęcie planu pracy z rodziną", "Przyjęto plan pracy i harmonogram zadań", True),
+        ):
+            rows = c[c[col] >= 0]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kind": "ggk",
+                        "terc": rows.terc,
+                        "case_code": rows.case_code,
+                        "held": rows[col],
+                        "agenda": agenda,
+                        "decisions": decisions,
+                        "family_present": present,
+                    }
+                )
+            )
+        pzk = self.members.groupby("terc", as_index=False).signed_on.min()
+        founded = pzk.signed_on.to_numpy().astype("datetime64[D]").astype("int64")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "pzk_formal",
+                    "terc": pzk.terc,
+                    "case_code": None,
+                    "held": founded,
+                    "agenda": "Podpisanie porozumienia o współpracy w PZK",
+                    "decisions": "Powołano PZK",
+                    "family_present": None,
+                }
+            )
+        )
+        every = np.maximum((T - founded - 60) // 65 + 1, 0)
+        idx = np.repeat(np.arange(len(pzk)), every)
+        k = np.arange(len(idx)) - np.repeat(np.cumsum(every) - every, every)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "pzk",
+                    "terc": pzk.terc.to_numpy()[idx],
+                    "case_code": None,
+                    "held": founded[idx] + 60 + 65 * k,
+                    "agenda": "Przegląd planu pracy PZK; aktualizacja listy usług",
+                    "decisions": "Przyjęto informację o realizacji planu pracy",
+                    "family_present": None,
+                }
+            )
+        )
+        m = pd.concat(frames, ignore_index=True)
+        m = m[m.held <= T].sort_values(["held", "terc", "kind"], kind="stable", ignore_index=True)
+        m["meeting_id"] = reserve_ids(self.cur, "meeting", len(m))
+        m["held_on"] = _dates(m.held)
+        m["family_present"] = m.family_present.astype("boolean")
+        _bulk(
+            self.cur,
+            Meeting,
+            m[
+                [
+                    "meeting_id",
+                    "kind",
+                    "terc",
+                    "case_code",
+                    "held_on",
+                    "agenda",
+                    "decisions",
+                    "family_present",
+                ]
+            ],
+        )
+        self.attendees(m)
+
+    def attendees(self, m: Any) -> None:
+        import pandas as pd
+
+        np, g = self.np, self.g
+        team = self.tasks.dropna(subset=["institution_id"])[["case_code", "institution_id"]]
+        ops = self.case[["case_code", "terc"]].assign(institution_id=lambda f: f.terc.map(self.first_at))
+        team = pd.concat([ops[["case_code", "institution_id"]], team]).drop_duplicates()
+        cases = m[m.case_code.notna()][["meeting_id", "case_code", "held"]].merge(team, on="case_code")
+        members = self.members.assign(
+            signed=lambda f: f.signed_on.to_numpy().astype("datetime64[D]").astype("int64")
+        )
+        pzk = m[m.kind.isin(["pzk", "pzk_formal"])][["meeting_id", "terc", "held", "kind"]].merge(
+            members[["terc", "institution_id", "signed"]], on="terc"
+        )
+        pzk = pzk[(pzk.signed <= pzk.held) & ((pzk.kind == "pzk_formal") | (g.random(len(pzk)) < 0.8))]
+        a = pd.concat(
+            [cases[["meeting_id", "institution_id", "held"]], pzk[["meeting_id", "institution_id", "held"]]],
+            ignore_index=True,
+        )
+        a = a.drop_duplicates(["meeting_id", "institution_id"])
+        n = len(a)
+        breach = g.random(n) < 0.025
+        notified = a.held.to_numpy() - np.where(breach, self.ints(1, 4, n), self.ints(6, 14, n))
+        frame = pd.DataFrame(
+            {
+                "meeting_id": a.meeting_id.to_numpy(),
+                "institution_id": a.institution_id.astype("int64").to_numpy(),
+                "notified_on": _dates(notified),
+            }
+        )
+        _bulk(self.cur, MeetingAttendee, frame)
+
+    def wzk(self) -> None:
+        """The WZK of the first województwo's ROPS, as in the pilot demo."""
+        region = self.inst[self.inst.seat_terc == self.woj_codes[0]]
+        shim = _PilotDemo.__new__(_PilotDemo)
+        shim.cur, shim.rng, shim.today, shim.wzk_from = self.cur, self.rng, self.today, self.wzk_from
+        shim.inst = [Institution(**r) for r in region.to_dict("records")]
+        shim.wzk()

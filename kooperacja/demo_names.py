@@ -467,3 +467,12 @@ CONTACTS = ["sekretariat, tel. w BIP", "e-mail i telefon w BIP instytucji", "pun
 ZGLOSZENIE_NOTES = ["Gmina zgłasza gotowość wdrażania modelu", "Zgłoszenie po spotkaniu informacyjnym w PCPR",
                     "Uzupełniono załączniki na prośbę ROPS"]  # fmt: skip
 CANDIDATE_NOTE = "Gmina zainteresowana przystąpieniem do pilotażu"
+
+# Syllables of the synthetic country's gmina names (national scale).
+NAME_ROOTS = ["Dąbr", "Lip", "Brzez", "Olsz", "Grab", "Jawor", "Wierzb", "Sosn", "Bor", "Kamion", "Mokr",
+              "Błot", "Łęk", "Radzi", "Górz", "Piask", "Krzyw", "Czarn", "Biał", "Zielon", "Jodł", "Modrz",
+              "Klon", "Buk", "Wrzos", "Trzcin", "Rokit", "Grąd", "Zawod", "Przyrz"]  # fmt: skip
+NAME_ENDINGS = ["owo", "ówka", "nica", "ice", "in", "ów", "no", "ki", "owa Wola", "ówek", "any", "ewo"]
+WOJ_NAMES = ["dolnośląskie", "kujawsko-pomorskie", "lubelskie", "lubuskie", "łódzkie", "małopolskie",
+             "mazowieckie", "opolskie", "podkarpackie", "podlaskie", "pomorskie", "śląskie",
+             "świętokrzyskie", "warmińsko-mazurskie", "wielkopolskie", "zachodniopomorskie"]  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kooperacja import rules, warehouse
-from kooperacja.demo import DEMO_USERS, build_demo
+from kooperacja.demo import DEMO_USERS, build_demo, build_national
 from kooperacja.privacy import find_personal_data
 
 TODAY = date(2026, 11, 24)
@@ -207,4 +207,27 @@ def test_demo_over_a_real_wojewodztwo(tmp_path):
     conn = warehouse.connect(tmp_path / "real.duckdb", read_only=True)
     assert rows(conn, "SELECT count(*) FROM pilot_gmina WHERE NOT starts_with(terc, '10')") == [(0,)]
     assert dict(rows(conn, "SELECT key, value FROM settings"))["region_name"] == "Województwo łódzkie"
+    conn.close()
+
+
+def test_national_scale_at_reduced_size(tmp_path):
+    conn = warehouse.connect(tmp_path / "national.duckdb")
+    build_national(conn, TODAY, lambda _msg: None, gminy_limit=120)
+    counts = warehouse.table_counts(conn)
+    assert (counts["wojewodztwo"], counts["powiat"], counts["gmina"]) == (16, 380, 2479)
+    kinds = dict(rows(conn, "SELECT kind, count(*) FROM gmina GROUP BY ALL"))
+    assert kinds == {"miejska": 302, "wiejska": 1459, "miejsko-wiejska": 718}
+    assert counts["pilot_gmina"] == 120
+    # A twentieth of the country: the full build has ≥50k cases and ≥1M monthly reports.
+    assert counts["case_file"] > 50_000 * 120 / 2479 * 0.8
+    assert counts["monthly_report"] > 1_000_000 * 120 / 2479 * 0.8
+    assert rows(conn, "SELECT count(*) FROM case_file WHERE terc NOT IN (SELECT terc FROM pilot_gmina)") == [
+        (0,)
+    ]
+    orphans = rows(
+        conn, "SELECT count(*) FROM monthly_report WHERE task_id NOT IN (SELECT task_id FROM case_task)"
+    )
+    assert orphans == [(0,)]
+    # Sequences moved past the bulk-inserted keys, so the app's next insert does not collide.
+    assert rows(conn, "SELECT nextval('case_task_seq') > max(task_id) FROM case_task") == [(True,)]
     conn.close()
