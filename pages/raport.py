@@ -1,0 +1,80 @@
+"""Effects report (K10.1) for the Zarząd Województwa: region or one gmina, charts, PDF and XLSX."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kooperacja import access, queries, report, report_charts
+from kooperacja.ui import session, widgets
+
+PDF_MIME = "application/pdf"
+CHARTED = {  # section → columns drawn as bars (the table is shown under the chart)
+    "Gminy i powiaty w pilotażu": None,
+    "Kroki zrobione wobec planu": ["W planie do dziś", "Zrobione", "Po terminie"],
+    "Instytucje PZK według sektorów": ["Instytucje"],
+    "Osoby i rodziny objęte wsparciem": None,
+    "Sprawy zakończone według powodu": None,
+    "Osiągnięcie celów (ewaluacja)": None,
+    "Usługi w koszykach": None,
+}
+
+
+def _scope() -> str | None:
+    pilot = queries.list_pilot_gminy(session.get_conn())
+    options = [None, *pilot.terc]
+    names = dict(zip(pilot.terc, pilot.name, strict=True))
+    return st.selectbox(
+        "Zakres raportu",
+        options,
+        key="raport_scope",
+        format_func=lambda t: "Całe województwo" if t is None else f"Gmina {names[t]}",
+    )
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["raport"])
+    st.title("Efekty modelu kooperacji")
+    terc = _scope()
+    with widgets.errors_shown():
+        effects = report.effects(session.get_conn(), actor, session.today(), terc)
+        st.caption(effects.title + ("" if terc is None else f" — {effects.scope}"))
+        left, right = st.columns(2)
+        left.download_button(
+            "Pobierz PDF",
+            data=lambda: report.to_pdf(effects),
+            file_name=_file(effects, "pdf"),
+            mime=PDF_MIME,
+            key="raport_pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+        )
+        right.download_button(
+            "Pobierz XLSX",
+            data=lambda: report.to_xlsx(effects),
+            file_name=_file(effects, "xlsx"),
+            mime=widgets.XLSX_MIME,
+            key="raport_xlsx",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        if effects.suppressed:
+            st.info("Liczby spraw mniejsze niż 5 pokazano jako „<5”.")
+        columns = st.columns(len(effects.headline))
+        for column, (label, value) in zip(columns, effects.headline.items(), strict=True):
+            column.metric(label, value)
+        for n, (title, table) in enumerate(effects.tables().items(), start=1):
+            st.subheader(f"{n}. {title}")
+            if title in CHARTED and len(table):
+                st.plotly_chart(
+                    report_charts.bars(table, CHARTED[title]), key=f"raport_chart_{n}", width="stretch"
+                )
+            widgets.table(table, f"raport_table_{n}", f"raport_{n}")
+
+
+def _file(effects: report.EffectsReport, ext: str) -> str:
+    scope = effects.terc or "wojewodztwo"
+    return f"efekty_{scope}_{effects.today:%Y-%m-%d}.{ext}"
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

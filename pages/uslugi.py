@@ -1,0 +1,111 @@
+"""Lokalny koszyk usług: search the registry, a service card, gaps per gmina, the ROPS list export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kooperacja import access, lku, queries, report_charts, vocab
+from kooperacja.formatting import fmt_date
+from kooperacja.ui import session, widgets
+
+
+def _choice(label: str, options: dict[str, str], key: str) -> str | None:
+    return st.selectbox(
+        label, [None, *options], key=key, format_func=lambda c: "wszystkie" if c is None else options[c]
+    )
+
+
+def _filters(today) -> lku.ServiceFilter:
+    pilot = queries.list_pilot_gminy(session.get_conn())
+    gminy = dict(zip(pilot.terc, pilot.name, strict=True))
+    a, b, c = st.columns(3)
+    with a:
+        terc = _choice("Dostępne w gminie", gminy, "uslugi_gmina")
+        category = _choice("Kategoria", vocab.SERVICE_CATEGORIES, "uslugi_kategoria")
+    with b:
+        problem = _choice("Obszar problemowy", vocab.PROBLEM_AREAS, "uslugi_problem")
+        group = _choice("Dla kogo", vocab.TARGET_GROUPS, "uslugi_grupa")
+    with c:
+        sector = _choice("Sektor realizatora", vocab.SECTORS, "uslugi_sektor")
+        level = _choice("Poziom", vocab.LEVELS, "uslugi_poziom")
+    on = st.date_input("Ważne w dniu", value=today, key="uslugi_dzien", format="DD.MM.YYYY")
+    text = st.text_input("Szukaj w nazwie usługi lub realizatora", key="uslugi_tekst")
+    return lku.ServiceFilter(
+        terc=terc,
+        category=category,
+        problem=problem,
+        target_group=group,
+        sector=sector,
+        level=level,
+        on=on,
+        text=text or None,
+    )
+
+
+def _card(service_id: int) -> None:
+    card = lku.service_card(session.get_conn(), service_id)
+    with st.container(border=True):
+        st.subheader(card["name"])
+        st.markdown(
+            f"**Realizator:** {card['provider']} ({vocab.SECTORS.get(card['sector'], card['sector'])})"
+        )
+        st.markdown(
+            f"**Kategoria:** {vocab.SERVICE_CATEGORIES.get(card['category'], card['category'])} · "
+            f"**Poziom:** {vocab.LEVELS[card['level']]} ({card['area_terc']})"
+        )
+        st.markdown(
+            "**Dla kogo:** " + ", ".join(vocab.TARGET_GROUPS.get(g, g) for g in card["target_groups"])
+        )
+        st.markdown(
+            "**Obszary problemowe:** "
+            + ", ".join(vocab.PROBLEM_AREAS.get(p, p) for p in card["problem_areas"])
+        )
+        st.markdown(f"**Jak skorzystać:** {card['access'] or '—'}  \n**Kontakt:** {card['contact'] or '—'}")
+        st.markdown(
+            f"**Ważna:** od {fmt_date(card['valid_from'])}"
+            + (f" do {fmt_date(card['valid_to'])}" if card["valid_to"] else " (bezterminowo)")
+            + f" · w koszykach spraw: {card['baskets']}"
+        )
+
+
+def _registry(today) -> None:
+    flt = _filters(today)
+    found = lku.search(session.get_conn(), flt)
+    listing = lku.activity_list(found)
+    st.caption(f"Znaleziono {len(found)} usług. Zaznacz wiersz, aby zobaczyć kartę usługi.")
+    event = widgets.table(listing, "uslugi_lista", "lista_aktywnosci_i_uslug", select=True)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        _card(int(found.service_id.iloc[rows[0]]))
+
+
+def _gaps(actor, today) -> None:
+    on = st.date_input("Stan na dzień", value=today, key="uslugi_luki_dzien", format="DD.MM.YYYY")
+    gaps = lku.gaps(session.get_conn(), on)
+    hide = access.suppresses_small_counts(actor)
+    found = lku.gap_list(gaps)
+    st.caption(
+        f"Problemy rozpoznane w sprawach gminy, na które nie ma ważnej usługi gminy, jej powiatu "
+        f"ani województwa: {len(found)} luk w {found.terc.nunique()} gminach. "
+        "Czerwony: luka (liczba spraw); niebieski: jest usługa; jasny: usługa bez spraw."
+    )
+    st.plotly_chart(report_charts.gap_heatmap(gaps, hide_small=hide), key="uslugi_luki", width="stretch")
+    shown = found.assign(cases=[("<5" if hide and 0 < n < 5 else n) for n in found.cases])
+    table = shown[["name", "problem", "cases"]].set_axis(["Gmina", "Obszar problemowy", "Sprawy"], axis=1)
+    widgets.table(table, "uslugi_luki_tabela", "luki_w_koszyku")
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["uslugi"])
+    st.title("Lokalny koszyk usług")
+    today = session.today()
+    registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
+    with widgets.errors_shown():
+        with registry:
+            _registry(today)
+        with gaps:
+            _gaps(actor, today)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

@@ -1,0 +1,188 @@
+"""WZK: members, meetings with attendance and decisions, recommendations, and the meeting mode."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from kooperacja import access, report_charts, vocab, wzk
+from kooperacja.formatting import fmt_date
+from kooperacja.ui import session, widgets
+
+SLIDE_KEY = "wzk_slide"
+SLIDE_CSS = """<style>
+.wzk-slide h1 {font-size: 3.2rem; margin-bottom: 0.4em}
+.wzk-numbers {display: flex; gap: 2.5rem; flex-wrap: wrap; margin: 0.6em 0 0.8em}
+.wzk-number b {display: block; font-size: 4.2rem; line-height: 1.05; color: #0072B2}
+.wzk-number span {font-size: 1.5rem}
+.wzk-slide li {font-size: 1.7rem; line-height: 1.45}
+.wzk-counter {font-size: 1.3rem; color: #666; text-align: center}
+</style>"""
+
+
+def _slide_html(slide: wzk.Slide) -> str:
+    numbers = "".join(
+        f'<div class="wzk-number"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>'
+        for k, v in slide.numbers
+    )
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in slide.lines)
+    return (
+        f'<div class="wzk-slide"><h1>{html.escape(slide.title)}</h1><div class="wzk-numbers">{numbers}</div>'
+        f"<ul>{lines}</ul></div>"
+    )
+
+
+def _move(delta: int, total: int) -> None:
+    st.session_state[SLIDE_KEY] = max(0, min(total - 1, st.session_state.get(SLIDE_KEY, 0) + delta))
+
+
+def _meeting_mode(actor) -> None:
+    slides = wzk.meeting_slides(session.get_conn(), actor, session.today())
+    total = len(slides)
+    n = max(0, min(st.session_state.get(SLIDE_KEY, 0), total - 1))
+    back, counter, forward = st.columns([1, 4, 1])
+    back.button(
+        "Wstecz",
+        key="wzk_prev",
+        disabled=n == 0,
+        icon=":material/arrow_back:",
+        on_click=_move,
+        args=(-1, total),
+    )
+    forward.button(
+        "Dalej",
+        key="wzk_next",
+        disabled=n >= total - 1,
+        icon=":material/arrow_forward:",
+        on_click=_move,
+        args=(1, total),
+    )
+    counter.markdown(f'<div class="wzk-counter">{n + 1} / {total}</div>', unsafe_allow_html=True)
+    slide = slides[n]
+    st.markdown(SLIDE_CSS + _slide_html(slide), unsafe_allow_html=True)
+    if slide.chart is not None and len(slide.chart):
+        st.plotly_chart(report_charts.bars(slide.chart), key=f"wzk_slide_chart_{n}", width="stretch")
+
+
+def _members(actor, today) -> None:
+    members = wzk.list_members(session.get_conn(), today)
+    shown = members.assign(active=members.active.map({True: "tak", False: "nie"}))
+    table = shown[["full_name", "role", "institution", "from_on", "to_on", "active"]].set_axis(
+        ["Imię i nazwisko", "Funkcja", "Instytucja", "Od", "Do", "W składzie"], axis=1
+    )
+    widgets.table(table, "wzk_members", "wzk_sklad")
+    if actor.is_admin:
+        with st.expander("Dodaj członka WZK"), st.form("wzk_member_form", clear_on_submit=True):
+            name = st.text_input("Imię i nazwisko", key="wzk_member_name")
+            role = st.text_input("Funkcja", key="wzk_member_role")
+            since = st.date_input("Od", value=today, key="wzk_member_from", format="DD.MM.YYYY")
+            if st.form_submit_button("Zapisz członka"):
+                with widgets.errors_shown():
+                    wzk.add_member(
+                        session.get_conn(), actor, {"full_name": name, "role": role, "from_on": since}
+                    )
+                    st.success("Zapisano członka WZK.")
+
+
+def _meetings(actor, today) -> None:
+    meetings = wzk.list_meetings(session.get_conn())
+    table = meetings.assign(
+        attendance=[f"{p} z {m}" for p, m in zip(meetings.present, meetings.members, strict=True)]
+    )
+    table = table[["held_on", "agenda", "decisions", "attendance", "recommendations"]].set_axis(
+        ["Data", "Porządek", "Ustalenia", "Obecni", "Rekomendacje"], axis=1
+    )
+    event = widgets.table(table, "wzk_meetings", "wzk_posiedzenia", select=True)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        row = meetings.iloc[rows[0]]
+        present = wzk.attendance(session.get_conn(), int(row.meeting_id))
+        st.markdown(f"**Obecni {fmt_date(row.held_on)}:** " + ", ".join(present.full_name))
+    if actor.is_admin:
+        serving = wzk.list_members(session.get_conn(), today)
+        serving = serving[serving.active]
+        with st.expander("Zapisz posiedzenie WZK"), st.form("wzk_meeting_form", clear_on_submit=True):
+            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", format="DD.MM.YYYY")
+            agenda = st.text_area("Porządek", key="wzk_meeting_agenda")
+            decisions = st.text_area("Ustalenia", key="wzk_meeting_decisions")
+            names = dict(zip(serving.member_id, serving.full_name, strict=True))
+            present = st.multiselect("Obecni", list(names), format_func=names.get, key="wzk_meeting_present")
+            if st.form_submit_button("Zapisz posiedzenie"):
+                with widgets.errors_shown():
+                    wzk.record_meeting(
+                        session.get_conn(),
+                        actor,
+                        held_on=held,
+                        agenda=agenda,
+                        decisions=decisions or None,
+                        member_ids=present,
+                        today=today,
+                    )
+                    st.success("Zapisano posiedzenie.")
+
+
+def _recommendations(actor, today) -> None:
+    recs = wzk.list_recommendations(session.get_conn())
+    table = recs.assign(
+        kind=recs.kind.map(vocab.RECOMMENDATION_KINDS), status=recs.status.map(vocab.RECOMMENDATION_STATUSES)
+    )
+    table = table[["made_on", "kind", "text", "owner", "status", "status_on"]].set_axis(
+        ["Data", "Rodzaj", "Treść", "Odpowiedzialny", "Status", "Data statusu"], axis=1
+    )
+    widgets.table(table, "wzk_recs", "wzk_rekomendacje")
+    if not actor.is_admin:
+        return
+    with st.expander("Zmień status rekomendacji"), st.form("wzk_status_form"):
+        texts = dict(zip(recs.recommendation_id, recs.text, strict=True))
+        rec = st.selectbox(
+            "Rekomendacja", list(texts), format_func=lambda i: texts[i][:90], key="wzk_rec_pick"
+        )
+        status = st.selectbox(
+            "Nowy status",
+            list(vocab.RECOMMENDATION_STATUSES),
+            format_func=vocab.RECOMMENDATION_STATUSES.get,
+            key="wzk_rec_status",
+        )
+        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", format="DD.MM.YYYY")
+        if st.form_submit_button("Zapisz status"):
+            with widgets.errors_shown():
+                wzk.set_recommendation_status(session.get_conn(), actor, rec, status, on, today)
+                st.success("Zapisano status.")
+    with st.expander("Dodaj rekomendację"), st.form("wzk_rec_form", clear_on_submit=True):
+        kind = st.selectbox(
+            "Rodzaj",
+            list(vocab.RECOMMENDATION_KINDS),
+            format_func=vocab.RECOMMENDATION_KINDS.get,
+            key="wzk_rec_kind",
+        )
+        text = st.text_area("Treść rekomendacji", key="wzk_rec_text")
+        owner = st.text_input("Odpowiedzialny", key="wzk_rec_owner")
+        if st.form_submit_button("Zapisz rekomendację"):
+            with widgets.errors_shown():
+                wzk.add_recommendation(
+                    session.get_conn(), actor, {"kind": kind, "text": text, "owner": owner}, today
+                )
+                st.success("Zapisano rekomendację.")
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["wzk"])
+    st.title("Wojewódzki Zespół Kooperacji")
+    today = session.today()
+    if st.toggle("Tryb posiedzenia", key="wzk_meeting_mode"):
+        with widgets.errors_shown():
+            _meeting_mode(actor)
+        return
+    members, meetings, recs = st.tabs(["Skład", "Posiedzenia", "Rekomendacje"])
+    with widgets.errors_shown():
+        with members:
+            _members(actor, today)
+        with meetings:
+            _meetings(actor, today)
+        with recs:
+            _recommendations(actor, today)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")
