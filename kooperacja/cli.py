@@ -1,4 +1,4 @@
-"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup."""
+"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup|report."""
 
 from __future__ import annotations
 
@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
     verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
     verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
+    rep = _parser("report", "Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy <5 ukryte).", sub)
+    rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
+    rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
+    rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
     return root
 
 
@@ -221,9 +225,26 @@ def cmd_verify_backup(db: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja import report
+    from kooperacja.access import Actor
+
+    kind = args.out.suffix.lower()
+    if kind not in (".pdf", ".xlsx"):
+        raise InvalidInput([f"--out: plik musi mieć rozszerzenie .pdf albo .xlsx, nie {args.out.name}"])
+    conn = warehouse.connect(db, read_only=True)
+    try:  # the file goes to the Zarząd Województwa: small counts hidden as for that role
+        effects = report.effects(conn, Actor("system", "zarzad"), args.today or date.today(), args.gmina)
+    finally:
+        conn.close()
+    args.out.write_bytes(report.to_pdf(effects) if kind == ".pdf" else report.to_xlsx(effects))
+    print(f"Zapisano raport: {args.out} ({effects.title}; {effects.scope})")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "backup": cmd_backup,
-    "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup,
+    "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
 }  # fmt: skip
 
 
