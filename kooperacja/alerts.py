@@ -29,7 +29,8 @@ WHERE m.kind = 'ggk' AND m.held_on >= $since
 # The monthly-report rule (rules.missing_report_months) over every open task of an institution:
 # each calendar month from the plan's month to the last month ended before today, within the
 # task's life, must have a report. Done in SQL because the national warehouse holds millions.
-MISSING_REPORTS = """
+# Shared with case_stats (reporting completeness), so that the rule lives in one place.
+EXPECTED_REPORTS = """
 WITH tasks AS (
     SELECT t.task_id, c.case_code, c.terc, i.name AS institution,
            date_trunc('month', greatest(c.plan_on, $since))::DATE AS first_month,
@@ -42,11 +43,14 @@ WITH tasks AS (
     SELECT task_id, case_code, terc, institution,
            unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month
     FROM tasks WHERE first_month <= last_month
+), due AS (
+    SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
 )
+"""
+MISSING_REPORTS = EXPECTED_REPORTS + """
 SELECT e.case_code, e.terc, e.institution, e.month, count(*) AS tasks
-FROM expected e
+FROM due e
 ANTI JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
-WHERE e.month + INTERVAL 1 MONTH <= $today
 GROUP BY ALL
 """
 MONITORING = """
