@@ -16,6 +16,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "pzk": ("PZK", ":material/groups:"),
     "alerty": ("Alerty", ":material/notifications:"),
     "sprawy": ("Sprawy", ":material/folder_shared:"),
+    "wzk": ("WZK", ":material/diversity_3:"),
+    "uslugi": ("Koszyk usług", ":material/volunteer_activism:"),
+    "raport": ("Raport efektów", ":material/summarize:"),
     "uzytkownicy": ("Użytkownicy", ":material/manage_accounts:"),
 }
 _RUN_PAGES = "_kooperacja_nav_pages"  # session key: this run's Page objects by name
