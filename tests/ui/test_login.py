@@ -112,7 +112,6 @@ def test_a_wrong_login_is_refused_in_polish(app_db, username, password):
 @pytest.mark.parametrize("username", sorted(ROLE_OF))
 def test_each_role_is_offered_exactly_its_pages(app_db, username):
     at = log_in(username)
-    assert not at.exception
     assert at.session_state["authentication_status"] is True
     allowed = access.pages_for(ROLE_OF[username])
     assert offered_titles(at) == [nav.PAGES[name][0] for name in allowed if nav._available(name)]
@@ -120,6 +119,13 @@ def test_each_role_is_offered_exactly_its_pages(app_db, username):
     assert not forbidden & set(offered_titles(at))
     assert any(b.label == "Wyloguj" for b in at.sidebar.button)
     assert "Zaloguj się" not in [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_OF))
+def test_each_role_lands_on_the_overview_without_an_error(app_db, username):
+    at = log_in(username)
+    assert not at.exception
+    assert at.title[0].value == "Przegląd regionu"
 
 
 def test_logout_returns_to_the_login_form_and_ends_the_session_everywhere(app_db):

@@ -1,0 +1,32 @@
+"""What a person does in the app's browser tab: wait for the app, log in, read the menu."""
+
+from __future__ import annotations
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+DRAWN = "[data-testid='stMain'] [data-testid='stElementContainer']"  # a first run has drawn something
+
+
+def wait_idle(page, settle: float = 0.4) -> None:
+    """Wait until the script run is over and stays over (the cookie component reports back once).
+
+    The app reads "notRunning" before its first run starts too, hence waiting for drawn elements.
+    """
+    page.wait_for_selector(DRAWN, state="attached")
+    page.wait_for_selector(IDLE, state="attached")
+    page.wait_for_timeout(settle * 1000)
+    page.wait_for_selector(IDLE, state="attached")
+
+
+def login(page, user: str, password: str = "demo") -> None:
+    wait_idle(page)
+    page.get_by_label("Login", exact=True).fill(user)
+    page.get_by_label("Hasło", exact=True).fill(password)
+    page.get_by_role("button", name="Zaloguj się").click()
+    wait_idle(page)
+
+
+def nav_titles(page) -> list[str]:
+    """The menu's page titles (each link's last line: the icon's name comes first)."""
+    return [
+        t.strip().split("\n")[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    ]
