@@ -1,4 +1,4 @@
-"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup|report."""
+"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup|report|export|import."""
 
 from __future__ import annotations
 
@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
     rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
+    out = _parser("export", "Zapisz rejestry (instytucje, PZK, usługi, sprawy, …) do pliku XLSX.", sub)
+    out.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx do zapisania")
+    out.add_argument("--table", action="append", metavar="TABELA", help="tylko ta tabela (można powtórzyć)")
+    load = _parser("import", "Wczytaj rejestry z pliku XLSX albo CSV (nagłówki jak w eksporcie).", sub)
+    load.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx albo .csv")
+    load.add_argument("--table", metavar="TABELA", help="tabela pliku CSV albo jedyny wczytywany arkusz")
+    load.add_argument("--valid-only", action="store_true", help="zapisz poprawne wiersze, pomiń błędne")
     return root
 
 
@@ -242,9 +249,40 @@ def cmd_report(db: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.exchange import export_registries
+
+    conn = warehouse.connect(db, read_only=True)
+    try:
+        data = export_registries(conn, args.table)
+    finally:
+        conn.close()
+    args.file.write_bytes(data)
+    print(f"Zapisano rejestry do pliku {args.file}.")
+    return 0
+
+
+def cmd_import(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.access import Actor
+    from kooperacja.exchange import apply_import, parse_file
+
+    parsed = parse_file(_read(args.file), args.file.name, args.table)
+    conn = warehouse.connect(db, create=False)
+    try:  # the command line acts as the system administrator "cli"
+        mode = "valid_only" if args.valid_only else "all_or_nothing"
+        result = apply_import(conn, Actor("cli", "admin"), parsed, mode)
+    finally:
+        conn.close()
+    for e in result.errors:
+        print(f"{e.sheet}, wiersz {e.row}, {e.column} = „{e.value}”: {e.reason}")
+    print("\n".join(result.lines()))
+    return 0 if result.total_written else 1
+
+
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
+    "export": cmd_export, "import": cmd_import,
 }  # fmt: skip
 
 
