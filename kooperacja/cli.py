@@ -1,4 +1,4 @@
-"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|report|export|import…"""
+"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup|report|…"""
 
 from __future__ import annotations
 
