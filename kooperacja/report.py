@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kooperacja import export, queries
+from kooperacja import case_stats, export, queries
 from kooperacja.access import Actor, suppresses_small_counts
 from kooperacja.errors import InvalidInput
 from kooperacja.rules import Status
@@ -24,21 +24,10 @@ from kooperacja.vocab import (
 )
 from kooperacja.warehouse import get_setting
 
-SMALL = 5  # counts 1..4 of cases are shown as "<5" to the WZK and the Zarząd
-SMALL_LABEL = f"<{SMALL}"
+SMALL = case_stats.SMALL_LIMIT  # case counts 1..4 are shown as "<5" to the WZK and the Zarząd
+SMALL_LABEL = case_stats.SMALL
 DONE = (Status.DONE.value, Status.DONE_LATE.value)
-
-
-def suppress(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Counts between 1 and SMALL-1 in `columns` replaced with "<5" (zero says nothing of anyone).
-
-    >>> suppress(pd.DataFrame({"n": [0, 3, 7]}), ["n"]).n.tolist()
-    [0, '<5', 7]
-    """
-    out = frame.copy()
-    for col in columns:
-        out[col] = [SMALL_LABEL if 0 < int(v) < SMALL else int(v) for v in out[col]]
-    return out
+suppress = case_stats.suppress_small
 
 
 @dataclass
