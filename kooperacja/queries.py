@@ -26,78 +26,86 @@ def list_pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -
     return conn.cursor().execute(PILOT_GMINY, {"terc": terc}).df()
 
 
-PLAN_ROWS = """
-SELECT p.terc, s.step, s.substep, s.title, s.level, s.responsible, s.start_month, s.end_month,
-       s.every_months, p.plan_start
-FROM pilot_gmina p
-JOIN template_step s ON s.template_id = p.template_id AND s.version = p.template_version
-WHERE $terc IS NULL OR p.terc = $terc
+PLAN = f"""
+WITH pilot AS (
+    SELECT terc, plan_start, template_id, template_version FROM pilot_gmina
+    WHERE $terc IS NULL OR terc = $terc
+), steps AS (
+    SELECT p.terc, p.plan_start, s.step, s.substep, s.title, s.level, s.responsible, s.start_month,
+           s.end_month, s.every_months,
+           unnest(CASE WHEN s.every_months IS NULL THEN [s.start_month]
+                       ELSE generate_series(s.start_month, s.end_month, s.every_months) END) AS month
+    FROM pilot p
+    JOIN template_step s ON s.template_id = p.template_id AND s.version = p.template_version
+), shifts AS (
+    -- a shift moves its sub-step and every sub-step starting no earlier; NULL: the whole plan
+    SELECT ps.terc, ps.days, coalesce(ts.start_month, 0) AS from_month
+    FROM plan_shift ps
+    JOIN pilot p USING (terc)
+    LEFT JOIN template_step ts ON ts.template_id = p.template_id AND ts.version = p.template_version
+         AND ts.substep = ps.substep
+), dated AS (
+    SELECT st.*, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.month END AS occurrence,
+           {rules.WINDOW_START_SQL.format(plan_start="st.plan_start", start_month="st.month",
+                                          shift="coalesce(sh.days, 0)")} AS planned_start,
+           {rules.WINDOW_DUE_SQL.format(
+               plan_start="st.plan_start",
+               end_month="CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END",
+               shift="coalesce(sh.days, 0)")} AS planned_due
+    FROM steps st
+    LEFT JOIN (SELECT st2.terc, st2.substep, sum(sh.days)::INT AS days
+               FROM (SELECT DISTINCT terc, substep, start_month FROM steps) st2
+               JOIN shifts sh ON sh.terc = st2.terc AND st2.start_month >= sh.from_month
+               GROUP BY ALL) sh ON sh.terc = st.terc AND sh.substep = st.substep
+), events AS (
+    SELECT coalesce(terc, '') AS owner, substep,
+           min(event_on) FILTER (WHERE kind = 'started') AS started_on,
+           max(event_on) FILTER (WHERE kind = 'completed') AS completed_on,
+           string_agg(evidence, '; ' ORDER BY event_on) FILTER (WHERE evidence IS NOT NULL) AS evidence,
+           max(event_on) AS last_event_on
+    FROM step_event
+    WHERE $terc IS NULL OR terc = $terc OR terc IS NULL
+    GROUP BY ALL
+), k8 AS (
+    -- a recurring step (K8) is met by a WZK meeting held within its occurrence's window
+    SELECT d.terc, d.substep, d.occurrence, min(m.held_on) AS held_on
+    FROM dated d
+    JOIN meeting m ON m.kind = 'wzk' AND m.held_on BETWEEN d.planned_start AND d.planned_due
+    WHERE d.every_months IS NOT NULL
+    GROUP BY ALL
+), joined AS (
+    SELECT d.*, e.evidence, e.last_event_on,
+           CASE WHEN d.every_months IS NULL THEN e.started_on ELSE k.held_on END AS started_on,
+           CASE WHEN d.every_months IS NULL THEN e.completed_on ELSE k.held_on END AS completed_on
+    FROM dated d
+    LEFT JOIN events e ON e.owner = CASE WHEN d.level = 'region' THEN '' ELSE d.terc END
+         AND e.substep = d.substep
+    LEFT JOIN k8 k ON k.terc = d.terc AND k.substep = d.substep AND k.occurrence = d.occurrence
+)
+SELECT terc, step, substep, occurrence, title, level, responsible, planned_start, planned_due,
+       started_on, completed_on, evidence, last_event_on,
+       {rules.STEP_STATUS_SQL.format(start="planned_start", due="planned_due", started="started_on",
+                                     completed="completed_on")} AS status,
+       {rules.STEP_DAYS_SQL.format(start="planned_start", due="planned_due", started="started_on",
+                                   completed="completed_on")}::INT AS days
+FROM joined
+ORDER BY terc, planned_start, planned_due, substep, occurrence
 """
-EVENTS = """
-SELECT coalesce(terc, '') AS terc, substep,
-       min(event_on) FILTER (WHERE kind = 'started') AS started_on,
-       max(event_on) FILTER (WHERE kind = 'completed') AS completed_on,
-       string_agg(evidence, '; ' ORDER BY event_on) FILTER (WHERE evidence IS NOT NULL) AS evidence,
-       max(event_on) AS last_event_on
-FROM step_event
-WHERE $terc IS NULL OR terc = $terc OR terc IS NULL
-GROUP BY ALL
-"""
-SHIFTS = """
-SELECT terc, substep, days FROM plan_shift WHERE $terc IS NULL OR terc = $terc
-"""
-WZK_MEETINGS = "SELECT held_on FROM meeting WHERE kind = 'wzk' ORDER BY held_on"
-
-
-def _shift_days(shifts: list[tuple[str | None, int, int]], start_month: int) -> int:
-    """Total shift of a sub-step: shifts of the whole plan, or from a sub-step starting no later."""
-    return sum(days for sub, days, from_month in shifts if sub is None or start_month >= from_month)
 
 
 def gmina_plans(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:
     """Every sub-step (recurring ones once per occurrence) of every pilot gmina, with its status.
 
     Region-level sub-steps are satisfied by the ROPS's region events (and K8 by WZK meetings).
+    `label` is the status in Polish words with its number of days.
     """
-    cur = conn.cursor()
-    steps = cur.execute(PLAN_ROWS, {"terc": terc}).df()
-    events = {(r.terc, r.substep): r for r in cur.execute(EVENTS, {"terc": terc}).df().itertuples()}
-    month_of = dict(zip(zip(steps.terc, steps.substep), steps.start_month, strict=True))
-    shifts: dict[str, list] = {}
-    for t, sub, days in cur.execute(SHIFTS, {"terc": terc}).fetchall():
-        shifts.setdefault(t, []).append((sub, days, month_of.get((t, sub), 0)))
-    wzk_dates = [r[0] for r in cur.execute(WZK_MEETINGS).fetchall()]
-    rows = []
-    for s in steps.itertuples():
-        plan_start = s.plan_start.date() if hasattr(s.plan_start, "date") else s.plan_start
-        shift = _shift_days(shifts.get(s.terc, []), s.start_month)
-        owner = "" if s.level == "region" else s.terc
-        ev = events.get((owner, s.substep))
-        every = None if pd.isna(s.every_months) else int(s.every_months)
-        for month in rules.recurring_months(s.start_month, s.end_month, every):
-            end = month if every else s.end_month
-            start, due = rules.planned_window(plan_start, month, end, shift)
-            started = _day(ev.started_on) if ev is not None else None
-            completed = _day(ev.completed_on) if ev is not None else None
-            if every:
-                held = [d for d in wzk_dates if start <= d <= due]
-                completed = held[0] if held else None
-                started = completed
-            state = rules.step_state(start, due, started, completed, today)
-            rows.append({
-                "terc": s.terc, "step": s.step, "substep": s.substep,
-                "occurrence": month if every else None, "title": s.title, "level": s.level,
-                "responsible": s.responsible, "planned_start": start, "planned_due": due,
-                "started_on": started, "completed_on": completed,
-                "evidence": None if ev is None or pd.isna(ev.evidence) else ev.evidence,
-                "last_event_on": _day(ev.last_event_on) if ev is not None else None,
-                "status": state.status.value, "days": state.days, "label": state.label,
-            })
-    columns = ["terc", "step", "substep", "occurrence", "title", "level", "responsible",
-               "planned_start", "planned_due", "started_on", "completed_on", "evidence",
-               "last_event_on", "status", "days", "label"]
-    plan = pd.DataFrame(rows, columns=columns)
-    return plan.sort_values(["terc", "planned_start", "planned_due", "substep"], ignore_index=True)
+    plan = conn.cursor().execute(PLAN, {"terc": terc, "today": today}).df()
+    for column in ("planned_start", "planned_due", "started_on", "completed_on", "last_event_on"):
+        plan[column] = [_day(v) for v in plan[column]]
+    pairs = set(zip(plan.status, plan.days, strict=True))
+    labels = {(s, d): rules.StepState(Status(s), int(d)).label for s, d in pairs}
+    plan["label"] = [labels[pair] for pair in zip(plan.status, plan.days, strict=True)]
+    return plan
 
 
 def _day(value: object) -> date | None:
@@ -112,32 +120,27 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
     Only the gmina's own sub-steps count towards its delay; region steps are the ROPS's.
     """
     own = plan[plan.level == "gmina"]
-    rows = []
-    for p in pilot.itertuples():
-        mine = own[own.terc == p.terc]
-        overdue = mine[mine.status == Status.OVERDUE]
-        open_ = mine[~mine.status.isin([Status.DONE, Status.DONE_LATE])]
-        current = open_.iloc[0] if len(open_) else None
-        last = mine.last_event_on.dropna()
-        plan_start = _day(p.plan_start)
-        stalled = rules.is_stalled(len(overdue) > 0, max(last) if len(last) else None, plan_start, today)
-        if stalled:
-            state = "stalled"
-        elif len(overdue):
-            state = "late"
-        else:
-            state = "on_time"
-        rows.append({
-            "terc": p.terc, "current_step": None if current is None else current.substep,
-            "current_title": None if current is None else current.title,
-            "done": int(mine.status.isin([Status.DONE, Status.DONE_LATE]).sum()),
-            "substeps": len(mine), "overdue": len(overdue),
-            "delay_days": int(overdue.days.max()) if len(overdue) else 0,
-            "month": max(1, (today.year - plan_start.year) * 12 + today.month - plan_start.month + 1),
-            "progress_state": state,
-        })
-    return pd.DataFrame(rows, columns=["terc", "current_step", "current_title", "done", "substeps",
-                                       "overdue", "delay_days", "month", "progress_state"])
+    done = own.status.isin([Status.DONE, Status.DONE_LATE])
+    overdue = own.status == Status.OVERDUE
+    agg = own.assign(done=done, overdue=overdue, delay_days=own.days.where(overdue, 0)).groupby("terc").agg(
+        done=("done", "sum"), substeps=("substep", "size"), overdue=("overdue", "sum"),
+        delay_days=("delay_days", "max"), last_event_on=("last_event_on", "max"))
+    current = own[~done].groupby("terc")[["substep", "title"]].first()
+    out = pilot[["terc", "plan_start"]].set_index("terc").join(agg).join(current)
+    out = out.fillna({"done": 0, "substeps": 0, "overdue": 0, "delay_days": 0})
+    states, months = [], []
+    for row in out.itertuples():
+        start = _day(row.plan_start)
+        last = None if pd.isna(row.last_event_on) else _day(row.last_event_on)
+        stalled = rules.is_stalled(row.overdue > 0, last, start, today)
+        states.append("stalled" if stalled else "late" if row.overdue else "on_time")
+        months.append(max(1, (today.year - start.year) * 12 + today.month - start.month + 1))
+    out = out.assign(progress_state=states, month=months).reset_index()
+    out = out.rename(columns={"substep": "current_step", "title": "current_title"})
+    for column in ("done", "substeps", "overdue", "delay_days"):
+        out[column] = out[column].astype(int)
+    return out[["terc", "current_step", "current_title", "done", "substeps", "overdue", "delay_days",
+                "month", "progress_state"]]
 
 
 PROGRESS_LABELS = {"on_time": "w terminie", "late": "opóźniona", "stalled": "zatrzymana"}

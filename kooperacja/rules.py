@@ -176,6 +176,24 @@ def step_state(
     return StepState(Status.NOT_YET_DUE, (planned_start - today).days)
 
 
+# step_state for the warehouse, to rate every sub-step of the country in one query. The
+# placeholders name SQL columns; $today is a query parameter. tests/unit/test_rules_sql.py proves
+# both forms agree on a grid of dates.
+STEP_STATUS_SQL = """CASE
+    WHEN {completed} IS NOT NULL THEN CASE WHEN {completed} > {due} THEN 'done_late' ELSE 'done' END
+    WHEN $today > {due} THEN 'overdue'
+    WHEN $today >= {start} THEN CASE WHEN {started} IS NOT NULL THEN 'on_time' ELSE 'due' END
+    ELSE 'not_yet_due' END"""
+STEP_DAYS_SQL = """CASE
+    WHEN {completed} IS NOT NULL THEN greatest(date_diff('day', {due}, {completed}), 0)
+    WHEN $today > {due} THEN date_diff('day', {due}, $today)
+    WHEN $today >= {start} THEN date_diff('day', $today, {due})
+    ELSE date_diff('day', $today, {start}) END"""
+# planned_window for the warehouse: month m of a plan starts m-1 calendar months after its start.
+WINDOW_START_SQL = "(({plan_start} + to_months({start_month} - 1))::DATE + {shift})"
+WINDOW_DUE_SQL = "(({plan_start} + to_months({end_month}))::DATE - 1 + {shift})"
+
+
 def first_contact_state(received_on: date, first_contact_on: date | None, today: date) -> StepState:
     """The 7-day clock from a notification (zgłoszenie) to ROPS's first contact with the gmina.
 

@@ -1,0 +1,46 @@
+"""The SQL forms of the plan rules agree with the Python ones they mirror."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import duckdb
+
+from kooperacja import rules
+
+BASE = date(2026, 2, 1)
+OFFSETS = [-40, -1, 0, 1, 27, 28, 29, 60]
+
+
+def test_the_sql_step_status_agrees_with_step_state_on_a_grid_of_dates():
+    cases = []
+    for today_off, started_off, done_off in itertools.product(OFFSETS, [None, *OFFSETS], [None, *OFFSETS]):
+        started = None if started_off is None else BASE + timedelta(started_off)
+        done = None if done_off is None else BASE + timedelta(done_off)
+        cases.append((BASE + timedelta(today_off), started, done))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (today DATE, started DATE, completed DATE)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)", cases)
+    cols = {"start": "DATE '2026-02-01'", "due": "DATE '2026-02-28'", "started": "started",
+            "completed": "completed"}
+    status = rules.STEP_STATUS_SQL.format(**cols).replace("$today", "today")
+    days = rules.STEP_DAYS_SQL.format(**cols).replace("$today", "today")
+    got = con.execute(f"SELECT today, started, completed, {status}, {days} FROM t").fetchall()
+    assert len(got) == len(cases) == 648
+    for today, started, completed, sql_status, sql_days in got:
+        state = rules.step_state(BASE, date(2026, 2, 28), started, completed, today)
+        assert (sql_status, sql_days) == (state.status.value, state.days), (today, started, completed)
+
+
+def test_the_sql_window_agrees_with_planned_window_across_month_ends():
+    con = duckdb.connect()
+    for plan_start, first, last, shift in itertools.product(
+        [date(2026, 1, 31), date(2026, 1, 1), date(2024, 1, 30), date(2025, 8, 31)], [1, 2, 6], [2, 12, 18], [0, -10, 45]
+    ):
+        if last < first:
+            continue
+        start_sql = rules.WINDOW_START_SQL.format(plan_start="?::DATE", start_month=first, shift=shift)
+        due_sql = rules.WINDOW_DUE_SQL.format(plan_start="?::DATE", end_month=last, shift=shift)
+        got = con.execute(f"SELECT {start_sql}, {due_sql}", [plan_start, plan_start]).fetchall()[0]
+        assert got == rules.planned_window(plan_start, first, last, shift), (plan_start, first, last, shift)
