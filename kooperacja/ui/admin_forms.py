@@ -1,0 +1,120 @@
+"""The administrator's data-entry forms: pilot set-up, TERC register, boundaries, harmonogram template."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from kooperacja import data_entry, programme, vocab
+from kooperacja.access import Actor
+from kooperacja.ui.forms import day, pick, save
+
+TEMPLATE_COLUMNS = {
+    "template_id": "Szablon",
+    "version": "Wersja",
+    "name": "Nazwa",
+    "created_at": "Utworzono",
+    "created_by": "Utworzył(a)",
+    "steps": "Podkroki",
+}
+
+
+def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Gmina w pilotażu")
+    candidates = data_entry.register_choices(conn, outside_pilot=True)
+    if not candidates:
+        st.info("Wszystkie gminy z rejestru TERC są już w pilotażu (albo rejestr jest pusty).")
+        return
+    terc = pick("Gmina z rejestru TERC", candidates, "f_pilot_gmina")
+    variants = list(vocab.VARIANTS)
+    default = data_entry.default_variant(conn, terc)
+    variant = pick(
+        "Wariant modelu (domyślnie według rodzaju gminy)",
+        vocab.VARIANTS,
+        f"f_pilot_variant_{terc}",
+        index=variants.index(default),
+    )
+    joined_on = day("Data przystąpienia", "f_pilot_joined")
+    plan_start = day("Początek harmonogramu", "f_pilot_start")
+    versions = data_entry.templates(conn)
+    options = {
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+    }
+    template = pick("Szablon harmonogramu", options, "f_pilot_template") if options else None
+    animator = st.selectbox("Animator", data_entry.animator_choices(conn), key="f_pilot_animator")
+    if st.button("Dodaj gminę do pilotażu", key="f_pilot_save", type="primary"):
+        save(
+            lambda: programme.add_pilot_gmina(
+                conn,
+                actor,
+                terc,
+                joined_on=joined_on,
+                animator=animator,
+                plan_start=plan_start,
+                variant=variant,
+                template=template,
+            ),
+            "Gmina dołączyła do pilotażu.",
+        )
+
+
+def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Rejestr TERYT TERC")
+    st.caption("Plik TERC (wersja urzędowa) z eteryt.stat.gov.pl, CSV albo XML.")
+    upload = st.file_uploader("Plik rejestru TERC", type=["csv", "xml"], key="f_terc_file")
+    woj = st.text_input("Tylko województwo (kod, np. 04; puste: cały plik)", key="f_terc_woj")
+    if st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary"):
+        lines = save(
+            lambda: data_entry.import_terc_register(conn, actor, upload.getvalue(), woj.strip() or None),
+            "Wczytano rejestr TERC.",
+        )
+        if lines:
+            st.text("\n".join(lines))
+
+
+def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Granice gmin")
+    st.caption("GeoJSON z kodem TERYT gminy w atrybutach (np. z PRG).")
+    upload = st.file_uploader("Plik GeoJSON", type=["geojson", "json"], key="f_geo_file")
+    if st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary"):
+        count = save(
+            lambda: data_entry.import_gmina_boundaries(conn, actor, upload.getvalue()),
+            "Wczytano granice gmin.",
+        )
+        if count is not None:
+            st.caption(f"Zapisano granice {count} gmin.")
+
+
+def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Szablon harmonogramu")
+    versions = data_entry.templates(conn)
+    if versions.empty:
+        st.info("Brak szablonów.")
+        return
+    st.dataframe(
+        versions.rename(columns=TEMPLATE_COLUMNS),
+        hide_index=True,
+        key="f_tpl_versions",
+        column_config={"Utworzono": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
+    )
+    options = {
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+    }
+    template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
+    st.download_button(
+        "Pobierz CSV",
+        data=data_entry.template_csv(conn, template_id, version),
+        file_name=f"harmonogram_{template_id}_v{version}.csv",
+        mime="text/csv",
+        key="f_tpl_csv",
+    )
+    st.caption("Zmieniony plik zapisuje się jako nowa wersja; gminy zachowują wersję, z którą zaczęły.")
+    upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key="f_tpl_file")
+    if st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary"):
+        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+        saved = save(
+            lambda: data_entry.save_template_version(conn, actor, text, template_id),
+            "Zapisano nową wersję szablonu.",
+        )
+        if saved:
+            st.caption(f"Szablon {saved[0]}, wersja {saved[1]}.")

@@ -1,0 +1,220 @@
+"""The gmina data-entry forms: notification, first contact, step events, plan shifts, PZK, meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from kooperacja import data_entry, programme, vocab
+from kooperacja.access import Actor
+from kooperacja.errors import KooperacjaError
+from kooperacja.ui import session, widgets
+
+EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
+
+
+def save(action: Callable[[], Any], message: str) -> Any:
+    """Run a domain write; show its Polish refusal or a success message (never a traceback)."""
+    try:
+        result = action()
+    except KooperacjaError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return None
+    st.success(message, icon=":material/check_circle:")
+    return result
+
+
+def day(label: str, key: str, empty: bool = False) -> date | None:
+    return st.date_input(label, value=None if empty else session.today(), format="DD.MM.YYYY", key=key)
+
+
+def pick(label: str, options: dict, key: str, **kwargs: Any) -> Any:
+    return st.selectbox(label, list(options), format_func=lambda k: options.get(k, str(k)), key=key, **kwargs)
+
+
+def text(value: str) -> str | None:
+    return value.strip() or None
+
+
+def gmina_picker(conn: duckdb.DuckDBPyConnection, actor: Actor) -> str | None:
+    """The pilot gmina the gmina forms write to (an animator sees only their own)."""
+    choices = data_entry.pilot_choices(conn, actor)
+    if not choices:
+        st.info("Nie masz przypisanych gmin pilotażowych.")
+        return None
+    return widgets.persistent(
+        st.selectbox,
+        "Gmina",
+        key="f_gmina",
+        name="gmina",
+        options=list(choices),
+        default=next(iter(choices)),
+        format_func=choices.get,
+    )
+
+
+def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Zgłoszenie gminy do ROPS")
+    terc = pick("Gmina zgłaszająca", data_entry.register_choices(conn), "f_zgl_gmina")
+    route = st.radio(
+        "Tryb zgłoszenia",
+        list(vocab.ROUTES),
+        format_func=vocab.ROUTES.get,
+        key="f_zgl_route",
+        horizontal=True,
+    )
+    received = day("Data wpływu", "f_zgl_received")
+    signed = day(
+        "Data podpisania porozumienia (współpraca zawiązana samodzielnie)", "f_zgl_signed", empty=True
+    )
+    st.caption("Załączniki")
+    attachments = {
+        "has_diagnosis": st.checkbox("Diagnoza gminy", key="f_zgl_diag"),
+        "has_resources_card": st.checkbox("Karta zasobów", key="f_zgl_res"),
+        "has_network_analysis": st.checkbox("Analiza sieci", key="f_zgl_net"),
+        "has_agreement_copy": st.checkbox("Kopia porozumienia", key="f_zgl_copy"),
+    }
+    note = st.text_area("Uwagi", key="f_zgl_note")
+    if st.button("Zapisz zgłoszenie", key="f_zgl_save", type="primary"):
+        data = {
+            "terc": terc,
+            "route": route,
+            "received_on": received,
+            "signed_on": signed,
+            "note": text(note),
+            **attachments,
+        }
+        save(lambda: programme.record_zgloszenie(conn, actor, data, session.today()), "Zapisano zgłoszenie.")
+
+
+def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Pierwszy kontakt ROPS z gminą (w ciągu 7 dni od wpływu)")
+    waiting = data_entry.open_zgloszenia(conn, actor)
+    if not waiting:
+        st.info("Wszystkie zgłoszenia mają już zapisany pierwszy kontakt.")
+        return
+    zgloszenie_id = pick("Zgłoszenie", waiting, "f_contact_zgl")
+    contact_on = day("Data pierwszego kontaktu", "f_contact_on")
+    if st.button("Zapisz kontakt", key="f_contact_save", type="primary"):
+        save(
+            lambda: programme.record_first_contact(conn, actor, zgloszenie_id, contact_on, session.today()),
+            "Zapisano pierwszy kontakt.",
+        )
+
+
+def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+    st.subheader("Zdarzenie kroku harmonogramu")
+    substep = pick("Podkrok", data_entry.substep_choices(conn, terc), f"f_step_substep_{terc}")
+    kind = st.radio(
+        "Zdarzenie", list(EVENT_KINDS), format_func=EVENT_KINDS.get, key="f_step_kind", horizontal=True
+    )
+    event_on = day("Data", "f_step_date")
+    evidence = st.text_input("Dokument (protokół, porozumienie)", key="f_step_evidence")
+    note = st.text_area("Uwagi", key="f_step_note")
+    if st.button("Zapisz zdarzenie", key="f_step_save", type="primary"):
+        save(
+            lambda: programme.record_step_event(
+                conn,
+                actor,
+                terc=terc,
+                substep=substep,
+                kind=kind,
+                event_on=event_on,
+                today=session.today(),
+                evidence=text(evidence),
+                note=text(note),
+            ),
+            "Zapisano zdarzenie kroku.",
+        )
+
+
+def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+    st.subheader("Przesunięcie planu gminy")
+    options = {"": "cały plan", **data_entry.substep_choices(conn, terc)}
+    substep = pick("Od podkroku (ten i późniejsze)", options, f"f_shift_substep_{terc}")
+    days = st.number_input(
+        "Przesunięcie (dni, ujemne: wcześniej)",
+        min_value=-366,
+        max_value=731,
+        value=30,
+        step=1,
+        key="f_shift_days",
+    )
+    reason = st.text_area("Powód przesunięcia", key="f_shift_reason")
+    if st.button("Zapisz przesunięcie", key="f_shift_save", type="primary"):
+        save(
+            lambda: programme.shift_plan(
+                conn,
+                actor,
+                terc=terc,
+                days=int(days),
+                reason=reason,
+                today=session.today(),
+                substep=substep or None,
+            ),
+            "Zapisano przesunięcie planu.",
+        )
+
+
+def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Nowa instytucja")
+    name = st.text_input("Nazwa instytucji", key="f_inst_name")
+    sector = pick("Sektor", vocab.SECTORS, "f_inst_sector")
+    level = pick("Poziom", vocab.LEVELS, "f_inst_level")
+    seats = data_entry.area_choices(conn, actor, level)
+    seat = pick("Siedziba", seats, f"f_inst_seat_{level}")
+    if st.button("Zapisz instytucję", key="f_inst_save", type="primary"):
+        data = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
+        save(lambda: programme.add_institution(conn, actor, data), "Zapisano instytucję.")
+
+
+def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+    st.subheader("Członkostwo w PZK")
+    st.caption("Podpisanie porozumienia przy tworzeniu PZK i późniejsze przystąpienie zapisuje się tak samo.")
+    institution_id = pick("Instytucja", data_entry.institution_choices(conn, terc), f"f_pzk_inst_{terc}")
+    signed_on = day("Data podpisania / przystąpienia", "f_pzk_signed")
+    if st.button("Zapisz przystąpienie", key="f_pzk_join", type="primary"):
+        save(
+            lambda: programme.add_pzk_member(
+                conn, actor, terc=terc, institution_id=institution_id, signed_on=signed_on
+            ),
+            "Zapisano przystąpienie do PZK.",
+        )
+    members = data_entry.member_choices(conn, terc)
+    if members:
+        membership_id = pick("Wystąpienie z PZK: instytucja", members, f"f_pzk_member_{terc}")
+        left_on = day("Data wystąpienia", "f_pzk_left")
+        if st.button("Zapisz wystąpienie", key="f_pzk_leave"):
+            save(
+                lambda: programme.leave_pzk(conn, actor, membership_id, left_on),
+                "Zapisano wystąpienie z PZK.",
+            )
+
+
+def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+    st.subheader("Spotkanie")
+    kinds = {k: v for k, v in vocab.MEETING_KINDS.items() if k != "wzk"}
+    kind = pick("Rodzaj spotkania", kinds, "f_meet_kind")
+    held_on = day("Data spotkania", "f_meet_date")
+    agenda = st.text_area("Porządek", key="f_meet_agenda")
+    decisions = st.text_area("Ustalenia", key="f_meet_decisions")
+    options = data_entry.institution_choices(conn, terc)
+    chosen = st.multiselect(
+        "Obecne instytucje", list(options), format_func=options.get, key=f"f_meet_att_{terc}"
+    )
+    notified = {i: day(f"Powiadomienie: {options[i]}", f"f_meet_notified_{i}", empty=True) for i in chosen}
+    if st.button("Zapisz spotkanie", key="f_meet_save", type="primary"):
+        data = {
+            "kind": kind,
+            "terc": terc,
+            "held_on": held_on,
+            "agenda": text(agenda),
+            "decisions": text(decisions),
+        }
+        save(
+            lambda: programme.record_meeting(conn, actor, data, list(notified.items())), "Zapisano spotkanie."
+        )

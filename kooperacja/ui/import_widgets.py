@@ -1,0 +1,74 @@
+"""Registry export and import on the page: download, upload, report, explicit write with progress."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from kooperacja import exchange
+from kooperacja.access import Actor
+from kooperacja.errors import KooperacjaError
+from kooperacja.exchange_map import REGISTRIES
+from kooperacja.ui import widgets
+
+
+def export_section(conn: duckdb.DuckDBPyConnection) -> None:
+    st.subheader("Eksport rejestrów")
+    st.caption(
+        "Jeden arkusz na rejestr, polskie nagłówki, daty jako daty. Ten sam plik można wczytać z powrotem."
+    )
+    st.download_button(
+        "Pobierz XLSX wszystkich rejestrów",
+        data=lambda: exchange.export_registries(conn),
+        file_name="rejestry.xlsx",
+        mime=widgets.XLSX_MIME,
+        key="f_exp_all",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Import z XLSX albo CSV")
+    upload = st.file_uploader(
+        "Plik XLSX albo CSV (nagłówki jak w eksporcie)", type=["xlsx", "csv"], key="f_imp_file"
+    )
+    tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
+    table = st.selectbox("Rejestr", list(tables), format_func=tables.get, key="f_imp_table")
+    if upload is None:
+        return
+    try:
+        parsed = exchange.check_import(
+            conn, actor, exchange.parse_file(upload.getvalue(), upload.name, table or None)
+        )
+    except KooperacjaError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return
+    st.markdown("  \n".join(parsed.summary()))
+    widgets.table(parsed.report(), "f_imp_report", "raport_importu")
+    if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
+        _apply(conn, actor, parsed, "all_or_nothing")
+    if parsed.errors:
+        st.warning(f"Plik ma {len(parsed.errors)} błędów: „Zapisz wszystko” jest wyłączone.")
+        sure = st.checkbox(
+            "Rozumiem: zapisz tylko poprawne wiersze, wiersze z błędami pominę", key="f_imp_sure"
+        )
+        if st.button("Zapisz tylko poprawne wiersze", key="f_imp_valid", disabled=not sure):
+            _apply(conn, actor, parsed, "valid_only")
+
+
+def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.ParsedImport, mode: str) -> None:
+    bar = st.progress(0.0, text="Zapisywanie…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Zapisano {done} z {total} wierszy")
+
+    try:
+        result = exchange.apply_import(conn, actor, parsed, mode, progress)
+    except KooperacjaError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return
+    if result.total_written:
+        st.success("  \n".join(result.lines()), icon=":material/check_circle:")
+    else:
+        st.error("  \n".join(result.lines()), icon=":material/error:")
