@@ -19,6 +19,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "wzk": ("WZK", ":material/diversity_3:"),
     "uslugi": ("Koszyk usług", ":material/volunteer_activism:"),
     "raport": ("Raport efektów", ":material/summarize:"),
+    "dane": ("Wprowadzanie danych", ":material/edit_note:"),
+    "historia": ("Historia zmian", ":material/history:"),
     "uzytkownicy": ("Użytkownicy", ":material/manage_accounts:"),
 }
 _RUN_PAGES = "_kooperacja_nav_pages"  # session key: this run's Page objects by name
