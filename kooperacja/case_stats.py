@@ -144,9 +144,13 @@ FROM case_file WHERE plan_on IS NOT NULL AND ($terc IS NULL OR terc = $terc) GRO
 """
 
 
+def pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -> pd.DataFrame:
+    """Pilot gminy (terc, gmina) by name: the rows of every per-gmina summary."""
+    return conn.cursor().execute(PILOT, {"terc": terc}).df()
+
+
 def _per_gmina(conn: duckdb.DuckDBPyConnection, terc: str | None, figures: pd.DataFrame) -> pd.DataFrame:
-    pilot = conn.cursor().execute(PILOT, {"terc": terc}).df()
-    return pilot.merge(figures, on="terc", how="left")
+    return pilot_gminy(conn, terc).merge(figures, on="terc", how="left")
 
 
 def time_to_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
@@ -177,7 +181,7 @@ def report_completeness(
     """
     since = rules.add_months(today.replace(day=1), -months)
     found = conn.cursor().execute(COMPLETENESS, {"today": today, "since": since, "terc": terc}).df()
-    pilot = conn.cursor().execute(PILOT, {"terc": terc}).df()
+    pilot = pilot_gminy(conn, terc)
     month_list = rules.month_starts(since, today.replace(day=1) - timedelta(days=1))
     grid = pilot.merge(pd.DataFrame({"month": pd.to_datetime(month_list)}), how="cross")
     found["month"] = pd.to_datetime(found.month)

@@ -1,0 +1,185 @@
+"""Forms of the Sprawy page that open a case: registration, diagnosis, the task team and the plan card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from kooperacja import case_team, cases, queries, vocab
+from kooperacja.access import Actor
+from kooperacja.errors import KooperacjaError
+from kooperacja.ui import session
+
+FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
+PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
+DATE = {"format": "DD.MM.YYYY"}
+
+
+def submit(
+    label: str, key: str, action: Callable[[], Any], success: Callable[[Any], list[tuple[str, str]]]
+) -> None:
+    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun."""
+    if not st.button(label, key=key, type="primary"):
+        return
+    try:
+        result = action()
+    except KooperacjaError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return
+    st.session_state[FLASH] = success(result)
+    st.rerun()
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH, []):
+        (st.warning if kind == "warning" else st.success)(text)
+
+
+def _areas() -> dict[str, str]:
+    rows = session.get_conn().execute("SELECT code, label FROM problem_area ORDER BY label").fetchall()
+    return dict(rows)
+
+
+def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
+    """A new case under a generated code (never a name)."""
+    if not gminy:
+        st.info("Nie opiekujesz się żadną gminą w pilotażu.")
+        return
+    terc = st.selectbox("Gmina", list(gminy), format_func=gminy.get, key="new_gmina")
+    kind = st.selectbox("Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.get, key="new_kind")
+    referred = st.date_input("Data zgłoszenia", value=today, key="new_referred", **DATE)
+    consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key="new_consent", **DATE)
+    areas = _areas()
+    problems = st.multiselect(
+        "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.get, key="new_problems"
+    )
+    st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
+
+    def done(code: str) -> list[tuple[str, str]]:
+        st.session_state[PICK_NEXT] = code
+        return [("success", f"Zarejestrowano sprawę {code}.")]
+
+    submit(
+        "Zarejestruj sprawę",
+        "new_submit",
+        lambda: cases.register_case(
+            session.get_conn(),
+            actor,
+            terc=terc,
+            kind=kind,
+            referred_on=referred,
+            consent_on=consent,
+            problems=problems,
+            today=today,
+        ),
+        done,
+    )
+
+
+def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
+    areas = _areas()
+    on = st.date_input("Data diagnozy", value=today, key="diag_on", **DATE)
+    problems = st.multiselect(
+        "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.get, key="diag_problems"
+    )
+    submit(
+        "Zapisz diagnozę",
+        "diag_submit",
+        lambda: cases.record_diagnosis(
+            session.get_conn(), actor, case["case_code"], diagnosed_on=on, problems=problems, today=today
+        ),
+        lambda _: [("success", "Zapisano diagnozę.")],
+    )
+
+
+def team_form(actor: Actor, case: dict, today: date) -> None:
+    """Convene the GGK/ZZK: PZK members on the meeting day, each with the day it was notified."""
+    held = st.date_input("Data spotkania zespołu", value=today, key="team_held", **DATE)
+    members = queries.pzk_on(session.get_conn(), case["terc"], held)
+    names = dict(zip(members.institution_id.astype(int), members.name, strict=True))
+    picked = st.multiselect(
+        "Instytucje z PZK (stan na dzień spotkania)", list(names), format_func=names.get, key="team_members"
+    )
+    notified = {
+        i: st.date_input(
+            f"Powiadomiono: {names[i]}", value=held - timedelta(days=7), key=f"team_notified_{i}", **DATE
+        )
+        for i in picked
+    }
+    present = st.checkbox("Rodzina obecna na spotkaniu", key="team_family")
+    agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key="team_agenda") or None
+
+    def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
+        return [("success", "Zapisano spotkanie zespołu.")] + [("warning", w) for w in result[1]]
+
+    submit(
+        "Zapisz spotkanie zespołu",
+        "team_submit",
+        lambda: case_team.convene_team(
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            held_on=held,
+            attendees=notified,
+            today=today,
+            agenda=agenda,
+            family_present=present,
+        ),
+        done,
+    )
+
+
+def plan_form(actor: Actor, case: dict, today: date) -> None:
+    """The work plan card: main goal, specific goals (one a line), tasks for the team or the family."""
+    team = case_team.team_of(session.get_conn(), case["case_code"])
+    if not team:
+        st.info("Najpierw zapisz spotkanie zespołu (GGK/ZZK): zadania przydziela się jego instytucjom.")
+        return
+    plan_on = st.date_input("Data planu pracy", value=today, key="plan_on", **DATE)
+    main = st.text_input("Cel główny", key="plan_main_goal")
+    goals = [
+        g.strip()
+        for g in st.text_area("Cele szczegółowe (jeden w wierszu)", key="plan_goals").splitlines()
+        if g.strip()
+    ]
+    count = st.number_input("Liczba zadań", min_value=1, max_value=10, value=2, key="plan_task_count")
+    who: dict[Any, str] = {None: "rodzina / osoba", **team}
+    goal_options: list[Any] = list(range(len(goals))) or [None]
+    tasks = []
+    for i in range(int(count)):
+        cols = st.columns([3, 2, 2, 1])
+        tasks.append(
+            {
+                "description": cols[0].text_input(f"Zadanie {i + 1}", key=f"plan_task_desc_{i}"),
+                "goal": cols[1].selectbox(
+                    "Cel",
+                    goal_options,
+                    key=f"plan_task_goal_{i}",
+                    format_func=lambda g: "—" if g is None else f"{g + 1}. {goals[g][:40]}",
+                ),
+                "institution_id": cols[2].selectbox(
+                    "Kto", list(who), format_func=who.get, key=f"plan_task_who_{i}"
+                ),
+                "due_on": cols[3].date_input(
+                    "Termin", value=today + timedelta(days=90), key=f"plan_task_due_{i}", **DATE
+                ),
+            }
+        )
+    submit(
+        "Zapisz kartę planu pracy",
+        "plan_submit",
+        lambda: case_team.save_plan(
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            plan_on=plan_on,
+            main_goal=main,
+            goals=goals,
+            tasks=tasks,
+            today=today,
+        ),
+        lambda _: [("success", "Zapisano plan pracy.")],
+    )

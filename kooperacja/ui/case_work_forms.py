@@ -1,0 +1,161 @@
+"""Forms of the Sprawy page for a planned case: contract, basket, reports, monitoring, evaluation, closure."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kooperacja import case_delivery, case_team, rules, vocab
+from kooperacja.access import Actor
+from kooperacja.case_card import to_date
+from kooperacja.ui import session
+from kooperacja.ui.case_forms import DATE, submit
+
+
+def _ok(text: str):
+    return lambda _: [("success", text)]
+
+
+def contract_form(actor: Actor, case: dict, today: date) -> None:
+    kind = st.selectbox(
+        "Rodzaj", list(vocab.CONTRACT_KINDS), format_func=vocab.CONTRACT_KINDS.get, key="contract_kind"
+    )
+    start = st.date_input("Od", value=today, key="contract_from", **DATE)
+    end = st.date_input("Do", value=rules.add_months(today, 6), key="contract_to", **DATE)
+    submit(
+        "Zapisz kontrakt/projekt",
+        "contract_submit",
+        lambda: case_delivery.set_contract(
+            session.get_conn(), actor, case["case_code"], kind=kind, from_on=start, to_on=end, today=today
+        ),
+        _ok("Zapisano kontrakt/projekt socjalny."),
+    )
+
+
+def services_form(actor: Actor, case: dict, today: date) -> None:
+    """The individual basket: services of the gmina's, powiat's and region's LKU valid on the day."""
+    start = st.date_input("Usługi od", value=today, key="services_from", **DATE)
+    offer = case_delivery.available_services(session.get_conn(), case["terc"], start)
+    names = dict(zip(offer.service_id.astype(int), offer.name + " — " + offer.institution, strict=True))
+    picked = st.multiselect(
+        "Usługi z koszyka (gmina, powiat, region)", list(names), format_func=names.get, key="services_pick"
+    )
+    submit(
+        "Dodaj do koszyka",
+        "services_submit",
+        lambda: case_delivery.assign_services(
+            session.get_conn(), actor, case["case_code"], service_ids=picked, from_on=start, today=today
+        ),
+        lambda n: [("success", f"Dodano usług do koszyka: {n}.")],
+    )
+
+
+def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> None:
+    """Monthly progress on one task, recorded for the institution it is assigned to (attachment 7)."""
+    if tasks.empty:
+        st.info("Plan nie ma zadań.")
+        return
+    labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in tasks.itertuples()}
+    task_id = st.selectbox("Zadanie", list(labels), format_func=labels.get, key="report_task")
+    task = tasks.set_index("task_id").loc[task_id]
+    plan_month = to_date(case["plan_on"]).replace(day=1)
+    months = [m for m in (rules.add_months(today.replace(day=1), -k) for k in range(12)) if m >= plan_month]
+    month = st.selectbox("Miesiąc", months, format_func=lambda m: f"{m:%m.%Y}", key="report_month")
+    progress = st.selectbox(
+        "Postęp", list(vocab.REPORT_PROGRESS), format_func=vocab.REPORT_PROGRESS.get, key="report_progress"
+    )
+    note = st.text_input("Uwagi (bez danych osobowych)", key="report_note") or None
+    who = None if pd.isna(task.institution_id) else int(task.institution_id)
+    submit(
+        "Zapisz sprawozdanie",
+        "report_submit",
+        lambda: case_delivery.record_monthly_report(
+            session.get_conn(),
+            actor,
+            task_id,
+            month=month,
+            progress=progress,
+            institution_id=who,
+            today=today,
+            note=note,
+        ),
+        _ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
+    )
+
+
+def monitoring_form(actor: Actor, case: dict, today: date) -> None:
+    held = st.date_input("Data spotkania monitorującego", value=today, key="mon_held", **DATE)
+    team = case_team.team_of(session.get_conn(), case["case_code"])
+    picked = st.multiselect("Instytucje obecne", list(team), format_func=team.get, key="mon_members")
+    present = st.checkbox("Rodzina obecna", key="mon_family")
+    told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
+    decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
+    submit(
+        "Zapisz spotkanie monitorujące",
+        "mon_submit",
+        lambda: case_delivery.record_monitoring_meeting(
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            held_on=held,
+            family_present=present,
+            family_told=told,
+            attendees=dict.fromkeys(picked),
+            today=today,
+            decisions=decisions,
+        ),
+        _ok("Zapisano spotkanie monitorujące."),
+    )
+
+
+def evaluation_form(actor: Actor, case: dict, today: date) -> None:
+    on = st.date_input("Data ewaluacji", value=today, key="eval_on", **DATE)
+    result = st.selectbox(
+        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.get, key="eval_result"
+    )
+    note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key="eval_note") or None
+    submit(
+        "Zapisz ewaluację",
+        "eval_submit",
+        lambda: case_delivery.evaluate(
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            evaluated_on=on,
+            result=result,
+            today=today,
+            note=note,
+        ),
+        _ok("Zapisano ewaluację."),
+    )
+
+
+def closure_form(actor: Actor, case: dict, today: date) -> None:
+    on = st.date_input("Data zakończenia", value=today, key="close_on", **DATE)
+    reasons = {None: "— wybierz powód —", **vocab.CLOSURE_REASONS}
+    reason = st.selectbox("Powód zakończenia", list(reasons), format_func=reasons.get, key="close_reason")
+    submit(
+        "Zakończ sprawę",
+        "close_submit",
+        lambda: case_delivery.close_case(
+            session.get_conn(), actor, case["case_code"], closed_on=on, reason=reason, today=today
+        ),
+        _ok("Sprawę zakończono."),
+    )
+
+
+def followup_form(actor: Actor, case: dict, today: date) -> None:
+    until = st.date_input(
+        "Monitoring sytuacji do", value=today + timedelta(days=180), key="follow_until", **DATE
+    )
+    note = st.text_input("Uwagi (bez danych osobowych)", key="follow_note") or None
+    submit(
+        "Zapisz monitoring po zakończeniu",
+        "follow_submit",
+        lambda: case_delivery.record_followup(
+            session.get_conn(), actor, case["case_code"], until=until, note=note
+        ),
+        _ok("Zapisano monitoring po zakończeniu."),
+    )

@@ -1,0 +1,115 @@
+"""Sprawy: pseudonymous case monitoring — the case list, card and forms (ROPS staff), the summary (all)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kooperacja import access, case_stats, vocab
+from kooperacja.case_card import case_card
+from kooperacja.cases import STAGE_LABELS
+from kooperacja.formatting import to_display
+from kooperacja.ui import case_forms as opening
+from kooperacja.ui import case_work_forms as work
+from kooperacja.ui import session, widgets
+from kooperacja.ui.case_views import render_card, render_summary
+
+LIST_COLUMNS = ["case_code", "gmina", "kind", "stage_label", "referred_on", "plan_on", "closed_on"]
+LIST_HEADERS = {
+    "case_code": "Kod sprawy",
+    "kind": "Rodzaj",
+    "stage_label": "Etap",
+    "referred_on": "Zgłoszona",
+    "plan_on": "Plan pracy",
+    "closed_on": "Zakończona",
+}
+
+
+def _steps(case: dict) -> list[tuple[str, object]]:
+    """The forms a case's stage calls for, the next step first."""
+    if case["stage"] == "closed":
+        return [("Monitoring po zakończeniu wsparcia", work.followup_form)]
+    team, plan = ("Spotkanie zespołu (GGK/ZZK)", opening.team_form), ("Karta planu pracy", opening.plan_form)
+    if case["stage"] == "referred":
+        return [("Diagnoza", opening.diagnosis_form), team, plan]
+    if case["stage"] == "diagnosed":
+        return [team, plan, ("Diagnoza (zmiana)", opening.diagnosis_form)]
+    steps = [
+        ("Kontrakt / projekt socjalny", work.contract_form),
+        ("Indywidualny koszyk usług", work.services_form),
+        ("Sprawozdanie miesięczne", None),
+        ("Spotkanie monitorujące", work.monitoring_form),
+        ("Kolejne spotkanie zespołu", opening.team_form),
+        ("Ewaluacja", work.evaluation_form),
+        ("Zakończenie sprawy", work.closure_form),
+    ]
+    if case["contract_kind"] is not None:
+        steps.append(steps.pop(0))
+    return steps
+
+
+def _work_on(actor: access.Actor, card: dict, today) -> None:
+    case = card["case"]
+    st.subheader("Następne kroki")
+    for n, (title, form) in enumerate(_steps(case)):
+        with st.expander(title, expanded=n == 0):
+            if form is None:
+                work.report_form(actor, case, card["tasks"], today)
+            else:
+                form(actor, case, today)
+
+
+def _select(rows) -> str:
+    codes = list(rows.case_code)
+    if st.session_state.get("case_pick") not in codes:
+        st.session_state["case_pick"] = codes[0]
+    return st.selectbox("Sprawa", codes, key="case_pick")
+
+
+def _cases(actor: access.Actor, today) -> None:
+    conn = session.get_conn()
+    pilot = case_stats.pilot_gminy(conn)
+    gminy = {None: "Wszystkie gminy", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
+    jump = st.session_state.pop(opening.PICK_NEXT, None)
+    if jump:
+        st.session_state.update(cases_gmina=jump[2:9], cases_stage=None, case_pick=jump)
+    left, right = st.columns(2)
+    terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina")
+    stages = {None: "Wszystkie etapy", **STAGE_LABELS}
+    stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage")
+    rows = case_stats.list_cases(conn, actor, terc, stage)
+    view = to_display(rows[LIST_COLUMNS], extra_labels={"kind": vocab.CASE_KINDS})
+    view.columns = [LIST_HEADERS.get(c, h) for c, h in zip(LIST_COLUMNS, view.columns, strict=True)]
+    widgets.table(view, "cases_table", "sprawy")
+    if rows.empty:
+        st.info("Brak spraw dla wybranych filtrów.")
+        return
+    card = case_card(conn, actor, _select(rows))
+    render_card(card)
+    if access.can_edit_gmina(actor, card["case"]["terc"]):
+        _work_on(actor, card, today)
+    else:
+        st.caption("Tylko do odczytu: sprawę prowadzi animator innej gminy.")
+
+
+def render() -> None:
+    actor = session.require_role(*access.PAGE_ROLES["sprawy"])
+    today = session.today()
+    st.title("Sprawy — praca z osobą, rodziną, grupą (GGK/ZZK)")
+    st.caption("Sprawy są prowadzone pod kodem, bez danych osobowych.")
+    opening.show_flash()
+    if not access.can_read_cases(actor):
+        render_summary(actor, today)
+        return
+    listing, new, summary = st.tabs(["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"])
+    with listing:
+        _cases(actor, today)
+    with new:
+        pilot = case_stats.pilot_gminy(session.get_conn())
+        mine = {t: g for t, g in zip(pilot.terc, pilot.gmina, strict=True) if access.can_edit_gmina(actor, t)}
+        opening.register_form(actor, mine, today)
+    with summary:
+        render_summary(actor, today)
+
+
+if __name__ == "__main__":
+    st.switch_page("app.py")

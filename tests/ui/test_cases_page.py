@@ -1,0 +1,155 @@
+"""The Sprawy page in AppTest on a copy of the demo region: a new case from registration to closure."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from kooperacja import case_delivery, queries
+from kooperacja.ui import session
+from tests.conftest import DEMO_TODAY
+
+TODAY = date.fromisoformat(DEMO_TODAY)
+GMINA = "3401011"  # Zawiśle, animator1's
+
+
+def run(at):
+    at.run(timeout=30)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def click(at, key):
+    at.button(key=key).click()
+    return run(at)
+
+
+def messages(at):
+    return [m.value for m in at.success] + [m.value for m in at.warning] + [m.value for m in at.error]
+
+
+def test_an_animator_takes_a_new_case_from_registration_to_closure(page_test, app_db):
+    at = run(page_test("sprawy", "animator1"))
+    at.selectbox(key="new_gmina").set_value(GMINA)
+    at.selectbox(key="new_kind").set_value("rodzina")
+    at.date_input(key="new_referred").set_value(date(2026, 7, 1))
+    click(at, "new_submit")
+    code = next(m for m in messages(at) if m.startswith("Zarejestrowano")).split()[-1].rstrip(".")
+    assert code.startswith(f"P-{GMINA}-") and at.selectbox(key="case_pick").value == code
+
+    at.date_input(key="diag_on").set_value(date(2026, 7, 8))
+    at.multiselect(key="diag_problems").set_value(["ubostwo", "bezrobocie"])
+    click(at, "diag_submit")
+    assert "Zapisano diagnozę." in messages(at)
+
+    at.date_input(key="team_held").set_value(date(2026, 7, 15))
+    run(at)
+    members = queries.pzk_on(session.get_conn(), GMINA, date(2026, 7, 15))
+    first, second = (int(i) for i in members.institution_id[:2])
+    at.multiselect(key="team_members").set_value([first, second])
+    run(at)
+    at.date_input(key=f"team_notified_{first}").set_value(date(2026, 7, 1))
+    at.date_input(key=f"team_notified_{second}").set_value(date(2026, 7, 13))
+    click(at, "team_submit")
+    assert any("powiadomiono 2 dni przed (wymagane 5 dni)" in m for m in messages(at))
+
+    at.date_input(key="plan_on").set_value(date(2026, 7, 16))
+    at.text_input(key="plan_main_goal").set_value("Stabilizacja sytuacji rodziny 4-osobowej")
+    at.text_area(key="plan_goals").set_value("Podjęcie zatrudnienia\nSpłata zaległości czynszowych")
+    run(at)
+    at.text_input(key="plan_task_desc_0").set_value("Pośrednictwo pracy")
+    at.selectbox(key="plan_task_who_0").set_value(first)
+    at.text_input(key="plan_task_desc_1").set_value("Udział w warsztatach budżetowych")
+    at.selectbox(key="plan_task_who_1").set_value(None)
+    at.selectbox(key="plan_task_goal_1").set_value(1)
+    click(at, "plan_submit")
+    assert "Zapisano plan pracy." in messages(at)
+
+    at.date_input(key="contract_from").set_value(date(2026, 7, 20))
+    click(at, "contract_submit")
+    at.date_input(key="services_from").set_value(date(2026, 7, 20))
+    run(at)
+    offer = case_delivery.available_services(session.get_conn(), GMINA, date(2026, 7, 20))
+    at.multiselect(key="services_pick").set_value([int(offer.service_id[0])])
+    click(at, "services_submit")
+    assert "Dodano usług do koszyka: 1." in messages(at)
+
+    at.selectbox(key="report_month").set_value(date(2026, 8, 1))
+    click(at, "report_submit")
+    assert "Zapisano sprawozdanie za 08.2026." in messages(at)
+
+    at.date_input(key="mon_held").set_value(date(2026, 10, 10))
+    at.multiselect(key="mon_members").set_value([first])
+    click(at, "mon_submit")  # family neither present nor told: refused
+    assert any("Obecność rodziny" in m for m in messages(at))
+    at.checkbox(key="mon_told").check()
+    click(at, "mon_submit")
+    assert "Zapisano spotkanie monitorujące." in messages(at)
+
+    at.date_input(key="eval_on").set_value(date(2026, 11, 10))
+    at.selectbox(key="eval_result").set_value("partial")
+    click(at, "eval_submit")
+    at.date_input(key="close_on").set_value(date(2026, 11, 12))
+    click(at, "close_submit")  # no reason picked
+    assert any("Powód zakończenia" in m for m in messages(at))
+    at.selectbox(key="close_reason").set_value("resigned")
+    click(at, "close_submit")
+    assert "Sprawę zakończono." in messages(at)
+    click(at, "follow_submit")
+    assert "Zapisano monitoring po zakończeniu." in messages(at)
+
+    row = (
+        session.get_conn()
+        .execute(
+            "SELECT closure_reason, evaluation, followup_until IS NOT NULL FROM case_file "
+            "WHERE case_code = ?",
+            [code],
+        )
+        .fetchall()[0]
+    )
+    assert row == ("resigned", "partial", True)
+
+
+def test_personal_data_typed_into_the_plan_is_refused_with_the_field_named(page_test):
+    at = run(page_test("sprawy", "animator1"))
+    at.selectbox(key="cases_gmina").set_value(GMINA)
+    at.selectbox(key="cases_stage").set_value("diagnosed")
+    run(at)
+    code = at.selectbox(key="case_pick").value
+    members = queries.pzk_on(session.get_conn(), GMINA, TODAY)
+    at.multiselect(key="team_members").set_value([int(members.institution_id[0])])
+    run(at)
+    click(at, "team_submit")
+    assert "Zapisano spotkanie zespołu." in messages(at)
+    at.text_input(key="plan_main_goal").set_value("Kontakt z rodziną: anna.nowak@example.com")
+    at.text_area(key="plan_goals").set_value("Podjęcie pracy")
+    run(at)
+    at.text_input(key="plan_task_desc_0").set_value("Doradztwo zawodowe")
+    at.text_input(key="plan_task_desc_1").set_value("Warsztaty")
+    click(at, "plan_submit")
+    assert [e.value for e in at.error] == [
+        "Cel główny: wygląda na adres e-mail — dane osobowe nie mogą trafić do systemu "
+        "(sprawy są prowadzone pod kodem)"
+    ]
+    plan_on = (
+        session.get_conn().execute("SELECT plan_on FROM case_file WHERE case_code = ?", [code]).fetchall()
+    )
+    assert plan_on == [(None,)]
+
+
+def test_the_wzk_sees_only_suppressed_summaries_and_no_case_codes(page_test):
+    at = run(page_test("sprawy", "wzk"))
+    assert not at.tabs and not [s for s in at.selectbox if s.key == "case_pick"]
+    text = json.dumps([e.proto.spec for e in at.get("plotly_chart")]) + " ".join(
+        str(df.value.to_dict()) for df in at.dataframe
+    )
+    assert "<5" in text
+    assert "P-34" not in text
+    assert any("<5" in i.value for i in at.info)
+
+
+def test_the_admin_and_the_zarzad_open_the_page_without_an_error(page_test):
+    admin = run(page_test("sprawy", "admin"))
+    assert [t.label for t in admin.tabs] == ["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"]
+    zarzad = run(page_test("sprawy", "zarzad"))
+    assert not zarzad.tabs and len(zarzad.get("plotly_chart")) == 2
