@@ -6,7 +6,9 @@ is also named in words (legend, hover), so colour is never the only carrier of m
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,7 +32,7 @@ PLAN_LINE = "#7F7F7F"
 MISSING_COLOR = STATUS_COLORS[Status.OVERDUE]
 COVERED_LIGHT, COVERED_DARK = "#D6E6F2", STATUS_COLORS[Status.ON_TIME]
 TODAY_COLOR = "#222222"
-LABEL_CHARS = 42
+LABEL_CHARS = 36
 DAY_MS = 86_400_000
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
 
@@ -66,13 +68,11 @@ def _bar(
     color: str,
     group: str,
     line: str | None = None,
-    legendgroup: str | None = None,
 ) -> go.Bar:
     return go.Bar(
         name=name,
         orientation="h",
         offsetgroup=group,
-        legendgroup=legendgroup or name,
         y=[r["y"] for r in rows],
         base=[r["start"].isoformat() for r in rows],
         x=[max(1, (r["end"] - r["start"]).days) * DAY_MS for r in rows],
@@ -147,7 +147,6 @@ def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figur
                     STATUS_COLORS[status],
                     "actual",
                     line="#333333",
-                    legendgroup=status.value,
                 )
             )
     _add_occurrences(fig, recurring)
@@ -160,7 +159,7 @@ def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figur
         height=max(320, 28 * len(order) + 140),
         title=title,
         font=FONT,
-        legend={"orientation": "h", "y": -0.08, "title": {"text": "Status: "}},
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "title": {"text": "Legenda: "}},
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         plot_bgcolor="white",
         hoverlabel={"align": "left"},
@@ -188,7 +187,6 @@ def _add_occurrences(fig: go.Figure, recurring: pd.DataFrame) -> None:
                 x=x,
                 y=list(part.y),
                 mode="markers",
-                legendgroup=status.value,
                 showlegend=True,
                 customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",
@@ -219,10 +217,13 @@ def _add_today(fig: go.Figure, today: date) -> None:
         y=1,
         xref="x",
         yref="paper",
-        yanchor="bottom",
+        yanchor="top",
+        xanchor="left",
+        xshift=4,
         text=f"dziś {fmt_date(today)}",
         showarrow=False,
         font={"size": 12},
+        bgcolor="rgba(255,255,255,0.85)",
     )
 
 
@@ -234,6 +235,18 @@ def _hover_gmina(r) -> str:
         f"<b>{r.name}</b> ({r.powiat})<br>Stan: {state}{delay}<br>Bieżący krok: {step}<br>"
         f"Wariant: {vocab.VARIANTS.get(r.variant, r.variant)}<br>Animator: {r.animator}"
     )
+
+
+# plotly.js fetches a world topojson from cdn.plot.ly for every geo plot, even with the base map
+# hidden (plotly.js #6767), and draws nothing when that fails. Hand it an empty topology as a data:
+# URL instead ("#" turns the file name plotly appends into a fragment): nothing is downloaded.
+_EMPTY_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+_EMPTY_TOPOLOGY = json.dumps(
+    {"type": "Topology", "arcs": [],
+     "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in _EMPTY_LAYERS}},
+    separators=(",", ":"),
+)  # fmt: skip
+MAP_CONFIG = {"topojsonURL": "data:application/json," + quote(_EMPTY_TOPOLOGY) + "#", "displaylogo": False}
 
 
 def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] | None = None) -> go.Figure:
@@ -298,10 +311,10 @@ def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
     for (powiat_terc, powiat), part in overview.groupby(["powiat_terc", "powiat"], sort=True):
         pid = f"p{powiat_terc}"
         ids.append(pid)
-        labels.append(f"powiat {powiat}")
+        labels.append(powiat if powiat.lower().startswith("powiat") else f"powiat {powiat}")
         parents.append(region_name)
         colors.append("#F5F5F5")
-        hover.append(f"powiat {powiat}: {len(part)} gmin w pilotażu")
+        hover.append(f"{labels[-1]}: {len(part)} gmin w pilotażu")
         values.append(0)
         for r in part.itertuples():
             ids.append(r.terc)

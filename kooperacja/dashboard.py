@@ -14,6 +14,7 @@ from kooperacja.rules import STATUS_LABELS, Status
 
 CASE_RULES = frozenset({"ggk_notice", "monthly_report", "monitoring"})  # alerts naming a case
 SMALL_COUNT = 5  # the WZK and the Zarząd see case counts under this as "<5"
+VARIANT_SHORT = {"rural": "wiejski", "urban_rural": "miejsko-wiejski", "urban": "miejski"}  # narrow tables
 OVERVIEW_COLUMNS = [
     "name",
     "powiat",

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from kooperacja import rules, vocab
@@ -128,6 +129,26 @@ def fmt_number(value: float | int | None, decimals: int = 0) -> str:
 def fmt_days(n: int | None) -> str:
     """Days in words with the right Polish form ("1 dzień", "5 dni")."""
     return "" if is_missing(n) else rules.days_pl(int(n))  # type: ignore[arg-type]
+
+
+def cell_text(value: object) -> str:
+    """How a table cell reads: blank when missing, dates dd.mm.rrrr, numbers in Polish, tak/nie.
+
+    >>> [cell_text(v) for v in (None, date(2026, 1, 2), True, 1234, 2.0, 2.25, "x")] == [
+    ...     "", "02.01.2026", "tak", "1\u00a0234", "2", "2,2", "x"]
+    True
+    """
+    if is_missing(value):
+        return ""
+    if isinstance(value, date | datetime | pd.Timestamp):
+        return fmt_date(value)
+    if isinstance(value, bool | np.bool_):
+        return "tak" if value else "nie"
+    if isinstance(value, int) or (hasattr(value, "is_integer") and value.is_integer()):  # type: ignore[union-attr]
+        return fmt_number(int(value))  # type: ignore[arg-type]
+    if isinstance(value, float):
+        return fmt_number(value, 1)
+    return str(value)
 
 
 def status_label(code: str | None) -> str:

@@ -65,20 +65,17 @@ def render() -> None:
     shown = dashboard.filter_alerts(alerts, who, where, what)
     overdue = int((shown.days_over > 0).sum())
     st.markdown(f"**{fmt_number(len(shown))}** alertów, w tym **{fmt_number(overdue)}** po terminie.")
-    left, right = st.columns([1, 3])
+    if shown.empty:
+        st.success("Brak alertów dla wybranych filtrów.")
+    else:
+        widgets.table(to_display(dashboard.alerts_table(shown), ALERT_COLUMNS), "alerts_table", "alerty",
+                      colored=["Status"])  # fmt: skip
+    left, right = st.columns([2, 3])
     with left:
-        st.markdown("**Według reguły**")
+        st.markdown("**Alerty według reguły**")
         widgets.table(to_display(dashboard.alert_counts(shown)), "alert_counts_table", "alerty_wg_reguly")
     with right:
-        if shown.empty:
-            st.success("Brak alertów dla wybranych filtrów.")
-        else:
-            widgets.table(
-                to_display(dashboard.alerts_table(shown), ALERT_COLUMNS),
-                "alerts_table",
-                "alerty",
-                colored=["Status"],
-            )
+        widgets.status_legend()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ ZGLOSZENIE_COLUMNS = [
     "status",
     "contact_state",
 ]
+PZK_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on"]
 ALERT_COLUMNS = ["status", "rule_label", "subject", "due_on", "days_over", "message"]
 
 
@@ -61,9 +62,9 @@ def _header(actor: access.Actor, gmina, today) -> None:
 
 def _timeline(plan, today) -> None:
     st.subheader("Harmonogram K1–K10: plan i wykonanie")
-    widgets.status_legend()
     st.plotly_chart(charts.gantt(plan, today), key="gantt", width="stretch")
     with st.expander("Podkroki w tabeli"):
+        widgets.status_legend()
         widgets.table(to_display(plan, PLAN_COLUMNS), "plan_table", "harmonogram", colored=["Status"])
 
 
@@ -90,7 +91,7 @@ def _pzk(terc: str, today) -> None:
     left, right = st.columns([3, 2])
     with left:
         widgets.table(
-            to_display(members, ["name", "sector", "level", "signed_on", "left_on"]),
+            to_display(members.rename(columns={"name": "institution"}), PZK_COLUMNS),
             "pzk_on_table",
             "pzk_na_dzien",
         )

@@ -43,7 +43,9 @@ def _map(overview: pd.DataFrame) -> None:
     context = [t for t in context if t in drawn]
     widgets.progress_legend()
     if any(t[:6] in drawn for t in overview.terc):
-        st.plotly_chart(charts.choropleth(overview, shapes, context), key="map", width="stretch")
+        st.plotly_chart(
+            charts.choropleth(overview, shapes, context), key="map", width="stretch", config=charts.MAP_CONFIG
+        )
     else:
         st.caption("Brak zaimportowanych granic gmin — zamiast mapy: województwo → powiat → gmina.")
         st.plotly_chart(charts.treemap(overview, data.region_name()), key="treemap", width="stretch")
@@ -53,7 +55,7 @@ def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) ->
     rows = dashboard.overview_table(overview, alerts)
     if access.suppresses_small_counts(actor):
         rows = dashboard.suppress_small(rows, ["cases_open", "cases_closed"])
-    view = to_display(rows, dashboard.OVERVIEW_COLUMNS)
+    view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
     may_open = actor.role in access.PAGE_ROLES["gmina"]
     if may_open:
         st.caption("Zaznacz wiersz, aby przejść do harmonogramu gminy.")

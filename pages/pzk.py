@@ -9,7 +9,7 @@ from kooperacja import access, charts, pzk, queries, vocab
 from kooperacja.formatting import fmt_date, to_display
 from kooperacja.ui import session, widgets
 
-MEMBER_COLUMNS = ["name", "sector", "level", "signed_on", "left_on", "membership"]
+MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
 
 
 def _members(terc: str, today) -> None:
@@ -19,7 +19,7 @@ def _members(terc: str, today) -> None:
         f"{len(current)} instytucji w PZK dziś, {len(members) - len(current)} wystąpiło; "
         f"sektory: {current.sector.nunique()} z {len(vocab.SECTORS)}."
     )
-    rows = members.assign(
+    rows = members.rename(columns={"name": "institution"}).assign(
         membership=["członek" if i in current.index else "wystąpiła" for i in members.index]
     )
     widgets.table(to_display(rows, MEMBER_COLUMNS), "pzk_members_table", "pzk_czlonkowie")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,39 @@ def _cell_style(value: Any) -> str:
     return f"background-color: {color}; color: {text}"
 
 
+ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 15
+
+
+def _cell_text(value: Any) -> str:
+    # An empty display text makes the grid fall back to printing "None": show a blank space instead.
+    return formatting.cell_text(value) or formatting.NBSP
+
+
+def _iso_text(value: str) -> str:
+    return formatting.fmt_date(date.fromisoformat(value)) if value else formatting.NBSP
+
+
+def _for_grid(df: pd.DataFrame) -> Any:
+    """The frame styled for st.dataframe: Polish cell texts, and no "None" in empty cells.
+
+    The grid prints "None" for a missing value whatever its display text, so missing texts become
+    "" and a date column with gaps becomes ISO text (which still sorts by date) shown dd.mm.rrrr.
+    """
+    data, dates = df.copy(), formatting.date_columns(df)
+    formats: dict[Any, Callable[[Any], str]] = dict.fromkeys(df.columns, _cell_text)
+    for col in df.columns:
+        missing = df[col].isna()
+        if not missing.any():
+            continue
+        if col in dates:
+            values = zip(df[col], missing, strict=True)
+            data[col] = ["" if m else pd.Timestamp(v).date().isoformat() for v, m in values]
+            formats[col] = _iso_text
+        elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            data[col] = df[col].where(~missing, "")
+    return data.style.format(formats)
+
+
 def table(
     df: pd.DataFrame,
     key: str,
@@ -38,19 +72,19 @@ def table(
     *,
     colored: Sequence[str] = (),
     select: bool = False,
-    height: int | str = "auto",
 ) -> Any:
     """A display table (Polish headers already) with dd.mm.rrrr dates and a "Pobierz XLSX" button.
 
-    `colored`: columns whose cells hold a status in words, painted in the status colour.
-    `select`: single-row selection; returns the selection event (else None).
+    Cells read as `formatting.cell_text` while sorting still uses the values; the XLSX gets the
+    values themselves (real dates). `colored`: columns holding a status in words, painted in its
+    colour. `select`: single-row selection; returns the selection event (else None).
     """
-    config = {col: st.column_config.DateColumn(format="DD.MM.YYYY") for col in formatting.date_columns(df)}
-    data: Any = df.style.map(_cell_style, subset=list(colored)) if colored and len(df) else df
+    styler = _for_grid(df)
+    if colored and len(df):
+        styler = styler.map(_cell_style, subset=list(colored))
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
-    event = st.dataframe(
-        data, key=key, hide_index=True, column_config=config, height=height, width="stretch", **kwargs
-    )
+    height = HEADER_PX + ROW_PX * max(1, min(len(df), MAX_ROWS)) + 2
+    event = st.dataframe(styler, key=key, hide_index=True, height=height, width="stretch", **kwargs)
     st.download_button(
         "Pobierz XLSX",
         data=lambda: export.to_xlsx(df, sheet_name=filename[:31]),

@@ -82,3 +82,21 @@ def test_display_table_picks_columns_in_order_and_leaves_missing_codes_empty():
 def test_date_columns_are_found_in_datetime_and_object_columns():
     df = pd.DataFrame({"a": pd.to_datetime(["2026-01-01"]), "b": [date(2026, 1, 2)], "c": ["x"], "d": [None]})
     assert formatting.date_columns(df) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (pd.NaT, ""),
+        (date(2026, 1, 2), "02.01.2026"),
+        (pd.Timestamp("2026-01-02"), "02.01.2026"),
+        (True, "tak"),
+        (12345, f"12{NBSP}345"),
+        (3.0, "3"),
+        (2.25, "2,2"),
+        ("Lipowiec", "Lipowiec"),
+    ],
+)
+def test_table_cells_read_in_polish(value, expected):
+    assert formatting.cell_text(value) == expected
