@@ -98,8 +98,14 @@ def parse_nth(cls: type[Record], data: dict[str, Any], field: str, n: int) -> Re
         raise InvalidInput([p.replace(name, f"{name} {n}", 1) for p in exc.problems]) from None
 
 
-def _problem_codes(cur: duckdb.DuckDBPyConnection, problems: Sequence[str]) -> None:
-    known = {r[0] for r in cur.execute("SELECT code FROM problem_area").fetchall()}
+def list_problem_areas(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Code → label of the problem areas (art. 7 ustawy o pomocy społecznej, extended by the admin)."""
+    return dict(conn.execute("SELECT code, label FROM problem_area ORDER BY label").fetchall())
+
+
+def check_problem_codes(cur: duckdb.DuckDBPyConnection, problems: Sequence[str]) -> None:
+    """Refuse codes missing from the problem-area list that cases and services share."""
+    known = list_problem_areas(cur)
     unknown = [p for p in problems if p not in known]
     if unknown:
         raise InvalidInput([f"Obszary problemowe: nieznany obszar {', '.join(unknown)}"])
@@ -133,7 +139,7 @@ def register_case(
     with transaction(conn) as cur:
         if _one(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is None:
             raise InvalidInput([f"Kod TERC gminy: gmina {terc} nie uczestniczy w pilotażu"])
-        _problem_codes(cur, problems)
+        check_problem_codes(cur, problems)
         code = next_case_code(cur, terc)
         record = CaseFile.parse(
             {
@@ -173,7 +179,7 @@ def record_diagnosis(
     if not problems:
         raise InvalidInput(["Obszary problemowe: wskaż co najmniej jeden obszar"])
     with transaction(conn) as cur:
-        _problem_codes(cur, problems)
+        check_problem_codes(cur, problems)
         update(cur, actor.username, CaseFile, case_code, {"diagnosed_on": diagnosed_on})
         cur.execute("DELETE FROM case_problem WHERE case_code = ?", [case_code])
         for problem in dict.fromkeys(problems):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kooperacja import export
 from kooperacja.access import Actor
+from kooperacja.cases import check_problem_codes, list_problem_areas
 from kooperacja.errors import AccessDenied, InvalidInput
 from kooperacja.models import Service
 from kooperacja.store import get_row, insert, update
@@ -169,13 +170,14 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     pilot = cur.execute(PILOT, {"terc": terc}).df()
     needs = cur.execute(NEEDS, params).df()
     offer = cur.execute(OFFER, params).df()
-    grid = pilot.merge(pd.DataFrame({"problem_code": list(PROBLEM_AREAS)}), how="cross")
+    areas = list_problem_areas(cur)
+    grid = pilot.merge(pd.DataFrame({"problem_code": list(areas)}), how="cross")
     out = grid.merge(needs, on=["terc", "problem_code"], how="left").merge(
         offer, on=["terc", "problem_code"], how="left"
     )
     for col in ("cases", "open_cases", "services"):
         out[col] = out[col].fillna(0).astype(int)
-    out["problem"] = out.problem_code.map(PROBLEM_AREAS)
+    out["problem"] = out.problem_code.map(areas)
     out["state"] = [
         ("covered" if s else "gap") if c else ("offer_only" if s else "none")
         for c, s in zip(out.cases, out.services, strict=True)
@@ -215,6 +217,11 @@ def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
         problems.append(f"Dla kogo: nieznana grupa {', '.join(unknown)}")
     if not record.problem_areas:
         problems.append("Obszary problemowe: wybierz co najmniej jeden obszar")
+    else:
+        try:
+            check_problem_codes(cur, record.problem_areas)
+        except InvalidInput as exc:
+            problems += exc.problems
     found = cur.execute(
         "SELECT 1 FROM institution WHERE institution_id = ?", [record.institution_id]
     ).fetchall()

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from kooperacja import privacy
 from kooperacja.errors import InvalidInput
-from kooperacja.vocab import PROBLEM_AREAS, SECTORS
+from kooperacja.vocab import SECTORS
 
 EARLIEST = date(2010, 1, 1)
 LATEST = date(2040, 12, 31)
@@ -360,9 +360,6 @@ class Service(Record):
         expected = {"gmina": 7, "powiat": 4, "region": 2}[self.level]
         if len(self.area_terc) != expected:
             raise InvalidInput([f"Obszar (TERC): dla poziomu {self.level} kod ma {expected} cyfr"])
-        unknown = [p for p in self.problem_areas if p not in PROBLEM_AREAS]
-        if unknown:
-            raise InvalidInput([f"Obszary problemowe: nieznany obszar {', '.join(unknown)}"])
 
 
 class CaseService(Record):

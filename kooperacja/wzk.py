@@ -14,7 +14,7 @@ from kooperacja.access import Actor, require_admin
 from kooperacja.errors import InvalidInput
 from kooperacja.models import Meeting, Recommendation, WzkAttendance, WzkMember
 from kooperacja.store import get_row, insert, update
-from kooperacja.vocab import PROBLEM_AREAS, RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
+from kooperacja.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
 from kooperacja.warehouse import get_setting, transaction
 
 MEMBERS = """
@@ -225,7 +225,7 @@ def meeting_slides(conn: duckdb.DuckDBPyConnection, actor: Actor, today: date) -
         "Luki w koszyku usług",
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
         [
-            f"{r.name}: {PROBLEM_AREAS[r.problem_code]} ({_small(int(r.cases), hidden)} spraw)"
+            f"{r.name}: {r.problem} ({_small(int(r.cases), hidden)} spraw)"
             for r in found.head(6).itertuples()
         ]
         or ["Każdy rozpoznany problem ma usługę w pobliżu"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, lku, queries, report_charts, vocab
+from kooperacja import access, cases, lku, queries, report_charts, vocab
 from kooperacja.formatting import fmt_date
 from kooperacja.ui import session, widgets
 
@@ -23,7 +23,9 @@ def _filters(today) -> lku.ServiceFilter:
         terc = _choice("Dostępne w gminie", gminy, "uslugi_gmina")
         category = _choice("Kategoria", vocab.SERVICE_CATEGORIES, "uslugi_kategoria")
     with b:
-        problem = _choice("Obszar problemowy", vocab.PROBLEM_AREAS, "uslugi_problem")
+        problem = _choice(
+            "Obszar problemowy", cases.list_problem_areas(session.get_conn()), "uslugi_problem"
+        )
         group = _choice("Dla kogo", vocab.TARGET_GROUPS, "uslugi_grupa")
     with c:
         sector = _choice("Sektor realizatora", vocab.SECTORS, "uslugi_sektor")
@@ -58,7 +60,7 @@ def _card(service_id: int) -> None:
         )
         st.markdown(
             "**Obszary problemowe:** "
-            + ", ".join(vocab.PROBLEM_AREAS.get(p, p) for p in card["problem_areas"])
+            + ", ".join(cases.list_problem_areas(session.get_conn()).get(p, p) for p in card["problem_areas"])
         )
         st.markdown(f"**Jak skorzystać:** {card['access'] or '—'}  \n**Kontakt:** {card['contact'] or '—'}")
         st.markdown(

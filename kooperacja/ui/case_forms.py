@@ -39,8 +39,7 @@ def show_flash() -> None:
 
 
 def _areas() -> dict[str, str]:
-    rows = session.get_conn().execute("SELECT code, label FROM problem_area ORDER BY label").fetchall()
-    return dict(rows)
+    return cases.list_problem_areas(session.get_conn())
 
 
 def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:

@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from kooperacja import lku, programme, warehouse
+from kooperacja import cases, lku, programme, warehouse
 from kooperacja.access import Actor
 from kooperacja.errors import AccessDenied, InvalidInput
 from kooperacja.models import CaseFile, CaseProblem, Gmina, Institution
 from kooperacja.store import insert_many
+from kooperacja.vocab import PROBLEM_AREAS
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")
@@ -40,6 +41,7 @@ def region(conn):
                           for t, n in [(GMINA, "Gromadka"), (NEIGHBOUR, "Bolesławiec"), (FAR, "Bielawa")]],
                     "test")  # fmt: skip
         cur.execute("INSERT INTO app_user VALUES ('animator1', 'A', 'animator', 'x', true, now())")
+        cur.executemany("INSERT INTO problem_area VALUES (?, ?)", list(PROBLEM_AREAS.items()))
         insert_many(cur, [Institution.parse({"institution_id": i, "name": f"Instytucja {i}",
                                              "sector": "pomoc_spoleczna", "level": lvl, "seat_terc": seat})
                           for i, lvl, seat in [(1, "powiat", "0201"), (2, "gmina", GMINA),
@@ -126,3 +128,11 @@ def test_animators_edit_services_of_their_gminy_and_powiaty_only(region):
         lku.add_service(region, Actor("wzk", "wzk"), service(2, "gmina", GMINA, ["bezdomnosc"]))
     with pytest.raises(InvalidInput, match="Kategoria"):
         lku.add_service(region, ADMIN, {**service(2, "gmina", GMINA, ["ubostwo"]), "category": "xx"})
+
+
+def test_a_problem_area_the_admin_added_is_accepted_for_services(region):
+    with pytest.raises(InvalidInput, match="nieznany obszar wykluczenie_cyfrowe"):
+        lku.add_service(region, ADMIN, service(1, "region", "02", ["wykluczenie_cyfrowe"]))
+    cases.add_problem_area(region, ADMIN, "wykluczenie_cyfrowe", "wykluczenie cyfrowe")
+    assert lku.add_service(region, ADMIN, service(1, "region", "02", ["wykluczenie_cyfrowe"])) > 0
+    assert "wykluczenie_cyfrowe" in set(lku.gaps(region, date(2026, 11, 24)).problem_code)
