@@ -26,10 +26,10 @@ def _plausible(d: date) -> date:
 def _clean(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("tekst zawiera znaki sterujące")
-    if text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not text[1].isspace():
-        # A leading formula sign would come back out of an XLSX export as a live formula.
-        if not re.fullmatch(r"[-+]?\d[\d\s.,]*", text):
-            raise ValueError("tekst nie może zaczynać się od znaku formuły (=, +, -, @)")
+    # A leading formula sign would come back out of an XLSX export as a live formula.
+    formula = text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not text[1].isspace()
+    if formula and not re.fullmatch(r"[-+]?\d[\d\s.,]*", text):
+        raise ValueError("tekst nie może zaczynać się od znaku formuły (=, +, -, @)")
     return text
 
 
