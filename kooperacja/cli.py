@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx albo .csv")
     load.add_argument("--table", metavar="TABELA", help="tabela pliku CSV albo jedyny wczytywany arkusz")
     load.add_argument("--valid-only", action="store_true", help="zapisz poprawne wiersze, pomiń błędne")
+    bench = _parser("bench", "Zmierz strony, zapytania, import/eksport i PDF na hurtowni demo.", sub)
+    bench.add_argument("--scale", choices=["pilot", "national", "both", "tiny"], default="both",
+                       help="skala hurtowni demo (domyślnie both: pilot i national)")  # fmt: skip
+    bench.add_argument("--out", type=Path, metavar="PLIK", help="wyniki w JSON (domyślnie data/bench/wyniki.json)")
+    bench.add_argument("--browser", action="store_true", help="także czasy i bajty w Chromium")
+    bench.add_argument("--repeat", type=int, default=5, metavar="N", help="pomiarów po rozgrzewce (min. 5)")
+    bench.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)")
     return root
 
 
@@ -279,10 +286,25 @@ def cmd_import(db: Path, args: argparse.Namespace) -> int:
     return 0 if result.total_written else 1
 
 
+def cmd_bench(db: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from kooperacja import bench
+
+    scales = ["pilot", "national"] if args.scale == "both" else [args.scale]
+    results = bench.run(scales, today=args.today, repeat=args.repeat, browser=args.browser)
+    print(bench.format_table(results))
+    out = args.out or bench.BENCH_DIR / "wyniki.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+    print(f"Zapisano wyniki: {out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
-    "export": cmd_export, "import": cmd_import,
+    "export": cmd_export, "import": cmd_import, "bench": cmd_bench,
 }  # fmt: skip
 
 
