@@ -6,7 +6,9 @@ docs/performance.md for the targets and the figures.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import platform
 import re
@@ -62,10 +64,8 @@ def _status_kb(field: str) -> int:
 
 
 def _reset_peak() -> None:
-    try:  # Linux: writing 5 resets VmHWM, so that each page gets its own peak
+    with contextlib.suppress(OSError):  # Linux: writing 5 resets VmHWM, so each page gets its own peak
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def machine() -> dict[str, Any]:
@@ -96,9 +96,11 @@ def machine() -> dict[str, Any]:
 # --- the warehouse ------------------------------------------------------------------------------
 
 
-def ensure_warehouse(scale: str, today: date, directory: Path = BENCH_DIR,
-                     say: Callable[[str], None] = print) -> dict[str, Any]:  # fmt: skip
+def ensure_warehouse(
+    scale: str, today: date, directory: Path | None = None, say: Callable[[str], None] = print
+) -> dict[str, Any]:
     """The demo warehouse of `scale` built on `today`, reused when one with both already exists."""
+    directory = directory or BENCH_DIR
     directory.mkdir(parents=True, exist_ok=True)
     path, meta_path = directory / f"{scale}.duckdb", directory / f"{scale}.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
@@ -114,8 +116,8 @@ def ensure_warehouse(scale: str, today: date, directory: Path = BENCH_DIR,
         counts = warehouse.table_counts(conn)
     finally:
         conn.close()
-    meta["rows"] = {t: counts[t] for t in ("pilot_gmina", "case_file", "case_task", "monthly_report",
-                                             "pzk_member", "meeting", "audit_log") if t in counts}  # fmt: skip
+    kept = ("pilot_gmina", "case_file", "case_task", "monthly_report", "pzk_member", "meeting", "audit_log")
+    meta["rows"] = {t: counts[t] for t in kept if t in counts}
     meta["file_mb"] = round(path.stat().st_size / 2**20, 1)
     meta_path.write_text(json.dumps(meta, indent=1))
     return {**meta, "path": str(path), "reused": False}
@@ -143,6 +145,8 @@ def _build(path: Path, scale: str, today: date) -> None:
 def _app_env(path: str, today: date) -> Iterator[None]:
     import streamlit as st
 
+    # "missing ScriptRunContext" warnings from cache clearing outside a script run are noise here
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     old = {k: os.environ.get(k) for k in ("KOOPERACJA_DB", "KOOPERACJA_TODAY")}
     os.environ.update(KOOPERACJA_DB=path, KOOPERACJA_TODAY=today.isoformat())
     if str(ROOT) not in sys.path:
@@ -161,7 +165,7 @@ def _app_env(path: str, today: date) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _app_test(script: str, role: str):  # noqa: ANN202
+def _app_test(script: str, role: str) -> Any:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(script, default_timeout=300)
@@ -207,8 +211,10 @@ def time_pages(path: str, today: date, repeat: int, say: Callable[[str], None] =
                     continue
                 result = _run_page(f"from pages.{name} import render\nrender()\n", role, repeat)
                 pages.append({"page": name, **result})
-                say(f"  strona {name:<12} {role:<9} {result['median_ms']:>8.1f} ms "
-                    f"(pierwszy raz {result['first_ms']:.0f} ms)")  # fmt: skip
+                say(
+                    f"  strona {name:<12} {role:<9} {result['median_ms']:>8.1f} ms "
+                    f"(pierwszy raz {result['first_ms']:.0f} ms)"
+                )
     return {"floor": floor, "pages": pages}
 
 
@@ -218,8 +224,9 @@ def time_pages(path: str, today: date, repeat: int, say: Callable[[str], None] =
 def _context(conn: duckdb.DuckDBPyConnection, today: date) -> dict[str, Any]:
     from kooperacja.access import Actor
 
-    gminy = frozenset(r[0] for r in conn.execute(
-        "SELECT terc FROM pilot_gmina WHERE animator = 'animator1'").fetchall())  # fmt: skip
+    gminy = frozenset(
+        r[0] for r in conn.execute("SELECT terc FROM pilot_gmina WHERE animator = 'animator1'").fetchall()
+    )
     terc = min(gminy) if gminy else conn.execute("SELECT min(terc) FROM pilot_gmina").fetchall()[0][0]
     start = warehouse.get_setting(conn, "programme_start")
     return {
@@ -243,8 +250,11 @@ def queries_behind_pages() -> list[tuple[str, str, Callable[[duckdb.DuckDBPyConn
         ("users.credentials", "wszystkie", lambda c, x: users.credentials(c)),
         ("queries.list_pilot_gminy", "wszystkie", lambda c, x: queries.list_pilot_gminy(c)),
         ("queries.region_overview", "przeglad", lambda c, x: queries.region_overview(c, x["today"])),
-        ("alerts.list_alerts", "przeglad/alerty/gmina",
-         lambda c, x: alerts.list_alerts(c, x["today"], programme_start=x["programme_start"])),
+        (
+            "alerts.list_alerts",
+            "przeglad/alerty/gmina",
+            lambda c, x: alerts.list_alerts(c, x["today"], programme_start=x["programme_start"]),
+        ),
         ("geo.boundaries_geojson", "przeglad", overview_map),
         ("queries.gmina_plans(region)", "raport", lambda c, x: queries.gmina_plans(c, x["today"])),
         ("queries.gmina_plans(gmina)", "gmina", lambda c, x: queries.gmina_plans(c, x["today"], x["terc"])),
@@ -255,16 +265,28 @@ def queries_behind_pages() -> list[tuple[str, str, Callable[[duckdb.DuckDBPyConn
         ("pzk.membership_history", "pzk", lambda c, x: pzk.membership_history(c, x["terc"])),
         ("pzk.coverage_matrix", "pzk", lambda c, x: pzk.coverage_matrix(c, x["today"])),
         ("case_stats.list_cases(region)", "sprawy", lambda c, x: case_stats.list_cases(c, x["admin"])),
-        ("case_stats.list_cases(gmina)", "sprawy",
-         lambda c, x: case_stats.list_cases(c, x["admin"], x["terc"])),
+        (
+            "case_stats.list_cases(gmina)",
+            "sprawy",
+            lambda c, x: case_stats.list_cases(c, x["admin"], x["terc"]),
+        ),
         ("case_stats.funnel", "sprawy", lambda c, x: case_stats.funnel(c, x["admin"])),
         ("case_stats.time_to_plan", "sprawy", lambda c, x: case_stats.time_to_plan(c, x["admin"])),
-        ("case_stats.report_completeness", "sprawy",
-         lambda c, x: case_stats.report_completeness(c, x["admin"], x["today"])),
-        ("case_stats.overdue_meetings", "sprawy",
-         lambda c, x: case_stats.overdue_meetings(c, x["admin"], x["today"])),
-        ("case_stats.notice_breaches", "sprawy",
-         lambda c, x: case_stats.notice_breaches(c, x["admin"], x["today"])),
+        (
+            "case_stats.report_completeness",
+            "sprawy",
+            lambda c, x: case_stats.report_completeness(c, x["admin"], x["today"]),
+        ),
+        (
+            "case_stats.overdue_meetings",
+            "sprawy",
+            lambda c, x: case_stats.overdue_meetings(c, x["admin"], x["today"]),
+        ),
+        (
+            "case_stats.notice_breaches",
+            "sprawy",
+            lambda c, x: case_stats.notice_breaches(c, x["admin"], x["today"]),
+        ),
         ("case_stats.task_sectors", "sprawy", lambda c, x: case_stats.task_sectors(c, x["admin"])),
         ("lku.search", "uslugi", lambda c, x: lku.search(c, lku.ServiceFilter(on=x["today"]))),
         ("lku.gaps", "uslugi", lambda c, x: lku.gaps(c, x["today"])),
@@ -274,18 +296,26 @@ def queries_behind_pages() -> list[tuple[str, str, Callable[[duckdb.DuckDBPyConn
         ("wzk.meeting_slides", "wzk", lambda c, x: wzk.meeting_slides(c, x["zarzad"], x["today"])),
         ("report.effects(region)", "raport", lambda c, x: report.effects(c, x["zarzad"], x["today"])),
         ("audit.list_changes", "historia", lambda c, x: audit.list_changes(c, x["admin"])),
-    ]  # fmt: skip
+    ]
 
 
-def time_queries(conn: duckdb.DuckDBPyConnection, today: date, repeat: int,
-                 say: Callable[[str], None] = print) -> list[dict[str, Any]]:  # fmt: skip
+def time_queries(
+    conn: duckdb.DuckDBPyConnection, today: date, repeat: int, say: Callable[[str], None] = print
+) -> list[dict[str, Any]]:
     ctx = _context(conn, today)
     out = []
     for name, page, call in queries_behind_pages():
         first, runs, result = _timed(lambda call=call: call(conn, ctx), repeat)
         rows = len(result) if hasattr(result, "__len__") else None
-        out.append({"query": name, "page": page, "first_ms": first, "median_ms": statistics.median(runs),
-                    "rows": rows})  # fmt: skip
+        out.append(
+            {
+                "query": name,
+                "page": page,
+                "first_ms": first,
+                "median_ms": statistics.median(runs),
+                "rows": rows,
+            }
+        )
         say(f"  zapytanie {name:<34} {out[-1]['median_ms']:>8.1f} ms")
     return out
 
@@ -324,8 +354,9 @@ def _naive_missing_reports(t: dict[str, pd.DataFrame], today: date) -> pd.DataFr
     last = end.where(end < day, day).dt.to_period("M").dt.to_timestamp()
     tasks = tasks.assign(first=first, last=last)
     tasks = tasks[tasks["first"] <= tasks["last"]]
-    tasks["month"] = [list(pd.date_range(a, b, freq="MS")) for a, b in zip(tasks["first"], tasks["last"],
-                                                                          strict=True)]  # fmt: skip
+    tasks["month"] = [
+        list(pd.date_range(a, b, freq="MS")) for a, b in zip(tasks["first"], tasks["last"], strict=True)
+    ]
     due = tasks.explode("month")
     due = due[due.month + pd.DateOffset(months=1) <= day]
     reports = t["monthly_report"][["task_id", "month"]].assign(reported=True)
@@ -348,8 +379,16 @@ def naive_pandas(conn: duckdb.DuckDBPyConnection, today: date, repeat: int) -> d
     """Three heavy reads done in SQL and again with pandas over the tables loaded into memory."""
     from kooperacja import alerts, case_stats, queries, rules
 
-    tables = ["pilot_gmina", "pzk_member", "institution", "case_file", "case_task", "monthly_report",
-              "case_service", "gmina"]  # fmt: skip
+    tables = [
+        "pilot_gmina",
+        "pzk_member",
+        "institution",
+        "case_file",
+        "case_task",
+        "monthly_report",
+        "case_service",
+        "gmina",
+    ]
     start = time.perf_counter()
     loaded = {name: conn.execute(f"SELECT * FROM {name}").df() for name in tables}
     load_s = time.perf_counter() - start
@@ -357,23 +396,36 @@ def naive_pandas(conn: duckdb.DuckDBPyConnection, today: date, repeat: int) -> d
     pairs = {
         "region_figures (przeglad)": (
             lambda: conn.execute(queries.REGION_FIGURES, {"today": today}).df(),
-            lambda: _naive_region_figures(loaded, today), ["terc"]),
+            lambda: _naive_region_figures(loaded, today),
+            ["terc"],
+        ),
         "missing_reports (alerty)": (
             lambda: conn.execute(alerts.MISSING_REPORTS, {"today": today, "since": since}).df(),
-            lambda: _naive_missing_reports(loaded, today), ["case_code", "institution", "month"]),
+            lambda: _naive_missing_reports(loaded, today),
+            ["case_code", "institution", "month"],
+        ),
         "case_rows (sprawy)": (
             lambda: conn.execute(case_stats.CASE_ROWS, {"terc": None, "code": None}).df(),
-            lambda: _naive_case_rows(loaded, today), None),
-    }  # fmt: skip
+            lambda: _naive_case_rows(loaded, today),
+            None,
+        ),
+    }
     out = []
     for name, (sql, naive, key) in pairs.items():
         _, sql_runs, sql_result = _timed(sql, repeat)
         _, pd_runs, pd_result = _timed(naive, max(1, min(repeat, 3)))
         same = _same(sql_result, pd_result, key)
         sql_ms, pd_ms = statistics.median(sql_runs), statistics.median(pd_runs)
-        out.append({"query": name, "sql_ms": sql_ms, "pandas_ms": pd_ms,
-                    "ratio": round(pd_ms / sql_ms, 1) if sql_ms else None, "same_result": same,
-                    "rows": len(sql_result)})  # fmt: skip
+        out.append(
+            {
+                "query": name,
+                "sql_ms": sql_ms,
+                "pandas_ms": pd_ms,
+                "ratio": round(pd_ms / sql_ms, 1) if sql_ms else None,
+                "same_result": same,
+                "rows": len(sql_result),
+            }
+        )
     return {"load_s": round(load_s, 2), "queries": out}
 
 
@@ -389,10 +441,13 @@ def _same(a: pd.DataFrame, b: pd.DataFrame, key: list[str] | None) -> bool:
         x, y = a[col].reset_index(drop=True), b[col].reset_index(drop=True)
         if pd.api.types.is_datetime64_any_dtype(x) or pd.api.types.is_datetime64_any_dtype(y):
             x, y = pd.to_datetime(x).astype("datetime64[us]"), pd.to_datetime(y).astype("datetime64[us]")
-        if not (x.astype(object).where(x.notna(), None).tolist()
-                == y.astype(object).where(y.notna(), None).tolist()):  # fmt: skip
+        if _values(x) != _values(y):
             return False
     return True
+
+
+def _values(column: pd.Series) -> list[Any]:
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 # --- import, export, PDF ------------------------------------------------------------------------
@@ -423,21 +478,36 @@ def time_exchange(path: str, today: date, say: Callable[[str], None] = print) ->
                     data = export.to_xlsx(frame)
                     timed_rows = EXPORT_MAX_ROWS
                 elapsed = time.perf_counter() - start
-                out["export"].append({"registry": table, "rows": rows, "timed_rows": timed_rows,
-                                      "ms": _ms(elapsed), "bytes": len(data)})  # fmt: skip
+                out["export"].append(
+                    {
+                        "registry": table,
+                        "rows": rows,
+                        "timed_rows": timed_rows,
+                        "ms": _ms(elapsed),
+                        "bytes": len(data),
+                    }
+                )
                 say(f"  eksport {table:<16} {rows:>9} wierszy {elapsed:7.2f} s")
             terc = conn.execute("SELECT min(terc) FROM pilot_gmina").fetchall()[0][0]
-            rows = [[terc, "7.2", "started", date(2026, 1 + i % 12, 1 + i % 28), "admin", f"wiersz {i}"]
-                    for i in range(IMPORT_ROWS)]  # fmt: skip
+            rows = [
+                [terc, "7.2", "started", date(2026, 1 + i % 12, 1 + i % 28), "admin", f"wiersz {i}"]
+                for i in range(IMPORT_ROWS)
+            ]
             data = export.to_xlsx(pd.DataFrame(rows, columns=EVENT_HEADERS), sheet_name="Zdarzenia kroków")
             start = time.perf_counter()
             parsed = exchange.parse_file(data, "import.xlsx")
             parsed_at = time.perf_counter()
             result = exchange.apply_import(conn, Actor("admin", "admin"), parsed)
             done = time.perf_counter()
-            out["import"] = {"rows": IMPORT_ROWS, "bytes": len(data), "parse_s": round(parsed_at - start, 2),
-                             "write_s": round(done - parsed_at, 2), "total_s": round(done - start, 2),
-                             "written": sum(result.written.values()), "errors": len(result.errors)}  # fmt: skip
+            out["import"] = {
+                "rows": IMPORT_ROWS,
+                "bytes": len(data),
+                "written": sum(result.written.values()),
+                "errors": len(result.errors),
+                "parse_s": round(parsed_at - start, 2),
+                "write_s": round(done - parsed_at, 2),
+                "total_s": round(done - start, 2),
+            }
             say(f"  import {IMPORT_ROWS} wierszy XLSX {done - start:.2f} s")
         finally:
             conn.close()
@@ -458,8 +528,14 @@ def time_pdf(conn: duckdb.DuckDBPyConnection, today: date, repeat: int) -> dict[
 # --- the whole run ------------------------------------------------------------------------------
 
 
-def bench_scale(scale: str, today: date, repeat: int, browser: bool, directory: Path = BENCH_DIR,
-                say: Callable[[str], None] = print) -> dict[str, Any]:  # fmt: skip
+def bench_scale(
+    scale: str,
+    today: date,
+    repeat: int,
+    browser: bool,
+    directory: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> dict[str, Any]:
     started = time.perf_counter()
     built = ensure_warehouse(scale, today, directory, say)
     path = built["path"]
@@ -488,13 +564,23 @@ def bench_scale(scale: str, today: date, repeat: int, browser: bool, directory: 
     return result
 
 
-def run(scales: list[str], today: date | None = None, repeat: int = 5, browser: bool = False,
-        directory: Path = BENCH_DIR, say: Callable[[str], None] = print) -> dict[str, Any]:  # fmt: skip
+def run(
+    scales: list[str],
+    today: date | None = None,
+    repeat: int = 5,
+    browser: bool = False,
+    directory: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> dict[str, Any]:
     started = time.perf_counter()
     today = today or date.today()
-    out: dict[str, Any] = {"command": "python -m kooperacja " + " ".join(sys.argv[1:]) if sys.argv else "",
-                           "today": today.isoformat(), "repeat": repeat, "machine": machine(),
-                           "scales": {}}  # fmt: skip
+    out: dict[str, Any] = {
+        "command": "python -m kooperacja " + " ".join(sys.argv[1:]) if sys.argv else "",
+        "today": today.isoformat(),
+        "repeat": repeat,
+        "machine": machine(),
+        "scales": {},
+    }
     for scale in scales:
         out["scales"][scale] = bench_scale(scale, today, repeat, browser, directory, say)
     out["ratios"] = _ratios(out["scales"])
@@ -522,35 +608,51 @@ def format_table(results: dict[str, Any]) -> str:
     for scale, r in results["scales"].items():
         floor = r["floor"]["median_ms"]
         wh = r["warehouse"]
-        lines.append(f"\n=== {scale}: hurtownia {wh.get('file_mb')} MB, budowa {wh.get('build_s')} s, "
-                     f"{wh.get('rows', {}).get('pilot_gmina')} gmin ===")  # fmt: skip
-        lines.append(f"{'strona':<12} {'rola':<9} {'mediana ms':>10} {'-floor':>8} {'/floor':>7} "
-                     f"{'1. raz ms':>9} {'RSS MB':>7}  cel ≤2×floor+150")  # fmt: skip
+        lines.append(
+            f"\n=== {scale}: hurtownia {wh.get('file_mb')} MB, budowa {wh.get('build_s')} s, "
+            f"{wh.get('rows', {}).get('pilot_gmina')} gmin ==="
+        )
+        lines.append(
+            f"{'strona':<12} {'rola':<9} {'mediana ms':>10} {'-floor':>8} {'/floor':>7} "
+            f"{'1. raz ms':>9} {'RSS MB':>7}  cel ≤2×floor+150"
+        )
         lines.append(f"{'(floor)':<12} {'':<9} {floor:>10.1f}")
         for p in r["pages"]:
             ok = p["median_ms"] <= 2 * floor + 150
-            lines.append(f"{p['page']:<12} {p['role']:<9} {p['median_ms']:>10.1f} {p['median_ms'] - floor:>8.1f} "
-                         f"{p['median_ms'] / floor:>7.2f} {p['first_ms']:>9.0f} {p['peak_rss_mb']:>7.0f}  "
-                         f"{'ok' if ok else 'PONAD'}")  # fmt: skip
+            med = p["median_ms"]
+            lines.append(
+                f"{p['page']:<12} {p['role']:<9} {med:>10.1f} {med - floor:>8.1f} {med / floor:>7.2f} "
+                f"{p['first_ms']:>9.0f} {p['peak_rss_mb']:>7.0f}  {'ok' if ok else 'PONAD'}"
+            )
         lines.append(f"\n{'zapytanie':<36} {'strona':<22} {'mediana ms':>10}  cel ≤50 ms")
         for q in r["queries"]:
-            lines.append(f"{q['query']:<36} {q['page']:<22} {q['median_ms']:>10.1f}  "
-                         f"{'ok' if q['median_ms'] <= 50 else 'PONAD'}")  # fmt: skip
+            lines.append(
+                f"{q['query']:<36} {q['page']:<22} {q['median_ms']:>10.1f}  "
+                f"{'ok' if q['median_ms'] <= 50 else 'PONAD'}"
+            )
         lines.append(f"\n{'SQL a pandas':<28} {'SQL ms':>8} {'pandas ms':>10} {'×':>6}  wynik")
         for q in r["naive"]["queries"]:
-            lines.append(f"{q['query']:<28} {q['sql_ms']:>8.1f} {q['pandas_ms']:>10.1f} {q['ratio']:>6} "
-                         f"{'ten sam' if q['same_result'] else 'RÓŻNY'}")  # fmt: skip
+            lines.append(
+                f"{q['query']:<28} {q['sql_ms']:>8.1f} {q['pandas_ms']:>10.1f} {q['ratio']:>6} "
+                f"{'ten sam' if q['same_result'] else 'RÓŻNY'}"
+            )
         ex = r["exchange"]
-        lines.append(f"\nimport {ex['import']['rows']} wierszy XLSX: {ex['import']['total_s']} s; "
-                     f"PDF: {r['pdf']['median_ms']:.0f} ms; szczyt RSS procesu: {r['peak_rss_mb']} MB")  # fmt: skip
+        lines.append(
+            f"\nimport {ex['import']['rows']} wierszy XLSX: {ex['import']['total_s']} s; PDF: "
+            f"{r['pdf']['median_ms']:.0f} ms; szczyt RSS procesu: {r['peak_rss_mb']} MB"
+        )
         lines.append("eksport: " + ", ".join(f"{e['registry']} {e['ms'] / 1000:.1f} s" for e in ex["export"]))
         for b in r.get("browser", {}).get("pages", []):
-            lines.append(f"przeglądarka {b['page']:<8} bezczynna po {b['idle_ms']:.0f} ms, "
-                         f"{b['bytes'] / 2**20:.2f} MB (websocket {b['ws_bytes'] / 2**20:.2f} MB), "
-                         f"RSS serwera {b.get('server_peak_rss_mb')} MB")  # fmt: skip
+            lines.append(
+                f"przeglądarka {b['page']:<8} bezczynna po {b['idle_ms']:.0f} ms, "
+                f"{b['bytes'] / 2**20:.2f} MB (websocket {b['ws_bytes'] / 2**20:.2f} MB), "
+                f"RSS serwera {b.get('server_peak_rss_mb')} MB"
+            )
         lines.append(f"[{scale}] czas: {r['elapsed_s']} s")
     if results.get("ratios"):
-        lines.append("\nkraj / pilotaż (mediany stron): " + ", ".join(
-            f"{x['page']}/{x['role']} {x['ratio']}" for x in results["ratios"]))  # fmt: skip
+        lines.append(
+            "\nkraj / pilotaż (mediany stron): "
+            + ", ".join(f"{x['page']}/{x['role']} {x['ratio']}" for x in results["ratios"])
+        )
     lines.append(f"\nRazem: {results['elapsed_s']} s")
     return "\n".join(lines)

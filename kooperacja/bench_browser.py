@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -21,8 +22,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 IDLE_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   const drawn = document.querySelector("[data-testid='stMain'] [data-testid='stElementContainer']");
@@ -45,21 +53,29 @@ def _server_kb(pid: int, field: str) -> int:
 
 
 def _reset_peak(pid: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path(f"/proc/{pid}/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _start(db: Path, today: date, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "KOOPERACJA_DB": str(db), "KOOPERACJA_TODAY": today.isoformat()}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -167,14 +183,22 @@ def _measure(browser: Any, proc: subprocess.Popen, url: str, say: Callable[[str]
             peaks.append(_server_kb(proc.pid, "VmHWM") / 1024)
             if n == 0 and name == "przeglad" and not page.locator(".js-plotly-plot").count():
                 say("  uwaga: na przeglądzie nie ma wykresu plotly")
-        out["pages"].append({
-            "page": name, "first_ms": round(runs[0]), "idle_ms": round(statistics.median(runs[1:])),
-            "bytes": int(statistics.median(sizes[1:])), "ws_bytes": int(statistics.median(ws_sizes[1:])),
-            "first_bytes": sizes[0], "server_peak_rss_mb": round(max(peaks), 1),
-        })  # fmt: skip
+        out["pages"].append(
+            {
+                "page": name,
+                "first_ms": round(runs[0]),
+                "idle_ms": round(statistics.median(runs[1:])),
+                "bytes": int(statistics.median(sizes[1:])),
+                "ws_bytes": int(statistics.median(ws_sizes[1:])),
+                "first_bytes": sizes[0],
+                "server_peak_rss_mb": round(max(peaks), 1),
+            }
+        )
         b = out["pages"][-1]
-        say(f"  przeglądarka {name:<8} {b['idle_ms']} ms (pierwszy raz {b['first_ms']} ms), "
-            f"{b['bytes'] / 2**20:.2f} MB")  # fmt: skip
+        say(
+            f"  przeglądarka {name:<8} {b['idle_ms']} ms (pierwszy raz {b['first_ms']} ms), "
+            f"{b['bytes'] / 2**20:.2f} MB"
+        )
     out["server_rss_mb"] = round(_server_kb(proc.pid, "VmRSS") / 1024, 1)
     context.close()
     return out

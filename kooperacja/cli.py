@@ -98,10 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench = _parser("bench", "Zmierz strony, zapytania, import/eksport i PDF na hurtowni demo.", sub)
     bench.add_argument("--scale", choices=["pilot", "national", "both", "tiny"], default="both",
                        help="skala hurtowni demo (domyślnie both: pilot i national)")  # fmt: skip
-    bench.add_argument("--out", type=Path, metavar="PLIK", help="wyniki w JSON (domyślnie data/bench/wyniki.json)")
+    bench.add_argument(
+        "--out", type=Path, metavar="PLIK", help="wyniki w JSON (domyślnie data/bench/wyniki.json)"
+    )
     bench.add_argument("--browser", action="store_true", help="także czasy i bajty w Chromium")
     bench.add_argument("--repeat", type=int, default=5, metavar="N", help="pomiarów po rozgrzewce (min. 5)")
-    bench.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)")
+    bench.add_argument(
+        "--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)"
+    )
     return root
 
 
