@@ -11,6 +11,8 @@ from kooperacja.errors import KooperacjaError
 from kooperacja.exchange_map import REGISTRIES
 from kooperacja.ui import widgets
 
+UPLOADS = "f_imp_uploads"  # bumped after a write: the next run starts with an empty uploader
+
 
 def export_section(conn: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Eksport rejestrów")
@@ -31,7 +33,9 @@ def export_section(conn: duckdb.DuckDBPyConnection) -> None:
 def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Import z XLSX albo CSV")
     upload = st.file_uploader(
-        "Plik XLSX albo CSV (nagłówki jak w eksporcie)", type=["xlsx", "csv"], key="f_imp_file"
+        "Plik XLSX albo CSV (nagłówki jak w eksporcie)",
+        type=["xlsx", "csv"],
+        key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
     table = st.selectbox("Rejestr", list(tables), format_func=tables.get, key="f_imp_table")
@@ -69,6 +73,7 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
         st.error(exc.message, icon=":material/error:")
         return
     if result.total_written:
+        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
         st.success("  \n".join(result.lines()), icon=":material/check_circle:")
     else:
         st.error("  \n".join(result.lines()), icon=":material/error:")
