@@ -60,7 +60,7 @@ def _for_grid(df: pd.DataFrame) -> Any:
             values = zip(df[col], missing, strict=True)
             data[col] = ["" if m else pd.Timestamp(v).date().isoformat() for v, m in values]
             formats[col] = _iso_text
-        elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+        elif all(isinstance(v, str) for v in df[col][~missing]):  # text only: Arrow refuses mixed types
             data[col] = df[col].where(~missing, "")
     return data.style.format(formats)
 
