@@ -183,9 +183,20 @@ def _run_page(script: str, role: str, repeat: int) -> dict[str, Any]:
     def run() -> None:
         at.run()
         if at.exception:
-            raise RuntimeError(f"{script!r} as {role}: {at.exception[0].message}")
+            raise RuntimeError(at.exception[0].message)
 
-    first, runs, _ = _timed(run, repeat)
+    try:
+        first, runs, _ = _timed(run, repeat)
+    except RuntimeError as exc:  # a page that fails at this scale is a finding, not the end of the run
+        return {
+            "role": role,
+            "first_ms": None,
+            "median_ms": None,
+            "runs_ms": [],
+            "error": str(exc)[:300],
+            "rss_before_mb": round(rss_before / 1024, 1),
+            "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
+        }
     return {
         "role": role,
         "first_ms": first,
@@ -211,6 +222,9 @@ def time_pages(path: str, today: date, repeat: int, say: Callable[[str], None] =
                     continue
                 result = _run_page(f"from pages.{name} import render\nrender()\n", role, repeat)
                 pages.append({"page": name, **result})
+                if result["median_ms"] is None:
+                    say(f"  strona {name:<12} {role:<9} BŁĄD: {result['error'][:120]}")
+                    continue
                 say(
                     f"  strona {name:<12} {role:<9} {result['median_ms']:>8.1f} ms "
                     f"(pierwszy raz {result['first_ms']:.0f} ms)"
@@ -595,7 +609,7 @@ def _ratios(scales: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for p in scales["national"]["pages"]:
         base = pilot.get((p["page"], p["role"]))
-        if base:
+        if base and p["median_ms"]:
             out.append({"page": p["page"], "role": p["role"], "ratio": round(p["median_ms"] / base, 2)})
     return out
 
@@ -618,6 +632,9 @@ def format_table(results: dict[str, Any]) -> str:
         )
         lines.append(f"{'(floor)':<12} {'':<9} {floor:>10.1f}")
         for p in r["pages"]:
+            if p["median_ms"] is None:
+                lines.append(f"{p['page']:<12} {p['role']:<9} BŁĄD: {p['error'][:80]}")
+                continue
             ok = p["median_ms"] <= 2 * floor + 150
             med = p["median_ms"]
             lines.append(

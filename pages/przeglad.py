@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kooperacja import access, charts, dashboard, geo, vocab
+from kooperacja import access, charts, dashboard, vocab
 from kooperacja.formatting import fmt_date, fmt_number, to_display
 from kooperacja.queries import PROGRESS_LABELS
 from kooperacja.ui import data, session, widgets
@@ -35,20 +35,14 @@ def _tiles(k: dashboard.Kpis) -> None:
             widgets.metric(label, value)
 
 
-def _map(overview: pd.DataFrame) -> None:
-    conn = session.get_conn()
-    context = geo.region_terc6(conn, list(overview.terc))
-    shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
-    drawn = {f["id"] for f in shapes["features"]}
-    context = [t for t in context if t in drawn]
+def _map() -> None:
+    kind, figure = data.overview_figure()
     widgets.progress_legend()
-    if any(t[:6] in drawn for t in overview.terc):
-        st.plotly_chart(
-            charts.choropleth(overview, shapes, context), key="map", width="stretch", config=charts.MAP_CONFIG
-        )
+    if kind == "map":
+        st.plotly_chart(figure, key="map", width="stretch", config=charts.MAP_CONFIG)
     else:
         st.caption("Brak zaimportowanych granic gmin — zamiast mapy: województwo → powiat → gmina.")
-        st.plotly_chart(charts.treemap(overview, data.region_name()), key="treemap", width="stretch")
+        st.plotly_chart(figure, key="treemap", width="stretch")
 
 
 def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
@@ -77,7 +71,7 @@ def render() -> None:
     alerts = dashboard.visible_alerts(data.region_alerts(), actor)
     _tiles(dashboard.kpis(overview, alerts))
     st.subheader("Postęp gmin")
-    _map(overview)
+    _map()
     st.subheader("Gminy w pilotażu")
     _table(overview, alerts, actor)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from kooperacja import alerts, queries, warehouse
+from kooperacja import alerts, charts, geo, queries, warehouse
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.
@@ -43,6 +44,27 @@ def region_overview() -> pd.DataFrame:
 def region_alerts() -> pd.DataFrame:
     """`alerts.list_alerts` for today (with the programme start from settings), cached like above."""
     return _alerts(*_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overview_figure(path: str, today: date, token: str, region: str) -> tuple[str, go.Figure]:
+    # A resource, not data: one shared figure, no pickling (a national treemap takes ~0.5 s to build).
+    overview = _overview(path, today, token)
+    conn = session.get_conn()
+    context = geo.region_terc6(conn, list(overview.terc))
+    shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
+    drawn = {f["id"] for f in shapes["features"]}
+    if any(t[:6] in drawn for t in overview.terc):
+        return "map", charts.choropleth(overview, shapes, [t for t in context if t in drawn])
+    return "treemap", charts.treemap(overview, region)
+
+
+def overview_figure() -> tuple[str, go.Figure]:
+    """("map", the choropleth) when gmina boundaries are imported, else ("treemap", the treemap).
+
+    Built once per data version and shared between sessions: callers must not change it.
+    """
+    return _overview_figure(*_key(), region_name())
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"
