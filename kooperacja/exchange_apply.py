@@ -39,6 +39,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
         ("institution_id", "institution"),
         ("category", "category"),
         ("target_groups", "target_group"),
+        ("problem_areas", "problem"),
     ),
     "case_file": (("terc", "gmina"), (PROBLEMS_FIELD, "problem")),
     "case_goal": (("case_code", "case"),),
