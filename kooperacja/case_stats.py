@@ -21,25 +21,16 @@ SMALL_LIMIT = 5  # counts 1..4 could single somebody out; 0 identifies nobody an
 def suppress_small(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Counts 1–4 in `columns` shown as "<5" (0 stays 0), on a copy.
 
-    Suppressed columns become text throughout: a column mixing numbers and "<5" cannot be shown.
-
     >>> suppress_small(pd.DataFrame({"n": [0, 3, 7]}), ["n"]).n.tolist()
-    ['0', '<5', '7']
+    [0, '<5', 7]
     """
     out = df.copy()
     for col in columns:
-        out[col] = [_shown(v) for v in out[col].astype(object)]
+        out[col] = [
+            SMALL if isinstance(v, int | float) and 0 < v < SMALL_LIMIT else v
+            for v in out[col].astype(object)
+        ]
     return out
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return ""
-    if 0 < value < SMALL_LIMIT:  # type: ignore[operator]
-        return SMALL
-    return f"{value:n}" if isinstance(value, float) else str(value)
 
 
 def _for(
