@@ -173,8 +173,17 @@ def to_display(
         if col in labels:
             mapping = labels[col]
             out[col] = out[col].map(lambda v, m=mapping: v if is_missing(v) else m.get(v, v))
+        elif _mixes_text_and_numbers(out[col]):  # e.g. counts with "<5": one type, or Arrow refuses
+            out[col] = out[col].map(cell_text)
     out.columns = headers(list(out.columns))
     return out
+
+
+def _mixes_text_and_numbers(series: pd.Series) -> bool:
+    if series.dtype != object:
+        return False
+    kinds = {isinstance(v, str) for v in series if not is_missing(v)}
+    return kinds == {True, False}
 
 
 def date_columns(df: pd.DataFrame) -> list[str]:

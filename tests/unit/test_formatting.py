@@ -100,3 +100,12 @@ def test_date_columns_are_found_in_datetime_and_object_columns():
 )
 def test_table_cells_read_in_polish(value, expected):
     assert formatting.cell_text(value) == expected
+
+
+def test_a_column_mixing_counts_and_suppressed_text_is_shown_as_text():
+    import pandas as pd
+
+    from kooperacja.formatting import to_display
+
+    shown = to_display(pd.DataFrame({"cases": [12, "<5", 0, None]}))
+    assert shown.iloc[:, 0].tolist() == ["12", "<5", "0", ""]
