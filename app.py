@@ -1,11 +1,15 @@
 """Kooperacja: the router. Page config, the login gate, then the pages the user's role is offered."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from kooperacja.errors import KooperacjaError
 from kooperacja.ui import auth, nav
 
-st.set_page_config(page_title="Kooperacja", page_icon=":material/hub:", layout="wide")
+# A local icon: a material-symbol favicon would be fetched from Google's font servers.
+ICON = Path(__file__).parent / "kooperacja" / "ui" / "icon.png"
+st.set_page_config(page_title="Kooperacja", page_icon=str(ICON), layout="wide")
 
 try:
     role = auth.gate()
