@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.errors import WarehouseUnavailable
+from kooperacja.errors import StaleRecord, WarehouseUnavailable
 
 DEFAULT_DB = Path("data/kooperacja.duckdb")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -114,20 +115,31 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
     return current
 
 
+# One writer at a time in this process. DuckDB refuses concurrent updates of the same rows ("Conflict
+# on update!") and a `with` body cannot be retried, so writes queue here; reads take no lock and see
+# the last committed state. Only one process can open the file, so this serialises every write.
+WRITE_LOCK = threading.RLock()
+
+
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor whose statements commit together or not at all."""
-    cur = conn.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    else:
-        cur.execute("COMMIT")
-    finally:
-        cur.close()
+    """A cursor whose statements commit together or not at all, one writing transaction at a time."""
+    with WRITE_LOCK:
+        cur = conn.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                cur.execute("COMMIT")
+            except duckdb.TransactionException as exc:
+                raise StaleRecord("Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
+                                  "Wczytaj je ponownie i spróbuj jeszcze raz.") from exc
+        finally:
+            cur.close()
 
 
 def _json_default(value: Any) -> str:
