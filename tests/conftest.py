@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kooperacja import warehouse
+from kooperacja import login_throttle, warehouse
 
 
 @pytest.fixture(autouse=True)
 def _no_real_warehouse(monkeypatch, tmp_path):
     # A test that forgets --db must never touch data/kooperacja.duckdb.
     monkeypatch.setenv("KOOPERACJA_DB", str(tmp_path / "default.duckdb"))
+    login_throttle.LOGIN_THROTTLE.reset()  # failed logins of one test must not slow the next
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import jwt
@@ -10,6 +11,7 @@ import streamlit_authenticator as stauth
 
 from kooperacja import users
 from kooperacja.demo import DEMO_PASSWORD
+from kooperacja.login_throttle import LOGIN_THROTTLE as THROTTLE
 from kooperacja.ui.session import get_conn
 from kooperacja.vocab import ROLES
 from kooperacja.warehouse import get_setting
@@ -18,6 +20,7 @@ COOKIE_NAME = "kooperacja_auth"
 EXPIRY_DAYS = 1.0
 LOGIN_AT = "kooperacja_login_at"  # session key: when this session's login was made (Unix time)
 WRONG_LOGIN = "Nieprawidłowy login lub hasło."
+_SESSION_TAG = "kooperacja_login_tag"  # session key: a random name for this session in THROTTLE
 
 
 def gate() -> str | None:
@@ -110,13 +113,23 @@ def _login_form(authenticator: stauth.Authenticate, creds: dict, *, demo: bool) 
 
 
 def _check_password(authenticator: stauth.Authenticate, creds: dict, username: str, password: str) -> bool:
-    """The library's bcrypt check, plus what it leaves open: unknown logins and over-long passwords."""
+    """The library's bcrypt check, plus what it leaves open: unknown logins, over-long passwords,
+    and guessing (each failure makes the next attempt for that login or session wait longer)."""
     login = username.strip().lower()
+    tag = st.session_state.setdefault(_SESSION_TAG, secrets.token_hex(8))
+    keys = (f"login:{login}", f"session:{tag}")
+    time.sleep(THROTTLE.delay(*keys))
     if login not in creds["usernames"] or len(password.encode("utf-8")) > users.MAX_PASSWORD_BYTES:
         users.waste_check(password)
         st.session_state["authentication_status"] = False
-        return False
-    return bool(authenticator.authentication_controller.login(login, password))
+        ok = False
+    else:
+        ok = bool(authenticator.authentication_controller.login(login, password))
+    if ok:
+        THROTTLE.succeeded(*keys)
+    else:
+        THROTTLE.failed(*keys)
+    return ok
 
 
 def _demo_hint(creds: dict) -> None:
