@@ -251,6 +251,7 @@ def close_case(
     closed_on: date,
     reason: str | None,
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     """End the work with a reason (001, 4.5); the services of its basket end on the same day.
 
@@ -270,7 +271,14 @@ def close_case(
             ]
         )
     with transaction(conn) as cur:
-        update(cur, actor.username, CaseFile, case_code, {"closed_on": closed_on, "closure_reason": reason})
+        update(
+            cur,
+            actor.username,
+            CaseFile,
+            case_code,
+            {"closed_on": closed_on, "closure_reason": reason},
+            expected_version,
+        )
         _end_services(cur, actor, case, closed_on)
 
 
@@ -302,7 +310,13 @@ def _end_services(cur: duckdb.DuckDBPyConnection, actor: Actor, case: dict, on: 
 
 
 def record_followup(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, case_code: str, *, until: date, note: str | None
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    case_code: str,
+    *,
+    until: date,
+    note: str | None,
+    expected_version: int | None = None,
 ) -> None:
     """Monitoring of the situation after support ended (000): until when, and what was seen."""
     case = load_case(conn, actor, case_code, open_only=False)
@@ -313,4 +327,11 @@ def record_followup(
             [f"Monitoring po zakończeniu do: musi być po zakończeniu ({case['closed_on']:%d.%m.%Y})"]
         )
     with transaction(conn) as cur:
-        update(cur, actor.username, CaseFile, case_code, {"followup_until": until, "followup_note": note})
+        update(
+            cur,
+            actor.username,
+            CaseFile,
+            case_code,
+            {"followup_until": until, "followup_note": note},
+            expected_version,
+        )

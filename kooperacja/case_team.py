@@ -148,6 +148,7 @@ def save_plan(
     goals: Sequence[str],
     tasks: Sequence[Mapping[str, Any]],
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     """The work plan card (attachment 6): main goal, specific goals, tasks with institution and due date.
 
@@ -201,7 +202,14 @@ def save_plan(
             )
         )
     with transaction(conn) as cur:
-        update(cur, actor.username, CaseFile, case_code, {"plan_on": plan_on, "main_goal": main_goal})
+        update(
+            cur,
+            actor.username,
+            CaseFile,
+            case_code,
+            {"plan_on": plan_on, "main_goal": main_goal},
+            expected_version,
+        )
         goal_ids = [insert(cur, actor.username, g, terc=case["terc"]) for g in goal_records]
         for goal, record in task_rows:
             record = record.model_copy(update={"goal_id": None if goal is None else goal_ids[goal]})

@@ -172,6 +172,7 @@ def record_diagnosis(
     diagnosed_on: date,
     problems: Sequence[str],
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     """The diagnosis (from the community interview): its date and the diagnosed problem areas."""
     case = load_case(conn, actor, case_code)
@@ -180,7 +181,7 @@ def record_diagnosis(
         raise InvalidInput(["Obszary problemowe: wskaż co najmniej jeden obszar"])
     with transaction(conn) as cur:
         check_problem_codes(cur, problems)
-        update(cur, actor.username, CaseFile, case_code, {"diagnosed_on": diagnosed_on})
+        update(cur, actor.username, CaseFile, case_code, {"diagnosed_on": diagnosed_on}, expected_version)
         cur.execute("DELETE FROM case_problem WHERE case_code = ?", [case_code])
         for problem in dict.fromkeys(problems):
             insert(

@@ -93,6 +93,13 @@ def get_row(cur: duckdb.DuckDBPyConnection, cls: type[Record], key: Any) -> dict
     return rows[0]
 
 
+def row_versions(cur: duckdb.DuckDBPyConnection, cls: type[Record], keys: Sequence[Any]) -> dict[Any, int]:
+    """{key: row_version} of the given records (what a form shows, to pass back as expected_version)."""
+    rows = cur.execute(f"SELECT {ident(cls.KEY)}, row_version FROM {ident(cls.TABLE)} "
+                       f"WHERE list_contains(?, {ident(cls.KEY)})", [list(keys)]).fetchall()
+    return dict(rows)
+
+
 def update(cur: duckdb.DuckDBPyConnection, username: str, cls: type[Record], key: Any,
            changes: dict[str, Any], expected_version: int | None = None) -> Record:
     """Validate the changed record as a whole and write it; refuse if someone saved in between.

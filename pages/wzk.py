@@ -8,7 +8,7 @@ import streamlit as st
 
 from kooperacja import access, report_charts, vocab, wzk
 from kooperacja.formatting import fmt_date
-from kooperacja.ui import session, widgets
+from kooperacja.ui import session, versions, widgets
 
 SLIDE_KEY = "wzk_slide"
 SLIDE_CSS = """<style>
@@ -133,6 +133,7 @@ def _recommendations(actor, today) -> None:
     widgets.table(table, "wzk_recs", "wzk_rekomendacje")
     if not actor.is_admin:
         return
+    seen = versions.loaded("recommendation", dict(zip(recs.recommendation_id, recs.row_version, strict=True)))
     with st.expander("Zmień status rekomendacji"), st.form("wzk_status_form"):
         texts = dict(zip(recs.recommendation_id, recs.text, strict=True))
         rec = st.selectbox(
@@ -147,7 +148,10 @@ def _recommendations(actor, today) -> None:
         on = st.date_input("Data statusu", value=today, key="wzk_rec_on", format="DD.MM.YYYY")
         if st.form_submit_button("Zapisz status"):
             with widgets.errors_shown():
-                wzk.set_recommendation_status(session.get_conn(), actor, rec, status, on, today)
+                wzk.set_recommendation_status(
+                    session.get_conn(), actor, rec, status, on, today, expected_version=seen.get(rec)
+                )
+                versions.forget("recommendation")
                 st.success("Zapisano status.")
     with st.expander("Dodaj rekomendację"), st.form("wzk_rec_form", clear_on_submit=True):
         kind = st.selectbox(

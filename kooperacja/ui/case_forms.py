@@ -11,7 +11,7 @@ import streamlit as st
 from kooperacja import case_team, cases, queries, vocab
 from kooperacja.access import Actor
 from kooperacja.errors import KooperacjaError
-from kooperacja.ui import session
+from kooperacja.ui import session, versions
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
@@ -31,6 +31,15 @@ def submit(
         return
     st.session_state[FLASH] = success(result)
     st.rerun()
+
+
+def seen_version(case: dict, form: str) -> int | None:
+    """The case's row_version as the user's screen showed it (a save over a newer one is refused).
+
+    Call it on every run of the form, not only when it is submitted; `form` keeps forms apart.
+    """
+    code = case["case_code"]
+    return versions.loaded(f"case_file/{form}", {code: case.get("row_version")}).get(code)
 
 
 def show_flash() -> None:
@@ -84,11 +93,18 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
     problems = st.multiselect(
         "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.get, key="diag_problems"
     )
+    version = seen_version(case, "diagnosis")
     submit(
         "Zapisz diagnozę",
         "diag_submit",
         lambda: cases.record_diagnosis(
-            session.get_conn(), actor, case["case_code"], diagnosed_on=on, problems=problems, today=today
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            diagnosed_on=on,
+            problems=problems,
+            today=today,
+            expected_version=version,
         ),
         lambda _: [("success", "Zapisano diagnozę.")],
     )
@@ -167,6 +183,7 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
                 ),
             }
         )
+    version = seen_version(case, "plan")
     submit(
         "Zapisz kartę planu pracy",
         "plan_submit",
@@ -179,6 +196,7 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             goals=goals,
             tasks=tasks,
             today=today,
+            expected_version=version,
         ),
         lambda _: [("success", "Zapisano plan pracy.")],
     )

@@ -11,7 +11,7 @@ from kooperacja import case_delivery, case_team, rules, vocab
 from kooperacja.access import Actor
 from kooperacja.case_card import to_date
 from kooperacja.ui import session
-from kooperacja.ui.case_forms import DATE, submit
+from kooperacja.ui.case_forms import DATE, seen_version, submit
 
 
 def _ok(text: str):
@@ -136,11 +136,18 @@ def closure_form(actor: Actor, case: dict, today: date) -> None:
     on = st.date_input("Data zakończenia", value=today, key="close_on", **DATE)
     reasons = {None: "— wybierz powód —", **vocab.CLOSURE_REASONS}
     reason = st.selectbox("Powód zakończenia", list(reasons), format_func=reasons.get, key="close_reason")
+    version = seen_version(case, "closure")
     submit(
         "Zakończ sprawę",
         "close_submit",
         lambda: case_delivery.close_case(
-            session.get_conn(), actor, case["case_code"], closed_on=on, reason=reason, today=today
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            closed_on=on,
+            reason=reason,
+            today=today,
+            expected_version=version,
         ),
         _ok("Sprawę zakończono."),
     )
@@ -151,11 +158,12 @@ def followup_form(actor: Actor, case: dict, today: date) -> None:
         "Monitoring sytuacji do", value=today + timedelta(days=180), key="follow_until", **DATE
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key="follow_note") or None
+    version = seen_version(case, "followup")
     submit(
         "Zapisz monitoring po zakończeniu",
         "follow_submit",
         lambda: case_delivery.record_followup(
-            session.get_conn(), actor, case["case_code"], until=until, note=note
+            session.get_conn(), actor, case["case_code"], until=until, note=note, expected_version=version
         ),
         _ok("Zapisano monitoring po zakończeniu."),
     )

@@ -9,10 +9,11 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kooperacja import data_entry, programme, vocab
+from kooperacja import data_entry, programme, store, vocab
 from kooperacja.access import Actor
 from kooperacja.errors import KooperacjaError
-from kooperacja.ui import session, widgets
+from kooperacja.models import Zgloszenie
+from kooperacja.ui import session, versions, widgets
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
 
@@ -99,9 +100,12 @@ def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     zgloszenie_id = pick("Zgłoszenie", waiting, "f_contact_zgl")
     contact_on = day("Data pierwszego kontaktu", "f_contact_on")
+    seen = versions.loaded("zgloszenie", store.row_versions(conn, Zgloszenie, list(waiting)))
     if st.button("Zapisz kontakt", key="f_contact_save", type="primary"):
         save(
-            lambda: programme.record_first_contact(conn, actor, zgloszenie_id, contact_on, session.today()),
+            lambda: programme.record_first_contact(
+                conn, actor, zgloszenie_id, contact_on, session.today(), seen.get(zgloszenie_id)
+            ),
             "Zapisano pierwszy kontakt.",
         )
 
