@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kooperacja.errors import KooperacjaError
-from kooperacja.ui import auth, nav
+from kooperacja.ui import auth, nav, session
 
 # A local icon: a material-symbol favicon would be fetched from Google's font servers.
 ICON = Path(__file__).parent / "kooperacja" / "ui" / "icon.png"
@@ -13,6 +13,7 @@ st.set_page_config(page_title="Kooperacja", page_icon=str(ICON), layout="wide")
 
 try:
     role = auth.gate()
+    session.start_daily_backups()
 except KooperacjaError as exc:  # e.g. the warehouse file is missing or locked
     st.error(exc.message)
     st.stop()

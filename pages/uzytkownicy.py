@@ -1,4 +1,4 @@
-"""Użytkownicy: the admin's list of accounts, adding one, new passwords, switching accounts off."""
+"""Użytkownicy: the admin's list of accounts, adding one, new passwords, switching accounts off, backups."""
 
 import pandas as pd
 import streamlit as st
@@ -7,6 +7,7 @@ from kooperacja import users
 from kooperacja.access import Actor
 from kooperacja.errors import AccessDenied, KooperacjaError
 from kooperacja.formatting import fmt_date
+from kooperacja.ui import backup_panel
 from kooperacja.ui.session import get_conn, require_role
 from kooperacja.vocab import ROLES
 
@@ -28,6 +29,8 @@ def render() -> None:
         _active_form(actor, [a["username"] for a in accounts])
     with table:
         _table(users.list_users(get_conn()))
+    st.divider()
+    backup_panel.render(actor)
 
 
 def _table(accounts: list[dict]) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import streamlit as st
 
-from kooperacja import warehouse
+from kooperacja import backup_schedule, warehouse
 from kooperacja.access import Actor
 from kooperacja.errors import AccessDenied
 
@@ -16,12 +17,26 @@ from kooperacja.errors import AccessDenied
 @st.cache_resource(show_spinner=False)
 def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
     # One connection per process; every caller gets its own cursor (a connection is not thread-safe).
-    return warehouse.connect(path)
+    # The app never creates an empty warehouse: a wrong path must say so, not offer an empty login.
+    return warehouse.connect(path, create=False)
 
 
 def get_conn() -> duckdb.DuckDBPyConnection:
     """A cursor on the app's warehouse, for this script run."""
     return _shared_connection(str(warehouse.db_path().resolve())).cursor()
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda thread: thread and thread.stop())
+def _daily_backups(path: str) -> backup_schedule.DailyBackups | None:
+    if not backup_schedule.daily_enabled():
+        return None
+    folder = backup_schedule.backup_dir(Path(path))
+    return backup_schedule.start_daily(_shared_connection(path), folder, backup_schedule.keep_count())
+
+
+def start_daily_backups() -> backup_schedule.DailyBackups | None:
+    """Start, once per app process, the thread that makes a backup each day the app runs."""
+    return _daily_backups(str(warehouse.db_path().resolve()))
 
 
 def today() -> date:
