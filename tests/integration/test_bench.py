@@ -26,6 +26,7 @@ def test_the_tiny_benchmark_times_every_page_query_and_file_operation(tmp_path, 
     tiny = results["scales"]["tiny"]
     assert results["machine"]["nproc"] >= 1 and results["machine"]["duckdb"]
     assert tiny["floor"]["median_ms"] > 0
+    assert [p.get("error") for p in tiny["pages"] if p.get("error")] == []
     timed = {(p["page"], p["role"]) for p in tiny["pages"] if p["median_ms"] > 0 and p["peak_rss_mb"] > 0}
     expected = {(page, role) for page in PAGES for role in bench.ROLE_USERS if role in PAGE_ROLES[page]}
     assert timed == expected
