@@ -70,6 +70,7 @@ class _Known:
     unique: dict[str, set[tuple]]
     case_terc: dict[str, str] = field(default_factory=dict)
     task_case: dict[int, str] = field(default_factory=dict)
+    pilot_start: dict[str, date] = field(default_factory=dict)  # the earlier of joining and plan start
 
 
 def _column(cur: duckdb.DuckDBPyConnection, sql: str) -> set[Any]:
@@ -94,6 +95,7 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str]) -> _Known:
         unique={},
         case_terc=dict(cur.execute("SELECT case_code, terc FROM case_file").fetchall()),
         task_case=dict(cur.execute("SELECT task_id, case_code FROM case_task").fetchall()),
+        pilot_start=dict(cur.execute("SELECT terc, least(joined_on, plan_start) FROM pilot_gmina").fetchall()),
     )
     for table in tables:
         reg = REGISTRIES[table]
@@ -154,6 +156,9 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         missing = [v for v in values if v is not None and v not in _lookup(known, kind)]
         if missing:
             bad(name, "; ".join(map(str, values)), _MISSING[kind].format(v=", ".join(map(str, missing))))
+    start = known.pilot_start.get(getattr(record, "terc", None)) if reg.table == "step_event" else None
+    if start and record.event_on < start:  # type: ignore[attr-defined]
+        bad("event_on", record.event_on, f"data przed przystąpieniem gminy do pilotażu ({start:%d.%m.%Y})")  # type: ignore[attr-defined]
     if not found and not _may_import(actor, reg, _scope(reg, record, known)):
         column = {"institution": "seat_terc", "service": "area_terc"}.get(reg.table, "terc")
         column = column if column in heads else "case_code" if "case_code" in heads else reg.key
