@@ -39,3 +39,15 @@ def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, today=date.fromisoformat(DEMO_TODAY))
     return path
+
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the reliability tests (issue 8), printed when this run made any."""
+    from tests.reliability_figures import RELIABILITY
+
+    if not RELIABILITY:
+        return
+    terminalreporter.section("niezawodność: wyniki")
+    for name, amount in sorted(RELIABILITY.items()):
+        terminalreporter.write_line(f"{name}: {amount}")

@@ -1,0 +1,228 @@
+"""Broken and hostile files for every import: registries (XLSX/CSV), TERC, boundaries, harmonogram."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import openpyxl
+
+from kooperacja import data_entry, exchange
+from kooperacja.access import Actor
+from kooperacja.errors import InvalidInput
+from tests.hostile.corpus import ADMIN, ANIMATOR, FORMULAS, GMINA, HUGE, OTHER_GMINA, Case
+
+INSTITUTION = ["Nazwa instytucji", "Sektor", "Poziom", "Siedziba (TERC)"]
+EVENT = ["Kod TERC gminy", "Podkrok", "Zdarzenie", "Data", "Wpisał(a)", "Uwagi"]
+GOOD_EVENT = [GMINA, "5.2", "completed", "01.02.2026", "admin", "protokół"]
+TERC_HEADER = "WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA"
+TEMPLATE_HEADER = "step,substep,title_pl,level,responsible,start_month,end_month,every_months"
+
+
+def csv_bytes(headers: list[str], rows: list[list[Any]]) -> bytes:
+    lines = [";".join(headers)] + [";".join("" if v is None else str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def xlsx_bytes(sheet: str, headers: list[str], rows: list[list[Any]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _registry(data: bytes | Callable[[], bytes], filename: str, actor: Actor = ADMIN):
+    """Parse and apply all or nothing; row errors become one InvalidInput naming sheet, row and column."""
+
+    def run(conn: duckdb.DuckDBPyConnection) -> None:
+        parsed = exchange.parse_file(data() if callable(data) else data, filename)
+        errors = parsed.errors or exchange.apply_import(conn, actor, parsed).errors
+        if errors:
+            raise InvalidInput([f"{e.sheet}, wiersz {e.row}, kolumna {e.column}: {e.reason}" for e in errors])
+
+    return run
+
+
+def _events(*rows: list[Any], actor: Actor = ADMIN):
+    return _registry(csv_bytes(EVENT, [GOOD_EVENT, *rows]), "zdarzenia.csv", actor)
+
+
+def _institutions(*rows: list[Any]):
+    return _registry(
+        csv_bytes(INSTITUTION, [["Klub Seniora", "pomoc_spoleczna", "gmina", GMINA], *rows]), "i.csv"
+    )
+
+
+def _zip_bomb() -> bytes:
+    return zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": bytes(30 * 2**20)})
+
+
+def _terc(text: str | bytes):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return lambda conn: data_entry.import_terc_register(conn, ADMIN, data, None)
+
+
+def _geo(data: Any):
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode("utf-8")
+    return lambda conn: data_entry.import_gmina_boundaries(conn, ADMIN, raw)
+
+
+def _template(*rows: str, header: str = TEMPLATE_HEADER):
+    text = "\n".join([header, *rows]) + "\n"
+    return lambda conn: data_entry.save_template_version(conn, ADMIN, text, 1)
+
+
+def _feature(props: dict, geometry: Any) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": props, "geometry": geometry}],
+    }
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[20, 50], [20.1, 50], [20.1, 50.1], [20, 50]]]}
+TPL_OK = "K1,1.1,Spotkanie,region,ROPS,1,2,"
+
+FILE_CASES: list[Case] = [
+    ("file-empty", _registry(b"", "puste.xlsx"), "Plik jest pusty"),
+    ("file-blank-lines", _registry(b"\n\n\n", "puste.csv"), "Nagłówki pliku CSV"),
+    ("file-headers-only", _registry(csv_bytes(INSTITUTION, []), "i.csv"), "nie zawiera żadnych wierszy"),
+    ("file-png-as-xlsx", _registry(b"\x89PNG\r\n\x1a\n" + bytes(300), "obraz.xlsx"), "nie jest arkuszem"),
+    (
+        "file-pdf-as-csv",
+        _registry(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", "dane.csv"),
+        "nie jest arkuszem",
+    ),
+    (
+        "file-old-xls",
+        _registry(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(500), "stary.xls"),
+        "starego formatu",
+    ),
+    (
+        "file-docx-as-xlsx",
+        _registry(zip_bytes({"word/document.xml": b"<w/>"}), "dok.xlsx"),
+        "nie jest arkuszem",
+    ),
+    ("file-zip-bomb", _registry(_zip_bomb, "bomba.xlsx"), "rozpakowaniu"),
+    ("file-broken-xlsx", _registry(zip_bytes({"xl/workbook.xml": b"<nie xml"}), "z.xlsx"), "uszkodzony"),
+    ("file-over-20MB", _registry(lambda: b"a;b\n" * (6 * 2**20), "duzy.csv"), "limit to 20 MB"),
+    (
+        "file-control-chars",
+        _registry(csv_bytes(INSTITUTION, [["Klub\x1b", "x", "gmina", GMINA]]), "c.csv"),
+        "nie jest arkuszem",
+    ),
+    (
+        "file-unknown-headers",
+        _registry(csv_bytes(["Nazwa instytucji", "Kolor"], [["A", "zielony"]]), "k.csv"),
+        "Nagłówki pliku CSV nie pasują",
+    ),
+    ("inst-sector", _institutions(["Bank", "bank", "gmina", GMINA]), "wiersz 3, kolumna Sektor"),
+    ("inst-level", _institutions(["Klub", "pomoc_spoleczna", "kosmos", GMINA]), "wiersz 3, kolumna Poziom"),
+    ("inst-seat", _institutions(["Klub", "pomoc_spoleczna", "gmina", "12345"]), "wiersz 3, kolumna Siedziba"),
+    (
+        "inst-name-formula",
+        _institutions([FORMULAS[1], "pomoc_spoleczna", "gmina", GMINA]),
+        "wiersz 3, kolumna Nazwa instytucji",
+    ),
+    ("inst-name-100kB", _institutions([HUGE, "pomoc_spoleczna", "gmina", GMINA]), "wiersz 3, kolumna Nazwa"),
+    (
+        "inst-xlsx-live-formula",
+        _registry(
+            xlsx_bytes(
+                "Instytucje",
+                INSTITUTION,
+                [['=HYPERLINK("http://zly.example","Klik")', "pomoc_spoleczna", "gmina", GMINA]],
+            ),
+            "f.xlsx",
+        ),
+        "Instytucje, wiersz 2, kolumna Nazwa instytucji",
+    ),
+    (
+        "import-event-feb30",
+        _events([GMINA, "5.1", "started", "30.02.2026", "admin", None]),
+        "wiersz 3, kolumna Data",
+    ),
+    (
+        "import-event-1899",
+        _events([GMINA, "5.1", "started", "01.01.1899", "admin", None]),
+        "wiersz 3, kolumna Data",
+    ),
+    (
+        "import-event-2099",
+        _events([GMINA, "5.1", "started", "01.01.2099", "admin", None]),
+        "wiersz 3, kolumna Data",
+    ),
+    (
+        "import-event-unknown-terc",
+        _events(["3499991", "5.1", "started", "01.02.2026", "admin", None]),
+        "wiersz 3, kolumna Kod TERC gminy",
+    ),
+    (
+        "import-event-malformed-terc",
+        _events(["34-01-01", "5.1", "started", "01.02.2026", "admin", None]),
+        "wiersz 3, kolumna Kod TERC gminy",
+    ),
+    (
+        "import-event-before-pilot",
+        _events([GMINA, "5.1", "started", "01.01.2024", "admin", None]),
+        "wiersz 3",
+    ),
+    (
+        "import-event-other-animator",
+        _events([OTHER_GMINA, "5.1", "started", "01.02.2026", "animator1", None], actor=ANIMATOR),
+        "wiersz 3",
+    ),
+    (
+        "import-event-sql-in-substep",
+        _events([GMINA, "5.1'; DROP TABLE step_event; --", "started", "01.02.2026", "admin", None]),
+        "wiersz 3, kolumna Podkrok",
+    ),
+    ("terc-empty", _terc(b""), "TERC"),
+    ("terc-garbage", _terc("to nie jest rejestr\n1;2;3"), "TERC"),
+    (
+        "terc-bad-code",
+        _terc(f"{TERC_HEADER}\n34;01;0X;1;Zawiśle;gmina miejska;2025-01-01"),
+        "Wiersz 2: kolumna GMI",
+    ),
+    (
+        "terc-xml-entities",
+        _terc(
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><teryt>&b;</teryt>'
+        ),
+        "TERC",
+    ),
+    ("terc-binary", _terc(bytes(range(256)) * 10), "TERC"),
+    ("geo-empty", _geo(b""), "GeoJSON"),
+    ("geo-not-json", _geo(b"<svg/>"), "GeoJSON"),
+    ("geo-no-features", _geo({"type": "FeatureCollection", "features": []}), "granicy gminy"),
+    ("geo-bad-terc", _geo(_feature({"JPT_KOD_JE": "ab"}, SQUARE)), "ab"),
+    (
+        "geo-point",
+        _geo(_feature({"JPT_KOD_JE": "3401011"}, {"type": "Point", "coordinates": [20, 50]})),
+        "3401011",
+    ),
+    ("tpl-empty", _template(), "nie zawiera żadnego kroku"),
+    ("tpl-wrong-header", _template(TPL_OK, header="krok,podkrok"), "step"),
+    ("tpl-month-zero", _template("K1,1.1,Spotkanie,region,ROPS,0,2,"), "Wiersz 2, Miesiąc początku"),
+    ("tpl-month-99", _template("K1,1.1,Spotkanie,region,ROPS,1,99,"), "Wiersz 2, Miesiąc końca"),
+    ("tpl-duplicate", _template(TPL_OK, TPL_OK), "występuje dwa razy"),
+    ("tpl-wrong-step", _template("K2,1.1,Spotkanie,region,ROPS,1,2,"), "nie należy do kroku"),
+    ("tpl-formula", _template("K1,1.1,=HYPERLINK(1),region,ROPS,1,2,"), "Wiersz 2, Nazwa podkroku"),
+]
