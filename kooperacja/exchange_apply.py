@@ -95,7 +95,9 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str]) -> _Known:
         unique={},
         case_terc=dict(cur.execute("SELECT case_code, terc FROM case_file").fetchall()),
         task_case=dict(cur.execute("SELECT task_id, case_code FROM case_task").fetchall()),
-        pilot_start=dict(cur.execute("SELECT terc, least(joined_on, plan_start) FROM pilot_gmina").fetchall()),
+        pilot_start=dict(
+            cur.execute("SELECT terc, least(joined_on, plan_start) FROM pilot_gmina").fetchall()
+        ),
     )
     for table in tables:
         reg = REGISTRIES[table]

@@ -8,9 +8,9 @@ import pytest
 
 from kooperacja import warehouse
 from kooperacja.errors import KooperacjaError
-from tests.reliability_figures import record_figure
 from tests.hostile.corpus import FORM_CASES
 from tests.hostile.files import FILE_CASES
+from tests.reliability_figures import record_figure
 
 CASES = FORM_CASES + FILE_CASES
 
@@ -20,7 +20,8 @@ def fingerprint(conn) -> dict[str, tuple[int, str]]:
     out = {}
     for table in warehouse.TABLES:
         out[table] = conn.execute(
-            f"SELECT count(*), md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), '')) FROM {table} t"
+            "SELECT count(*), md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), '')) "
+            f"FROM {table} t"
         ).fetchall()[0]
     return out
 
