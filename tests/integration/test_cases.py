@@ -93,6 +93,30 @@ def stage(conn, code):
     return rows.stage.iloc[0]
 
 
+def referred_case(conn):
+    """A family case referred on 1 April, nothing recorded after that."""
+    return cases.register_case(
+        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
+    )
+
+
+def convened_case(conn, ids):
+    """A referred case diagnosed on 10 April whose team, the GOPS alone, met on 20 April."""
+    code = referred_case(conn)
+    cases.record_diagnosis(
+        conn, ANIMATOR, code, diagnosed_on=date(2026, 4, 10), problems=["ubostwo"], today=TODAY
+    )
+    case_team.convene_team(
+        conn,
+        ANIMATOR,
+        code,
+        held_on=date(2026, 4, 20),
+        today=TODAY,
+        attendees={ids["ops"]: date(2026, 4, 10)},
+    )
+    return code
+
+
 def planned_case(conn, ids, actor=ANIMATOR):
     """A case taken through registration, diagnosis, the team meeting and the plan."""
     code = cases.register_case(
@@ -157,9 +181,7 @@ def task_of(conn, code, institution_id):
 
 def test_a_case_goes_from_referral_to_closure_through_every_stage(region):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
+    code = referred_case(conn)
     assert code == f"P-{GMINA}-0001" and stage(conn, code) == "referred"
     cases.record_diagnosis(
         conn, ANIMATOR, code, diagnosed_on=date(2026, 4, 10), problems=["ubostwo"], today=TODAY
@@ -269,9 +291,7 @@ def test_case_codes_are_numbered_per_gmina_and_carry_no_name(region):
 
 def test_an_institution_outside_the_pzk_on_the_meeting_day_cannot_sit_in_the_team(region):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
+    code = referred_case(conn)
     with pytest.raises(InvalidInput, match=r"nie należała do PZK gminy w dniu 20\.05\.2026"):
         case_team.convene_team(
             conn,
@@ -294,9 +314,7 @@ def test_an_institution_outside_the_pzk_on_the_meeting_day_cannot_sit_in_the_tea
 
 def test_every_invited_institution_needs_a_notification_date(region):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
+    code = referred_case(conn)
     with pytest.raises(InvalidInput, match="kiedy powiadomiono GOPS w Gromadce"):
         case_team.convene_team(
             conn, ANIMATOR, code, held_on=date(2026, 5, 20), today=TODAY, attendees={ids["ops"]: None}
@@ -305,20 +323,7 @@ def test_every_invited_institution_needs_a_notification_date(region):
 
 def test_a_task_goes_to_a_team_institution_or_the_family_only(region):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
-    cases.record_diagnosis(
-        conn, ANIMATOR, code, diagnosed_on=date(2026, 4, 10), problems=["ubostwo"], today=TODAY
-    )
-    case_team.convene_team(
-        conn,
-        ANIMATOR,
-        code,
-        held_on=date(2026, 4, 20),
-        today=TODAY,
-        attendees={ids["ops"]: date(2026, 4, 10)},
-    )
+    code = convened_case(conn, ids)
     with pytest.raises(InvalidInput, match=r"Zadanie 1: instytucja .* nie jest w zespole"):
         case_team.save_plan(
             conn,
@@ -396,20 +401,7 @@ def test_a_done_report_closes_the_task_and_a_second_report_for_the_month_is_refu
 )
 def test_personal_data_in_a_specific_goal_is_refused_naming_the_field(region, text, why):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
-    cases.record_diagnosis(
-        conn, ANIMATOR, code, diagnosed_on=date(2026, 4, 10), problems=["ubostwo"], today=TODAY
-    )
-    case_team.convene_team(
-        conn,
-        ANIMATOR,
-        code,
-        held_on=date(2026, 4, 20),
-        today=TODAY,
-        attendees={ids["ops"]: date(2026, 4, 10)},
-    )
+    code = convened_case(conn, ids)
     with pytest.raises(InvalidInput, match=f"Cel szczegółowy 2: .*{why}") as caught:
         case_team.save_plan(
             conn,
@@ -427,20 +419,7 @@ def test_personal_data_in_a_specific_goal_is_refused_naming_the_field(region, te
 
 def test_personal_data_in_the_main_goal_is_refused_naming_the_field(region):
     conn, ids = region
-    code = cases.register_case(
-        conn, ANIMATOR, terc=GMINA, kind="rodzina", referred_on=date(2026, 4, 1), today=TODAY
-    )
-    cases.record_diagnosis(
-        conn, ANIMATOR, code, diagnosed_on=date(2026, 4, 10), problems=["ubostwo"], today=TODAY
-    )
-    case_team.convene_team(
-        conn,
-        ANIMATOR,
-        code,
-        held_on=date(2026, 4, 20),
-        today=TODAY,
-        attendees={ids["ops"]: date(2026, 4, 10)},
-    )
+    code = convened_case(conn, ids)
     with pytest.raises(InvalidInput, match="Cel główny: wygląda na numer telefonu"):
         case_team.save_plan(
             conn,
