@@ -39,6 +39,18 @@ def _need_plan(case: dict, what: str) -> date:
     return case["plan_on"]
 
 
+def _update_case(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    case_code: str,
+    changes: dict,
+    expected_version: int | None = None,
+) -> None:
+    """One audited change of the case's own row, in a transaction of its own."""
+    with transaction(conn) as cur:
+        update(cur, actor.username, CaseFile, case_code, changes, expected_version)
+
+
 def set_contract(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -62,14 +74,9 @@ def set_contract(
         )
     if from_on < plan_on:
         raise InvalidInput([f"Kontrakt od: wcześniej niż plan pracy ({plan_on:%d.%m.%Y})"])
-    with transaction(conn) as cur:
-        update(
-            cur,
-            actor.username,
-            CaseFile,
-            case_code,
-            {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on},
-        )
+    _update_case(
+        conn, actor, case_code, {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on}
+    )
 
 
 def assign_services(
@@ -233,14 +240,9 @@ def evaluate(
     case = load_case(conn, actor, case_code)
     _need_plan(case, "Ocena")
     refuse_future("Data ewaluacji", evaluated_on, today)
-    with transaction(conn) as cur:
-        update(
-            cur,
-            actor.username,
-            CaseFile,
-            case_code,
-            {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note},
-        )
+    _update_case(
+        conn, actor, case_code, {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note}
+    )
 
 
 def close_case(
@@ -326,12 +328,4 @@ def record_followup(
         raise InvalidInput(
             [f"Monitoring po zakończeniu do: musi być po zakończeniu ({case['closed_on']:%d.%m.%Y})"]
         )
-    with transaction(conn) as cur:
-        update(
-            cur,
-            actor.username,
-            CaseFile,
-            case_code,
-            {"followup_until": until, "followup_note": note},
-            expected_version,
-        )
+    _update_case(conn, actor, case_code, {"followup_until": until, "followup_note": note}, expected_version)

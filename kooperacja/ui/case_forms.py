@@ -33,6 +33,11 @@ def submit(
     st.rerun()
 
 
+def ok(text: str) -> Callable[[Any], list[tuple[str, str]]]:
+    """The `success` of a form whose save shows one fixed message."""
+    return lambda _: [("success", text)]
+
+
 def seen_version(case: dict, form: str) -> int | None:
     """The case's row_version as the user's screen showed it (a save over a newer one is refused).
 
@@ -106,7 +111,7 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        lambda _: [("success", "Zapisano diagnozę.")],
+        ok("Zapisano diagnozę."),
     )
 
 
@@ -198,5 +203,5 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        lambda _: [("success", "Zapisano plan pracy.")],
+        ok("Zapisano plan pracy."),
     )

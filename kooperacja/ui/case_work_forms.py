@@ -11,11 +11,7 @@ from kooperacja import case_delivery, case_team, rules, vocab
 from kooperacja.access import Actor
 from kooperacja.case_card import to_date
 from kooperacja.ui import session
-from kooperacja.ui.case_forms import DATE, seen_version, submit
-
-
-def _ok(text: str):
-    return lambda _: [("success", text)]
+from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
 
 
 def contract_form(actor: Actor, case: dict, today: date) -> None:
@@ -30,7 +26,7 @@ def contract_form(actor: Actor, case: dict, today: date) -> None:
         lambda: case_delivery.set_contract(
             session.get_conn(), actor, case["case_code"], kind=kind, from_on=start, to_on=end, today=today
         ),
-        _ok("Zapisano kontrakt/projekt socjalny."),
+        ok("Zapisano kontrakt/projekt socjalny."),
     )
 
 
@@ -81,7 +77,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
             today=today,
             note=note,
         ),
-        _ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
+        ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
     )
 
 
@@ -106,7 +102,7 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             decisions=decisions,
         ),
-        _ok("Zapisano spotkanie monitorujące."),
+        ok("Zapisano spotkanie monitorujące."),
     )
 
 
@@ -128,7 +124,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             note=note,
         ),
-        _ok("Zapisano ewaluację."),
+        ok("Zapisano ewaluację."),
     )
 
 
@@ -149,7 +145,7 @@ def closure_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        _ok("Sprawę zakończono."),
+        ok("Sprawę zakończono."),
     )
 
 
@@ -165,5 +161,5 @@ def followup_form(actor: Actor, case: dict, today: date) -> None:
         lambda: case_delivery.record_followup(
             session.get_conn(), actor, case["case_code"], until=until, note=note, expected_version=version
         ),
-        _ok("Zapisano monitoring po zakończeniu."),
+        ok("Zapisano monitoring po zakończeniu."),
     )
