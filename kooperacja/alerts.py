@@ -11,16 +11,16 @@ from kooperacja import rules
 from kooperacja.queries import gmina_plans
 from kooperacja.rules import Status
 
-COLUMNS = ["rule", "rule_label", "terc", "gmina", "animator", "subject", "due_on", "days_over",
-           "message"]
+COLUMNS = ["rule", "rule_label", "terc", "gmina", "animator", "subject", "due_on", "days_over", "message"]
 RECENT_DAYS = 92  # breaches older than a quarter are history, not to-dos
 
 ZGLOSZENIA = """
 SELECT z.zgloszenie_id, z.terc, z.route, z.received_on, z.signed_on, z.first_contact_on
 FROM zgloszenie z
 """
-NOTICES = """
-SELECT m.meeting_id, m.terc, m.case_code, m.held_on, a.notified_on, i.name AS institution
+NOTICES = f"""
+SELECT m.meeting_id, m.terc, m.case_code, m.held_on, a.notified_on, i.name AS institution,
+       {rules.NOTICE_SHORT_SQL.format(meeting="m.held_on", notified="a.notified_on")} AS short
 FROM meeting m
 JOIN meeting_attendee a USING (meeting_id)
 JOIN institution i USING (institution_id)
@@ -47,38 +47,65 @@ WITH tasks AS (
     SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
 )
 """
-MISSING_REPORTS = EXPECTED_REPORTS + """
+MISSING_REPORTS = (
+    EXPECTED_REPORTS
+    + """
 SELECT e.case_code, e.terc, e.institution, e.month, count(*) AS tasks
 FROM due e
 ANTI JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
 GROUP BY ALL
 """
-MONITORING = """
-SELECT c.case_code, c.terc, c.plan_on, max(m.held_on) AS last_on
-FROM case_file c
-LEFT JOIN meeting m ON m.case_code = c.case_code AND m.kind = 'monitoring'
-WHERE c.plan_on IS NOT NULL AND c.closed_on IS NULL
-GROUP BY ALL
+)
+MONITORING = f"""
+SELECT case_code, terc, plan_on, last_on,
+       {
+    rules.QUARTERLY_OVERDUE_SQL.format(last="coalesce(last_on, plan_on)", every=rules.MONITORING_EVERY_MONTHS)
+} AS days
+FROM (SELECT c.case_code, c.terc, c.plan_on, max(m.held_on) AS last_on
+      FROM case_file c
+      LEFT JOIN meeting m ON m.case_code = c.case_code AND m.kind = 'monitoring'
+      WHERE c.plan_on IS NOT NULL AND c.closed_on IS NULL
+      GROUP BY ALL)
 """
 
 
-def _alert(rule: str, terc: str | None, subject: str, due_on: date, days_over: int,
-           message: str) -> dict:
-    return {"rule": rule, "rule_label": rules.RULE_LABELS[rule], "terc": terc, "subject": subject,
-            "due_on": due_on, "days_over": days_over, "message": message}
+def _alert(rule: str, terc: str | None, subject: str, due_on: date, days_over: int, message: str) -> dict:
+    return {
+        "rule": rule,
+        "rule_label": rules.RULE_LABELS[rule],
+        "terc": terc,
+        "subject": subject,
+        "due_on": due_on,
+        "days_over": days_over,
+        "message": message,
+    }
 
 
-def _step_alerts(plan: pd.DataFrame, today: date) -> list[dict]:
-    out = []
+def _frame(rule: str, found: pd.DataFrame, **columns: object) -> pd.DataFrame:
+    """Alerts of one rule from a result frame: `columns` are Series or scalars by alert column."""
+    out = pd.DataFrame({"terc": found["terc"], **columns}, index=found.index)
+    return out.assign(rule=rule, rule_label=rules.RULE_LABELS[rule])
+
+
+def _dates(series: pd.Series) -> list[date]:
+    return [v.date() if hasattr(v, "date") else v for v in series]
+
+
+def _step_alerts(plan: pd.DataFrame) -> list[pd.DataFrame]:
     own = plan[plan.level == "gmina"]
-    for r in own[own.status == Status.OVERDUE].itertuples():
-        out.append(_alert("step_overdue", r.terc, f"{r.step} / {r.substep}", r.planned_due, r.days,
-                          f"{r.substep} {r.title}: {r.label}"))
+    overdue = own[own.status == Status.OVERDUE]
     soon = own[(own.status == Status.DUE) & (own.days <= rules.DUE_SOON_DAYS)]
-    for r in soon.itertuples():
-        out.append(_alert("step_due", r.terc, f"{r.step} / {r.substep}", r.planned_due, -r.days,
-                          f"{r.substep} {r.title}: {r.label}"))
-    return out
+    return [
+        _frame(
+            rule,
+            rows,
+            subject=rows.step + " / " + rows.substep,
+            due_on=rows.planned_due,
+            days_over=sign * rows.days,
+            message=rows.substep + " " + rows.title + ": " + rows.label,
+        )
+        for rule, rows, sign in (("step_overdue", overdue, 1), ("step_due", soon, -1))
+    ]
 
 
 def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
@@ -90,55 +117,89 @@ def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict
         deadline = received + timedelta(days=rules.FIRST_CONTACT_DAYS)
         if state.status in (Status.DUE, Status.OVERDUE):
             over = state.days if state.status == Status.OVERDUE else -state.days
-            out.append(_alert("first_contact", z.terc, f"zgłoszenie z {received:%d.%m.%Y}", deadline,
-                              over, f"Kontakt z gminą po zgłoszeniu: {state.label}"))
-        if z.route == "self_formed" and not pd.isna(z.signed_on) and received >= today - timedelta(RECENT_DAYS):
+            out.append(
+                _alert(
+                    "first_contact",
+                    z.terc,
+                    f"zgłoszenie z {received:%d.%m.%Y}",
+                    deadline,
+                    over,
+                    f"Kontakt z gminą po zgłoszeniu: {state.label}",
+                )
+            )
+        if (
+            z.route == "self_formed"
+            and not pd.isna(z.signed_on)
+            and received >= today - timedelta(RECENT_DAYS)
+        ):
             late = rules.self_formed_report_late_days(z.signed_on.date(), received)
             if late > 0:
                 signed = z.signed_on.date()
-                out.append(_alert("self_formed_report", z.terc, f"porozumienie z {signed:%d.%m.%Y}",
-                                  signed + timedelta(days=rules.SELF_FORMED_REPORT_DAYS), late,
-                                  f"Samodzielnie zawiązaną współpracę zgłoszono {rules.days_pl(late)} po terminie"))
+                out.append(
+                    _alert(
+                        "self_formed_report",
+                        z.terc,
+                        f"porozumienie z {signed:%d.%m.%Y}",
+                        signed + timedelta(days=rules.SELF_FORMED_REPORT_DAYS),
+                        late,
+                        f"Samodzielnie zawiązaną współpracę zgłoszono {rules.days_pl(late)} po terminie",
+                    )
+                )
     return out
 
 
-def _notice_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
-    out = []
-    since = today - timedelta(days=RECENT_DAYS)
-    for n in cur.execute(NOTICES, {"since": since}).df().itertuples():
-        held = n.held_on.date()
-        notified = None if pd.isna(n.notified_on) else n.notified_on.date()
-        short = rules.notice_short_days(held, notified)
-        if short == 0:
-            continue
-        why = "nie powiadomiono" if short is None else f"powiadomiono {rules.days_pl(rules.GGK_NOTICE_DAYS - short)} przed"
-        out.append(_alert("ggk_notice", n.terc, f"{n.case_code}: {n.institution}",
-                          held - timedelta(days=rules.GGK_NOTICE_DAYS), short or rules.GGK_NOTICE_DAYS,
-                          f"Spotkanie {held:%d.%m.%Y}: {why} (wymagane {rules.GGK_NOTICE_DAYS} dni)"))
-    return out
+def _notice_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    found = cur.execute(NOTICES, {"since": today - timedelta(days=RECENT_DAYS)}).df()
+    found = found[found.short.isna() | (found.short > 0)]
+    held = _dates(found.held_on)
+    told = [
+        "nie powiadomiono"
+        if pd.isna(s)
+        else f"powiadomiono {rules.days_pl(rules.GGK_NOTICE_DAYS - int(s))} przed"
+        for s in found.short
+    ]
+    return _frame(
+        "ggk_notice",
+        found,
+        subject=found.case_code + ": " + found.institution,
+        due_on=[h - timedelta(days=rules.GGK_NOTICE_DAYS) for h in held],
+        days_over=found.short.fillna(rules.GGK_NOTICE_DAYS).astype(int),
+        message=[
+            f"Spotkanie {h:%d.%m.%Y}: {t} (wymagane {rules.GGK_NOTICE_DAYS} dni)"
+            for h, t in zip(held, told, strict=True)
+        ],
+    )
 
 
-def _report_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
+def _report_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
     since = rules.add_months(today.replace(day=1), -3)
-    out = []
-    for m in cur.execute(MISSING_REPORTS, {"today": today, "since": since}).df().itertuples():
-        month = m.month.date() if hasattr(m.month, "date") else m.month
-        due = rules.add_months(month, 1) - timedelta(days=1)
-        out.append(_alert("monthly_report", m.terc, f"{m.case_code}: {m.institution}", due,
-                          (today - due).days, f"Brak sprawozdania za {month:%m.%Y} ({m.tasks} zad.)"))
-    return out
+    found = cur.execute(MISSING_REPORTS, {"today": today, "since": since}).df()
+    months = _dates(found.month)
+    due = [rules.add_months(m, 1) - timedelta(days=1) for m in months]
+    return _frame(
+        "monthly_report",
+        found,
+        subject=found.case_code + ": " + found.institution,
+        due_on=due,
+        days_over=[(today - d).days for d in due],
+        message=[
+            f"Brak sprawozdania za {m:%m.%Y} ({n} zad.)" for m, n in zip(months, found.tasks, strict=True)
+        ],
+    )
 
 
-def _monitoring_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
-    out = []
-    for c in cur.execute(MONITORING).df().itertuples():
-        last = None if pd.isna(c.last_on) else c.last_on.date()
-        over = rules.monitoring_overdue_days(c.plan_on.date(), last, None, today)
-        if over > 0:
-            since = last or c.plan_on.date()
-            out.append(_alert("monitoring", c.terc, c.case_code, today - timedelta(days=over), over,
-                              f"Ostatnie spotkanie monitorujące / plan: {since:%d.%m.%Y}"))
-    return out
+def _monitoring_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    found = cur.execute(MONITORING, {"today": today}).df()
+    found = found[found.days > 0]
+    since = _dates(found.last_on.fillna(found.plan_on))
+    return _frame(
+        "monitoring",
+        found,
+        subject=found.case_code,
+        due_on=[today - timedelta(days=int(d)) for d in found.days],
+        days_over=found.days.astype(int),
+        message=[f"Ostatnie spotkanie monitorujące / plan: {s:%d.%m.%Y}" for s in since],
+    )
 
 
 def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: date | None) -> list[dict]:
@@ -149,21 +210,34 @@ def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: da
     if over <= 0:
         return []
     since = f"ostatnie {last:%d.%m.%Y}" if last else "jeszcze się nie odbyło"
-    return [_alert("wzk_quarterly", None, "WZK", today - timedelta(days=over), over,
-                   f"Posiedzenie WZK ({since})")]
+    return [
+        _alert("wzk_quarterly", None, "WZK", today - timedelta(days=over), over, f"Posiedzenie WZK ({since})")
+    ]
 
 
-def list_alerts(conn: duckdb.DuckDBPyConnection, today: date, plan: pd.DataFrame | None = None,
-                programme_start: date | None = None) -> pd.DataFrame:
+def list_alerts(
+    conn: duckdb.DuckDBPyConnection,
+    today: date,
+    plan: pd.DataFrame | None = None,
+    programme_start: date | None = None,
+) -> pd.DataFrame:
     """Every open alert in the region, most overdue first, with the gmina's name and animator."""
     cur = conn.cursor()
     if plan is None:
         plan = gmina_plans(conn, today)
-    rows = (_step_alerts(plan, today) + _zgloszenie_alerts(cur, today) + _notice_alerts(cur, today)
-            + _report_alerts(cur, today) + _monitoring_alerts(cur, today)
-            + _wzk_alerts(cur, today, programme_start))
-    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("gmina", "animator")])
-    names = cur.execute("SELECT g.terc, g.name AS gmina, p.animator FROM gmina g "
-                        "LEFT JOIN pilot_gmina p USING (terc)").df()
+    parts = [
+        *_step_alerts(plan),
+        _notice_alerts(cur, today),
+        _report_alerts(cur, today),
+        _monitoring_alerts(cur, today),
+        pd.DataFrame(_zgloszenie_alerts(cur, today) + _wzk_alerts(cur, today, programme_start)),
+    ]
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    frame = frame.reindex(columns=[c for c in COLUMNS if c not in ("gmina", "animator")])
+    frame["due_on"] = _dates(frame.due_on)
+    frame["days_over"] = frame.days_over.astype(int)
+    names = cur.execute(
+        "SELECT g.terc, g.name AS gmina, p.animator FROM gmina g LEFT JOIN pilot_gmina p USING (terc)"
+    ).df()
     frame = frame.merge(names, on="terc", how="left")[COLUMNS]
     return frame.sort_values(["days_over", "rule"], ascending=[False, True], ignore_index=True)

@@ -214,16 +214,9 @@ def overdue_meetings(
     conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
 ) -> pd.DataFrame:
     """Open planned cases per gmina and how many are past their quarterly monitoring meeting."""
-    rows = conn.cursor().execute(alerts.MONITORING).df()
+    rows = conn.cursor().execute(alerts.MONITORING, {"today": today}).df()
     if terc is not None:
         rows = rows[rows.terc == terc]
-    over = [
-        rules.monitoring_overdue_days(
-            r.plan_on.date(), None if pd.isna(r.last_on) else r.last_on.date(), None, today
-        )
-        for r in rows.itertuples()
-    ]
-    rows = rows.assign(days=over)
     figures = (
         rows.groupby("terc")
         .agg(
@@ -247,11 +240,7 @@ def notice_breaches(
     rows = conn.cursor().execute(alerts.NOTICES, {"since": today - timedelta(days=days)}).df()
     if terc is not None:
         rows = rows[rows.terc == terc]
-    short = [
-        rules.notice_short_days(r.held_on.date(), None if pd.isna(r.notified_on) else r.notified_on.date())
-        for r in rows.itertuples()
-    ]
-    rows = rows.assign(breach=[s is None or s > 0 for s in short])
+    rows = rows.assign(breach=rows.short.isna() | (rows.short > 0))
     figures = (
         rows.groupby("terc")
         .agg(

@@ -239,6 +239,13 @@ def notice_short_days(meeting_on: date, notified_on: date | None) -> int | None:
     return max(0, GGK_NOTICE_DAYS - (meeting_on - notified_on).days)
 
 
+# notice_short_days for the warehouse ({meeting}, {notified}: SQL columns); NULL = never notified.
+NOTICE_SHORT_SQL = (
+    f"CASE WHEN {{notified}} IS NULL THEN NULL "
+    f"ELSE greatest(0, {GGK_NOTICE_DAYS} - date_diff('day', {{notified}}, {{meeting}})) END"
+)
+
+
 def _month_start(d: date) -> date:
     return d.replace(day=1)
 
@@ -279,6 +286,10 @@ def missing_report_months(
 
 def _quarterly_overdue_days(last_on: date, every_months: int, today: date) -> int:
     return max(0, (today - add_months(last_on, every_months)).days)
+
+
+# _quarterly_overdue_days for the warehouse: days past {last} + {every} months ($today a parameter).
+QUARTERLY_OVERDUE_SQL = "greatest(0, date_diff('day', ({last} + to_months({every}))::DATE, $today))"
 
 
 def monitoring_overdue_days(

@@ -22,8 +22,12 @@ def test_the_sql_step_status_agrees_with_step_state_on_a_grid_of_dates():
     con = duckdb.connect()
     con.execute("CREATE TABLE t (today DATE, started DATE, completed DATE)")
     con.executemany("INSERT INTO t VALUES (?, ?, ?)", cases)
-    cols = {"start": "DATE '2026-02-01'", "due": "DATE '2026-02-28'", "started": "started",
-            "completed": "completed"}
+    cols = {
+        "start": "DATE '2026-02-01'",
+        "due": "DATE '2026-02-28'",
+        "started": "started",
+        "completed": "completed",
+    }
     status = rules.STEP_STATUS_SQL.format(**cols).replace("$today", "today")
     days = rules.STEP_DAYS_SQL.format(**cols).replace("$today", "today")
     got = con.execute(f"SELECT today, started, completed, {status}, {days} FROM t").fetchall()
@@ -36,7 +40,10 @@ def test_the_sql_step_status_agrees_with_step_state_on_a_grid_of_dates():
 def test_the_sql_window_agrees_with_planned_window_across_month_ends():
     con = duckdb.connect()
     for plan_start, first, last, shift in itertools.product(
-        [date(2026, 1, 31), date(2026, 1, 1), date(2024, 1, 30), date(2025, 8, 31)], [1, 2, 6], [2, 12, 18], [0, -10, 45]
+        [date(2026, 1, 31), date(2026, 1, 1), date(2024, 1, 30), date(2025, 8, 31)],
+        [1, 2, 6],
+        [2, 12, 18],
+        [0, -10, 45],
     ):
         if last < first:
             continue
@@ -44,3 +51,26 @@ def test_the_sql_window_agrees_with_planned_window_across_month_ends():
         due_sql = rules.WINDOW_DUE_SQL.format(plan_start="?::DATE", end_month=last, shift=shift)
         got = con.execute(f"SELECT {start_sql}, {due_sql}", [plan_start, plan_start]).fetchall()[0]
         assert got == rules.planned_window(plan_start, first, last, shift), (plan_start, first, last, shift)
+
+
+def test_the_sql_notice_rule_agrees_with_notice_short_days():
+    con = duckdb.connect()
+    meeting = date(2026, 6, 15)
+    for offset in [None, -3, 0, 1, 4, 5, 6, 30]:
+        notified = None if offset is None else meeting - timedelta(days=offset)
+        sql = rules.NOTICE_SHORT_SQL.format(meeting="m", notified="n")
+        got = con.execute(
+            f"SELECT {sql} FROM (SELECT ?::DATE AS m, ?::DATE AS n)", [meeting, notified]
+        ).fetchall()[0][0]
+        assert got == rules.notice_short_days(meeting, notified), offset
+
+
+def test_the_sql_quarterly_rule_agrees_with_monitoring_overdue_days():
+    con = duckdb.connect()
+    for last, today in itertools.product(
+        [date(2026, 1, 10), date(2025, 11, 30), date(2026, 8, 31)],
+        [date(2026, 2, 28), date(2026, 4, 10), date(2026, 4, 11), date(2026, 12, 1)],
+    ):
+        sql = rules.QUARTERLY_OVERDUE_SQL.format(last="?::DATE", every=rules.MONITORING_EVERY_MONTHS)
+        got = con.execute(f"SELECT {sql.replace('$today', '?::DATE')}", [last, today]).fetchall()[0][0]
+        assert got == rules.monitoring_overdue_days(last, None, None, today), (last, today)
