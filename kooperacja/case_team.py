@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from kooperacja import rules
-from kooperacja.access import Actor
+from kooperacja.access import Actor, require_edit_gmina
 from kooperacja.cases import load_case, parse_nth, refuse_future
 from kooperacja.errors import InvalidInput
 from kooperacja.models import CaseFile, CaseGoal, CaseTask, Meeting, MeetingAttendee
@@ -69,6 +69,7 @@ def insert_meeting(
     data: dict[str, Any],
     attendees: Mapping[int, date | None],
 ) -> int:
+    require_edit_gmina(actor, case["terc"])  # callers check too; a helper with an actor checks itself
     record = Meeting.parse({"terc": case["terc"], "case_code": case["case_code"], **data})
     meeting_id = insert(cur, actor.username, record)
     for institution_id, notified_on in attendees.items():

@@ -1,0 +1,166 @@
+"""Every public function that takes an actor and is not a known reader refuses the WZK and the Zarząd.
+
+The walk finds the functions itself, so a new write function without a role check fails here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import kooperacja
+from kooperacja import exchange, warehouse
+from kooperacja.access import Actor
+from kooperacja.errors import AccessDenied
+from tests.hostile.test_hostile_inputs import fingerprint
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTSIDERS = [Actor("wzk", "wzk"), Actor("zarzad", "zarzad")]
+# Functions with an actor that only read; everything else with an actor is a write.
+READERS = {
+    "access.can_edit_gmina", "access.can_read_cases", "access.require_admin", "access.require_case_read",
+    "access.require_edit_gmina", "access.suppresses_small_counts", "audit.list_changes",
+    "case_stats.closure_reasons", "case_stats.funnel", "case_stats.list_cases", "case_stats.notice_breaches",
+    "case_stats.overdue_meetings", "case_stats.report_completeness", "case_stats.task_sectors",
+    "case_stats.time_to_plan", "case_card.case_card", "cases.load_case", "dashboard.visible_alerts",
+    "data_entry.area_choices", "data_entry.open_zgloszenia", "data_entry.pilot_choices",
+    "exchange_apply.check_import", "report.effects", "wzk.meeting_slides",
+}  # fmt: skip
+# Writers that take a username, not an actor: called only by the role-checked functions above
+# (or by the CLI, which runs as the installation's administrator, or by the login itself).
+LOW_LEVEL_WRITERS = {
+    "store.insert", "store.insert_many", "store.update", "store.delete", "warehouse.audit",
+    "warehouse.migrate", "warehouse.set_setting", "warehouse.transaction", "territory.import_terc",
+    "geo.import_boundaries", "harmonogram.save_template", "users.create_user", "users.cookie_key",
+    "users.revoke_sessions", "cli.cmd_init",
+}  # fmt: skip
+# Valid input for the writes that validate before they check the role (the check must still come).
+VALID = {
+    "programme.record_zgloszenie": {"data": {"terc": "3401011", "route": "rops", "received_on": date(2026, 11, 2)}},
+    "programme.add_institution": {
+        "data": {"name": "Klub", "sector": "ngo", "level": "gmina", "seat_terc": "3401011"}
+    },
+    "programme.record_meeting": {"data": {"kind": "pzk", "terc": "3401011", "held_on": date(2026, 11, 2)}},
+    "lku.add_service": {
+        "data": {"institution_id": 1, "name": "Poradnictwo", "category": "poradnictwo", "target_groups": [],
+                 "problem_areas": [], "level": "gmina", "area_terc": "3401011", "valid_from": date(2026, 1, 1)}
+    },
+    "case_team.insert_meeting": {"case": {"terc": "3401011", "case_code": "P-3401011-0001"}},
+}  # fmt: skip
+CASE_READERS = ["case_stats.list_cases", "case_card.case_card", "cases.load_case"]
+WRITE_MARKS = ("transaction(", "INSERT", "UPDATE ", "DELETE", "insert(", "update(")
+
+
+def _functions():
+    for info in pkgutil.iter_modules(kooperacja.__path__):
+        if info.ispkg or info.name.startswith("bench") or info.name == "__main__":
+            continue
+        module = importlib.import_module(f"kooperacja.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                yield f"{info.name}.{name}", fn
+
+
+ALL = dict(_functions())
+WITH_ACTOR = {k: f for k, f in ALL.items() if "actor" in inspect.signature(f).parameters}
+WRITERS = sorted(k for k in WITH_ACTOR if k not in READERS)
+
+
+@pytest.fixture(scope="module")
+def wh(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("walk") / "walk.duckdb"
+    shutil.copy(demo_db, path)
+    conn = warehouse.connect(path)
+    yield conn, fingerprint(conn)
+    conn.close()
+
+
+def _dummy(param: inspect.Parameter, conn, tmp: Path):
+    text = str(param.annotation)
+    if param.name in ("conn", "cur"):
+        return conn.cursor()
+    if param.name == "case_code":
+        return "P-3401011-0001"  # a real case: the role check must not hide behind "not found"
+    if param.name == "parsed":
+        rows = (
+            "Kod TERC gminy;Podkrok;Zdarzenie;Data;Wpisał(a);Uwagi\n3401011;5.1;started;01.02.2026;admin;x\n"
+        )
+        return exchange.parse_file(rows.encode(), "z.csv")
+    for marker, value in (("date", date(2026, 11, 1)), ("bytes", b"x"), ("Path", tmp), ("bool", True),
+                          ("dict", {}), ("Mapping", {}), ("Sequence", []), ("list", []), ("int", 1),
+                          ("str", "3401011")):  # fmt: skip
+        if marker in text:
+            return value
+    return None
+
+
+def test_the_walk_finds_the_write_functions():
+    assert len(WRITERS) >= 30
+    assert {"programme.record_zgloszenie", "users.set_password", "backup_schedule.backup_now"} <= set(WRITERS)
+
+
+@pytest.mark.parametrize("name", WRITERS)
+@pytest.mark.parametrize("actor", OUTSIDERS, ids=lambda a: a.role)
+def test_every_write_refuses_the_wzk_and_the_zarzad(wh, tmp_path, name, actor):
+    conn, before = wh
+    fn = WITH_ACTOR[name]
+    kwargs = {}
+    for p in inspect.signature(fn).parameters.values():
+        if p.name == "actor":
+            kwargs[p.name] = actor
+        elif p.name in VALID.get(name, {}):
+            kwargs[p.name] = VALID[name][p.name]
+        elif p.default is inspect.Parameter.empty:
+            kwargs[p.name] = _dummy(p, conn, tmp_path)
+    with pytest.raises(AccessDenied):
+        fn(**kwargs)
+    assert fingerprint(conn) == before
+
+
+@pytest.mark.parametrize("name", CASE_READERS)
+@pytest.mark.parametrize("actor", OUTSIDERS, ids=lambda a: a.role)
+def test_case_level_reads_refuse_the_wzk_and_the_zarzad(wh, name, actor):
+    conn, _ = wh
+    with pytest.raises(AccessDenied):
+        ALL[name](conn.cursor(), actor, "P-3401011-0001") if name != "case_stats.list_cases" else ALL[name](
+            conn.cursor(), actor
+        )
+
+
+def test_every_writer_without_an_actor_is_a_known_low_level_helper():
+    writers = {
+        k
+        for k, f in ALL.items()
+        if k not in WITH_ACTOR and any(m in inspect.getsource(f) for m in WRITE_MARKS)
+    }
+    assert writers <= LOW_LEVEL_WRITERS, writers - LOW_LEVEL_WRITERS
+
+
+def test_pages_never_call_the_low_level_writers():
+    sources = [*ROOT.glob("pages/*.py"), *ROOT.glob("kooperacja/ui/*.py"), ROOT / "app.py"]
+    banned = ("store.insert", "store.update", "store.delete", "import_terc(", "import_boundaries(",
+              "save_template(", "create_user(", "transaction(")  # fmt: skip
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert not [b for b in banned if b in text], path
+
+
+def test_nothing_in_the_app_updates_or_deletes_the_audit_log():
+    for path in [*ROOT.glob("kooperacja/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+        text = path.read_text(encoding="utf-8").lower()
+        for verb in (
+            "update audit_log",
+            "delete from audit_log",
+            "truncate audit_log",
+            "drop table audit_log",
+        ):
+            assert verb not in text, f"{path}: {verb}"
+    for fn in (ALL["store.update"], ALL["store.delete"]):
+        source = inspect.getsource(fn).lower()
+        assert "update audit_log" not in source and "delete from audit_log" not in source
