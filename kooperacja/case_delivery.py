@@ -288,11 +288,7 @@ RUNNING_SERVICES = "SELECT * FROM case_service WHERE case_code = ? AND (to_on IS
 
 
 def _end_services(cur: duckdb.DuckDBPyConnection, actor: Actor, case: dict, on: date) -> None:
-    running = fetch_dicts(
-        cur,
-        "SELECT * FROM case_service WHERE case_code = ? AND (to_on IS NULL OR to_on > ?)",
-        [case["case_code"], on],
-    )
+    running = fetch_dicts(cur, RUNNING_SERVICES, [case["case_code"], on])
     for before in running:
         after = {**before, "to_on": max(before["from_on"], on)}
         cur.execute(
