@@ -42,14 +42,17 @@ LOW_LEVEL_WRITERS = {
 }  # fmt: skip
 # Valid input for the writes that validate before they check the role (the check must still come).
 VALID = {
-    "programme.record_zgloszenie": {"data": {"terc": "3401011", "route": "rops", "received_on": date(2026, 11, 2)}},
+    "programme.record_zgloszenie": {
+        "data": {"terc": "3401011", "route": "rops", "received_on": date(2026, 11, 2)}
+    },
     "programme.add_institution": {
         "data": {"name": "Klub", "sector": "ngo", "level": "gmina", "seat_terc": "3401011"}
     },
     "programme.record_meeting": {"data": {"kind": "pzk", "terc": "3401011", "held_on": date(2026, 11, 2)}},
     "lku.add_service": {
         "data": {"institution_id": 1, "name": "Poradnictwo", "category": "poradnictwo", "target_groups": [],
-                 "problem_areas": [], "level": "gmina", "area_terc": "3401011", "valid_from": date(2026, 1, 1)}
+                 "problem_areas": [], "level": "gmina", "area_terc": "3401011",
+                 "valid_from": date(2026, 1, 1)}
     },
     "case_team.insert_meeting": {"case": {"terc": "3401011", "case_code": "P-3401011-0001"}},
 }  # fmt: skip
