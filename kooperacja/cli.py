@@ -65,11 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--terc", type=Path, metavar="PLIK", help="rejestr TERC (CSV albo XML) z GUS")
     demo.add_argument("--woj", metavar="KOD", help="kod województwa z rejestru TERC, np. 04")
+    demo.add_argument("--geo", type=Path, metavar="PLIK", help="granice gmin (GeoJSON, np. z PRG) dla mapy")
     demo.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="dzień „dzisiejszy” demo")
     demo.add_argument("--force", action="store_true", help="zastąp hurtownię, która nie jest demonstracyjna")
     terc = _parser("import-terc", "Wczytaj rejestr TERYT TERC (CSV albo XML) z GUS.", sub)
     terc.add_argument("file", type=Path, metavar="PLIK", help="plik TERC_Urzedowy_*.csv albo *.xml")
     terc.add_argument("--woj", metavar="KOD", help="wczytaj tylko to województwo, np. 04")
+    geo = _parser("import-geo", "Wczytaj granice gmin (GeoJSON z kodem TERYT) do mapy regionu.", sub)
+    geo.add_argument("file", type=Path, metavar="PLIK", help="GeoJSON z właściwością terc lub JPT_KOD_JE")
     copy = _parser("backup", "Zapisz kopię zapasową całej hurtowni do jednego pliku .zip.", sub)
     copy.add_argument(
         "file",
@@ -173,9 +176,26 @@ def cmd_demo(db: Path, args: argparse.Namespace) -> int:
     _ensure_replaceable(db, args.force)
     counts = build_demo(db, scale=args.scale, terc_bytes=terc_bytes, woj=args.woj, today=args.today,
                         progress=lambda message: print(message, flush=True))  # fmt: skip
+    if args.geo:
+        counts["gmina_boundary"] = _import_geo(db, _read(args.geo))
     print(f"Hurtownia demonstracyjna: {db}")
     for table, count in counts.items():
         print(f"{table}: {count}")
+    return 0
+
+
+def _import_geo(db: Path, data: bytes) -> int:
+    from kooperacja.geo import import_boundaries
+
+    conn = warehouse.connect(db)
+    try:
+        return import_boundaries(conn, data, "system")
+    finally:
+        conn.close()
+
+
+def cmd_import_geo(db: Path, args: argparse.Namespace) -> int:
+    print(f"Wczytano granice gmin: {_import_geo(db, _read(args.file))}")
     return 0
 
 
@@ -306,7 +326,8 @@ def cmd_bench(db: Path, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
-    "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "backup": cmd_backup,
+    "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "import-geo": cmd_import_geo,
+    "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
     "export": cmd_export, "import": cmd_import, "bench": cmd_bench,
 }  # fmt: skip

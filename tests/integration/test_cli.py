@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 
 from kooperacja import cli, warehouse
 
-COMMANDS = ["init", "demo", "import-terc", "backup", "restore", "check", "verify-backup"]
+COMMANDS = list(cli.COMMANDS)  # every command, so a new one without Polish help fails
 TERC = (
     "WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\r\n02;;;;DOLNOŚLĄSKIE;województwo;2025-01-01\r\n"
     "02;23;;;wrocławski;powiat;2025-01-01\r\n02;23;15;2;Żórawina;gmina wiejska;2025-01-01\r\n"
@@ -158,3 +159,21 @@ def test_every_command_has_polish_help(command, capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"użycie: python -m kooperacja {command}") and "--db PLIK" in out
+
+
+def test_import_geo_loads_boundaries_for_the_map(db_file, tmp_path, capsys):
+    square = [[[19.0, 50.0], [19.1, 50.0], [19.1, 50.1], [19.0, 50.0]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"terc": "0201032", "name": "Gromadka"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    source = tmp_path / "gminy.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    assert cli.main(["import-geo", str(source), "--db", str(db_file)]) == 0
+    assert "Wczytano granice gmin: 1" in capsys.readouterr().out
+    assert rows(db_file, "SELECT terc6 FROM gmina_boundary") == [("020103",)]
+    bad = tmp_path / "zle.geojson"
+    bad.write_text("{}", encoding="utf-8")
+    assert cli.main(["import-geo", str(bad), "--db", str(db_file)]) == 1
+    assert rows(db_file, "SELECT count(*) FROM gmina_boundary") == [(1,)]
