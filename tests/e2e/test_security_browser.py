@@ -1,9 +1,9 @@
-"""Every page URL of a freshly started server shows only the login form, before anybody has logged in."""
+"""Security in a browser: no page URL before login on a fresh server; a copied cookie dies at logout."""
 
 from __future__ import annotations
 
 import pytest
-from streamlit_page import wait_idle
+from streamlit_page import login, wait_idle
 from test_login_browser import assert_login_form_only
 
 from kooperacja.ui import nav
@@ -24,3 +24,30 @@ def test_no_page_url_renders_without_login_on_a_fresh_server(start_server, brows
             assert_login_form_only(page)
         finally:
             context.close()
+
+
+def test_a_copied_login_cookie_no_longer_logs_in_after_logout(app_url, browser):
+    victim = browser.new_context(locale="pl-PL")
+    page = victim.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(app_url)
+    login(page, "animator1")
+    page.get_by_role("heading", name="Przegląd regionu").wait_for()
+    wait_idle(page, settle=1.0)
+    stolen = [c for c in victim.cookies() if c["name"] == "kooperacja_auth"]
+    assert stolen, "the login cookie was not set"
+    thief = browser.new_context(locale="pl-PL")
+    thief.add_cookies(stolen)
+    other = thief.new_page()
+    other.set_default_timeout(20_000)
+    other.goto(app_url)
+    wait_idle(other, settle=1.5)
+    assert "Wyloguj" in other.locator("[data-testid='stSidebar']").inner_text()  # the copy works now...
+    page.get_by_role("button", name="Wyloguj").click()
+    wait_idle(page, settle=1.0)
+    other.goto(app_url)  # ...and not after the owner logged out
+    wait_idle(other, settle=1.5)
+    other.get_by_role("button", name="Zaloguj się").wait_for()
+    assert_login_form_only(other)
+    victim.close()
+    thief.close()
