@@ -144,6 +144,8 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
 
 
 PROGRESS_LABELS = {"on_time": "w terminie", "late": "opóźniona", "stalled": "zatrzymana"}
+PROGRESS_COUNT_LABELS = {"on_time": "Gminy w terminie", "late": "Gminy opóźnione",
+                         "stalled": "Gminy zatrzymane"}
 
 PZK_ON = """
 SELECT m.membership_id, i.institution_id, i.name, i.sector, i.level, i.seat_terc, m.signed_on, m.left_on

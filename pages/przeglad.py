@@ -7,7 +7,7 @@ import streamlit as st
 
 from kooperacja import access, charts, dashboard, vocab
 from kooperacja.formatting import fmt_date, fmt_number, to_display
-from kooperacja.queries import PROGRESS_LABELS
+from kooperacja.queries import PROGRESS_COUNT_LABELS
 from kooperacja.ui import data, session, widgets
 
 
@@ -17,7 +17,7 @@ def _tiles(k: dashboard.Kpis) -> None:
         widgets.metric("Gminy w pilotażu", k.gminy)
     for col, state in zip(row[1:4], ("on_time", "late", "stalled"), strict=True):
         with col:
-            widgets.metric(f"Gminy: {PROGRESS_LABELS[state]}", k.by_state[state])
+            widgets.metric(PROGRESS_COUNT_LABELS[state], k.by_state[state])
     with row[4]:
         widgets.metric("Członkowie PZK", k.pzk_members)
     variants = " · ".join(f"{vocab.VARIANTS[v]}: {fmt_number(n)}" for v, n in k.by_variant.items())
