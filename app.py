@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kooperacja import warehouse
 from kooperacja.errors import KooperacjaError
 from kooperacja.ui import auth, nav, session
 
@@ -17,4 +18,10 @@ try:
 except KooperacjaError as exc:  # e.g. the warehouse file is missing or locked
     st.error(exc.message)
     st.stop()
-nav.build_navigation(role).run()
+except warehouse.DatabaseError as exc:  # opened, but its data cannot be read (a damaged file)
+    st.error(warehouse.unreadable(exc).message)
+    st.stop()
+try:
+    nav.build_navigation(role).run()
+except warehouse.DatabaseError as exc:
+    st.error(warehouse.unreadable(exc).message)

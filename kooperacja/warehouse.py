@@ -73,6 +73,17 @@ def connect(path: str | Path | None = None, *, create: bool = True, upgrade: boo
     return conn
 
 
+# What a read of a damaged file raises (not SQL mistakes, which stay tracebacks for the developer).
+DatabaseError = (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
+
+
+def unreadable(exc: Exception, path: str | Path | None = None) -> WarehouseUnavailable:
+    """A read that failed on an open warehouse (a truncated or damaged file) as a Polish message."""
+    return WarehouseUnavailable(
+        f"Nie można odczytać danych z hurtowni {db_path(path)}: plik jest uszkodzony lub niekompletny "
+        f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK")
+
+
 def _explain_open_error(file: Path, detail: str) -> str:
     lowered = detail.lower()
     if "lock" in lowered or "conflicting" in lowered:
