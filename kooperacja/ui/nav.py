@@ -55,23 +55,12 @@ def build_navigation(role: str | None, login_page: Callable[[], None] | None = N
         ]
         login += [st.Page(body, title="Logowanie", url_path=n, visibility="hidden") for n in PAGES]
         return st.navigation(login, position="hidden")
-    offered = [page(n) for n in pages_for(role) if n in PAGES and _available(n)]
+    offered = [page(n) for n in pages_for(role)]
     return st.navigation(offered, position="sidebar", expanded=True)
 
 
 def _render_function(name: str) -> Callable[[], None]:
     return importlib.import_module(f"pages.{name}").render
-
-
-def _available(name: str) -> bool:
-    """Whether the page's module exists (a page still being written is left out, not faked)."""
-    try:
-        importlib.import_module(f"pages.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"pages.{name}":
-            raise
-        return False
-    return True
 
 
 def _nothing() -> None:
