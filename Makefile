@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: all setup run test test-deps lint format
+.PHONY: all setup run test test-deps lint format reliability
 
 all: lint test
 
@@ -19,6 +19,10 @@ test-deps:  ## test packages and the Debian chromium the browser tests drive
 
 test: test-deps  ## the whole suite: unit, integration, page and browser tests
 	$(PYTHON) -m pytest
+
+reliability:  ## the reliability and security tests alone, ending with their figures
+	$(PYTHON) -m pytest tests/hostile tests/reliability tests/ui/test_reliability_app.py \
+		tests/unit/test_login_throttle.py tests/integration/test_backup_schedule.py
 
 lint:
 	$(PYTHON) -m ruff check kooperacja pages tests app.py
