@@ -65,7 +65,7 @@ def test_overview_kpis_and_table_agree_with_the_warehouse(page_test, demo_db):
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Gminy w pilotażu"] == str(len(pilot))
     overview = _read(demo_db, queries.region_overview, TODAY)
-    assert tiles["Gminy: zatrzymana"] == str((overview.progress_state == "stalled").sum())
+    assert tiles["Gminy zatrzymane"] == str((overview.progress_state == "stalled").sum())
     table = _table(at, "overview_table")
     assert len(table) == len(pilot)
     assert set(table["Gmina"]) == set(pilot.name)
