@@ -50,7 +50,7 @@ def test_invalid_input_names_the_field_in_polish():
     assert "Sektor: dozwolone wartości" in text
 
 
-@pytest.mark.parametrize("bad", ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "a\x00b"])
+@pytest.mark.parametrize("bad", ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(A1)", "a\x00b"])
 def test_formula_and_control_characters_are_refused_in_text(bad):
     with pytest.raises(InvalidInput):
         Institution.parse({"name": bad, "sector": "ngo", "level": "gmina", "seat_terc": "0201012"})
@@ -59,32 +59,59 @@ def test_formula_and_control_characters_are_refused_in_text(bad):
 @pytest.mark.parametrize("day", ["1899-12-31", "2099-01-01", "2026-02-30"])
 def test_impossible_or_implausible_dates_are_refused(day):
     with pytest.raises(InvalidInput, match="Data zgłoszenia"):
-        CaseFile.parse({"case_code": "P-0201012-0001", "terc": "0201012", "kind": "rodzina",
-                        "referred_on": day})
+        CaseFile.parse(
+            {"case_code": "P-0201012-0001", "terc": "0201012", "kind": "rodzina", "referred_on": day}
+        )
 
 
 def test_personal_data_in_a_case_field_is_refused_naming_the_field():
     with pytest.raises(InvalidInput, match="Cel główny"):
-        CaseFile.parse({"case_code": "P-0201012-0001", "terc": "0201012", "kind": "rodzina",
-                        "referred_on": "2026-03-01", "main_goal": "Wsparcie, kontakt jan.kowalski@wp.pl"})
+        CaseFile.parse(
+            {
+                "case_code": "P-0201012-0001",
+                "terc": "0201012",
+                "kind": "rodzina",
+                "referred_on": "2026-03-01",
+                "main_goal": "Wsparcie, kontakt jan.kowalski@wp.pl",
+            }
+        )
 
 
 def test_every_insert_and_update_is_audited_with_before_and_after(conn):
     with warehouse.transaction(conn) as cur:
-        key = insert(cur, "admin", Institution.parse(
-            {"name": "GOPS w Gromadce", "sector": "pomoc_spoleczna", "level": "gmina", "seat_terc": "0201032"}))
+        key = insert(
+            cur,
+            "admin",
+            Institution.parse(
+                {
+                    "name": "GOPS w Gromadce",
+                    "sector": "pomoc_spoleczna",
+                    "level": "gmina",
+                    "seat_terc": "0201032",
+                }
+            ),
+        )
     with warehouse.transaction(conn) as cur:
         update(cur, "animator1", Institution, key, {"name": "Gminny Ośrodek Pomocy Społecznej w Gromadce"}, 1)
-    log = conn.execute("SELECT username, action, before->>'name', after->>'name' FROM audit_log "
-                       "WHERE table_name = 'institution' ORDER BY audit_id").fetchall()
-    assert log == [("admin", "insert", None, "GOPS w Gromadce"),
-                   ("animator1", "update", "GOPS w Gromadce", "Gminny Ośrodek Pomocy Społecznej w Gromadce")]
+    log = conn.execute(
+        "SELECT username, action, before->>'name', after->>'name' FROM audit_log "
+        "WHERE table_name = 'institution' ORDER BY audit_id"
+    ).fetchall()
+    assert log == [
+        ("admin", "insert", None, "GOPS w Gromadce"),
+        ("animator1", "update", "GOPS w Gromadce", "Gminny Ośrodek Pomocy Społecznej w Gromadce"),
+    ]
 
 
 def test_a_second_save_of_a_stale_form_is_refused_naming_who_changed_it(conn):
     with warehouse.transaction(conn) as cur:
-        key = insert(cur, "admin", Institution.parse(
-            {"name": "PUP", "sector": "rynek_pracy", "level": "powiat", "seat_terc": "0201"}))
+        key = insert(
+            cur,
+            "admin",
+            Institution.parse(
+                {"name": "PUP", "sector": "rynek_pracy", "level": "powiat", "seat_terc": "0201"}
+            ),
+        )
     with warehouse.transaction(conn) as cur:
         update(cur, "animator1", Institution, key, {"name": "Powiatowy Urząd Pracy"}, 1)
     with pytest.raises(StaleRecord, match="animator1"), warehouse.transaction(conn) as cur:
@@ -103,7 +130,7 @@ def test_bulk_insert_writes_all_rows_and_one_audit_row_each(conn):
 def test_a_file_that_is_not_a_warehouse_gives_a_polish_message(tmp_path):
     bad = tmp_path / "zly.duckdb"
     bad.write_bytes(b"to nie jest baza danych" * 100)
-    with pytest.raises(WarehouseUnavailable, match="uszkodzony|nie jest"):
+    with pytest.raises(WarehouseUnavailable, match=r"uszkodzony|nie jest"):
         warehouse.connect(bad)
 
 
@@ -115,6 +142,20 @@ def test_a_missing_warehouse_is_not_created_when_asked_not_to(tmp_path):
 
 def test_dates_are_stored_as_dates(conn):
     with warehouse.transaction(conn) as cur:
-        insert(cur, "admin", Gmina.parse({"terc": "0201012", "name": "X", "kind": "miejska",
-                                          "register_date": "2025-01-01"}))
+        insert(
+            cur,
+            "admin",
+            Gmina.parse({"terc": "0201012", "name": "X", "kind": "miejska", "register_date": "2025-01-01"}),
+        )
     assert conn.execute("SELECT register_date FROM gmina").fetchall() == [(date(2025, 1, 1),)]
+
+
+def test_audit_rows_of_institutions_and_services_carry_their_territory(conn):
+    inst = Institution.parse(
+        {"name": "OPS", "sector": "pomoc_spoleczna", "level": "gmina", "seat_terc": "0201032"}
+    )
+    with warehouse.transaction(conn) as cur:
+        insert(cur, "admin", inst)
+        insert_many(cur, [inst.model_copy(update={"name": "Szkoła"})], "import")
+    got = conn.execute("SELECT DISTINCT terc FROM audit_log WHERE table_name = 'institution'").fetchall()
+    assert got == [("0201032",)]
