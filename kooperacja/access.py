@@ -48,7 +48,9 @@ def can_read_cases(actor: Actor) -> bool:
 
 def require_case_read(actor: Actor) -> None:
     if not can_read_cases(actor):
-        raise AccessDenied("Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator).")
+        raise AccessDenied(
+            "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
+        )
 
 
 def suppresses_small_counts(actor: Actor) -> bool:

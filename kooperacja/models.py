@@ -36,8 +36,9 @@ def _clean(text: str) -> str:
 def _no_personal_data(text: str | None) -> str | None:
     reason = privacy.find_personal_data(text) if text else None
     if reason:
-        raise ValueError(f"{reason} — dane osobowe nie mogą trafić do systemu "
-                         "(sprawy są prowadzone pod kodem)")
+        raise ValueError(
+            f"{reason} — dane osobowe nie mogą trafić do systemu (sprawy są prowadzone pod kodem)"
+        )
     return text
 
 
@@ -103,7 +104,7 @@ _MESSAGES = {
 
 def label(cls: type[BaseModel], field: str) -> str:
     info = cls.model_fields.get(field)
-    return (info.title if info and info.title else field)
+    return info.title if info and info.title else field
 
 
 def flatten(cls: type[BaseModel], exc: ValidationError) -> list[str]:
@@ -229,8 +230,9 @@ class Meeting(Record):
     TABLE = "meeting"
     KEY = "meeting_id"
     meeting_id: int | None = None
-    kind: Literal["authorities", "institutions", "pzk_formal", "pzk", "ggk", "monitoring",
-                  "wzk"] = _t("Rodzaj spotkania")
+    kind: Literal["authorities", "institutions", "pzk_formal", "pzk", "ggk", "monitoring", "wzk"] = _t(
+        "Rodzaj spotkania"
+    )
     terc: TercGmina | None = _t("Kod TERC gminy", default=None)
     case_code: CaseCode | None = _t("Kod sprawy", default=None)
     held_on: Day = _t("Data spotkania")
@@ -266,7 +268,8 @@ class CaseFile(Record):
     plan_on: Day | None = _t("Data planu pracy", default=None)
     main_goal: CaseText | None = _t("Cel główny", default=None)
     contract_kind: Literal["kontrakt_socjalny", "projekt_socjalny"] | None = _t(
-        "Kontrakt/projekt", default=None)
+        "Kontrakt/projekt", default=None
+    )
     contract_from: Day | None = _t("Kontrakt od", default=None)
     contract_to: Day | None = _t("Kontrakt do", default=None)
     evaluated_on: Day | None = _t("Data ewaluacji", default=None)
@@ -274,7 +277,8 @@ class CaseFile(Record):
     evaluation_note: CaseText | None = _t("Uwagi z ewaluacji", default=None)
     closed_on: Day | None = _t("Data zakończenia", default=None)
     closure_reason: Literal["goals_achieved", "no_cooperation", "resigned", "other"] | None = _t(
-        "Powód zakończenia", default=None)
+        "Powód zakończenia", default=None
+    )
     followup_until: Day | None = _t("Monitoring po zakończeniu do", default=None)
     followup_note: CaseText | None = _t("Uwagi z monitoringu", default=None)
 
@@ -287,8 +291,9 @@ class CaseFile(Record):
             if value is None:
                 continue
             if prev is not None and value < getattr(self, prev):
-                problems.append(f"{label(CaseFile, name)}: nie może być wcześniejsza niż "
-                                f"{label(CaseFile, prev).lower()}")
+                problems.append(
+                    f"{label(CaseFile, name)}: nie może być wcześniejsza niż {label(CaseFile, prev).lower()}"
+                )
             prev = name
         if (self.closed_on is None) != (self.closure_reason is None):
             problems.append("Powód zakończenia: podaj datę i powód zakończenia razem")

@@ -14,8 +14,17 @@ import duckdb
 from kooperacja.access import Actor, require_admin, require_edit_gmina
 from kooperacja.errors import AccessDenied, InvalidInput, NotFound
 from kooperacja.harmonogram import ensure_default_template
-from kooperacja.models import (Gmina, Institution, Meeting, MeetingAttendee, PilotGmina, PlanShift,
-                               PzkMember, StepEvent, Zgloszenie)
+from kooperacja.models import (
+    Gmina,
+    Institution,
+    Meeting,
+    MeetingAttendee,
+    PilotGmina,
+    PlanShift,
+    PzkMember,
+    StepEvent,
+    Zgloszenie,
+)
 from kooperacja.store import get_row, insert, update
 from kooperacja.vocab import DEFAULT_VARIANT
 from kooperacja.warehouse import transaction
@@ -34,8 +43,9 @@ def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
     return row[1] or DEFAULT_VARIANT[row[0]]
 
 
-def set_variant_override(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str,
-                         variant: str | None) -> None:
+def set_variant_override(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, variant: str | None
+) -> None:
     """An admin lets a gmina follow another variant (a small town, a gmina that chose another model)."""
     require_admin(actor)
     with transaction(conn) as cur:
@@ -43,20 +53,40 @@ def set_variant_override(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: st
         update(cur, actor.username, Gmina, terc, {"variant_override": variant})
 
 
-def add_pilot_gmina(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, *, joined_on: date,
-                    animator: str, plan_start: date, variant: str | None = None,
-                    template: tuple[int, int] | None = None) -> None:
+def add_pilot_gmina(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str,
+    *,
+    joined_on: date,
+    animator: str,
+    plan_start: date,
+    variant: str | None = None,
+    template: tuple[int, int] | None = None,
+) -> None:
     """Bring a gmina into the pilot, with its plan: a pinned template version and a start date."""
     require_admin(actor)
     with transaction(conn) as cur:
         variant = variant or gmina_variant(cur, terc)
-        if _one(cur, "SELECT 1 FROM app_user WHERE username = ? AND role IN ('animator', 'admin')",
-                [animator]) is None:
+        if (
+            _one(
+                cur, "SELECT 1 FROM app_user WHERE username = ? AND role IN ('animator', 'admin')", [animator]
+            )
+            is None
+        ):
             raise InvalidInput([f"Animator: nie ma animatora {animator}"])
         template_id, version = template or ensure_default_template(cur, actor.username)
-        record = PilotGmina.parse({"terc": terc, "joined_on": joined_on, "animator": animator,
-                                   "variant": variant, "template_id": template_id,
-                                   "template_version": version, "plan_start": plan_start})
+        record = PilotGmina.parse(
+            {
+                "terc": terc,
+                "joined_on": joined_on,
+                "animator": animator,
+                "variant": variant,
+                "template_id": template_id,
+                "template_version": version,
+                "plan_start": plan_start,
+            }
+        )
         if _one(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]):
             raise InvalidInput([f"Kod TERC gminy: gmina {terc} jest już w pilotażu"])
         insert(cur, actor.username, record)
@@ -71,21 +101,41 @@ def _pilot(cur: duckdb.DuckDBPyConnection, terc: str) -> dict[str, Any]:
 
 
 def _template_substeps(cur: duckdb.DuckDBPyConnection, pilot: dict[str, Any]) -> dict[str, str]:
-    rows = cur.execute("SELECT substep, level FROM template_step WHERE template_id = ? AND version = ?",
-                       [pilot["template_id"], pilot["template_version"]]).fetchall()
+    rows = cur.execute(
+        "SELECT substep, level FROM template_step WHERE template_id = ? AND version = ?",
+        [pilot["template_id"], pilot["template_version"]],
+    ).fetchall()
     return dict(rows)
 
 
-def record_step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str | None,
-                      substep: str, kind: str, event_on: date, today: date,
-                      evidence: str | None = None, note: str | None = None) -> int:
+def record_step_event(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    terc: str | None,
+    substep: str,
+    kind: str,
+    event_on: date,
+    today: date,
+    evidence: str | None = None,
+    note: str | None = None,
+) -> int:
     """Record that a sub-step started or was completed, with its evidence (protocol, agreement).
 
     `terc=None` records a region-level step done once by the ROPS (admins only).
     """
     require_edit_gmina(actor, terc) if terc else require_admin(actor)
-    record = StepEvent.parse({"terc": terc, "substep": substep, "kind": kind, "event_on": event_on,
-                              "evidence": evidence, "note": note, "recorded_by": actor.username})
+    record = StepEvent.parse(
+        {
+            "terc": terc,
+            "substep": substep,
+            "kind": kind,
+            "event_on": event_on,
+            "evidence": evidence,
+            "note": note,
+            "recorded_by": actor.username,
+        }
+    )
     if event_on > today:
         raise InvalidInput([f"Data: {event_on:%d.%m.%Y} jest w przyszłości"])
     with transaction(conn) as cur:
@@ -97,17 +147,30 @@ def record_step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: st
             if levels[substep] == "region":
                 raise InvalidInput([f"Podkrok: {substep} realizuje ROPS dla całego regionu"])
             if event_on < pilot["joined_on"] and event_on < pilot["plan_start"]:
-                raise InvalidInput([f"Data: {event_on:%d.%m.%Y} jest przed przystąpieniem gminy "
-                                    f"do pilotażu ({pilot['joined_on']:%d.%m.%Y})"])
+                raise InvalidInput(
+                    [
+                        f"Data: {event_on:%d.%m.%Y} jest przed przystąpieniem gminy "
+                        f"do pilotażu ({pilot['joined_on']:%d.%m.%Y})"
+                    ]
+                )
         return insert(cur, actor.username, record)
 
 
-def shift_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, days: int, reason: str,
-               today: date, substep: str | None = None) -> int:
+def shift_plan(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    terc: str,
+    days: int,
+    reason: str,
+    today: date,
+    substep: str | None = None,
+) -> int:
     """Move a gmina's plan by `days`: from `substep` on (it and every later-starting one), or all."""
     require_edit_gmina(actor, terc)
-    record = PlanShift.parse({"terc": terc, "substep": substep, "days": days, "reason": reason,
-                              "shifted_on": today})
+    record = PlanShift.parse(
+        {"terc": terc, "substep": substep, "days": days, "reason": reason, "shifted_on": today}
+    )
     with transaction(conn) as cur:
         pilot = _pilot(cur, terc)
         if substep is not None and substep not in _template_substeps(cur, pilot):
@@ -115,8 +178,9 @@ def shift_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, days
         return insert(cur, actor.username, record)
 
 
-def record_zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any],
-                      today: date) -> int:
+def record_zgloszenie(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], today: date
+) -> int:
     """A notification to the ROPS: through the ROPS, or a self-formed cooperation after signing."""
     record = Zgloszenie.parse(data)
     _require_edit_or_candidate(conn, actor, record.terc)
@@ -137,14 +201,20 @@ def record_zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[
 
 
 def _require_edit_or_candidate(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
-    """A gmina outside the pilot is a candidate any ROPS staff member may record; a pilot one is its animator's."""
+    """Outside the pilot a gmina is a candidate any ROPS staff may record; in it, its animator's."""
     in_pilot = _one(conn.cursor(), "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
     if in_pilot or actor.role not in ("admin", "animator"):
         require_edit_gmina(actor, terc)
 
 
-def record_first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor, zgloszenie_id: int,
-                         contact_on: date, today: date, expected_version: int | None = None) -> None:
+def record_first_contact(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    zgloszenie_id: int,
+    contact_on: date,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
     """The ROPS's first contact with the gmina (the 7-day clock stops here)."""
     with transaction(conn) as cur:
         row = get_row(cur, Zgloszenie, zgloszenie_id)
@@ -153,8 +223,9 @@ def record_first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor, zgloszen
             raise InvalidInput([f"Data pierwszego kontaktu ROPS: {contact_on:%d.%m.%Y} jest w przyszłości"])
         if contact_on < row["received_on"]:
             raise InvalidInput(["Data pierwszego kontaktu ROPS: wcześniejsza niż data wpływu"])
-        update(cur, actor.username, Zgloszenie, zgloszenie_id, {"first_contact_on": contact_on},
-               expected_version)
+        update(
+            cur, actor.username, Zgloszenie, zgloszenie_id, {"first_contact_on": contact_on}, expected_version
+        )
 
 
 def add_institution(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
@@ -162,15 +233,17 @@ def add_institution(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[st
     record = Institution.parse(data)
     if actor.role not in ("admin", "animator"):
         raise AccessDenied(f"Użytkownik {actor.username} nie może dodawać instytucji.")
-    if actor.role == "animator" and not any(t.startswith(record.seat_terc) or
-                                            record.seat_terc.startswith(t[:4]) for t in actor.gminy):
+    if actor.role == "animator" and not any(
+        t.startswith(record.seat_terc) or record.seat_terc.startswith(t[:4]) for t in actor.gminy
+    ):
         raise AccessDenied("Animator dodaje instytucje z siedzibą w swoich gminach lub ich powiatach.")
     with transaction(conn) as cur:
         return insert(cur, actor.username, record)
 
 
-def add_pzk_member(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, institution_id: int,
-                   signed_on: date) -> int:
+def add_pzk_member(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, institution_id: int, signed_on: date
+) -> int:
     """An institution signs the gmina's PZK agreement (at its formation or joining later)."""
     require_edit_gmina(actor, terc)
     record = PzkMember.parse({"terc": terc, "institution_id": institution_id, "signed_on": signed_on})
@@ -179,10 +252,17 @@ def add_pzk_member(conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, 
         inst = get_row(cur, Institution, institution_id)
         seat = inst["seat_terc"]
         if not (seat[:4] == terc[:4] or (len(seat) == 2 and seat == terc[:2])):
-            raise InvalidInput([f"Instytucja: {inst['name']} ma siedzibę poza powiatem gminy {terc} "
-                                "— do PZK należą instytucje gminy, jej powiatu i województwa"])
-        if _one(cur, "SELECT 1 FROM pzk_member WHERE terc = ? AND institution_id = ? AND left_on IS NULL",
-                [terc, institution_id]):
+            raise InvalidInput(
+                [
+                    f"Instytucja: {inst['name']} ma siedzibę poza powiatem gminy {terc} "
+                    "— do PZK należą instytucje gminy, jej powiatu i województwa"
+                ]
+            )
+        if _one(
+            cur,
+            "SELECT 1 FROM pzk_member WHERE terc = ? AND institution_id = ? AND left_on IS NULL",
+            [terc, institution_id],
+        ):
             raise InvalidInput([f"Instytucja: {inst['name']} już należy do PZK tej gminy"])
         return insert(cur, actor.username, record)
 
@@ -196,8 +276,12 @@ def leave_pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, membership_id: int,
         update(cur, actor.username, PzkMember, membership_id, {"left_on": left_on})
 
 
-def record_meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any],
-                   attendees: list[tuple[int, date | None]]) -> int:
+def record_meeting(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    data: dict[str, Any],
+    attendees: list[tuple[int, date | None]],
+) -> int:
     """A meeting with the institutions that attended and when each was notified."""
     record = Meeting.parse(data)
     if record.kind == "wzk":
@@ -207,8 +291,9 @@ def record_meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str
     with transaction(conn) as cur:
         meeting_id = insert(cur, actor.username, record)
         for institution_id, notified_on in attendees:
-            att = MeetingAttendee.parse({"meeting_id": meeting_id, "institution_id": institution_id,
-                                         "notified_on": notified_on})
+            att = MeetingAttendee.parse(
+                {"meeting_id": meeting_id, "institution_id": institution_id, "notified_on": notified_on}
+            )
             if notified_on and notified_on > record.held_on:
                 raise InvalidInput(["Data powiadomienia: późniejsza niż data spotkania"])
             insert(cur, actor.username, att, terc=record.terc)

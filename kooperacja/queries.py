@@ -46,12 +46,18 @@ WITH pilot AS (
          AND ts.substep = ps.substep
 ), dated AS (
     SELECT st.*, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.month END AS occurrence,
-           {rules.WINDOW_START_SQL.format(plan_start="st.plan_start", start_month="st.month",
-                                          shift="coalesce(sh.days, 0)")} AS planned_start,
-           {rules.WINDOW_DUE_SQL.format(
-               plan_start="st.plan_start",
-               end_month="CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END",
-               shift="coalesce(sh.days, 0)")} AS planned_due
+           {
+    rules.WINDOW_START_SQL.format(
+        plan_start="st.plan_start", start_month="st.month", shift="coalesce(sh.days, 0)"
+    )
+} AS planned_start,
+           {
+    rules.WINDOW_DUE_SQL.format(
+        plan_start="st.plan_start",
+        end_month="CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END",
+        shift="coalesce(sh.days, 0)",
+    )
+} AS planned_due
     FROM steps st
     LEFT JOIN (SELECT st2.terc, st2.substep, sum(sh.days)::INT AS days
                FROM (SELECT DISTINCT terc, substep, start_month FROM steps) st2
@@ -84,10 +90,16 @@ WITH pilot AS (
 )
 SELECT terc, step, substep, occurrence, title, level, responsible, planned_start, planned_due,
        started_on, completed_on, evidence, last_event_on,
-       {rules.STEP_STATUS_SQL.format(start="planned_start", due="planned_due", started="started_on",
-                                     completed="completed_on")} AS status,
-       {rules.STEP_DAYS_SQL.format(start="planned_start", due="planned_due", started="started_on",
-                                   completed="completed_on")}::INT AS days
+       {
+    rules.STEP_STATUS_SQL.format(
+        start="planned_start", due="planned_due", started="started_on", completed="completed_on"
+    )
+} AS status,
+       {
+    rules.STEP_DAYS_SQL.format(
+        start="planned_start", due="planned_due", started="started_on", completed="completed_on"
+    )
+}::INT AS days
 FROM joined
 ORDER BY terc, planned_start, planned_due, substep, occurrence
 """
@@ -122,9 +134,17 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
     own = plan[plan.level == "gmina"]
     done = own.status.isin([Status.DONE, Status.DONE_LATE])
     overdue = own.status == Status.OVERDUE
-    agg = own.assign(done=done, overdue=overdue, delay_days=own.days.where(overdue, 0)).groupby("terc").agg(
-        done=("done", "sum"), substeps=("substep", "size"), overdue=("overdue", "sum"),
-        delay_days=("delay_days", "max"), last_event_on=("last_event_on", "max"))
+    agg = (
+        own.assign(done=done, overdue=overdue, delay_days=own.days.where(overdue, 0))
+        .groupby("terc")
+        .agg(
+            done=("done", "sum"),
+            substeps=("substep", "size"),
+            overdue=("overdue", "sum"),
+            delay_days=("delay_days", "max"),
+            last_event_on=("last_event_on", "max"),
+        )
+    )
     current = own[~done].groupby("terc")[["substep", "title"]].first()
     out = pilot[["terc", "plan_start"]].set_index("terc").join(agg).join(current)
     out = out.fillna({"done": 0, "substeps": 0, "overdue": 0, "delay_days": 0})
@@ -139,13 +159,27 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
     out = out.rename(columns={"substep": "current_step", "title": "current_title"})
     for column in ("done", "substeps", "overdue", "delay_days"):
         out[column] = out[column].astype(int)
-    return out[["terc", "current_step", "current_title", "done", "substeps", "overdue", "delay_days",
-                "month", "progress_state"]]
+    return out[
+        [
+            "terc",
+            "current_step",
+            "current_title",
+            "done",
+            "substeps",
+            "overdue",
+            "delay_days",
+            "month",
+            "progress_state",
+        ]
+    ]
 
 
 PROGRESS_LABELS = {"on_time": "w terminie", "late": "opóźniona", "stalled": "zatrzymana"}
-PROGRESS_COUNT_LABELS = {"on_time": "Gminy w terminie", "late": "Gminy opóźnione",
-                         "stalled": "Gminy zatrzymane"}
+PROGRESS_COUNT_LABELS = {
+    "on_time": "Gminy w terminie",
+    "late": "Gminy opóźnione",
+    "stalled": "Gminy zatrzymane",
+}
 
 PZK_ON = """
 SELECT m.membership_id, i.institution_id, i.name, i.sector, i.level, i.seat_terc, m.signed_on, m.left_on
@@ -181,8 +215,11 @@ def region_overview(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFram
     figures = conn.cursor().execute(REGION_FIGURES, {"today": today}).df()
     out = pilot.merge(progress, on="terc").merge(figures, on="terc")
     worst_first = out.progress_state.map({"stalled": 0, "late": 1, "on_time": 2})
-    order = out.assign(_rank=worst_first).sort_values(["_rank", "delay_days", "name"],
-                                                      ascending=[True, False, True]).index
+    order = (
+        out.assign(_rank=worst_first)
+        .sort_values(["_rank", "delay_days", "name"], ascending=[True, False, True])
+        .index
+    )
     return out.loc[order].reset_index(drop=True)
 
 
@@ -213,10 +250,13 @@ FROM zgloszenie WHERE terc = $terc ORDER BY received_on DESC
 def zgloszenia(conn: duckdb.DuckDBPyConnection, terc: str, today: date) -> pd.DataFrame:
     """A gmina's notifications to ROPS, newest first, each with its 7-day first-contact clock."""
     frame = conn.cursor().execute(ZGLOSZENIA_OF, {"terc": terc}).df()
-    states = [rules.first_contact_state(_day(r.received_on), _day(r.first_contact_on), today)
-              for r in frame.itertuples()]
-    frame["contact_deadline"] = [_day(r) + timedelta(days=rules.FIRST_CONTACT_DAYS)
-                                 for r in frame.received_on]
+    states = [
+        rules.first_contact_state(_day(r.received_on), _day(r.first_contact_on), today)
+        for r in frame.itertuples()
+    ]
+    frame["contact_deadline"] = [
+        _day(r) + timedelta(days=rules.FIRST_CONTACT_DAYS) for r in frame.received_on
+    ]
     frame["contact_status"] = [s.status.value for s in states]
     frame["contact_state"] = [s.label for s in states]
     return frame

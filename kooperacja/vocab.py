@@ -43,16 +43,23 @@ MEETING_KINDS = {
 
 CASE_KINDS = {"osoba": "osoba", "rodzina": "rodzina", "grupa": "grupa"}
 CONTRACT_KINDS = {"kontrakt_socjalny": "kontrakt socjalny", "projekt_socjalny": "projekt socjalny"}
-EVALUATIONS = {"full": "cel osiągnięty w pełni", "partial": "cel osiągnięty częściowo",
-               "none": "cel nieosiągnięty"}
+EVALUATIONS = {
+    "full": "cel osiągnięty w pełni",
+    "partial": "cel osiągnięty częściowo",
+    "none": "cel nieosiągnięty",
+}
 CLOSURE_REASONS = {
     "goals_achieved": "osiągnięcie celów",
     "no_cooperation": "brak współpracy rodziny",
     "resigned": "rezygnacja rodziny",
     "other": "inny powód",
 }
-REPORT_PROGRESS = {"on_track": "zgodnie z planem", "delayed": "opóźnione", "done": "wykonane",
-                   "not_started": "nierozpoczęte"}
+REPORT_PROGRESS = {
+    "on_track": "zgodnie z planem",
+    "delayed": "opóźnione",
+    "done": "wykonane",
+    "not_started": "nierozpoczęte",
+}
 
 # Reasons for assistance, art. 7 ustawy o pomocy społecznej (as reported in MPiPS-03).
 PROBLEM_AREAS = {
@@ -98,10 +105,17 @@ SERVICE_CATEGORIES = {
     "interwencja": "interwencja kryzysowa",
 }
 
-RECOMMENDATION_KINDS = {"legal": "zmiana prawna", "organisational": "zmiana organizacyjna",
-                        "ozps": "rekomendacja do OZPS"}
-RECOMMENDATION_STATUSES = {"open": "otwarta", "in_progress": "w realizacji", "done": "zrealizowana",
-                           "rejected": "odrzucona"}
+RECOMMENDATION_KINDS = {
+    "legal": "zmiana prawna",
+    "organisational": "zmiana organizacyjna",
+    "ozps": "rekomendacja do OZPS",
+}
+RECOMMENDATION_STATUSES = {
+    "open": "otwarta",
+    "in_progress": "w realizacji",
+    "done": "zrealizowana",
+    "rejected": "odrzucona",
+}
 
 ROLES = {
     "admin": "koordynator ROPS (administrator)",

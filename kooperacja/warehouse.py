@@ -47,8 +47,9 @@ def migrations() -> list[tuple[int, str, str]]:
 LATEST_VERSION = max(v for v, _, _ in migrations())
 
 
-def connect(path: str | Path | None = None, *, create: bool = True, upgrade: bool = True,
-            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path | None = None, *, create: bool = True, upgrade: bool = True, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file and bring its schema to the latest version.
 
     Failures become `WarehouseUnavailable` with a Polish message saying what to do.
@@ -57,7 +58,8 @@ def connect(path: str | Path | None = None, *, create: bool = True, upgrade: boo
     if not file.exists() and (read_only or not create):
         raise WarehouseUnavailable(
             f"Nie ma hurtowni danych w pliku {file}. Utwórz ją: python -m kooperacja init "
-            f"(lub demo) --db {file}")
+            f"(lub demo) --db {file}"
+        )
     if not read_only:
         file.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -67,7 +69,8 @@ def connect(path: str | Path | None = None, *, create: bool = True, upgrade: boo
     except duckdb.Error as exc:
         raise WarehouseUnavailable(
             f"Plik {file} nie jest poprawną hurtownią danych Kooperacji albo jest uszkodzony "
-            f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK") from exc
+            f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+        ) from exc
     if upgrade and not read_only:
         migrate(conn)
     return conn
@@ -81,18 +84,23 @@ def unreadable(exc: Exception, path: str | Path | None = None) -> WarehouseUnava
     """A read that failed on an open warehouse (a truncated or damaged file) as a Polish message."""
     return WarehouseUnavailable(
         f"Nie można odczytać danych z hurtowni {db_path(path)}: plik jest uszkodzony lub niekompletny "
-        f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK")
+        f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+    )
 
 
 def _explain_open_error(file: Path, detail: str) -> str:
     lowered = detail.lower()
     if "lock" in lowered or "conflicting" in lowered:
-        return (f"Hurtownia {file} jest otwarta przez inny proces (np. działającą aplikację). "
-                "Zatrzymaj go albo wykonaj tę operację w aplikacji (panel administratora).")
+        return (
+            f"Hurtownia {file} jest otwarta przez inny proces (np. działającą aplikację). "
+            "Zatrzymaj go albo wykonaj tę operację w aplikacji (panel administratora)."
+        )
     if "read-only" in lowered or "permission" in lowered:
         return f"Brak prawa zapisu do pliku {file} ani jego katalogu (dysk tylko do odczytu?)."
-    return (f"Nie można otworzyć hurtowni {file}: plik jest uszkodzony lub nie jest bazą DuckDB. "
-            "Odtwórz ją z kopii: python -m kooperacja restore PLIK")
+    return (
+        f"Nie można otworzyć hurtowni {file}: plik jest uszkodzony lub nie jest bazą DuckDB. "
+        "Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+    )
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
@@ -107,8 +115,10 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
 
 def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
     """Apply the pending migrations up to `target` (default: all), each in its own transaction."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                 "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
     current = schema_version(conn)
     for version, name, sql in migrations():
         if version <= current or (target is not None and version > target):
@@ -116,8 +126,7 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute(sql)
-            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                         [version, name])
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")
@@ -147,8 +156,10 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
             try:
                 cur.execute("COMMIT")
             except duckdb.TransactionException as exc:
-                raise StaleRecord("Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
-                                  "Wczytaj je ponownie i spróbuj jeszcze raz.") from exc
+                raise StaleRecord(
+                    "Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
+                    "Wczytaj je ponownie i spróbuj jeszcze raz."
+                ) from exc
         finally:
             cur.close()
 
@@ -163,18 +174,27 @@ def to_json(row: dict[str, Any] | None) -> str | None:
     return None if row is None else json.dumps(row, default=_json_default, ensure_ascii=False)
 
 
-def audit(cur: duckdb.DuckDBPyConnection, username: str, action: str, table: str, key: Any,
-          before: dict[str, Any] | None, after: dict[str, Any] | None,
-          terc: str | None = None) -> None:
+def audit(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    action: str,
+    table: str,
+    key: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    terc: str | None = None,
+) -> None:
     """Record one write in audit_log, inside the caller's transaction."""
     cur.execute(
         "INSERT INTO audit_log (username, action, table_name, record_key, terc, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [username, action, table, str(key), terc, to_json(before), to_json(after)])
+        [username, action, table, str(key), terc, to_json(before), to_json(after)],
+    )
 
 
-def fetch_dicts(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
-                ) -> list[dict[str, Any]]:
+def fetch_dicts(
+    cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
     """Rows of a query as dicts (for audit snapshots and small reads)."""
     rel = cur.execute(sql, params or [])
     names = [d[0] for d in rel.description]

@@ -41,7 +41,6 @@ def demo_db(tmp_path_factory):
     return path
 
 
-
 def pytest_terminal_summary(terminalreporter):
     """The figures of the reliability tests (issue 8), printed when this run made any."""
     from tests.reliability_figures import RELIABILITY

@@ -50,13 +50,16 @@ def current_actor() -> Actor:
     username = st.session_state.get("username")
     if not st.session_state.get("authentication_status") or not username:
         raise AccessDenied("Zaloguj się, aby zobaczyć tę stronę.")
-    rows = get_conn().execute(
-        "SELECT role FROM app_user WHERE username = ? AND active", [username]).fetchall()
+    rows = (
+        get_conn().execute("SELECT role FROM app_user WHERE username = ? AND active", [username]).fetchall()
+    )
     if not rows:
         raise AccessDenied(f"Konto {username} nie istnieje albo jest wyłączone.")
     role = rows[0][0]
-    gminy = frozenset(r[0] for r in get_conn().execute(
-        "SELECT terc FROM pilot_gmina WHERE animator = ?", [username]).fetchall())
+    gminy = frozenset(
+        r[0]
+        for r in get_conn().execute("SELECT terc FROM pilot_gmina WHERE animator = ?", [username]).fetchall()
+    )
     return Actor(username, role, gminy)
 
 
