@@ -179,9 +179,22 @@ def _small(n: int, hidden: bool) -> str:
     return report.SMALL_LABEL if hidden and 0 < n < report.SMALL else str(n)
 
 
-def meeting_slides(conn: duckdb.DuckDBPyConnection, actor: Actor, today: date) -> list[Slide]:
-    """The WZK meeting's agenda as slides: progress, late gminy, cases, services gaps, recommendations."""
-    overview = queries.region_overview(conn, today)
+def meeting_slides(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    today: date,
+    *,
+    overview: pd.DataFrame | None = None,
+    effects: report.EffectsReport | None = None,
+    gaps: pd.DataFrame | None = None,
+) -> list[Slide]:
+    """The WZK meeting's agenda as slides: progress, late gminy, cases, services gaps, recommendations.
+
+    `overview`, `effects` (the region's, for `actor`) and `gaps` (on `today`) may be passed in when
+    the caller already has them; otherwise they are read here.
+    """
+    if overview is None:
+        overview = queries.region_overview(conn, today)
     states = overview.progress_state.value_counts()
     region = get_setting(conn, "region_name") or "Region"
     progress = Slide(
@@ -208,7 +221,8 @@ def meeting_slides(conn: duckdb.DuckDBPyConnection, actor: Actor, today: date) -
         ]
         or ["Wszystkie gminy w terminie"],
     )
-    effects = report.effects(conn, actor, today)
+    if effects is None:
+        effects = report.effects(conn, actor, today)
     head = effects.headline
     cases = Slide(
         "Sprawy osób i rodzin",
@@ -220,8 +234,8 @@ def meeting_slides(conn: duckdb.DuckDBPyConnection, actor: Actor, today: date) -
         [f"{r[0]}: {r[1]}" for r in effects.closures.itertuples(index=False)],
     )
     hidden = effects.suppressed
-    found = lku.gap_list(lku.gaps(conn, today))
-    gaps = Slide(
+    found = lku.gap_list(lku.gaps(conn, today) if gaps is None else gaps)
+    gap_slide = Slide(
         "Luki w koszyku usług",
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
         [
@@ -236,7 +250,7 @@ def meeting_slides(conn: duckdb.DuckDBPyConnection, actor: Actor, today: date) -
         [(RECOMMENDATION_STATUSES[s], str(int((recs.status == s).sum()))) for s in OPEN],
         [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in recs.head(5).itertuples()],
     )
-    return [progress, late_slide, cases, gaps, recommendations]
+    return [progress, late_slide, cases, gap_slide, recommendations]
 
 
 def _short(text: str, n: int = 70) -> str:

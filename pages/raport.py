@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kooperacja import access, queries, report, report_charts
-from kooperacja.ui import session, widgets
+from kooperacja.ui import data, session, widgets
 
 PDF_MIME = "application/pdf"
 CHARTED = {  # section → columns drawn as bars (the table is shown under the chart)
@@ -36,7 +36,7 @@ def render() -> None:
     st.title("Efekty modelu kooperacji")
     terc = _scope()
     with widgets.errors_shown():
-        effects = report.effects(session.get_conn(), actor, session.today(), terc)
+        effects = data.report_effects(actor, terc)
         st.caption(effects.title + ("" if terc is None else f" — {effects.scope}"))
         left, right = st.columns(2)
         left.download_button(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, cases, lku, queries, report_charts, vocab
+from kooperacja import access, cases, lku, queries, vocab
 from kooperacja.formatting import fmt_date
-from kooperacja.ui import session, widgets
+from kooperacja.ui import data, session, widgets
 
 
 def _choice(label: str, options: dict[str, str], key: str) -> str | None:
@@ -72,8 +72,7 @@ def _card(service_id: int) -> None:
 
 def _registry(today) -> None:
     flt = _filters(today)
-    found = lku.search(session.get_conn(), flt)
-    listing = lku.activity_list(found)
+    found, listing = data.service_search(flt)
     st.caption(f"Znaleziono {len(found)} usług. Zaznacz wiersz, aby zobaczyć kartę usługi.")
     event = widgets.table(listing, "uslugi_lista", "lista_aktywnosci_i_uslug", select=True)
     rows = event.selection.rows if event is not None else []
@@ -83,7 +82,7 @@ def _registry(today) -> None:
 
 def _gaps(actor, today) -> None:
     on = st.date_input("Stan na dzień", value=today, key="uslugi_luki_dzien", format="DD.MM.YYYY")
-    gaps = lku.gaps(session.get_conn(), on)
+    gaps = data.service_gaps(on)
     hide = access.suppresses_small_counts(actor)
     found = lku.gap_list(gaps)
     st.caption(
@@ -91,7 +90,7 @@ def _gaps(actor, today) -> None:
         f"ani województwa: {len(found)} luk w {found.terc.nunique()} gminach. "
         "Czerwony: luka (liczba spraw); niebieski: jest usługa; jasny: usługa bez spraw."
     )
-    st.plotly_chart(report_charts.gap_heatmap(gaps, hide_small=hide), key="uslugi_luki", width="stretch")
+    st.plotly_chart(data.gap_figure(on, actor), key="uslugi_luki", width="stretch")
     shown = found.assign(cases=[("<5" if hide and 0 < n < 5 else n) for n in found.cases])
     table = shown[["name", "problem", "cases"]].set_axis(["Gmina", "Obszar problemowy", "Sprawy"], axis=1)
     widgets.table(table, "uslugi_luki_tabela", "luki_w_koszyku")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kooperacja import access, report_charts, vocab, wzk
 from kooperacja.formatting import fmt_date
-from kooperacja.ui import session, versions, widgets
+from kooperacja.ui import data, session, versions, widgets
 
 SLIDE_KEY = "wzk_slide"
 SLIDE_CSS = """<style>
@@ -38,7 +38,7 @@ def _move(delta: int, total: int) -> None:
 
 
 def _meeting_mode(actor) -> None:
-    slides = wzk.meeting_slides(session.get_conn(), actor, session.today())
+    slides = data.meeting_slides(actor)
     total = len(slides)
     n = max(0, min(st.session_state.get(SLIDE_KEY, 0), total - 1))
     back, counter, forward = st.columns([1, 4, 1])

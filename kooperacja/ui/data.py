@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kooperacja import alerts, charts, geo, queries, warehouse
+from kooperacja import alerts, charts, geo, lku, pzk, queries, report, report_charts, warehouse, wzk
+from kooperacja.access import Actor, suppresses_small_counts
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.
@@ -65,6 +67,90 @@ def overview_figure() -> tuple[str, go.Figure]:
     Built once per data version and shared between sessions: callers must not change it.
     """
     return _overview_figure(*_key(), region_name())
+
+
+# Region-wide reads of the other pages, cached the same way. An actor changes a result only through
+# its role (the WZK and the Zarząd see "<5"), so the role is the key and the actor rides along unhashed.
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _effects(
+    path: str, today: date, token: str, terc: str | None, role: str, _actor: Actor
+) -> report.EffectsReport:
+    return report.effects(session.get_conn(), _actor, today, terc)
+
+
+def report_effects(actor: Actor, terc: str | None = None) -> report.EffectsReport:
+    """`report.effects` for today, the region or one gmina, as `actor`'s role may see it."""
+    return _effects(*_key(), terc, actor.role, actor)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _gaps(path: str, today: date, token: str, on: date) -> pd.DataFrame:
+    return lku.gaps(session.get_conn(), on)
+
+
+def service_gaps(on: date) -> pd.DataFrame:
+    """`lku.gaps` of every pilot gmina on a date."""
+    return _gaps(*_key(), on)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # not pickled: unpickling ~30,000 rows took 0.2 s
+def _services(path: str, today: date, token: str, fields: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    found = lku.search(session.get_conn(), lku.ServiceFilter(*fields))
+    return found, lku.activity_list(found)
+
+
+def service_search(flt: lku.ServiceFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`lku.search`, its `lku.activity_list`) for a filter; shared between sessions: do not change them."""
+    return _services(*_key(), astuple(flt))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> go.Figure:
+    return report_charts.gap_heatmap(_gaps(path, today, token, on), hide_small=hidden)
+
+
+def gap_figure(on: date, actor: Actor) -> go.Figure:
+    """The gap heatmap of `service_gaps(on)`; shared between sessions: callers must not change it."""
+    return _gap_figure(*_key(), on, suppresses_small_counts(actor))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage(path: str, today: date, token: str, on: date) -> pd.DataFrame:
+    return pzk.coverage_matrix(session.get_conn(), on)
+
+
+def pzk_coverage(on: date) -> pd.DataFrame:
+    """`pzk.coverage_matrix` of every pilot gmina on a date."""
+    return _coverage(*_key(), on)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage_figure(path: str, today: date, token: str, on: date) -> go.Figure:
+    return charts.coverage_heatmap(_coverage(path, today, token, on))
+
+
+def coverage_figure(on: date) -> go.Figure:
+    """The sector coverage heatmap of `pzk_coverage(on)`; shared: callers must not change it."""
+    return _coverage_figure(*_key(), on)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _slides(path: str, today: date, token: str, role: str, _actor: Actor) -> list[wzk.Slide]:
+    return wzk.meeting_slides(
+        session.get_conn(),
+        _actor,
+        today,
+        overview=_overview(path, today, token),
+        effects=_effects(path, today, token, None, role, _actor),
+        gaps=_gaps(path, today, token, today),
+    )
+
+
+def meeting_slides(actor: Actor) -> list[wzk.Slide]:
+    """`wzk.meeting_slides` for today, from the cached overview, report and service gaps."""
+    return _slides(*_key(), actor.role, actor)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"
