@@ -105,9 +105,14 @@ def missing_sectors(coverage: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    """The coverage matrix as a wide table: a row per sector (Polish name), a column per gmina."""
+    """The coverage matrix as a table: a row per gmina (name, TERC), a column per sector (Polish name).
+
+    A row per gmina, not a column: the national region has ~2,500 gminy (and namesakes, told
+    apart by TERC), and a grid draws and sends its first rows only.
+    """
     wide = coverage.pivot_table(
-        index="sector", columns="gmina", values="members", aggfunc="sum", sort=False, fill_value=0
+        index=["gmina", "terc"], columns="sector", values="members", aggfunc="sum", sort=False, fill_value=0
     )
-    wide.index = [vocab.SECTORS.get(s, s) for s in wide.index]
-    return wide.rename_axis(index="Sektor", columns=None).reset_index()
+    wide.columns = [vocab.SECTORS.get(s, s) for s in wide.columns]
+    wide = wide.rename_axis(index=["Gmina", "TERC"], columns=None).reset_index()
+    return wide.sort_values(["Gmina", "TERC"], ignore_index=True)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kooperacja import access, charts, pzk, queries, vocab
 from kooperacja.formatting import fmt_date, to_display
-from kooperacja.ui import session, widgets
+from kooperacja.ui import data, session, widgets
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
 
@@ -51,13 +51,13 @@ def _coverage(today) -> None:
         default=today,
         format="DD.MM.YYYY",
     )
-    coverage = pzk.coverage_matrix(session.get_conn(), on)
+    coverage = data.pzk_coverage(on)
     missing = pzk.missing_sectors(coverage)
     st.caption(
         f"Na czerwono (napis „brak”): sektor bez żadnej instytucji w PZK gminy — "
         f"{len(missing)} takich par gmina × sektor w dniu {fmt_date(on)}."
     )
-    st.plotly_chart(charts.coverage_heatmap(coverage), key="coverage", width="stretch")
+    st.plotly_chart(data.coverage_figure(on), key="coverage", width="stretch")
     widgets.table(pzk.coverage_table(coverage), "coverage_table", "pzk_pokrycie_sektorow")
 
 

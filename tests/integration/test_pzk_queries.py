@@ -114,10 +114,13 @@ def test_sector_counts_list_every_sector_even_empty_ones():
     assert pzk.sector_counts(pd.DataFrame({"sector": []})).members.sum() == 0
 
 
-def test_coverage_table_is_wide_with_polish_sector_names(region):
-    wide = pzk.coverage_table(pzk.coverage_matrix(region, date(2026, 10, 1)))
-    assert list(wide.columns) == ["Sektor", "Alfa", "Beta"]
-    assert wide.Sektor.iloc[0] == vocab.SECTORS["pomoc_spoleczna"]
+def test_coverage_table_has_a_row_per_gmina_and_a_column_per_sector_in_polish(region):
+    matrix = pzk.coverage_matrix(region, date(2026, 10, 1))
+    table = pzk.coverage_table(matrix)
+    assert list(table.Gmina) == ["Alfa", "Beta"]
+    assert list(table.columns) == ["Gmina", "TERC", *vocab.SECTORS.values()]
+    beta = matrix[matrix.terc == B].set_index("sector").members
+    assert table.set_index("TERC").loc[B, vocab.SECTORS["ngo"]] == beta["ngo"]
 
 
 def test_demo_events_and_notifications_of_a_gmina(demo_db):
