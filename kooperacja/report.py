@@ -49,6 +49,9 @@ class EffectsReport:
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
     baskets: pd.DataFrame = field(default_factory=pd.DataFrame)
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The gminy summed per województwo (per powiat when all are in one): the PDF's summary of a
+    # large region; not a section of its own (the page and the XLSX list every gmina).
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def title(self) -> str:
@@ -142,14 +145,18 @@ def _steps(plan: pd.DataFrame, today: date) -> pd.DataFrame:
     )
 
 
+WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
+
+
 def _gminy(
     conn: duckdb.DuckDBPyConnection, plan: pd.DataFrame, today: date, terc: str | None
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(a row per gmina, the same summed per województwo or, within one, per powiat)."""
     pilot = queries.list_pilot_gminy(conn, terc)
     progress = queries.gmina_progress(plan, pilot, today).merge(pilot, on="terc")
     due = plan[(plan.level == "gmina") & (pd.to_datetime(plan.planned_due).dt.date <= today)]
     planned = due.groupby("terc").size()
-    return pd.DataFrame(
+    gminy = pd.DataFrame(
         {
             "Gmina": progress.name,
             "Powiat": progress.powiat,
@@ -161,6 +168,31 @@ def _gminy(
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
+    return gminy, _areas(conn, progress, gminy)
+
+
+def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
+    if progress.terc.str[:2].nunique() > 1:
+        names = dict(conn.cursor().execute(WOJEWODZTWA).fetchall())
+        head, code = "Województwo", progress.terc.str[:2]
+    else:
+        names = dict(zip(progress.powiat_terc, progress.powiat, strict=True))
+        head, code = "Powiat", progress.terc.str[:4]
+    state = progress.progress_state
+    frame = pd.DataFrame(
+        {
+            "code": code.to_numpy(),
+            "Gminy": 1,
+            "W terminie": (state == "on_time").to_numpy(),
+            "Opóźnione": (state == "late").to_numpy(),
+            "Zatrzymane": (state == "stalled").to_numpy(),
+            "Podkroki zrobione": gminy["Podkroki zrobione"].to_numpy(),
+            "W planie do dziś": gminy["W planie do dziś"].to_numpy(),
+        }
+    )
+    out = frame.groupby("code", sort=True).sum().astype(int).reset_index()  # TERC order
+    out.insert(0, head, out.pop("code").map(lambda t: names.get(t, t)))
+    return out
 
 
 def effects(
@@ -178,6 +210,7 @@ def effects(
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
     hidden = suppresses_small_counts(actor)
     plan = queries.gmina_plans(conn, today, terc)
+    gminy, areas = _gminy(conn, plan, today, terc)
 
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
@@ -259,13 +292,14 @@ def effects(
         headline=headline,
         pilot=pilot,
         steps=_steps(plan, today),
-        gminy=_gminy(conn, plan, today, terc),
+        gminy=gminy,
         pzk=pzk,
         cases=cases,
         closures=closures,
         evaluation=evaluation,
         baskets=baskets,
         recommendations=recommendations,
+        areas=areas,
     )
 
 

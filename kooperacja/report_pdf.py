@@ -13,6 +13,8 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
+from kooperacja.queries import PROGRESS_LABELS
+
 if TYPE_CHECKING:
     from kooperacja.report import EffectsReport
 
@@ -241,9 +243,16 @@ def _implementation(pdf: _Pdf, r: EffectsReport) -> None:
     _table(pdf, steps, (1.2, 1, 1, 1, 1))
 
 
+GMINY_LISTED = 60  # above this, the PDF sums the gminy per area and lists only the late and stalled
+AREAS_PLURAL = {"Województwo": "województw", "Powiat": "powiatów"}
+
+
 def _gminy(pdf: _Pdf, r: EffectsReport) -> None:
     pdf.add_page()
     _heading(pdf, "3. Postęp gmin")
+    if len(r.gminy) > GMINY_LISTED:
+        _gminy_summary(pdf, r)
+        return
     _table(pdf, r.gminy, (2.2, 2.4, 2.8, 1.2, 1.3, 1.2, 1.5, 1.4), size=8)
     _bars(
         pdf,
@@ -255,6 +264,40 @@ def _gminy(pdf: _Pdf, r: EffectsReport) -> None:
         label_width=40,
         bar=3.2,
     )
+
+
+def _gminy_summary(pdf: _Pdf, r: EffectsReport) -> None:
+    """A large region (the country: ~2,500 gminy, thousands of pages listed): areas, then the late."""
+    areas = r.areas
+    late = r.gminy[r.gminy["Stan"] != PROGRESS_LABELS["on_time"]].sort_values(
+        ["Opóźnienie (dni)", "Gmina"], ascending=[False, True]
+    )
+    _text(
+        pdf,
+        f"{len(r.gminy)} gmin w pilotażu, podsumowanych według {AREAS_PLURAL[areas.columns[0]]}; "
+        f"poniżej gminy opóźnione i zatrzymane ({len(late)}). Wszystkie gminy są w pliku XLSX raportu.",
+        9,
+        color=MUTED,
+    )
+    pdf.ln(1)
+    _table(pdf, areas, (2.6, 1, 1, 1, 1, 1.2, 1.2), size=8)
+    _bars(
+        pdf,
+        list(areas.iloc[:, 0]),
+        [
+            ("W planie do dziś", list(areas["W planie do dziś"]), GREY),
+            ("Zrobione", list(areas["Podkroki zrobione"]), GREEN),
+        ],
+        label_width=40,
+        bar=3.2,
+    )
+    if pdf.get_y() > pdf.h - 60:  # the heading with at least a few rows under it
+        pdf.add_page()
+    _heading(pdf, "Gminy opóźnione i zatrzymane")
+    if late.empty:
+        _text(pdf, "Wszystkie gminy realizują harmonogram w terminie.", 10, color=MUTED)
+    else:
+        _table(pdf, late, (2.2, 2.4, 2.8, 1.2, 1.3, 1.2, 1.5, 1.4), size=8)
 
 
 def _support(pdf: _Pdf, r: EffectsReport) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pypdf
 import pytest
 
@@ -120,6 +123,28 @@ def test_the_pdf_opens_with_five_pages_and_correct_polish_text(pdf_bytes):
     ]:
         assert expected in text, expected
     assert "<5" in text
+
+
+def test_a_large_region_pdf_sums_its_gminy_per_powiat_and_lists_only_the_late_ones(demo):
+    full = report.effects(demo, ZARZAD, TODAY)
+    copies = [full.gminy.assign(Gmina=[f"G{n}-{i}" for i in range(len(full.gminy))]) for n in range(6)]
+    large = dataclasses.replace(full, gminy=pd.concat(copies, ignore_index=True))  # 72 > GMINY_LISTED
+    reader = pypdf.PdfReader(io.BytesIO(report.to_pdf(large)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "podsumowanych według powiatów" in text and "Gminy opóźnione i zatrzymane" in text
+    assert all(name in text for name in full.areas["Powiat"])
+    late = large.gminy["Stan"] != "w terminie"
+    assert 0 < late.sum() < len(large.gminy)
+    listed = {name for name in large.gminy["Gmina"] if re.search(rf"\b{name}\b", text)}
+    assert listed == set(large.gminy["Gmina"][late])
+    assert len(reader.pages) == 5
+
+
+def test_the_areas_sum_to_the_gminy(full):
+    assert full.areas["Gminy"].sum() == len(full.gminy)
+    assert full.areas["Podkroki zrobione"].sum() == full.gminy["Podkroki zrobione"].sum()
+    states = full.gminy["Stan"].value_counts()
+    assert full.areas["Opóźnione"].sum() == states.get("opóźniona", 0)
 
 
 def test_the_xlsx_has_a_sheet_per_table(demo):
