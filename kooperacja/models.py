@@ -116,7 +116,8 @@ def flatten(cls: type[BaseModel], exc: ValidationError) -> list[str]:
         if kind == "value_error":
             reason = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
         elif kind == "literal_error":
-            reason = "dozwolone wartości: " + err["ctx"]["expected"].replace("'", "")
+            head, _, last = err["ctx"]["expected"].replace("'", "").rpartition(" or ")  # pydantic's English
+            reason = "dozwolone wartości: " + (f"{head}, {last}" if head else last)
         else:
             reason = _MESSAGES.get(kind, err["msg"])
         where = label(cls, field) if field else "Rekord"
