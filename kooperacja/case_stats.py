@@ -11,7 +11,7 @@ import pandas as pd
 
 from kooperacja import alerts, rules
 from kooperacja.access import Actor, require_case_read, suppresses_small_counts
-from kooperacja.cases import STAGE_LABELS, STAGES, case_stage
+from kooperacja.cases import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES
 from kooperacja.vocab import CLOSURE_REASONS, SECTORS
 
 SMALL = "<5"
@@ -51,27 +51,39 @@ def _day(value: Any) -> date | None:
     return None if pd.isna(value) else value.date()
 
 
-CASE_ROWS = """
+CASE_COUNTS = """
 WITH s AS (SELECT case_code, count(*) AS services FROM case_service GROUP BY ALL),
      r AS (SELECT t.case_code, count(*) AS reports
            FROM monthly_report m JOIN case_task t USING (task_id) GROUP BY ALL)
-SELECT c.case_code, c.terc, g.name AS gmina, c.kind, c.referred_on, c.consent_on, c.diagnosed_on,
-       c.plan_on, c.contract_kind, c.contract_from, c.contract_to, c.evaluated_on, c.evaluation,
-       c.closed_on, c.closure_reason, c.followup_until, c.row_version,
-       coalesce(s.services, 0) AS services, coalesce(r.reports, 0) AS reports
+SELECT c.*, coalesce(s.services, 0) AS services, coalesce(r.reports, 0) AS reports
 FROM case_file c
-LEFT JOIN gmina g USING (terc)
 LEFT JOIN s USING (case_code)
 LEFT JOIN r USING (case_code)
 WHERE ($terc IS NULL OR c.terc = $terc) AND ($code IS NULL OR c.case_code = $code)
+"""
+STAGE = CASE_STAGE_SQL.format(**{c: f"c.{c}" for c in STAGE_COLUMNS})
+CASE_ROWS = f"""
+WITH c AS ({CASE_COUNTS})
+SELECT c.case_code, c.terc, g.name AS gmina, c.kind, c.referred_on, c.consent_on, c.diagnosed_on,
+       c.plan_on, c.contract_kind, c.contract_from, c.contract_to, c.evaluated_on, c.evaluation,
+       c.closed_on, c.closure_reason, c.followup_until, c.row_version, c.services, c.reports,
+       {STAGE} AS stage
+FROM c
+LEFT JOIN gmina g USING (terc)
 ORDER BY c.referred_on DESC, c.case_code
+"""
+FUNNEL = f"""
+WITH c AS ({CASE_COUNTS})
+SELECT {STAGE} AS stage, count(*) AS cases,
+       count(diagnosed_on) AS diagnosed, count(plan_on) AS plan, count(contract_kind) AS contract,
+       count(*) FILTER (WHERE plan_on IS NOT NULL AND (services > 0 OR reports > 0)) AS delivery,
+       count(evaluated_on) AS evaluated, count(closed_on) AS closed
+FROM c GROUP BY ALL
 """
 
 
 def _case_rows(conn: duckdb.DuckDBPyConnection, terc: str | None, code: str | None = None) -> pd.DataFrame:
-    rows = conn.cursor().execute(CASE_ROWS, {"terc": terc, "code": code}).df()
-    rows["stage"] = [case_stage(r) for r in rows.to_dict("records")] if len(rows) else []
-    return rows
+    return conn.cursor().execute(CASE_ROWS, {"terc": terc, "code": code}).df()
 
 
 def list_cases(
@@ -91,18 +103,9 @@ def list_cases(
 
 def funnel(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
     """Per stage: cases now at it, and cases that have reached its milestone (referral … closure)."""
-    rows = _case_rows(conn, terc)
-    has = rows.notna()
-    reached = {
-        "referred": len(rows),
-        "diagnosed": has.diagnosed_on.sum(),
-        "plan": has.plan_on.sum(),
-        "contract": has.contract_kind.sum(),
-        "delivery": (has.plan_on & ((rows.services > 0) | (rows.reports > 0))).sum(),
-        "evaluated": has.evaluated_on.sum(),
-        "closed": has.closed_on.sum(),
-    }
-    now = rows.stage.value_counts()
+    by_stage = conn.cursor().execute(FUNNEL, {"terc": terc, "code": None}).df().set_index("stage")
+    reached = by_stage.sum().rename({"cases": "referred"})
+    now = by_stage.cases
     out = pd.DataFrame(
         {
             "stage": STAGES,

@@ -66,6 +66,26 @@ def case_stage(row: Mapping[str, Any]) -> str:
     return "referred"
 
 
+# The SQL twin of case_stage (tests/unit/test_case_stage.py proves them equal on a table of cases).
+CASE_STAGE_SQL = """CASE
+    WHEN {closed_on} IS NOT NULL THEN 'closed'
+    WHEN {evaluated_on} IS NOT NULL THEN 'evaluated'
+    WHEN {plan_on} IS NOT NULL AND (coalesce({services}, 0) > 0 OR coalesce({reports}, 0) > 0) THEN 'delivery'
+    WHEN {contract_kind} IS NOT NULL THEN 'contract'
+    WHEN {plan_on} IS NOT NULL THEN 'plan'
+    WHEN {diagnosed_on} IS NOT NULL THEN 'diagnosed'
+    ELSE 'referred' END"""
+STAGE_COLUMNS = (
+    "closed_on",
+    "evaluated_on",
+    "plan_on",
+    "services",
+    "reports",
+    "contract_kind",
+    "diagnosed_on",
+)
+
+
 def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
     rows = cur.execute(sql, params).fetchall()
     return rows[0] if rows else None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
-from kooperacja.cases import STAGE_LABELS, STAGES, case_stage
+from kooperacja.cases import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES, case_stage
 
 REFERRED = {"referred_on": date(2026, 1, 5)}
 DIAGNOSED = {**REFERRED, "diagnosed_on": date(2026, 1, 12)}
@@ -58,3 +60,29 @@ def test_missing_values_from_a_dataframe_row_count_as_not_reached():
 def test_every_stage_has_a_polish_label_in_the_model_order():
     assert STAGES == ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
     assert list(STAGE_LABELS) == STAGES
+
+
+def test_the_sql_stage_agrees_with_case_stage_on_every_combination_of_milestones():
+    dates = {"closed_on": date(2026, 8, 10), "evaluated_on": date(2026, 8, 1), "plan_on": date(2026, 1, 26),
+             "diagnosed_on": date(2026, 1, 12)}  # fmt: skip
+    rows = [
+        {
+            **{k: (v if on else None) for (k, v), on in zip(dates.items(), flags, strict=True)},
+            "contract_kind": kind,
+            "services": services,
+            "reports": reports,
+        }
+        for *flags, kind, services, reports in itertools.product(
+            *[[False, True]] * len(dates), [None, "kontrakt_socjalny"], [None, 0, 2], [None, 0, 1]
+        )
+    ]
+    con = duckdb.connect()
+    con.register("cases", pd.DataFrame(rows).assign(n=range(len(rows))))
+    stage = CASE_STAGE_SQL.format(**{c: f"CAST({c} AS {_type(c)})" for c in STAGE_COLUMNS})
+    got = [r[0] for r in con.execute(f"SELECT {stage} FROM cases ORDER BY n").fetchall()]
+    assert len(got) == 288 and set(got) == set(STAGES)
+    assert got == [case_stage(r) for r in rows]
+
+
+def _type(column: str) -> str:
+    return "DATE" if column.endswith("_on") else "INTEGER" if column in ("services", "reports") else "VARCHAR"
