@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -12,7 +11,7 @@ from kooperacja import case_charts, case_stats, export, vocab
 from kooperacja.access import Actor, suppresses_small_counts
 from kooperacja.formatting import fmt_date, to_display
 from kooperacja.rules import STATUS_COLORS, Status
-from kooperacja.ui import session, widgets
+from kooperacja.ui import data, session, widgets
 
 RATE_COLORS = [
     (90, STATUS_COLORS[Status.DONE]),
@@ -73,10 +72,9 @@ def _rate_style(value: Any) -> str:
     return f"background-color: {color}; color: #000000"
 
 
-def _completeness(actor: Actor, today: date, terc: str | None) -> None:
+def _completeness(rate: pd.DataFrame) -> None:
     st.subheader("Kompletność sprawozdań miesięcznych (% otrzymanych)")
-    rate = case_stats.report_completeness(session.get_conn(), actor, today, terc)
-    grid = case_stats.completeness_grid(rate)
+    grid = case_stats.completeness_grid(rate).head(widgets.MAX_SHOWN)  # all gminy are in the XLSX
     months = [c for c in grid.columns if c != "Gmina"]
     st.dataframe(
         grid.style.map(_rate_style, subset=months).format("{:.0f}%", subset=months, na_rep="—"),
@@ -99,58 +97,59 @@ def _completeness(actor: Actor, today: date, terc: str | None) -> None:
     )
     st.download_button(
         "Pobierz XLSX",
-        data=export.to_xlsx(long, sheet_name="kompletnosc"),
+        data=lambda: export.to_xlsx(long, sheet_name="kompletnosc"),
         file_name="sprawozdania_kompletnosc.xlsx",
         mime=widgets.XLSX_MIME,
         key="completeness_xlsx",
+        on_click="ignore",
         icon=":material/download:",
     )
 
 
-def render_summary(actor: Actor, today: date) -> None:
+def render_summary(actor: Actor) -> None:
     """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors."""
-    conn = session.get_conn()
-    pilot = case_stats.pilot_gminy(conn)
+    pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     terc = st.selectbox("Zakres", list(names), format_func=names.get, key="cases_summary_scope")
     if suppresses_small_counts(actor):
         st.info("Liczby od 1 do 4 pokazano jako „<5”, aby nikogo nie można było rozpoznać.")
+    summary = data.case_summary(actor, terc)
     left, right = st.columns(2)
     with left:
         st.subheader("Sprawy według etapu")
-        funnel = case_stats.funnel(conn, actor, terc)
+        funnel = summary["funnel"]
         st.plotly_chart(case_charts.funnel_figure(funnel), key="cases_funnel", width="stretch")
         _show(funnel, ["label", "cases", "reached"], "funnel_table", "sprawy_etapy")
     with right:
         st.subheader("Powody zakończenia")
-        reasons = case_stats.closure_reasons(conn, actor, terc)
+        reasons = summary["closures"]
         st.plotly_chart(case_charts.closure_figure(reasons), key="cases_closures", width="stretch")
         _show(reasons, ["label", "cases"], "closure_table", "sprawy_zakonczenia")
     st.subheader("Czas od zgłoszenia do planu pracy")
     _show(
-        case_stats.time_to_plan(conn, actor, terc),
+        summary["time_to_plan"],
         ["gmina", "cases", "median_days", "min_days", "max_days"],
         "time_to_plan_table",
         "sprawy_czas_do_planu",
     )
-    _completeness(actor, today, terc)
+    _completeness(summary["completeness"])
     st.subheader("Spotkania monitorujące po terminie (co kwartał)")
     _show(
-        case_stats.overdue_meetings(conn, actor, today, terc),
+        summary["overdue_meetings"],
         ["gmina", "open_cases", "overdue", "max_days"],
         "overdue_meetings_table",
         "sprawy_monitoring",
     )
     st.subheader("Powiadomienia o spotkaniach GGK/ZZK krócej niż 5 dni (ostatnie 12 miesięcy)")
     _show(
-        case_stats.notice_breaches(conn, actor, today, terc),
+        summary["notice_breaches"],
         ["gmina", "meetings", "invitations", "breaches"],
         "notice_table",
         "sprawy_powiadomienia",
     )
     st.subheader("Sektory, które realizują zadania planów")
     _show(
-        case_stats.task_sectors(conn, actor, terc),
+        summary["task_sectors"],
         ["label", "tasks", "open_tasks", "cases"],
         "sectors_table",
         "sprawy_sektory",

@@ -9,8 +9,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kooperacja import alerts, charts, geo, lku, pzk, queries, report, report_charts, warehouse, wzk
-from kooperacja.access import Actor, suppresses_small_counts
+from kooperacja import (
+    alerts,
+    case_stats,
+    charts,
+    geo,
+    lku,
+    pzk,
+    queries,
+    report,
+    report_charts,
+    warehouse,
+    wzk,
+)
+from kooperacja.access import SYSTEM, Actor, require_case_read, suppresses_small_counts
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.
@@ -151,6 +163,38 @@ def _slides(path: str, today: date, token: str, role: str, _actor: Actor) -> lis
 def meeting_slides(actor: Actor) -> list[wzk.Slide]:
     """`wzk.meeting_slides` for today, from the cached overview, report and service gaps."""
     return _slides(*_key(), actor.role, actor)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # not pickled: ~100,000 cases nationally
+def _case_list(path: str, today: date, token: str, terc: str | None, stage: str | None) -> pd.DataFrame:
+    return case_stats.list_cases(session.get_conn(), SYSTEM, terc, stage)
+
+
+def case_list(actor: Actor, terc: str | None = None, stage: str | None = None) -> pd.DataFrame:
+    """`case_stats.list_cases` (ROPS staff only); shared between sessions: do not change it."""
+    require_case_read(actor)
+    return _case_list(*_key(), terc, stage)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _case_summary(
+    path: str, today: date, token: str, terc: str | None, role: str, _actor: Actor
+) -> dict[str, pd.DataFrame]:
+    conn, a = session.get_conn(), _actor
+    return {
+        "funnel": case_stats.funnel(conn, a, terc),
+        "closures": case_stats.closure_reasons(conn, a, terc),
+        "time_to_plan": case_stats.time_to_plan(conn, a, terc),
+        "completeness": case_stats.report_completeness(conn, a, today, terc),
+        "overdue_meetings": case_stats.overdue_meetings(conn, a, today, terc),
+        "notice_breaches": case_stats.notice_breaches(conn, a, today, terc),
+        "task_sectors": case_stats.task_sectors(conn, a, terc),
+    }
+
+
+def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:
+    """The ROPS case statistics of the region or a gmina (`case_stats`), as the role may see them."""
+    return _case_summary(*_key(), terc, actor.role, actor)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"
