@@ -143,12 +143,19 @@ JOIN pilot_gmina g ON g.terc = c.terc
 WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
 GROUP BY ALL
 """
+# AVAILABLE_TO as equality joins (the gmina's own area, its powiat's, its region's): the OR join
+# ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services.
 OFFER = f"""
-WITH reach AS (
-    SELECT g.terc, unnest(s.problem_areas) AS problem_code, s.service_id
-    FROM pilot_gmina g
-    JOIN service s ON {AVAILABLE_TO.format(t="g.terc")} AND {VALID_ON.format(d="$on")}
-    WHERE $terc IS NULL OR g.terc = $terc
+WITH pilot AS (SELECT terc FROM pilot_gmina WHERE $terc IS NULL OR terc = $terc),
+areas AS (
+    SELECT terc, 'gmina' AS level, terc AS area_terc FROM pilot
+    UNION ALL SELECT terc, 'powiat', left(terc, 4) FROM pilot
+    UNION ALL SELECT terc, 'region', left(terc, 2) FROM pilot
+), reach AS (
+    SELECT a.terc, unnest(s.problem_areas) AS problem_code, s.service_id
+    FROM areas a
+    JOIN service s ON s.level = a.level AND s.area_terc = a.area_terc
+    WHERE {VALID_ON.format(d="$on")}
 )
 SELECT terc, problem_code, count(DISTINCT service_id) AS services FROM reach GROUP BY ALL
 """
