@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, case_stats, vocab
+from kooperacja import access, case_stats
 from kooperacja.case_card import case_card
 from kooperacja.cases import STAGE_LABELS
-from kooperacja.formatting import to_display
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
 from kooperacja.ui import data, session, widgets
 from kooperacja.ui.case_views import render_card, render_summary
-
-LIST_COLUMNS = ["case_code", "gmina", "kind", "stage_label", "referred_on", "plan_on", "closed_on"]
-LIST_HEADERS = {
-    "case_code": "Kod sprawy",
-    "kind": "Rodzaj",
-    "stage_label": "Etap",
-    "referred_on": "Zgłoszona",
-    "plan_on": "Plan pracy",
-    "closed_on": "Zakończona",
-}
 
 
 def _steps(case: dict) -> list[tuple[str, object]]:
@@ -81,9 +70,7 @@ def _cases(actor: access.Actor, today) -> None:
     terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina")
     stages = {None: "Wszystkie etapy", **STAGE_LABELS}
     stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage")
-    rows = data.case_list(actor, terc, stage)
-    view = to_display(rows[LIST_COLUMNS], extra_labels={"kind": vocab.CASE_KINDS})
-    view.columns = [LIST_HEADERS.get(c, h) for c, h in zip(LIST_COLUMNS, view.columns, strict=True)]
+    rows, view = data.case_list(actor, terc, stage)
     widgets.table(view, "cases_table", "sprawy")
     if rows.empty:
         st.info("Brak spraw dla wybranych filtrów.")

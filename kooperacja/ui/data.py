@@ -19,10 +19,12 @@ from kooperacja import (
     queries,
     report,
     report_charts,
+    vocab,
     warehouse,
     wzk,
 )
 from kooperacja.access import SYSTEM, Actor, require_case_read, suppresses_small_counts
+from kooperacja.formatting import to_display
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.
@@ -82,19 +84,20 @@ def overview_figure() -> tuple[str, go.Figure]:
 
 
 # Region-wide reads of the other pages, cached the same way. An actor changes a result only through
-# its role (the WZK and the Zarząd see "<5"), so the role is the key and the actor rides along unhashed.
+# whether it sees counts under 5 as "<5" (the WZK and the Zarząd), so that is the key (`hidden`) and
+# the actor rides along unhashed.
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _effects(
-    path: str, today: date, token: str, terc: str | None, role: str, _actor: Actor
+    path: str, today: date, token: str, terc: str | None, hidden: bool, _actor: Actor
 ) -> report.EffectsReport:
     return report.effects(session.get_conn(), _actor, today, terc)
 
 
 def report_effects(actor: Actor, terc: str | None = None) -> report.EffectsReport:
     """`report.effects` for today, the region or one gmina, as `actor`'s role may see it."""
-    return _effects(*_key(), terc, actor.role, actor)
+    return _effects(*_key(), terc, suppresses_small_counts(actor), actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -149,36 +152,57 @@ def coverage_figure(on: date) -> go.Figure:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _slides(path: str, today: date, token: str, role: str, _actor: Actor) -> list[wzk.Slide]:
+def _slides(path: str, today: date, token: str, hidden: bool, _actor: Actor) -> list[wzk.Slide]:
     return wzk.meeting_slides(
         session.get_conn(),
         _actor,
         today,
         overview=_overview(path, today, token),
-        effects=_effects(path, today, token, None, role, _actor),
+        effects=_effects(path, today, token, None, hidden, _actor),
         gaps=_gaps(path, today, token, today),
     )
 
 
 def meeting_slides(actor: Actor) -> list[wzk.Slide]:
     """`wzk.meeting_slides` for today, from the cached overview, report and service gaps."""
-    return _slides(*_key(), actor.role, actor)
+    return _slides(*_key(), suppresses_small_counts(actor), actor)
+
+
+CASE_COLUMNS = ["case_code", "gmina", "kind", "stage_label", "referred_on", "plan_on", "closed_on"]
+CASE_HEADERS = {
+    "case_code": "Kod sprawy",
+    "kind": "Rodzaj",
+    "stage_label": "Etap",
+    "referred_on": "Zgłoszona",
+    "plan_on": "Plan pracy",
+    "closed_on": "Zakończona",
+}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # not pickled: ~100,000 cases nationally
-def _case_list(path: str, today: date, token: str, terc: str | None, stage: str | None) -> pd.DataFrame:
-    return case_stats.list_cases(session.get_conn(), SYSTEM, terc, stage)
+def _case_list(
+    path: str, today: date, token: str, terc: str | None, stage: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = case_stats.list_cases(session.get_conn(), SYSTEM, terc, stage)
+    view = to_display(rows[CASE_COLUMNS], extra_labels={"kind": vocab.CASE_KINDS})
+    view.columns = [CASE_HEADERS.get(c, h) for c, h in zip(CASE_COLUMNS, view.columns, strict=True)]
+    return rows, view
 
 
-def case_list(actor: Actor, terc: str | None = None, stage: str | None = None) -> pd.DataFrame:
-    """`case_stats.list_cases` (ROPS staff only); shared between sessions: do not change it."""
+def case_list(
+    actor: Actor, terc: str | None = None, stage: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`case_stats.list_cases`, the same as the page's table) for ROPS staff only.
+
+    Shared between sessions: callers must not change them.
+    """
     require_case_read(actor)
     return _case_list(*_key(), terc, stage)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _case_summary(
-    path: str, today: date, token: str, terc: str | None, role: str, _actor: Actor
+    path: str, today: date, token: str, terc: str | None, hidden: bool, _actor: Actor
 ) -> dict[str, pd.DataFrame]:
     conn, a = session.get_conn(), _actor
     return {
@@ -194,7 +218,7 @@ def _case_summary(
 
 def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:
     """The ROPS case statistics of the region or a gmina (`case_stats`), as the role may see them."""
-    return _case_summary(*_key(), terc, actor.role, actor)
+    return _case_summary(*_key(), terc, suppresses_small_counts(actor), actor)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"
