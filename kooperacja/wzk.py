@@ -238,10 +238,7 @@ def meeting_slides(
     gap_slide = Slide(
         "Luki w koszyku usług",
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
-        [
-            f"{r.name}: {r.problem} ({_small(int(r.cases), hidden)} spraw)"
-            for r in found.head(6).itertuples()
-        ]
+        [f"{r.name}: {r.problem} ({_small(int(r.cases), hidden)} spraw)" for r in found.head(6).itertuples()]
         or ["Każdy rozpoznany problem ma usługę w pobliżu"],
     )
     recs = list_recommendations(conn, OPEN)

@@ -23,9 +23,7 @@ def _filters(today) -> lku.ServiceFilter:
         terc = _choice("Dostępne w gminie", gminy, "uslugi_gmina")
         category = _choice("Kategoria", vocab.SERVICE_CATEGORIES, "uslugi_kategoria")
     with b:
-        problem = _choice(
-            "Obszar problemowy", cases.list_problem_areas(session.get_conn()), "uslugi_problem"
-        )
+        problem = _choice("Obszar problemowy", cases.list_problem_areas(session.get_conn()), "uslugi_problem")
         group = _choice("Dla kogo", vocab.TARGET_GROUPS, "uslugi_grupa")
     with c:
         sector = _choice("Sektor realizatora", vocab.SECTORS, "uslugi_sektor")
