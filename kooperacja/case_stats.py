@@ -47,10 +47,6 @@ def _for(
     return suppress_small(out, counts)
 
 
-def _day(value: Any) -> date | None:
-    return None if pd.isna(value) else value.date()
-
-
 CASE_COUNTS = """
 WITH s AS (SELECT case_code, count(*) AS services FROM case_service GROUP BY ALL),
      r AS (SELECT t.case_code, count(*) AS reports

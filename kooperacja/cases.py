@@ -23,7 +23,7 @@ from kooperacja.models import (
     label,
 )
 from kooperacja.store import insert, update
-from kooperacja.warehouse import fetch_dicts, transaction
+from kooperacja.warehouse import fetch_dicts, one_row, transaction
 
 STAGES = ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
 STAGE_LABELS = {
@@ -84,11 +84,6 @@ STAGE_COLUMNS = (
     "contract_kind",
     "diagnosed_on",
 )
-
-
-def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
-    rows = cur.execute(sql, params).fetchall()
-    return rows[0] if rows else None
 
 
 def load_case(
@@ -157,7 +152,7 @@ def register_case(
     if consent_on:
         refuse_future("Data zgody", consent_on, today)
     with transaction(conn) as cur:
-        if _one(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is None:
+        if one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is None:
             raise InvalidInput([f"Kod TERC gminy: gmina {terc} nie uczestniczy w pilotażu"])
         check_problem_codes(cur, problems)
         code = next_case_code(cur, terc)

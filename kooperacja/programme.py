@@ -27,17 +27,12 @@ from kooperacja.models import (
 )
 from kooperacja.store import get_row, insert, update
 from kooperacja.vocab import DEFAULT_VARIANT
-from kooperacja.warehouse import transaction
-
-
-def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
-    rows = cur.execute(sql, params).fetchall()
-    return rows[0] if rows else None
+from kooperacja.warehouse import one_row, transaction
 
 
 def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
     """The variant a gmina follows: the admin's override, else the default for its type."""
-    row = _one(cur, "SELECT kind, variant_override FROM gmina WHERE terc = ?", [terc])
+    row = one_row(cur, "SELECT kind, variant_override FROM gmina WHERE terc = ?", [terc])
     if row is None:
         raise InvalidInput([f"Kod TERC gminy: nieznana gmina {terc}"])
     return row[1] or DEFAULT_VARIANT[row[0]]
@@ -69,7 +64,7 @@ def add_pilot_gmina(
     with transaction(conn) as cur:
         variant = variant or gmina_variant(cur, terc)
         if (
-            _one(
+            one_row(
                 cur, "SELECT 1 FROM app_user WHERE username = ? AND role IN ('animator', 'admin')", [animator]
             )
             is None
@@ -87,7 +82,7 @@ def add_pilot_gmina(
                 "plan_start": plan_start,
             }
         )
-        if _one(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]):
+        if one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]):
             raise InvalidInput([f"Kod TERC gminy: gmina {terc} jest już w pilotażu"])
         insert(cur, actor.username, record)
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
@@ -202,7 +197,7 @@ def record_zgloszenie(
 
 def _require_edit_or_candidate(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     """Outside the pilot a gmina is a candidate any ROPS staff may record; in it, its animator's."""
-    in_pilot = _one(conn.cursor(), "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
+    in_pilot = one_row(conn.cursor(), "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
     if in_pilot or actor.role not in ("admin", "animator"):
         require_edit_gmina(actor, terc)
 
@@ -258,7 +253,7 @@ def add_pzk_member(
                     "— do PZK należą instytucje gminy, jej powiatu i województwa"
                 ]
             )
-        if _one(
+        if one_row(
             cur,
             "SELECT 1 FROM pzk_member WHERE terc = ? AND institution_id = ? AND left_on IS NULL",
             [terc, institution_id],

@@ -124,10 +124,11 @@ def _days(column: pd.Series) -> pd.Series | list[date | None]:
     """Python dates (None where missing): vectorised for a datetime column, ~10× the per-value way."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.dt.date.astype(object).where(column.notna(), None)
-    return [_day(v) for v in column]
+    return [to_date(v) for v in column]
 
 
-def _day(value: object) -> date | None:
+def to_date(value: object) -> date | None:
+    """A pandas/NumPy date value as a Python date (None when missing)."""
     if value is None or pd.isna(value):
         return None
     return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
@@ -157,8 +158,8 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
     out = out.fillna({"done": 0, "substeps": 0, "overdue": 0, "delay_days": 0})
     states, months = [], []
     for row in out.itertuples():
-        start = _day(row.plan_start)
-        last = None if pd.isna(row.last_event_on) else _day(row.last_event_on)
+        start = to_date(row.plan_start)
+        last = None if pd.isna(row.last_event_on) else to_date(row.last_event_on)
         stalled = rules.is_stalled(row.overdue > 0, last, start, today)
         states.append("stalled" if stalled else "late" if row.overdue else "on_time")
         months.append(max(1, (today.year - start.year) * 12 + today.month - start.month + 1))
@@ -258,11 +259,11 @@ def zgloszenia(conn: duckdb.DuckDBPyConnection, terc: str, today: date) -> pd.Da
     """A gmina's notifications to ROPS, newest first, each with its 7-day first-contact clock."""
     frame = conn.cursor().execute(ZGLOSZENIA_OF, {"terc": terc}).df()
     states = [
-        rules.first_contact_state(_day(r.received_on), _day(r.first_contact_on), today)
+        rules.first_contact_state(to_date(r.received_on), to_date(r.first_contact_on), today)
         for r in frame.itertuples()
     ]
     frame["contact_deadline"] = [
-        _day(r) + timedelta(days=rules.FIRST_CONTACT_DAYS) for r in frame.received_on
+        to_date(r) + timedelta(days=rules.FIRST_CONTACT_DAYS) for r in frame.received_on
     ]
     frame["contact_status"] = [s.status.value for s in states]
     frame["contact_state"] = [s.label for s in states]

@@ -192,6 +192,12 @@ def audit(
     )
 
 
+def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
+    """The first row of a query, or None."""
+    rows = cur.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
 def fetch_dicts(
     cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> list[dict[str, Any]]:
