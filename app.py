@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kooperacja import warehouse
-from kooperacja.errors import KooperacjaError
+from kooperacja.model.errors import KooperacjaError
 from kooperacja.ui import auth, nav, session
 
 # A local icon: a material-symbol favicon would be fetched from Google's font servers.

@@ -12,8 +12,9 @@ from typing import NoReturn
 
 import duckdb
 
-from kooperacja import backup, warehouse
-from kooperacja.errors import InvalidInput, KooperacjaError, NotFound, WarehouseUnavailable
+from kooperacja import warehouse
+from kooperacja.model.errors import InvalidInput, KooperacjaError, NotFound, WarehouseUnavailable
+from kooperacja.warehouse import backup
 
 ADMIN = "admin"
 DB_HELP = "plik hurtowni (domyślnie $KOOPERACJA_DB albo data/kooperacja.duckdb)"
@@ -122,9 +123,9 @@ def _read(path: Path) -> bytes:
 
 
 def cmd_init(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.harmonogram import ensure_default_template
-    from kooperacja.users import create_user
-    from kooperacja.vocab import PROBLEM_AREAS
+    from kooperacja.accounts.users import create_user
+    from kooperacja.model.vocab import PROBLEM_AREAS
+    from kooperacja.programme.harmonogram import ensure_default_template
 
     conn = warehouse.connect(db)
     try:
@@ -185,7 +186,7 @@ def cmd_demo(db: Path, args: argparse.Namespace) -> int:
 
 
 def _import_geo(db: Path, data: bytes) -> int:
-    from kooperacja.geo import import_boundaries
+    from kooperacja.territory.geo import import_boundaries
 
     conn = warehouse.connect(db)
     try:
@@ -200,7 +201,7 @@ def cmd_import_geo(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import_terc(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.territory import import_terc
+    from kooperacja.territory.terc import import_terc
 
     data = _read(args.file)
     conn = warehouse.connect(db)
@@ -237,7 +238,7 @@ def cmd_restore(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.check import check_warehouse
+    from kooperacja.warehouse.check import check_warehouse
 
     conn = warehouse.connect(db, read_only=True)
     try:
@@ -264,8 +265,8 @@ def cmd_verify_backup(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_report(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja import report
-    from kooperacja.access import Actor
+    from kooperacja.model.access import Actor
+    from kooperacja.report import effects as report
 
     kind = args.out.suffix.lower()
     if kind not in (".pdf", ".xlsx"):
@@ -281,7 +282,7 @@ def cmd_report(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.exchange import export_registries
+    from kooperacja.exchange.workbook import export_registries
 
     conn = warehouse.connect(db, read_only=True)
     try:
@@ -294,8 +295,8 @@ def cmd_export(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.access import Actor
-    from kooperacja.exchange import apply_import, parse_file
+    from kooperacja.exchange.workbook import apply_import, parse_file
+    from kooperacja.model.access import Actor
 
     parsed = parse_file(_read(args.file), args.file.name, args.table)
     conn = warehouse.connect(db, create=False)
@@ -313,7 +314,7 @@ def cmd_import(db: Path, args: argparse.Namespace) -> int:
 def cmd_bench(db: Path, args: argparse.Namespace) -> int:
     import json
 
-    from kooperacja import bench
+    from kooperacja.bench import core as bench
 
     scales = ["pilot", "national"] if args.scale == "both" else [args.scale]
     results = bench.run(scales, today=args.today, repeat=args.repeat, browser=args.browser)

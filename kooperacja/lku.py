@@ -9,14 +9,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja import export
-from kooperacja.access import Actor
-from kooperacja.cases import check_problem_codes, list_problem_areas
-from kooperacja.errors import AccessDenied, InvalidInput
-from kooperacja.models import Service
-from kooperacja.store import get_row, insert, update
-from kooperacja.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
+from kooperacja.cases.core import check_problem_codes, list_problem_areas
+from kooperacja.model import xlsx as export
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.records import Service
+from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
+from kooperacja.warehouse.store import get_row, insert, update
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja import lku, queries, report
-from kooperacja.access import Actor, require_admin
-from kooperacja.errors import InvalidInput
-from kooperacja.models import Meeting, Recommendation, WzkAttendance, WzkMember
-from kooperacja.store import get_row, insert, update
-from kooperacja.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
+from kooperacja import lku
+from kooperacja.model.access import Actor, require_admin
+from kooperacja.model.errors import InvalidInput
+from kooperacja.model.records import Meeting, Recommendation, WzkAttendance, WzkMember
+from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
+from kooperacja.programme import queries
+from kooperacja.report import effects as report
 from kooperacja.warehouse import get_setting, transaction
+from kooperacja.warehouse.store import get_row, insert, update
 
 MEMBERS = """
 SELECT m.member_id, m.full_name, m.role, i.name AS institution, m.from_on, m.to_on,

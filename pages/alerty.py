@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, dashboard, queries
-from kooperacja.formatting import fmt_date, fmt_number, to_display
-from kooperacja.rules import RULE_LABELS
+from kooperacja.model import access
+from kooperacja.model.formatting import fmt_date, fmt_number, to_display
+from kooperacja.model.rules import RULE_LABELS
+from kooperacja.programme import dashboard, queries
 from kooperacja.ui import data, session, widgets
 
 ALERT_COLUMNS = ["status", "gmina", "animator", "rule_label", "subject", "due_on", "days_over", "message"]

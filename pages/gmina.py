@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, charts, dashboard, pzk, queries, vocab
-from kooperacja.formatting import fmt_date, to_display
+from kooperacja.charts import programme as charts
+from kooperacja.model import access, vocab
+from kooperacja.model.formatting import fmt_date, to_display
+from kooperacja.programme import dashboard, pzk, queries
 from kooperacja.ui import data, session, widgets
 
 PLAN_COLUMNS = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import audit, data_entry
+from kooperacja.programme import data_entry
 from kooperacja.ui import session, widgets
+from kooperacja.warehouse import history as audit
 
 
 def _choice(label: str, options: dict, key: str):

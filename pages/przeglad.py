@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kooperacja import access, charts, dashboard, vocab
-from kooperacja.formatting import fmt_date, fmt_number, to_display
-from kooperacja.queries import PROGRESS_COUNT_LABELS
+from kooperacja.charts import programme as charts
+from kooperacja.model import access, vocab
+from kooperacja.model.formatting import fmt_date, fmt_number, to_display
+from kooperacja.programme import dashboard
+from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
 from kooperacja.ui import data, session, widgets
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kooperacja import access, charts, pzk, queries, vocab
-from kooperacja.formatting import fmt_date, to_display
+from kooperacja.charts import programme as charts
+from kooperacja.model import access, vocab
+from kooperacja.model.formatting import fmt_date, to_display
+from kooperacja.programme import pzk, queries
 from kooperacja.ui import data, session, widgets
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]

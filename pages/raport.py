@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, queries, report, report_charts
+from kooperacja.charts import report as report_charts
+from kooperacja.model import access
+from kooperacja.programme import queries
+from kooperacja.report import effects as report
 from kooperacja.ui import data, session, widgets
 
 PDF_MIME = "application/pdf"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, case_stats
-from kooperacja.case_card import case_card
-from kooperacja.cases import STAGE_LABELS
+from kooperacja.cases import stats as case_stats
+from kooperacja.cases.card import case_card
+from kooperacja.cases.core import STAGE_LABELS
+from kooperacja.model import access
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
 from kooperacja.ui import data, session, widgets

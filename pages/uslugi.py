@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja import access, cases, lku, queries, vocab
-from kooperacja.formatting import fmt_date
+from kooperacja import lku
+from kooperacja.cases import core as cases
+from kooperacja.model import access, vocab
+from kooperacja.model.formatting import fmt_date
+from kooperacja.programme import queries
 from kooperacja.ui import data, session, widgets
 
 

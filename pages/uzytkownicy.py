@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from kooperacja import users
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied, KooperacjaError
-from kooperacja.formatting import fmt_date
+from kooperacja.accounts import users
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, KooperacjaError
+from kooperacja.model.formatting import fmt_date
+from kooperacja.model.vocab import ROLES
 from kooperacja.ui import backup_panel
 from kooperacja.ui.session import get_conn, require_role
-from kooperacja.vocab import ROLES
 
 
 def render() -> None:

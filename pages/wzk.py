@@ -6,8 +6,10 @@ import html
 
 import streamlit as st
 
-from kooperacja import access, report_charts, vocab, wzk
-from kooperacja.formatting import fmt_date
+from kooperacja import wzk
+from kooperacja.charts import report as report_charts
+from kooperacja.model import access, vocab
+from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import data, session, versions, widgets
 
 SLIDE_KEY = "wzk_slide"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kooperacja import login_throttle, warehouse
+from kooperacja import warehouse
+from kooperacja.accounts import login_throttle
 
 
 @pytest.fixture(autouse=True)

@@ -59,7 +59,7 @@ def build_demo(
     conn = warehouse.connect(path)
     try:
         if terc_bytes is not None:
-            from kooperacja.territory import import_terc
+            from kooperacja.territory.terc import import_terc
 
             say("Import rejestru TERC…")
             import_terc(conn, terc_bytes, woj if scale == "pilot" else None, "demo")

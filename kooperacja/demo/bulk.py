@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 
 from kooperacja import warehouse
-from kooperacja.models import Record
+from kooperacja.model.records import Record
 
 # Big tables are built as numpy/pandas frames and inserted with one INSERT … SELECT each; the
 # pydantic records validate every 1000th row of those (and every row of the small tables), since

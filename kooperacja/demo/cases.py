@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kooperacja import rules
 from kooperacja.demo import names as N
 from kooperacja.demo.common import add_days, month_start, workday
-from kooperacja.models import (
+from kooperacja.model import rules
+from kooperacja.model.records import (
     CaseFile,
     CaseGoal,
     CaseProblem,
@@ -17,8 +17,8 @@ from kooperacja.models import (
     MonthlyReport,
     ProblemArea,
 )
-from kooperacja.store import insert_many, reserve_ids
-from kooperacja.vocab import PROBLEM_AREAS
+from kooperacja.model.vocab import PROBLEM_AREAS
+from kooperacja.warehouse.store import insert_many, reserve_ids
 
 if TYPE_CHECKING:
     from kooperacja.demo.pilot import _PilotDemo

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import duckdb
 
 from kooperacja import warehouse
+from kooperacja.accounts.users import create_user
 from kooperacja.demo import names as N
-from kooperacja.users import create_user
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [(u, N.DEMO_DISPLAY[u], role) for u, role in

@@ -13,9 +13,9 @@ from kooperacja.demo.bulk import _bulk, _dates
 from kooperacja.demo.common import create_demo_users, write_settings
 from kooperacja.demo.national_cases import _NationalCases
 from kooperacja.demo.pilot import _PilotDemo
-from kooperacja.harmonogram import ensure_default_template
-from kooperacja.models import Institution, Meeting, MeetingAttendee
-from kooperacja.store import reserve_ids
+from kooperacja.model.records import Institution, Meeting, MeetingAttendee
+from kooperacja.programme.harmonogram import ensure_default_template
+from kooperacja.warehouse.store import reserve_ids
 
 
 def build_national(

@@ -8,7 +8,7 @@ from kooperacja.demo import names as N
 from kooperacja.demo.bulk import _bulk, _dates
 from kooperacja.demo.cases import CLOSURES, STAGE_WEIGHTS
 from kooperacja.demo.national_partners import _NationalPartners
-from kooperacja.models import (
+from kooperacja.model.records import (
     CaseFile,
     CaseGoal,
     CaseProblem,
@@ -17,8 +17,8 @@ from kooperacja.models import (
     MonthlyReport,
     ProblemArea,
 )
-from kooperacja.store import reserve_ids
-from kooperacja.vocab import PROBLEM_AREAS
+from kooperacja.model.vocab import PROBLEM_AREAS
+from kooperacja.warehouse.store import reserve_ids
 
 NATIONAL_CASES = 100_000
 

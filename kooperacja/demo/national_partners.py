@@ -6,8 +6,8 @@ from kooperacja.demo import names as N
 from kooperacja.demo.bulk import _bulk, _dates
 from kooperacja.demo.common import _powiat_locative
 from kooperacja.demo.national_steps import _NationalSteps
-from kooperacja.models import Institution, PzkMember, Service
-from kooperacja.store import reserve_ids
+from kooperacja.model.records import Institution, PzkMember, Service
+from kooperacja.warehouse.store import reserve_ids
 
 NATIONAL_GMINY_INSTITUTIONS = 11  # the first ones of N.GMINA_INSTITUTIONS (OPS … ZGKiM)
 NATIONAL_POWIAT_INSTITUTIONS = 12

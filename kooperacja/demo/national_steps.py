@@ -8,13 +8,13 @@ from datetime import date
 
 import duckdb
 
-from kooperacja import rules
 from kooperacja.demo import names as N
 from kooperacja.demo.bulk import _bulk, _dates, _days
 from kooperacja.demo.common import ANIMATORS, SHIFT_DAYS, SHIFT_FROM, STALL_DAYS, add_days
-from kooperacja.harmonogram import template_steps
-from kooperacja.models import Gmina, PilotGmina, PlanShift, StepEvent, Zgloszenie
-from kooperacja.vocab import DEFAULT_VARIANT
+from kooperacja.model import rules
+from kooperacja.model.records import Gmina, PilotGmina, PlanShift, StepEvent, Zgloszenie
+from kooperacja.model.vocab import DEFAULT_VARIANT
+from kooperacja.programme.harmonogram import template_steps
 
 NATIONAL_KINDS = {"miejska": 302, "wiejska": 1459, "miejsko-wiejska": 718}
 # Plans started 4–30 months ago (the real pilot ran 29): enough history for a million reports.

@@ -6,9 +6,16 @@ from kooperacja.demo import names as N
 from kooperacja.demo.cases import _Cases
 from kooperacja.demo.common import add_days, create_demo_users, workday, write_settings
 from kooperacja.demo.pilot_partners import _PilotPartners
-from kooperacja.harmonogram import ensure_default_template, template_steps
-from kooperacja.models import Meeting, MeetingAttendee, Recommendation, Service, WzkAttendance, WzkMember
-from kooperacja.store import insert_many, reserve_ids
+from kooperacja.model.records import (
+    Meeting,
+    MeetingAttendee,
+    Recommendation,
+    Service,
+    WzkAttendance,
+    WzkMember,
+)
+from kooperacja.programme.harmonogram import ensure_default_template, template_steps
+from kooperacja.warehouse.store import insert_many, reserve_ids
 
 
 class _PilotDemo(_PilotPartners):

@@ -8,8 +8,8 @@ from typing import Any
 from kooperacja.demo import names as N
 from kooperacja.demo.common import add_days, workday
 from kooperacja.demo.pilot_steps import _PilotSteps
-from kooperacja.models import Institution, Meeting, PzkMember
-from kooperacja.store import insert_many, reserve_ids
+from kooperacja.model.records import Institution, Meeting, PzkMember
+from kooperacja.warehouse.store import insert_many, reserve_ids
 
 
 class _PilotPartners(_PilotSteps):

@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 
-from kooperacja import rules
 from kooperacja.demo import names as N
 from kooperacja.demo.common import (
     ANIMATORS,
@@ -20,9 +19,10 @@ from kooperacja.demo.common import (
     add_days,
     workday,
 )
-from kooperacja.models import Gmina, Meeting, PilotGmina, PlanShift, StepEvent, Zgloszenie
-from kooperacja.store import insert_many, update
-from kooperacja.vocab import DEFAULT_VARIANT, GMINA_KINDS
+from kooperacja.model import rules
+from kooperacja.model.records import Gmina, Meeting, PilotGmina, PlanShift, StepEvent, Zgloszenie
+from kooperacja.model.vocab import DEFAULT_VARIANT, GMINA_KINDS
+from kooperacja.warehouse.store import insert_many, update
 
 
 class _PilotSteps:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from kooperacja import data_entry, programme, vocab
-from kooperacja.access import Actor
+from kooperacja.model import vocab
+from kooperacja.model.access import Actor
+from kooperacja.programme import data_entry
+from kooperacja.programme import services as programme
 from kooperacja.ui.forms import day, pick, save
 
 TEMPLATE_COLUMNS = {

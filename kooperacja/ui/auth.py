@@ -9,11 +9,11 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from kooperacja import users
+from kooperacja.accounts import users
+from kooperacja.accounts.login_throttle import LOGIN_THROTTLE as THROTTLE
 from kooperacja.demo import DEMO_PASSWORD
-from kooperacja.login_throttle import LOGIN_THROTTLE as THROTTLE
+from kooperacja.model.vocab import ROLES
 from kooperacja.ui.session import get_conn
-from kooperacja.vocab import ROLES
 from kooperacja.warehouse import get_setting
 
 COOKIE_NAME = "kooperacja_auth"

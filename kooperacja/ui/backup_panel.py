@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kooperacja import backup_schedule, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import KooperacjaError
+from kooperacja import warehouse
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import KooperacjaError
 from kooperacja.ui.session import get_conn
+from kooperacja.warehouse import backup_schedule
 
 
 def render(actor: Actor) -> None:

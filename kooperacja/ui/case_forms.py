@@ -8,9 +8,12 @@ from typing import Any
 
 import streamlit as st
 
-from kooperacja import case_team, cases, queries, vocab
-from kooperacja.access import Actor
-from kooperacja.errors import KooperacjaError
+from kooperacja.cases import core as cases
+from kooperacja.cases import team as case_team
+from kooperacja.model import vocab
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import KooperacjaError
+from kooperacja.programme import queries
 from kooperacja.ui import session, versions
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save

@@ -7,10 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kooperacja import case_charts, case_stats, export, vocab
-from kooperacja.access import Actor, suppresses_small_counts
-from kooperacja.formatting import fmt_date, to_display
-from kooperacja.rules import STATUS_COLORS, Status
+from kooperacja.cases import stats as case_stats
+from kooperacja.charts import cases as case_charts
+from kooperacja.model import vocab
+from kooperacja.model import xlsx as export
+from kooperacja.model.access import Actor, suppresses_small_counts
+from kooperacja.model.formatting import fmt_date, to_display
+from kooperacja.model.rules import STATUS_COLORS, Status
 from kooperacja.ui import data, session, widgets
 
 RATE_COLORS = [

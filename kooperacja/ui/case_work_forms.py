@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from kooperacja import case_delivery, case_team, rules, vocab
-from kooperacja.access import Actor
-from kooperacja.case_card import to_date
+from kooperacja.cases import delivery as case_delivery
+from kooperacja.cases import team as case_team
+from kooperacja.cases.card import to_date
+from kooperacja.model import rules, vocab
+from kooperacja.model.access import Actor
 from kooperacja.ui import session
 from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
 

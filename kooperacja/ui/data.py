@@ -9,22 +9,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kooperacja import (
-    alerts,
-    case_stats,
-    charts,
-    geo,
-    lku,
-    pzk,
-    queries,
-    report,
-    report_charts,
-    vocab,
-    warehouse,
-    wzk,
-)
-from kooperacja.access import SYSTEM, Actor, require_case_read, suppresses_small_counts
-from kooperacja.formatting import to_display
+from kooperacja import lku, warehouse, wzk
+from kooperacja.cases import stats as case_stats
+from kooperacja.charts import programme as charts
+from kooperacja.charts import report as report_charts
+from kooperacja.model import vocab
+from kooperacja.model.access import SYSTEM, Actor, require_case_read, suppresses_small_counts
+from kooperacja.model.formatting import to_display
+from kooperacja.programme import alerts, pzk, queries
+from kooperacja.report import effects as report
+from kooperacja.territory import geo
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.

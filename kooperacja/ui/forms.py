@@ -9,11 +9,14 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kooperacja import data_entry, programme, store, vocab
-from kooperacja.access import Actor
-from kooperacja.errors import KooperacjaError
-from kooperacja.models import Zgloszenie
+from kooperacja.model import vocab
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import KooperacjaError
+from kooperacja.model.records import Zgloszenie
+from kooperacja.programme import data_entry
+from kooperacja.programme import services as programme
 from kooperacja.ui import session, versions, widgets
+from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
 

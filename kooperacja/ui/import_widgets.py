@@ -5,10 +5,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from kooperacja import exchange
-from kooperacja.access import Actor
-from kooperacja.errors import KooperacjaError
-from kooperacja.exchange_map import REGISTRIES
+from kooperacja.exchange import workbook as exchange
+from kooperacja.exchange.mapping import REGISTRIES
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import KooperacjaError
 from kooperacja.ui import widgets
 
 UPLOADS = "f_imp_uploads"  # bumped after a write: the next run starts with an empty uploader

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from kooperacja.access import pages_for
+from kooperacja.model.access import pages_for
 
 # name: (title, icon); the order is the menu's order, the first page offered is the default.
 PAGES: dict[str, tuple[str, str]] = {

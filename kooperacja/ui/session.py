@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from kooperacja import backup_schedule, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied
+from kooperacja import warehouse
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied
+from kooperacja.warehouse import backup_schedule
 
 
 @st.cache_resource(show_spinner=False)

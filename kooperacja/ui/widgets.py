@@ -10,11 +10,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kooperacja import export, formatting
-from kooperacja.charts import PROGRESS_COLORS, PROGRESS_ORDER
-from kooperacja.errors import KooperacjaError
-from kooperacja.queries import PROGRESS_LABELS
-from kooperacja.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
+from kooperacja.charts.programme import PROGRESS_COLORS, PROGRESS_ORDER
+from kooperacja.model import formatting
+from kooperacja.model import xlsx as export
+from kooperacja.model.errors import KooperacjaError
+from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
+from kooperacja.programme.queries import PROGRESS_LABELS
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages

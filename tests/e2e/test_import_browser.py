@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit_page import login, wait_idle
 
-from kooperacja.exchange_map import REGISTRIES
+from kooperacja.exchange.mapping import REGISTRIES
 
 pytestmark = pytest.mark.e2e
 

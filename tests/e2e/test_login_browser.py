@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit_page import login, nav_titles, wait_idle
 
-from kooperacja.access import pages_for
+from kooperacja.model.access import pages_for
 from kooperacja.ui import nav
 
 pytestmark = pytest.mark.e2e

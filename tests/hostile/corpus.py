@@ -12,8 +12,12 @@ from typing import Any
 
 import duckdb
 
-from kooperacja import case_delivery, cases, lku, programme, users, wzk
-from kooperacja.access import Actor
+from kooperacja import lku, wzk
+from kooperacja.accounts import users
+from kooperacja.cases import core as cases
+from kooperacja.cases import delivery as case_delivery
+from kooperacja.model.access import Actor
+from kooperacja.programme import services as programme
 
 TODAY = date(2026, 11, 24)
 GMINA = "3401011"  # animator1's pilot gmina in the demo region (joined 10.07.2025)

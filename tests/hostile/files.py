@@ -11,9 +11,10 @@ from typing import Any
 import duckdb
 import openpyxl
 
-from kooperacja import data_entry, exchange
-from kooperacja.access import Actor
-from kooperacja.errors import InvalidInput
+from kooperacja.exchange import workbook as exchange
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import InvalidInput
+from kooperacja.programme import data_entry
 from tests.hostile.corpus import ADMIN, ANIMATOR, FORMULAS, GMINA, HUGE, OTHER_GMINA, Case
 
 INSTITUTION = ["Nazwa instytucji", "Sektor", "Poziom", "Siedziba (TERC)"]

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from kooperacja import warehouse
-from kooperacja.errors import KooperacjaError
+from kooperacja.model.errors import KooperacjaError
 from tests.hostile.corpus import FORM_CASES
 from tests.hostile.files import FILE_CASES
 from tests.reliability_figures import record_figure

@@ -1,4 +1,4 @@
-"""Case-level alerts in SQL agree with the pure rules of kooperacja.rules, with today pinned."""
+"""Case-level alerts in SQL agree with the pure rules of kooperacja.model.rules, with today pinned."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kooperacja import alerts, rules, warehouse
-from kooperacja.models import CaseFile, CaseTask, Institution, Meeting, MeetingAttendee, MonthlyReport
-from kooperacja.store import insert
+from kooperacja import warehouse
+from kooperacja.model import rules
+from kooperacja.model.records import CaseFile, CaseTask, Institution, Meeting, MeetingAttendee, MonthlyReport
+from kooperacja.programme import alerts
+from kooperacja.warehouse.store import insert
 
 TODAY = date(2026, 11, 24)
 TERC = "0201032"

@@ -10,8 +10,9 @@ import zipfile
 import duckdb
 import pytest
 
-from kooperacja import backup, warehouse
-from kooperacja.errors import KooperacjaError
+from kooperacja import warehouse
+from kooperacja.model.errors import KooperacjaError
+from kooperacja.warehouse import backup
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from kooperacja import backup, backup_schedule
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied
+from kooperacja.warehouse import backup, backup_schedule
 
 
 def test_the_daily_backup_is_made_once_a_day(conn, tmp_path):

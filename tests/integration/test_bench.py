@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from kooperacja import bench
-from kooperacja.access import PAGE_ROLES
+from kooperacja.bench import core as bench
 from kooperacja.cli import main
+from kooperacja.model.access import PAGE_ROLES
 from kooperacja.ui.nav import PAGES
 
 pytestmark = pytest.mark.slow

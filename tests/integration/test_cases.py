@@ -7,13 +7,19 @@ from datetime import date
 import duckdb
 import pytest
 
-from kooperacja import alerts, case_delivery, case_stats, case_team, cases, programme, warehouse
-from kooperacja.access import Actor
-from kooperacja.case_card import case_card
-from kooperacja.errors import AccessDenied, InvalidInput
-from kooperacja.models import Gmina, ProblemArea, Service
-from kooperacja.store import insert, insert_many
-from kooperacja.vocab import PROBLEM_AREAS
+from kooperacja import warehouse
+from kooperacja.cases import core as cases
+from kooperacja.cases import delivery as case_delivery
+from kooperacja.cases import stats as case_stats
+from kooperacja.cases import team as case_team
+from kooperacja.cases.card import case_card
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.records import Gmina, ProblemArea, Service
+from kooperacja.model.vocab import PROBLEM_AREAS
+from kooperacja.programme import alerts
+from kooperacja.programme import services as programme
+from kooperacja.warehouse.store import insert, insert_many
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")

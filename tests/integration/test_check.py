@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from kooperacja import warehouse
-from kooperacja.check import REFERENCES, check_warehouse
 from kooperacja.cli import main
+from kooperacja.warehouse.check import REFERENCES, check_warehouse
 
 
 @pytest.fixture

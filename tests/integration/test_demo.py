@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kooperacja import rules, warehouse
+from kooperacja import warehouse
 from kooperacja.demo import DEMO_USERS, build_demo, build_national
-from kooperacja.privacy import find_personal_data
+from kooperacja.model import rules
+from kooperacja.model.privacy import find_personal_data
 
 TODAY = date(2026, 11, 24)
 TERC_CSV = Path("/work/shared/reference/teryt/TERC_Urzedowy_2025-01-01.csv")
@@ -105,7 +106,7 @@ def test_notifications_include_a_fresh_and_an_overdue_candidate(demo):
 
 def test_institutions_cover_every_sector_at_every_level(demo):
     conn, _ = demo
-    from kooperacja.vocab import SECTORS
+    from kooperacja.model.vocab import SECTORS
 
     assert {s for (s,) in rows(conn, "SELECT DISTINCT sector FROM institution")} == set(SECTORS)
     lengths = dict(rows(conn, "SELECT level, max(length(seat_terc)) FROM institution GROUP BY ALL"))

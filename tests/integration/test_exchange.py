@@ -11,11 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kooperacja import exchange, warehouse
-from kooperacja.access import Actor
+from kooperacja import warehouse
 from kooperacja.cli import main
-from kooperacja.errors import AccessDenied, InvalidInput
-from kooperacja.exchange_map import REGISTRIES
+from kooperacja.exchange import workbook as exchange
+from kooperacja.exchange.mapping import REGISTRIES
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
 
 ADMIN = Actor("admin", "admin")
 SETUP_TABLES = (

@@ -8,9 +8,12 @@ from datetime import date
 
 import pytest
 
-from kooperacja import audit, data_entry, programme, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied, InvalidInput, KooperacjaError
+from kooperacja import warehouse
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput, KooperacjaError
+from kooperacja.programme import data_entry
+from kooperacja.programme import services as programme
+from kooperacja.warehouse import history as audit
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")

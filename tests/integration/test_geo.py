@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kooperacja import geo, warehouse
-from kooperacja.errors import InvalidInput
+from kooperacja import warehouse
+from kooperacja.model.errors import InvalidInput
+from kooperacja.territory import geo
 
 PUWG_1992 = {"type": "Polygon", "coordinates": [[[500000, 250000], [500100, 250000], [500000, 250100]]]}
 REAL = Path("/work/shared/reference/geo/gminy.geojson")

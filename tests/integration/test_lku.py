@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
-from kooperacja import cases, lku, programme, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied, InvalidInput
-from kooperacja.models import CaseFile, CaseProblem, Gmina, Institution
-from kooperacja.store import insert_many
-from kooperacja.vocab import PROBLEM_AREAS
+from kooperacja import lku, warehouse
+from kooperacja.cases import core as cases
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.records import CaseFile, CaseProblem, Gmina, Institution
+from kooperacja.model.vocab import PROBLEM_AREAS
+from kooperacja.programme import services as programme
+from kooperacja.warehouse.store import insert_many
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")

@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 
-from kooperacja import alerts, programme, queries, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied, InvalidInput
-from kooperacja.models import Gmina
-from kooperacja.store import insert_many
+from kooperacja import warehouse
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.records import Gmina
+from kooperacja.programme import alerts, queries
+from kooperacja.programme import services as programme
+from kooperacja.warehouse.store import insert_many
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")

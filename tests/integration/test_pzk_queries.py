@@ -7,7 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kooperacja import pzk, queries, vocab, warehouse
+from kooperacja import warehouse
+from kooperacja.model import vocab
+from kooperacja.programme import pzk, queries
 
 A, B = "0201011", "0201022"  # two pilot gminy
 OUTSIDER = "0201032"  # registered, not in the pilot

@@ -12,8 +12,9 @@ import pandas as pd
 import pypdf
 import pytest
 
-from kooperacja import cli, report, warehouse
-from kooperacja.access import Actor
+from kooperacja import cli, warehouse
+from kooperacja.model.access import Actor
+from kooperacja.report import effects as report
 from tests.conftest import DEMO_TODAY
 
 TODAY = date.fromisoformat(DEMO_TODAY)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kooperacja import territory
-from kooperacja.errors import InvalidInput
-from kooperacja.territory import TERC_REFERENCES, import_terc
+from kooperacja.model.errors import InvalidInput
+from kooperacja.territory import terc as territory
+from kooperacja.territory.terc import TERC_REFERENCES, import_terc
 
 TERYT = Path("/work/shared/reference/teryt")
 CSV_2024 = TERYT / "TERC_Urzedowy_2024-01-01.csv"

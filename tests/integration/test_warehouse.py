@@ -8,9 +8,9 @@ import duckdb
 import pytest
 
 from kooperacja import warehouse
-from kooperacja.errors import InvalidInput, StaleRecord, WarehouseUnavailable
-from kooperacja.models import CaseFile, Gmina, Institution
-from kooperacja.store import insert, insert_many, update
+from kooperacja.model.errors import InvalidInput, StaleRecord, WarehouseUnavailable
+from kooperacja.model.records import CaseFile, Gmina, Institution
+from kooperacja.warehouse.store import insert, insert_many, update
 
 
 def test_a_new_warehouse_is_at_the_latest_schema_version(conn):

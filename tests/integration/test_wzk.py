@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from kooperacja import warehouse, wzk
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied, InvalidInput
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied, InvalidInput
 from tests.conftest import DEMO_TODAY
 
 TODAY = date.fromisoformat(DEMO_TODAY)

@@ -11,8 +11,11 @@ import sys
 import time
 from datetime import date
 
-from kooperacja import exchange, programme, store, warehouse
-from kooperacja.access import Actor
+from kooperacja import warehouse
+from kooperacja.exchange import workbook as exchange
+from kooperacja.model.access import Actor
+from kooperacja.programme import services as programme
+from kooperacja.warehouse import store
 
 ADMIN = Actor("admin", "admin")
 GMINA = "3401011"

@@ -15,59 +15,61 @@ from pathlib import Path
 import pytest
 
 import kooperacja
-from kooperacja import exchange, warehouse
-from kooperacja.access import Actor
-from kooperacja.errors import AccessDenied
+from kooperacja import warehouse
+from kooperacja.exchange import workbook as exchange
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied
 from tests.hostile.test_hostile_inputs import fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTSIDERS = [Actor("wzk", "wzk"), Actor("zarzad", "zarzad")]
 # Functions with an actor that only read; everything else with an actor is a write.
 READERS = {
-    "access.can_edit_gmina", "access.can_read_cases", "access.require_admin", "access.require_case_read",
-    "access.require_edit_gmina", "access.suppresses_small_counts", "audit.list_changes",
-    "case_stats.closure_reasons", "case_stats.funnel", "case_stats.list_cases", "case_stats.notice_breaches",
-    "case_stats.overdue_meetings", "case_stats.report_completeness", "case_stats.task_sectors",
-    "case_stats.time_to_plan", "case_card.case_card", "cases.load_case", "dashboard.visible_alerts",
-    "data_entry.area_choices", "data_entry.open_zgloszenia", "data_entry.pilot_choices",
-    "exchange_apply.check_import", "report.effects", "wzk.meeting_slides",
+    "model.access.can_edit_gmina", "model.access.can_read_cases", "model.access.require_admin", "model.access.require_case_read",
+    "model.access.require_edit_gmina", "model.access.suppresses_small_counts", "warehouse.history.list_changes",
+    "cases.stats.closure_reasons", "cases.stats.funnel", "cases.stats.list_cases", "cases.stats.notice_breaches",
+    "cases.stats.overdue_meetings", "cases.stats.report_completeness", "cases.stats.task_sectors",
+    "cases.stats.time_to_plan", "cases.card.case_card", "cases.core.load_case", "programme.dashboard.visible_alerts",
+    "programme.data_entry.area_choices", "programme.data_entry.open_zgloszenia", "programme.data_entry.pilot_choices",
+    "exchange.apply.check_import", "report.effects.effects", "wzk.meeting_slides",
 }  # fmt: skip
 # Writers that take a username, not an actor: called only by the role-checked functions above
 # (or by the CLI, which runs as the installation's administrator, or by the login itself).
 LOW_LEVEL_WRITERS = {
-    "store.insert", "store.insert_many", "store.update", "store.delete", "warehouse.audit",
-    "warehouse.migrate", "warehouse.set_setting", "warehouse.transaction", "territory.import_terc",
-    "geo.import_boundaries", "harmonogram.save_template", "users.create_user", "users.cookie_key",
-    "users.revoke_sessions", "cli.cmd_init",
+    "warehouse.store.insert", "warehouse.store.insert_many", "warehouse.store.update", "warehouse.store.delete", "warehouse.audit",
+    "warehouse.migrate", "warehouse.set_setting", "warehouse.transaction", "territory.terc.import_terc",
+    "territory.geo.import_boundaries", "programme.harmonogram.save_template", "accounts.users.create_user", "accounts.users.cookie_key",
+    "accounts.users.revoke_sessions", "cli.cmd_init",
 }  # fmt: skip
 # Valid input for the writes that validate before they check the role (the check must still come).
 VALID = {
-    "programme.record_zgloszenie": {
+    "programme.services.record_zgloszenie": {
         "data": {"terc": "3401011", "route": "rops", "received_on": date(2026, 11, 2)}
     },
-    "programme.add_institution": {
+    "programme.services.add_institution": {
         "data": {"name": "Klub", "sector": "ngo", "level": "gmina", "seat_terc": "3401011"}
     },
-    "programme.record_meeting": {"data": {"kind": "pzk", "terc": "3401011", "held_on": date(2026, 11, 2)}},
+    "programme.services.record_meeting": {"data": {"kind": "pzk", "terc": "3401011", "held_on": date(2026, 11, 2)}},
     "lku.add_service": {
         "data": {"institution_id": 1, "name": "Poradnictwo", "category": "poradnictwo", "target_groups": [],
                  "problem_areas": [], "level": "gmina", "area_terc": "3401011",
                  "valid_from": date(2026, 1, 1)}
     },
-    "case_team.insert_meeting": {"case": {"terc": "3401011", "case_code": "P-3401011-0001"}},
+    "cases.team.insert_meeting": {"case": {"terc": "3401011", "case_code": "P-3401011-0001"}},
 }  # fmt: skip
-CASE_READERS = ["case_stats.list_cases", "case_card.case_card", "cases.load_case"]
+CASE_READERS = ["cases.stats.list_cases", "cases.card.case_card", "cases.core.load_case"]
 WRITE_MARKS = ("transaction(", "INSERT", "UPDATE ", "DELETE", "insert(", "update(")
 
 
 def _functions():
-    for info in pkgutil.iter_modules(kooperacja.__path__):
-        if info.ispkg or info.name.startswith("bench") or info.name == "__main__":
+    for info in pkgutil.walk_packages(kooperacja.__path__, "kooperacja."):
+        short = info.name.removeprefix("kooperacja.")
+        if short.split(".")[0] in ("bench", "demo", "ui", "__main__"):
             continue
-        module = importlib.import_module(f"kooperacja.{info.name}")
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
-                yield f"{info.name}.{name}", fn
+                yield f"{short}.{name}", fn
 
 
 ALL = dict(_functions())
@@ -105,7 +107,11 @@ def _dummy(param: inspect.Parameter, conn, tmp: Path):
 
 def test_the_walk_finds_the_write_functions():
     assert len(WRITERS) >= 30
-    assert {"programme.record_zgloszenie", "users.set_password", "backup_schedule.backup_now"} <= set(WRITERS)
+    assert {
+        "programme.services.record_zgloszenie",
+        "accounts.users.set_password",
+        "warehouse.backup_schedule.backup_now",
+    } <= set(WRITERS)
 
 
 @pytest.mark.parametrize("name", WRITERS)
@@ -131,7 +137,7 @@ def test_every_write_refuses_the_wzk_and_the_zarzad(wh, tmp_path, name, actor):
 def test_case_level_reads_refuse_the_wzk_and_the_zarzad(wh, name, actor):
     conn, _ = wh
     with pytest.raises(AccessDenied):
-        ALL[name](conn.cursor(), actor, "P-3401011-0001") if name != "case_stats.list_cases" else ALL[name](
+        ALL[name](conn.cursor(), actor, "P-3401011-0001") if name != "cases.stats.list_cases" else ALL[name](
             conn.cursor(), actor
         )
 
@@ -147,7 +153,7 @@ def test_every_writer_without_an_actor_is_a_known_low_level_helper():
 
 def test_pages_never_call_the_low_level_writers():
     sources = [*ROOT.glob("pages/*.py"), *ROOT.glob("kooperacja/ui/*.py"), ROOT / "app.py"]
-    banned = ("store.insert", "store.update", "store.delete", "import_terc(", "import_boundaries(",
+    banned = ("warehouse.store.insert", "warehouse.store.update", "warehouse.store.delete", "import_terc(", "import_boundaries(",
               "save_template(", "create_user(", "transaction(")  # fmt: skip
     for path in sources:
         text = path.read_text(encoding="utf-8")
@@ -164,6 +170,6 @@ def test_nothing_in_the_app_updates_or_deletes_the_audit_log():
             "drop table audit_log",
         ):
             assert verb not in text, f"{path}: {verb}"
-    for fn in (ALL["store.update"], ALL["store.delete"]):
+    for fn in (ALL["warehouse.store.update"], ALL["warehouse.store.delete"]):
         source = inspect.getsource(fn).lower()
         assert "update audit_log" not in source and "delete from audit_log" not in source

@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 
-from kooperacja import programme, store, warehouse, wzk
-from kooperacja.access import Actor
-from kooperacja.errors import StaleRecord
-from kooperacja.models import Institution
+from kooperacja import warehouse, wzk
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import StaleRecord
+from kooperacja.model.records import Institution
+from kooperacja.programme import services as programme
+from kooperacja.warehouse import store
 from tests.reliability_figures import record_figure
 
 ADMIN = Actor("admin", "admin")

@@ -11,8 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kooperacja import exchange, programme, warehouse, wzk
-from kooperacja.access import Actor
+from kooperacja import warehouse, wzk
+from kooperacja.exchange import workbook as exchange
+from kooperacja.model.access import Actor
+from kooperacja.programme import services as programme
 from tests.reliability_figures import record_figure
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from kooperacja import case_delivery, queries
+from kooperacja.cases import delivery as case_delivery
+from kooperacja.programme import queries
 from kooperacja.ui import session
 from tests.conftest import DEMO_TODAY
 

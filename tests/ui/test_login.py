@@ -10,8 +10,10 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from kooperacja import access, users, warehouse
-from kooperacja.errors import AccessDenied
+from kooperacja import warehouse
+from kooperacja.accounts import users
+from kooperacja.model import access
+from kooperacja.model.errors import AccessDenied
 from kooperacja.ui import auth, nav
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from kooperacja import access, alerts, queries, warehouse
+from kooperacja import warehouse
+from kooperacja.model import access
+from kooperacja.programme import alerts, queries
 from kooperacja.ui import widgets
 from tests.conftest import DEMO_TODAY
 
@@ -85,7 +87,7 @@ def test_overview_shows_the_map_once_boundaries_are_imported(page_test, app_db, 
     square = [[[19, 50], [19.1, 50], [19.1, 50.1], [19, 50]]]
     shape = {"type": "Polygon", "coordinates": square}
     features = [{"type": "Feature", "properties": {"terc": t}, "geometry": shape} for t in pilot.terc]
-    from kooperacja import geo
+    from kooperacja.territory import geo
 
     conn = warehouse.connect(app_db)
     geo.import_boundaries(
@@ -159,7 +161,8 @@ def test_gmina_pzk_on_an_earlier_date_is_smaller_or_equal(page_test, demo_db):
 
 
 def test_pzk_page_shows_members_history_and_the_coverage_of_every_sector(page_test, demo_db):
-    from kooperacja import pzk, vocab
+    from kooperacja.model import vocab
+    from kooperacja.programme import pzk
 
     terc = _read(demo_db, queries.list_pilot_gminy).terc.iloc[1]
     at = page_test("pzk", "animator1")

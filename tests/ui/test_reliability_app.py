@@ -14,7 +14,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kooperacja import backup, backup_schedule, login_throttle
+from kooperacja.accounts import login_throttle
+from kooperacja.warehouse import backup, backup_schedule
 from tests.reliability_figures import record_figure
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kooperacja import users, warehouse
+from kooperacja import warehouse
+from kooperacja.accounts import users
 
 PAGE = "from pages.uzytkownicy import render\nrender()"
 DEMO_TODAY = "2026-11-24"

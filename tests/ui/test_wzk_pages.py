@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kooperacja.access import PAGE_ROLES
+from kooperacja.model.access import PAGE_ROLES
 
 USERS = {"admin": "admin", "animator": "animator1", "wzk": "wzk", "zarzad": "zarzad"}
 CASES = [(page, USERS[role]) for page in ("wzk", "uslugi", "raport") for role in sorted(PAGE_ROLES[page])]

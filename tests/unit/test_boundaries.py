@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_domain_module_imports_without_streamlit():
     domain = [
-        f"kooperacja.{m.name}"
-        for m in pkgutil.walk_packages(kooperacja.__path__)
-        if not m.name.startswith("ui") and m.name != "__main__"
+        m.name
+        for m in pkgutil.walk_packages(kooperacja.__path__, "kooperacja.")
+        if not m.name.startswith("kooperacja.ui") and m.name != "kooperacja.__main__"
     ]
     assert len(domain) > 20
     code = (f"import sys\nfor m in {domain!r}:\n    __import__(m)\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kooperacja import case_charts
-from kooperacja.case_stats import suppress_small
+from kooperacja.cases.stats import suppress_small
+from kooperacja.charts import cases as case_charts
 
 
 def test_the_funnel_has_one_trace_with_a_bar_per_stage():

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kooperacja.cases import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES, case_stage
+from kooperacja.cases.core import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES, case_stage
 
 REFERRED = {"referred_on": date(2026, 1, 5)}
 DIAGNOSED = {**REFERRED, "diagnosed_on": date(2026, 1, 12)}

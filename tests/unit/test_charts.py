@@ -6,8 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from kooperacja import charts, vocab
-from kooperacja.rules import STATUS_COLORS, STATUS_LABELS, Status
+from kooperacja.charts import programme as charts
+from kooperacja.model import vocab
+from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, Status
 
 TODAY = date(2026, 11, 24)
 

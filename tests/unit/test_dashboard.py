@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kooperacja import dashboard
-from kooperacja.access import Actor
+from kooperacja.model.access import Actor
+from kooperacja.programme import dashboard
 
 
 def _alerts() -> pd.DataFrame:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 
-from kooperacja.export import to_xlsx
+from kooperacja.model.xlsx import to_xlsx
 
 
 def _open(data: bytes):

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from kooperacja import formatting
-from kooperacja.formatting import NBSP, fmt_date, fmt_days, fmt_number, status_label, to_display
+from kooperacja.model import formatting
+from kooperacja.model.formatting import NBSP, fmt_date, fmt_days, fmt_number, status_label, to_display
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_table_cells_read_in_polish(value, expected):
 def test_a_column_mixing_counts_and_suppressed_text_is_shown_as_text():
     import pandas as pd
 
-    from kooperacja.formatting import to_display
+    from kooperacja.model.formatting import to_display
 
     shown = to_display(pd.DataFrame({"cases": [12, "<5", 0, None]}))
     assert shown.iloc[:, 0].tolist() == ["12", "<5", "0", ""]

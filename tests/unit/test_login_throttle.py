@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kooperacja.login_throttle import LoginThrottle
+from kooperacja.accounts.login_throttle import LoginThrottle
 
 
 class Clock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from kooperacja.access import PAGE_ROLES
+from kooperacja.model.access import PAGE_ROLES
 from kooperacja.ui.nav import PAGES
 
 

@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-from kooperacja import privacy
-from kooperacja.privacy import check_free_text, find_personal_data
+from kooperacja.model import privacy
+from kooperacja.model.privacy import check_free_text, find_personal_data
 
 
 def pesel(first_ten: str, *, valid: bool = True) -> str:

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from kooperacja import rules
-from kooperacja.rules import (
+from kooperacja.model import rules
+from kooperacja.model.rules import (
     RULE_LABELS,
     STATUS_COLORS,
     STATUS_LABELS,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from kooperacja import rules
+from kooperacja.model import rules
 
 BASE = date(2026, 2, 1)
 OFFSETS = [-40, -1, 0, 1, 27, 28, 29, 60]

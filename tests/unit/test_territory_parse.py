@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kooperacja.errors import InvalidInput
-from kooperacja.territory import parse_terc
+from kooperacja.model.errors import InvalidInput
+from kooperacja.territory.terc import parse_terc
 
 HEADER = "WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA"
 ROWS = [

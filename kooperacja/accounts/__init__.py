@@ -1,0 +1,1 @@
+"""Application users and the login throttle."""

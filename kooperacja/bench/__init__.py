@@ -1,0 +1,1 @@
+"""The benchmark of pages, queries, import/export and reports."""

@@ -1,0 +1,272 @@
+"""Read side of case monitoring: case lists and cards for the ROPS staff, suppressed aggregates for all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kooperacja.cases.core import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES
+from kooperacja.model import rules
+from kooperacja.model.access import Actor, require_case_read, suppresses_small_counts
+from kooperacja.model.vocab import CLOSURE_REASONS, SECTORS
+from kooperacja.programme import alerts
+
+SMALL = "<5"
+SMALL_LIMIT = 5  # counts 1..4 could single somebody out; 0 identifies nobody and stays 0
+
+
+def suppress_small(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Counts 1–4 in `columns` shown as "<5" (0 stays 0), on a copy.
+
+    >>> suppress_small(pd.DataFrame({"n": [0, 3, 7]}), ["n"]).n.tolist()
+    [0, '<5', 7]
+    """
+    out = df.copy()
+    for col in columns:
+        out[col] = [
+            SMALL if isinstance(v, int | float) and 0 < v < SMALL_LIMIT else v
+            for v in out[col].astype(object)
+        ]
+    return out
+
+
+def _for(
+    actor: Actor, df: pd.DataFrame, counts: Sequence[str], hide: Sequence[str] = (), base: str | None = None
+) -> pd.DataFrame:
+    """Suppress for the WZK and the Zarząd; `hide` columns are blanked where `base` is 1–4."""
+    if not suppresses_small_counts(actor):
+        return df
+    out = df.copy()
+    if base is not None:
+        small = out[base].between(1, SMALL_LIMIT - 1)
+        for col in hide:
+            out[col] = out[col].astype(object).where(~small, None)
+    return suppress_small(out, counts)
+
+
+CASE_COUNTS = """
+WITH s AS (SELECT case_code, count(*) AS services FROM case_service GROUP BY ALL),
+     r AS (SELECT t.case_code, count(*) AS reports
+           FROM monthly_report m JOIN case_task t USING (task_id) GROUP BY ALL)
+SELECT c.*, coalesce(s.services, 0) AS services, coalesce(r.reports, 0) AS reports
+FROM case_file c
+LEFT JOIN s USING (case_code)
+LEFT JOIN r USING (case_code)
+WHERE ($terc IS NULL OR c.terc = $terc) AND ($code IS NULL OR c.case_code = $code)
+"""
+STAGE = CASE_STAGE_SQL.format(**{c: f"c.{c}" for c in STAGE_COLUMNS})
+CASE_ROWS = f"""
+WITH c AS ({CASE_COUNTS})
+SELECT c.case_code, c.terc, g.name AS gmina, c.kind, c.referred_on, c.consent_on, c.diagnosed_on,
+       c.plan_on, c.contract_kind, c.contract_from, c.contract_to, c.evaluated_on, c.evaluation,
+       c.closed_on, c.closure_reason, c.followup_until, c.row_version, c.services, c.reports,
+       {STAGE} AS stage
+FROM c
+LEFT JOIN gmina g USING (terc)
+ORDER BY c.referred_on DESC, c.case_code
+"""
+FUNNEL = f"""
+WITH c AS ({CASE_COUNTS})
+SELECT {STAGE} AS stage, count(*) AS cases,
+       count(diagnosed_on) AS diagnosed, count(plan_on) AS plan, count(contract_kind) AS contract,
+       count(*) FILTER (WHERE plan_on IS NOT NULL AND (services > 0 OR reports > 0)) AS delivery,
+       count(evaluated_on) AS evaluated, count(closed_on) AS closed
+FROM c GROUP BY ALL
+"""
+
+
+def _case_rows(conn: duckdb.DuckDBPyConnection, terc: str | None, code: str | None = None) -> pd.DataFrame:
+    return conn.cursor().execute(CASE_ROWS, {"terc": terc, "code": code}).df()
+
+
+def list_cases(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str | None = None,
+    stage: str | None = None,
+    case_code: str | None = None,
+) -> pd.DataFrame:
+    """Every case (of a gmina, at a stage, or the one case) with its stage; ROPS staff only."""
+    require_case_read(actor)
+    rows = _case_rows(conn, terc, case_code)
+    if stage is not None:
+        rows = rows[rows.stage == stage].reset_index(drop=True)
+    return rows.assign(stage_label=rows.stage.map(STAGE_LABELS))
+
+
+def funnel(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
+    """Per stage: cases now at it, and cases that have reached its milestone (referral … closure)."""
+    by_stage = conn.cursor().execute(FUNNEL, {"terc": terc, "code": None}).df().set_index("stage")
+    reached = by_stage.sum().rename({"cases": "referred"})
+    now = by_stage.cases
+    out = pd.DataFrame(
+        {
+            "stage": STAGES,
+            "label": [STAGE_LABELS[s] for s in STAGES],
+            "cases": [int(now.get(s, 0)) for s in STAGES],
+            "reached": [int(reached[s]) for s in STAGES],
+        }
+    )
+    return _for(actor, out, ["cases", "reached"])
+
+
+CLOSURES = """
+SELECT closure_reason AS reason, count(*) AS cases FROM case_file
+WHERE closed_on IS NOT NULL AND ($terc IS NULL OR terc = $terc) GROUP BY ALL
+"""
+
+
+def closure_reasons(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
+    """Closed cases by reason (every reason listed, 0 included)."""
+    found = dict(conn.cursor().execute(CLOSURES, {"terc": terc}).fetchall())
+    out = pd.DataFrame(
+        {
+            "reason": list(CLOSURE_REASONS),
+            "label": list(CLOSURE_REASONS.values()),
+            "cases": [int(found.get(r, 0)) for r in CLOSURE_REASONS],
+        }
+    )
+    return _for(actor, out, ["cases"])
+
+
+PILOT = """
+SELECT p.terc, g.name AS gmina FROM pilot_gmina p JOIN gmina g USING (terc)
+WHERE $terc IS NULL OR p.terc = $terc ORDER BY g.name
+"""
+TIME_TO_PLAN = """
+SELECT terc, count(*) AS cases, median(plan_on - referred_on) AS median_days,
+       min(plan_on - referred_on) AS min_days, max(plan_on - referred_on) AS max_days
+FROM case_file WHERE plan_on IS NOT NULL AND ($terc IS NULL OR terc = $terc) GROUP BY ALL
+"""
+
+
+def pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -> pd.DataFrame:
+    """Pilot gminy (terc, gmina) by name: the rows of every per-gmina summary."""
+    return conn.cursor().execute(PILOT, {"terc": terc}).df()
+
+
+def _per_gmina(conn: duckdb.DuckDBPyConnection, terc: str | None, figures: pd.DataFrame) -> pd.DataFrame:
+    return pilot_gminy(conn, terc).merge(figures, on="terc", how="left")
+
+
+def time_to_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
+    """Days from referral to the work plan per gmina: cases with a plan, median, shortest, longest."""
+    figures = conn.cursor().execute(TIME_TO_PLAN, {"terc": terc}).df()
+    out = _per_gmina(conn, terc, figures)
+    out["cases"] = out.cases.fillna(0).astype(int)
+    return _for(actor, out, ["cases"], hide=["median_days", "min_days", "max_days"], base="cases")
+
+
+COMPLETENESS = (
+    alerts.EXPECTED_REPORTS
+    + """
+SELECT e.terc, e.month, count(*) AS expected, count(r.report_id) AS received
+FROM due e LEFT JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
+WHERE $terc IS NULL OR e.terc = $terc
+GROUP BY ALL
+"""
+)
+
+
+def report_completeness(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None, months: int = 6
+) -> pd.DataFrame:
+    """Monthly reports expected vs received per gmina and ended month (the DHIS2 reporting rate).
+
+    Expected: every institution task of a planned case, each month of its life that has ended.
+    """
+    since = rules.add_months(today.replace(day=1), -months)
+    found = conn.cursor().execute(COMPLETENESS, {"today": today, "since": since, "terc": terc}).df()
+    pilot = pilot_gminy(conn, terc)
+    month_list = rules.month_starts(since, today.replace(day=1) - timedelta(days=1))
+    grid = pilot.merge(pd.DataFrame({"month": pd.to_datetime(month_list)}), how="cross")
+    found["month"] = pd.to_datetime(found.month)
+    out = grid.merge(found, on=["terc", "month"], how="left")
+    out[["expected", "received"]] = out[["expected", "received"]].fillna(0).astype(int)
+    out["rate"] = (out.received / out.expected.where(out.expected > 0)).round(3)
+    out["month"] = out.month.dt.date
+    return _for(actor, out, ["expected", "received"], hide=["rate"], base="expected")
+
+
+def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
+    """Gmina × month (mm.rrrr) of the reporting rate in per cent; empty where nothing was expected."""
+    if completeness.empty:
+        return pd.DataFrame({"Gmina": []})
+    view = completeness.assign(
+        col=[f"{m:%m.%Y}" for m in completeness.month],
+        pct=pd.to_numeric(completeness.rate, errors="coerce") * 100,
+    )
+    grid = view.pivot_table(
+        index="gmina", columns="col", values="pct", aggfunc="first", dropna=False, sort=False
+    )
+    return (
+        grid.reindex(columns=list(dict.fromkeys(view.col)))
+        .rename_axis(index="Gmina", columns=None)
+        .reset_index()
+    )
+
+
+def overdue_meetings(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> pd.DataFrame:
+    """Open planned cases per gmina and how many are past their quarterly monitoring meeting."""
+    rows = conn.cursor().execute(alerts.MONITORING, {"today": today}).df()
+    if terc is not None:
+        rows = rows[rows.terc == terc]
+    figures = (
+        rows.groupby("terc")
+        .agg(
+            open_cases=("case_code", "size"),
+            overdue=("days", lambda d: int((d > 0).sum())),
+            max_days=("days", "max"),
+        )
+        .reset_index()
+    )
+    out = _per_gmina(conn, terc, figures)
+    out[["open_cases", "overdue", "max_days"]] = (
+        out[["open_cases", "overdue", "max_days"]].fillna(0).astype(int)
+    )
+    return _for(actor, out, ["open_cases", "overdue"], hide=["max_days"], base="overdue")
+
+
+def notice_breaches(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None, days: int = 365
+) -> pd.DataFrame:
+    """GGK/ZZK invitations of the last `days` per gmina, and those told under 5 days ahead (or never)."""
+    rows = conn.cursor().execute(alerts.NOTICES, {"since": today - timedelta(days=days)}).df()
+    if terc is not None:
+        rows = rows[rows.terc == terc]
+    rows = rows.assign(breach=rows.short.isna() | (rows.short > 0))
+    figures = (
+        rows.groupby("terc")
+        .agg(
+            meetings=("meeting_id", "nunique"), invitations=("meeting_id", "size"), breaches=("breach", "sum")
+        )
+        .reset_index()
+    )
+    out = _per_gmina(conn, terc, figures)
+    cols = ["meetings", "invitations", "breaches"]
+    out[cols] = out[cols].fillna(0).astype(int)
+    return _for(actor, out, cols)
+
+
+TASK_SECTORS = """
+SELECT coalesce(i.sector, 'rodzina') AS sector, count(*) AS tasks,
+       count(*) FILTER (WHERE t.done_on IS NULL AND c.closed_on IS NULL) AS open_tasks,
+       count(DISTINCT t.case_code) AS cases
+FROM case_task t JOIN case_file c USING (case_code) LEFT JOIN institution i USING (institution_id)
+WHERE $terc IS NULL OR c.terc = $terc
+GROUP BY ALL ORDER BY tasks DESC
+"""
+
+
+def task_sectors(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
+    """Which sectors carry the plan tasks (the family's own tasks as "rodzina / osoba")."""
+    out = conn.cursor().execute(TASK_SECTORS, {"terc": terc}).df()
+    labels: dict[str, Any] = {**SECTORS, "rodzina": "rodzina / osoba (zadania własne)"}
+    out.insert(1, "label", out.sector.map(labels))
+    return _for(actor, out, ["tasks", "open_tasks", "cases"])

@@ -1,0 +1,1 @@
+"""Plot builders, DataFrame -> go.Figure."""

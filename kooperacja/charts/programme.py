@@ -1,0 +1,422 @@
+"""Plot builders, DataFrame -> go.Figure: Gantt, map, treemap, PZK coverage and history.
+
+No database access here. Status colours come from rules.STATUS_COLORS (Okabe–Ito), and every status
+is also named in words (legend, hover), so colour is never the only carrier of meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kooperacja.model import rules, vocab
+from kooperacja.model.formatting import fmt_date, is_missing
+from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
+from kooperacja.programme.queries import PROGRESS_LABELS
+
+# A gmina's progress state in the same code as step statuses; "stalled" (overdue and silent for
+# 90 days) gets Okabe–Ito reddish purple, the one colour of that palette not used for a status.
+PROGRESS_COLORS = {
+    "on_time": STATUS_COLORS[Status.ON_TIME],
+    "late": STATUS_COLORS[Status.OVERDUE],
+    "stalled": "#CC79A7",
+}
+PROGRESS_ORDER = ["stalled", "late", "on_time"]
+CONTEXT_COLOR = "#EEEEEE"  # gminy outside the pilot, shown for orientation only
+PLAN_COLOR = "#D9D9D9"
+PLAN_LINE = "#7F7F7F"
+MISSING_COLOR = STATUS_COLORS[Status.OVERDUE]
+COVERED_LIGHT, COVERED_DARK = "#D6E6F2", STATUS_COLORS[Status.ON_TIME]
+TODAY_COLOR = "#222222"
+LABEL_CHARS = 36
+DAY_MS = 86_400_000
+FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
+
+
+def _short(text: str, n: int = LABEL_CHARS) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _as_date(value: object) -> date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date()
+    return value  # type: ignore[return-value]
+
+
+def substep_label(row) -> str:
+    """Y-axis label of a sub-step: number and shortened title, region steps marked as the ROPS's."""
+    who = " (ROPS)" if row.level == "region" else ""
+    return _short(f"{row.substep} {row.title}") + who
+
+
+def _empty(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_layout(xaxis_visible=False, yaxis_visible=False, height=200, font=FONT)
+    return fig
+
+
+def _bar(
+    name: str,
+    rows: list[dict],
+    color: str,
+    group: str,
+    line: str | None = None,
+) -> go.Bar:
+    return go.Bar(
+        name=name,
+        orientation="h",
+        offsetgroup=group,
+        y=[r["y"] for r in rows],
+        base=[r["start"].isoformat() for r in rows],
+        x=[max(1, (r["end"] - r["start"]).days) * DAY_MS for r in rows],
+        marker={"color": color, "line": {"color": line or color, "width": 1}},
+        customdata=[r["hover"] for r in rows],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def _actual_span(r, today: date) -> tuple[date, date] | None:
+    """The bar of what actually happened: start to completion (or to today while running / overdue)."""
+    started, completed = _as_date(r.started_on), _as_date(r.completed_on)
+    due = _as_date(r.planned_due)
+    if completed is not None:
+        return (started or min(_as_date(r.planned_start), completed)), completed + timedelta(days=1)
+    if started is not None:
+        return started, today + timedelta(days=1)
+    if r.status == Status.OVERDUE:
+        return due + timedelta(days=1), today + timedelta(days=1)  # the overrun so far
+    return None
+
+
+def _hover(r) -> str:
+    lines = [
+        f"<b>{r.substep} {r.title}</b>",
+        f"Plan: {fmt_date(r.planned_start)} – {fmt_date(r.planned_due)}",
+        f"Rozpoczęto: {fmt_date(r.started_on) or '—'}",
+        f"Zakończono: {fmt_date(r.completed_on) or '—'}",
+        f"Status: {r.label}",
+    ]
+    if isinstance(r.evidence, str) and r.evidence:
+        lines.append(f"Dowody: {_short(r.evidence, 80)}")
+    return "<br>".join(lines)
+
+
+def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figure:
+    """Plan vs actual per sub-step of one gmina (rows of `queries.gmina_plans`).
+
+    Traces: "Plan" (grey bars), one bar trace per status of the actual bars (status colour, named in
+    Polish), one marker trace per status for recurring occurrences (K8), and a dashed today line.
+    """
+    if plan.empty:
+        return _empty("Brak planu dla tej gminy.")
+    rows = plan.assign(y=[substep_label(r) for r in plan.itertuples()])
+    single = rows[rows.occurrence.isna()]
+    recurring = rows[rows.occurrence.notna()]
+    plan_rows, actual = [], {s: [] for s in STATUS_ORDER}
+    for r in single.itertuples():
+        start, end = _as_date(r.planned_start), _as_date(r.planned_due) + timedelta(days=1)
+        plan_rows.append({"y": r.y, "start": start, "end": end, "hover": _hover(r)})
+        span = _actual_span(r, today)
+        if span is not None:
+            actual[Status(r.status)].append({"y": r.y, "start": span[0], "end": span[1], "hover": _hover(r)})
+    for r in recurring.drop_duplicates("y").itertuples():
+        first = recurring[recurring.y == r.y]
+        plan_rows.append(
+            {
+                "y": r.y,
+                "start": _as_date(first.planned_start.min()),
+                "end": _as_date(first.planned_due.max()) + timedelta(days=1),
+                "hover": f"<b>{r.substep} {r.title}</b><br>powtarzane co kwartał",
+            }
+        )
+    fig = go.Figure()
+    fig.add_trace(_bar("Plan", plan_rows, PLAN_COLOR, "plan", line=PLAN_LINE))
+    for status in STATUS_ORDER:
+        if actual[status]:
+            fig.add_trace(
+                _bar(
+                    STATUS_LABELS[status],
+                    actual[status],
+                    STATUS_COLORS[status],
+                    "actual",
+                    line="#333333",
+                )
+            )
+    _add_occurrences(fig, recurring)
+    order = list(dict.fromkeys(rows.y))
+    _add_today(fig, today)
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        bargroupgap=0.05,
+        height=max(320, 28 * len(order) + 140),
+        title=title,
+        font=FONT,
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "title": {"text": "Legenda: "}},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        plot_bgcolor="white",
+        hoverlabel={"align": "left"},
+    )
+    fig.update_xaxes(type="date", tickformat="%m.%Y", gridcolor="#EEEEEE", side="top")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
+    return fig
+
+
+def _add_occurrences(fig: go.Figure, recurring: pd.DataFrame) -> None:
+    """One diamond per occurrence of a recurring step, at the meeting held or the planned due day."""
+    for status in STATUS_ORDER:
+        part = recurring[recurring.status == status]
+        if part.empty:
+            continue
+        x = [(_as_date(r.completed_on) or _as_date(r.planned_due)).isoformat() for r in part.itertuples()]
+        hover = [
+            f"<b>{r.substep} {r.title}</b><br>Kwartał do {fmt_date(r.planned_due)}<br>"
+            f"Odbyło się: {fmt_date(r.completed_on) or '—'}<br>Status: {r.label}"
+            for r in part.itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                name=f"{STATUS_LABELS[status]} (spotkanie)",
+                x=x,
+                y=list(part.y),
+                mode="markers",
+                showlegend=True,
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={
+                    "symbol": "diamond",
+                    "size": 13,
+                    "color": STATUS_COLORS[status],
+                    "line": {"color": "#333333", "width": 1},
+                },
+            )
+        )
+
+
+def _add_today(fig: go.Figure, today: date) -> None:
+    fig.add_shape(
+        type="line",
+        x0=today.isoformat(),
+        x1=today.isoformat(),
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": TODAY_COLOR, "width": 2, "dash": "dash"},
+        name="dziś",
+    )
+    fig.add_annotation(
+        x=today.isoformat(),
+        y=1,
+        xref="x",
+        yref="paper",
+        yanchor="top",
+        xanchor="left",
+        xshift=4,
+        text=f"dziś {fmt_date(today)}",
+        showarrow=False,
+        font={"size": 12},
+        bgcolor="rgba(255,255,255,0.85)",
+    )
+
+
+def _hover_gmina(r) -> str:
+    state = PROGRESS_LABELS.get(r.progress_state, r.progress_state)
+    step = r.current_step if isinstance(r.current_step, str) else "—"
+    delay = f", opóźnienie {rules.days_pl(int(r.delay_days))}" if r.delay_days else ""
+    return (
+        f"<b>{r.name}</b> ({r.powiat})<br>Stan: {state}{delay}<br>Bieżący krok: {step}<br>"
+        f"Wariant: {vocab.VARIANTS.get(r.variant, r.variant)}<br>Animator: {r.animator}"
+    )
+
+
+# plotly.js fetches a world topojson from cdn.plot.ly for every geo plot, even with the base map
+# hidden (plotly.js #6767), and draws nothing when that fails. Hand it an empty topology as a data:
+# URL instead ("#" turns the file name plotly appends into a fragment): nothing is downloaded.
+_EMPTY_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+_EMPTY_TOPOLOGY = json.dumps(
+    {"type": "Topology", "arcs": [],
+     "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in _EMPTY_LAYERS}},
+    separators=(",", ":"),
+)  # fmt: skip
+MAP_CONFIG = {"topojsonURL": "data:application/json," + quote(_EMPTY_TOPOLOGY) + "#", "displaylogo": False}
+
+
+def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] | None = None) -> go.Figure:
+    """Pilot gminy coloured by progress state (a trace per state, named in Polish) on their boundaries.
+
+    `overview` is `queries.region_overview`; `geojson` from `geo.boundaries_geojson` (feature
+    property `terc6`). Gminy in `context_terc6` but not in the pilot are drawn light grey.
+    """
+    fig = go.Figure()
+    pilot6 = {t[:6] for t in overview.terc}
+    context = [t for t in (context_terc6 or []) if t not in pilot6]
+    names = {f["properties"]["terc6"]: f["properties"].get("name") for f in geojson["features"]}
+    if context:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="properties.terc6",
+                locations=context,
+                z=[0] * len(context),
+                colorscale=[[0, CONTEXT_COLOR], [1, CONTEXT_COLOR]],
+                showscale=False,
+                name="poza pilotażem",
+                showlegend=True,
+                marker={"line": {"color": "white", "width": 0.5}},
+                customdata=[names.get(t) or t for t in context],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    for state in PROGRESS_ORDER:
+        part = overview[overview.progress_state == state]
+        if part.empty:
+            continue
+        color = PROGRESS_COLORS[state]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="properties.terc6",
+                locations=[t[:6] for t in part.terc],
+                z=[1] * len(part),
+                colorscale=[[0, color], [1, color]],
+                showscale=False,
+                name=PROGRESS_LABELS[state],
+                showlegend=True,
+                marker={"line": {"color": "white", "width": 1}},
+                customdata=[_hover_gmina(r) for r in part.itertuples()],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False)
+    fig.update_layout(
+        height=520,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font=FONT,
+        legend={"title": {"text": "Stan gminy"}, "orientation": "h", "y": 0},
+    )
+    return fig
+
+
+def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
+    """Województwo → powiat → gmina, gminy coloured by progress state (named in the tile and hover)."""
+    ids, labels, parents, colors, hover, values = [region_name], [region_name], [""], ["#FFFFFF"], [""], [0]
+    for (powiat_terc, powiat), part in overview.groupby(["powiat_terc", "powiat"], sort=True):
+        pid = f"p{powiat_terc}"
+        ids.append(pid)
+        labels.append(powiat if powiat.lower().startswith("powiat") else f"powiat {powiat}")
+        parents.append(region_name)
+        colors.append("#F5F5F5")
+        hover.append(f"{labels[-1]}: {len(part)} gmin w pilotażu")
+        values.append(0)
+        for r in part.itertuples():
+            ids.append(r.terc)
+            labels.append(f"{r.name}<br>{PROGRESS_LABELS.get(r.progress_state, r.progress_state)}")
+            parents.append(pid)
+            colors.append(PROGRESS_COLORS.get(r.progress_state, PLAN_COLOR))
+            hover.append(_hover_gmina(r))
+            values.append(1)
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="remainder",
+            marker={"colors": colors, "line": {"color": "white", "width": 2}},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            textfont={"size": 14},
+            tiling={"pad": 3},
+        )
+    )
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0}, font=FONT)
+    return fig
+
+
+def progress_legend() -> list[tuple[str, str]]:
+    """(colour, Polish label) of each progress state, for a legend beside the treemap."""
+    return [(PROGRESS_COLORS[s], PROGRESS_LABELS[s]) for s in PROGRESS_ORDER]
+
+
+def coverage_heatmap(coverage: pd.DataFrame) -> go.Figure:
+    """Sector × gmina matrix of PZK members (`pzk.coverage_matrix`); missing sectors in vermillion."""
+    if coverage.empty:
+        return _empty("Brak gmin w pilotażu.")
+    sectors = list(dict.fromkeys(coverage.sector))
+    gminy = list(dict.fromkeys(coverage.gmina))
+    grid = coverage.pivot_table(
+        index="sector", columns="gmina", values="members", aggfunc="sum", fill_value=0
+    ).reindex(index=sectors, columns=gminy, fill_value=0)
+    z = grid.to_numpy()
+    zmax = max(1, int(z.max()))
+    edge = 0.5 / zmax  # values < 0.5 (i.e. 0) fall in the "missing" band
+    scale = [[0, MISSING_COLOR], [edge, MISSING_COLOR], [edge, COVERED_LIGHT], [1, COVERED_DARK]]
+    text = [["brak" if v == 0 else str(int(v)) for v in row] for row in z]
+    sector_names = [vocab.SECTORS.get(s, s) for s in sectors]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=gminy,
+            y=sector_names,
+            zmin=0,
+            zmax=zmax,
+            colorscale=scale,
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{x}<br>%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(360, 30 * len(sectors) + 160),
+        font=FONT,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(side="top", tickangle=-45)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def pzk_history(history: pd.DataFrame, today: date) -> go.Figure:
+    """PZK size over time, a step line per gmina (`pzk.membership_history`), held flat up to today."""
+    if history.empty:
+        return _empty("Brak członków PZK.")
+    fig = go.Figure()
+    for terc, part in history.groupby("terc", sort=False):
+        days = [_as_date(d) for d in part.on_day] + [today]
+        counts = [*part.members, int(part.members.iloc[-1])]
+        hover = [f"{fmt_date(d)}: {n} instytucji" for d, n in zip(days, counts, strict=True)]
+        fig.add_trace(
+            go.Scatter(
+                name=str(part.gmina.iloc[0] or terc),
+                x=[d.isoformat() for d in days],
+                y=counts,
+                mode="lines+markers",
+                line={"shape": "hv"},
+                customdata=hover,
+                hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    _add_today(fig, today)
+    fig.update_layout(
+        height=360,
+        font=FONT,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="liczba instytucji w PZK",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    fig.update_xaxes(type="date", tickformat="%m.%Y", gridcolor="#EEEEEE")
+    fig.update_yaxes(rangemode="tozero", gridcolor="#EEEEEE")
+    return fig

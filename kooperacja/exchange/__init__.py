@@ -1,0 +1,1 @@
+"""Registries as XLSX/CSV: export, parsing, checking and writing an import."""

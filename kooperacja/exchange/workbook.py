@@ -1,0 +1,307 @@
+"""Registries to XLSX and back: export, reading an XLSX/CSV into validated rows with row-level errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import duckdb
+import openpyxl
+import pandas as pd
+
+from kooperacja.exchange.apply import apply_import, check_import
+from kooperacja.exchange.mapping import (
+    BY_SHEET,
+    PROBLEMS_FIELD,
+    REGISTRIES,
+    ImportResult,
+    ParsedImport,
+    ParsedRow,
+    ParsedSheet,
+    Registry,
+    RowError,
+    field_kind,
+    to_cell,
+    to_value,
+)
+from kooperacja.model import xlsx as export
+from kooperacja.model.errors import InvalidInput
+from kooperacja.warehouse import ident
+
+__all__ = [
+    "ImportResult",
+    "ParsedImport",
+    "apply_import",
+    "check_import",
+    "export_registries",
+    "parse_file",
+    "registry_frame",
+]
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # what the XLSX's parts may add up to once unzipped
+MAX_RATIO = 200  # a sheet part packed tighter than this is a zip bomb, not a spreadsheet
+MAX_ROWS = 50_000
+NOT_A_SHEET = "Plik nie jest arkuszem XLSX ani plikiem CSV. Zapisz dane w Excelu jako .xlsx albo CSV."
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def registry_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """One registry with Polish headers, ordered by key; lists as "a; b; c", dates as dates."""
+    reg = _registry(table)
+    heads = reg.headers()
+    cols = [ident(f) for f in heads if f != PROBLEMS_FIELD]
+    select = ", ".join(f"t.{c}" for c in cols)
+    if table == "case_file":
+        select += (
+            ", (SELECT list(p.problem_code ORDER BY p.problem_code) FROM case_problem p "
+            "WHERE p.case_code = t.case_code)"
+        )
+    rows = conn.execute(f"SELECT {select} FROM {ident(table)} t ORDER BY t.{ident(reg.key)}").fetchall()
+    return pd.DataFrame(
+        [[to_cell(v) for v in row] for row in rows], columns=list(heads.values()), dtype=object
+    )
+
+
+def export_registries(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> bytes:
+    """An XLSX with one sheet per registry (all by default), ready to be edited and imported back."""
+    chosen = list(tables) if tables else list(REGISTRIES)
+    return export.to_xlsx({_registry(t).sheet: registry_frame(conn, t) for t in chosen})
+
+
+def _registry(table: str) -> Registry:
+    if table not in REGISTRIES:
+        names = ", ".join(REGISTRIES)
+        raise InvalidInput([f"Nieznana tabela {table} — dostępne: {names}"])
+    return REGISTRIES[table]
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb by the sizes its directory declares, before anything is unpacked."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise InvalidInput([NOT_A_SHEET]) from None
+    unpacked = sum(i.file_size for i in infos)
+    bomb = any(
+        i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+    )
+    if unpacked > MAX_UNPACKED or bomb:
+        raise InvalidInput(
+            [
+                f"Plik XLSX po rozpakowaniu miałby {unpacked // 2**20} MB — to nie jest "
+                "zwykły arkusz; odrzucono go bez otwierania."
+            ]
+        )
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise InvalidInput([NOT_A_SHEET])
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str | None, Iterator[tuple]]]:
+    _check_zip(data)
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput(["Plik XLSX jest uszkodzony albo nie jest arkuszem Excela."]) from None
+    for ws in wb.worksheets:
+        yield ws.title, ws.iter_rows(values_only=True)
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:65536]:
+        raise InvalidInput([NOT_A_SHEET])
+    for encoding in ("utf-8-sig", "cp1250"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput([NOT_A_SHEET])
+    if _CONTROL.search(text[:65536]):
+        raise InvalidInput([NOT_A_SHEET])
+    return text
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple]:
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        yield tuple(row)
+
+
+def _norm(header: Any) -> str:
+    return " ".join(str(header or "").split()).lower()
+
+
+def _pick_registry(name: str | None, headers: list[str], table: str | None, alone: bool) -> Registry | None:
+    """The registry a sheet holds: by its name, or the `table` asked for, or (CSV) by its headers."""
+    if table:
+        if alone or name is None or BY_SHEET.get(name.lower()) is REGISTRIES.get(table):
+            return _registry(table)
+        return None  # another registry's sheet: not asked for
+    if name is not None:
+        if name.lower() in BY_SHEET:
+            return BY_SHEET[name.lower()]
+        sheets = ", ".join(r.sheet for r in REGISTRIES.values())
+        raise InvalidInput([f"Nieznany arkusz „{name}” — oczekiwane arkusze: {sheets} (albo wskaż tabelę)."])
+    given = {_norm(h) for h in headers}
+    for reg in REGISTRIES.values():
+        if {_norm(h) for h in reg.required()} <= given <= {_norm(h) for h in reg.headers().values()}:
+            return reg
+    raise InvalidInput(
+        [
+            "Nagłówki pliku CSV nie pasują do żadnego rejestru — wskaż tabelę albo użyj "
+            "nagłówków z eksportu XLSX."
+        ]
+    )
+
+
+def _columns(reg: Registry, sheet: str, headers: list[Any]) -> dict[int, str]:
+    """Column index → field; refuses a sheet with unknown or missing headers, naming them."""
+    by_header = {_norm(h): f for f, h in reg.headers().items()}
+    found, unknown = {}, []
+    for i, h in enumerate(headers):
+        if _norm(h) == "":
+            continue
+        if _norm(h) in by_header:
+            found[i] = by_header[_norm(h)]
+        else:
+            unknown.append(str(h))
+    missing = [h for h in reg.required() if by_header[_norm(h)] not in found.values()]
+    problems = []
+    if missing:
+        problems.append(f"Arkusz {sheet}: brak kolumn: {', '.join(missing)}")
+    if unknown:
+        problems.append(f"Arkusz {sheet}: nieznane kolumny: {', '.join(unknown)}")
+    if problems:
+        raise InvalidInput(problems)
+    return found
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:%d.%m.%Y}" if isinstance(value, date) else str(value)
+
+
+def _parse_row(
+    parsed: ParsedSheet, n: int, cells: tuple, columns: dict[int, str], errors: list[RowError]
+) -> None:
+    reg, heads = parsed.registry, parsed.registry.headers()
+    raw = {columns[i]: cells[i] for i in columns if i < len(cells)}
+    parsed.raw[n] = raw
+    data, broken = {}, set()
+    for name, cell in raw.items():
+        try:
+            value = to_value(field_kind(reg.model, name), name, cell)
+        except ValueError as exc:
+            errors.append(RowError(parsed.sheet, n, heads[name], _show(cell), str(exc)))
+            broken.add(heads[name])
+            continue
+        if value is not None:
+            data[name] = value
+    problems = data.pop(PROBLEMS_FIELD, [])
+    try:
+        record = reg.model.parse(data)
+    except InvalidInput as exc:
+        for line in exc.problems:
+            column, _, reason = line.partition(": ")
+            if column not in broken:
+                value = next((raw.get(f) for f, h in heads.items() if h == column), None)
+                errors.append(RowError(parsed.sheet, n, column, _show(value), reason))
+        return
+    if not broken:
+        parsed.rows.append(ParsedRow(n, record, sorted(set(problems))))
+
+
+def _duplicates(parsed: ParsedSheet, errors: list[RowError]) -> None:
+    """A key (or a unique column pair) given twice in one file: every later occurrence is an error."""
+    reg, heads = parsed.registry, parsed.registry.headers()
+    for cols in ((reg.key,), reg.unique):
+        if not cols:
+            continue
+        seen: dict[tuple, int] = {}
+        for row in parsed.rows:
+            value = tuple(getattr(row.record, c) for c in cols)
+            if None in value:
+                continue
+            if value in seen:
+                shown = ", ".join(_show(v) for v in value)
+                errors.append(
+                    RowError(
+                        parsed.sheet,
+                        row.row,
+                        heads[cols[0]],
+                        shown,
+                        f"powtórzony w pliku (pierwszy raz w wierszu {seen[value]})",
+                    )
+                )
+            else:
+                seen[value] = row.row
+
+
+def _read_sheet(
+    reg: Registry, sheet: str, rows: Iterator[tuple], errors: list[RowError], budget: int
+) -> ParsedSheet:
+    parsed = ParsedSheet(reg, sheet)
+    header = next(rows, None)
+    if header is None:
+        return parsed
+    columns = _columns(reg, sheet, list(header))
+    for n, cells in enumerate(rows, start=2):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        parsed.total += 1
+        if parsed.total > budget:
+            raise InvalidInput([f"Plik ma ponad {MAX_ROWS} wierszy — podziel go na mniejsze części."])
+        _parse_row(parsed, n, cells, columns, errors)
+    _duplicates(parsed, errors)
+    return parsed
+
+
+def parse_file(data: bytes, filename: str, table: str | None = None) -> ParsedImport:
+    """Read an XLSX (detected by content) or a CSV (; or ,, UTF-8 or CP1250) into validated rows.
+
+    Refuses the file as a whole (InvalidInput) when it is empty, too big, not a spreadsheet, a zip
+    bomb, or has unknown sheets or wrong headers; row problems come back as `errors`.
+    """
+    if not data:
+        raise InvalidInput(["Plik jest pusty."])
+    if len(data) > MAX_BYTES:
+        raise InvalidInput([f"Plik ma {len(data) / 2**20:.1f} MB — limit to {MAX_BYTES // 2**20} MB."])
+    if table is not None:
+        _registry(table)
+    if data[:4] == b"PK\x03\x04":
+        sources = list(_xlsx_sheets(data))
+    elif data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
+        raise InvalidInput(["To plik starego formatu .xls — zapisz go w Excelu jako .xlsx."])
+    else:
+        sources = [(None, _csv_rows(data))]
+    sheets: list[ParsedSheet] = []
+    errors: list[RowError] = []
+    for name, rows in sources:
+        first = next(rows, None)
+        if first is None:
+            continue
+        reg = _pick_registry(name, list(first), table, alone=len(sources) == 1)
+        if reg is None:
+            continue
+        budget = MAX_ROWS - sum(s.total for s in sheets)
+        sheets.append(_read_sheet(reg, name or reg.sheet, _chain(first, rows), errors, budget))
+    if not any(s.total for s in sheets):
+        raise InvalidInput(["Plik nie zawiera żadnych wierszy danych."])
+    order = list(REGISTRIES)
+    sheets.sort(key=lambda s: order.index(s.registry.table))
+    return ParsedImport(filename, sheets, sorted(errors, key=lambda e: (e.sheet, e.row)))
+
+
+def _chain(first: tuple, rest: Iterator[tuple]) -> Iterator[tuple]:
+    yield first
+    yield from rest

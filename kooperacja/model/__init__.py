@@ -1,0 +1,1 @@
+"""The pure model: records, rules, access, disclosure, privacy, vocabularies, errors, formats."""

@@ -1,0 +1,78 @@
+"""Who may do what: the role rules every write and every case-level read goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kooperacja.model.errors import AccessDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user behind a call. `gminy` are the TERC codes an animator looks after."""
+
+    username: str
+    role: str
+    gminy: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+SYSTEM = Actor("system", "admin")
+
+
+def can_edit_gmina(actor: Actor, terc: str | None) -> bool:
+    """Admins edit everything; an animator only the gminy assigned to them (never region rows)."""
+    if actor.role == "admin":
+        return True
+    return actor.role == "animator" and terc is not None and terc in actor.gminy
+
+
+def require_edit_gmina(actor: Actor, terc: str | None) -> None:
+    if not can_edit_gmina(actor, terc):
+        what = f"gminy {terc}" if terc else "danych regionu"
+        raise AccessDenied(f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać {what}.")
+
+
+def require_admin(actor: Actor) -> None:
+    if actor.role != "admin":
+        raise AccessDenied(f"Tę operację może wykonać tylko administrator ({actor.username} nim nie jest).")
+
+
+def can_read_cases(actor: Actor) -> bool:
+    """Case-level detail is for the ROPS staff; the WZK and the Zarząd see aggregates only."""
+    return actor.role in ("admin", "animator")
+
+
+def require_case_read(actor: Actor) -> None:
+    if not can_read_cases(actor):
+        raise AccessDenied(
+            "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
+        )
+
+
+def suppresses_small_counts(actor: Actor) -> bool:
+    """The WZK and the Zarząd see counts under 5 as "<5" so that nobody can be singled out."""
+    return actor.role in ("wzk", "zarzad")
+
+
+# Which pages each role is offered (the navigation is built from this on every run).
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "przeglad": frozenset({"admin", "animator", "wzk", "zarzad"}),
+    "gmina": frozenset({"admin", "animator", "wzk"}),
+    "pzk": frozenset({"admin", "animator", "wzk"}),
+    "alerty": frozenset({"admin", "animator"}),
+    "sprawy": frozenset({"admin", "animator", "wzk", "zarzad"}),  # wzk/zarzad: aggregates only
+    "wzk": frozenset({"admin", "animator", "wzk"}),
+    "uslugi": frozenset({"admin", "animator", "wzk"}),
+    "raport": frozenset({"admin", "animator", "wzk", "zarzad"}),
+    "dane": frozenset({"admin", "animator"}),
+    "historia": frozenset({"admin"}),
+    "uzytkownicy": frozenset({"admin"}),
+}
+
+
+def pages_for(role: str) -> list[str]:
+    return [page for page, roles in PAGE_ROLES.items() if role in roles]

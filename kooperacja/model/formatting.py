@@ -1,0 +1,200 @@
+"""Polish presentation of values: dates dd.mm.rrrr, numbers, day counts, and display tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from kooperacja.model import rules, vocab
+
+NBSP = "\u00a0"  # thousands separator: a non-breaking space keeps "12 345" on one line
+
+# English field name -> Polish column header; one place for every table the pages show.
+HEADERS: dict[str, str] = {
+    "terc": "TERC",
+    "name": "Gmina",
+    "gmina": "Gmina",
+    "powiat": "Powiat",
+    "kind": "Rodzaj gminy",
+    "variant": "Wariant modelu",
+    "animator": "Animator",
+    "joined_on": "W pilotażu od",
+    "plan_start": "Start planu",
+    "current_step": "Bieżący krok",
+    "current_title": "Bieżące zadanie",
+    "progress_state": "Stan",
+    "delay_days": "Opóźnienie (dni)",
+    "overdue": "Kroki po terminie",
+    "done": "Kroki zrobione",
+    "substeps": "Kroki w planie",
+    "month": "Miesiąc planu",
+    "pzk_members": "Członkowie PZK",
+    "pzk_sectors": "Sektory w PZK",
+    "cases_open": "Sprawy otwarte",
+    "cases_closed": "Sprawy zamknięte",
+    "alerts": "Alerty",
+    "step": "Krok",
+    "substep": "Podkrok",
+    "occurrence": "Miesiąc powtórzenia",
+    "title": "Zadanie",
+    "level": "Poziom",
+    "responsible": "Kto",
+    "planned_start": "Plan od",
+    "planned_due": "Plan do",
+    "started_on": "Rozpoczęto",
+    "completed_on": "Zakończono",
+    "evidence": "Dowody",
+    "last_event_on": "Ostatnie zdarzenie",
+    "status": "Status",
+    "label": "Opis statusu",
+    "days": "Dni",
+    "event_on": "Data",
+    "event_kind": "Zdarzenie",
+    "note": "Uwagi",
+    "recorded_by": "Zapisał(a)",
+    "rule": "Reguła (kod)",
+    "rule_label": "Reguła",
+    "subject": "Czego dotyczy",
+    "due_on": "Termin",
+    "days_over": "Dni po terminie",
+    "message": "Opis",
+    "institution": "Instytucja",
+    "institution_name": "Instytucja",
+    "sector": "Sektor",
+    "seat_terc": "Siedziba (TERC)",
+    "signed_on": "Przystąpiła",
+    "left_on": "Wystąpiła",
+    "members": "Liczba członków",
+    "on_day": "Data",
+    "joined": "Przystąpiło",
+    "left": "Wystąpiło",
+    "membership": "Członkostwo",
+    "route": "Tryb zgłoszenia",
+    "received_on": "Wpłynęło",
+    "first_contact_on": "Pierwszy kontakt",
+    "contact_deadline": "Termin kontaktu",
+    "contact_state": "Kontakt w 7 dni",
+    "count": "Liczba",
+}
+
+# Columns holding codes, and the Polish labels of those codes.
+CODE_LABELS: dict[str, Mapping] = {
+    "variant": vocab.VARIANTS,
+    "sector": vocab.SECTORS,
+    "level": vocab.LEVELS,
+    "route": vocab.ROUTES,
+    "status": {s.value: label for s, label in rules.STATUS_LABELS.items()},
+    "event_kind": {"started": "rozpoczęcie", "completed": "zakończenie"},
+}
+
+
+def is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_date(value: date | datetime | pd.Timestamp | None) -> str:
+    """A date as dd.mm.rrrr; empty for a missing one.
+
+    >>> fmt_date(date(2026, 3, 5)), fmt_date(None)
+    ('05.03.2026', '')
+    """
+    if is_missing(value):
+        return ""
+    return f"{value:%d.%m.%Y}"
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """A number with a non-breaking space between thousands and a decimal comma.
+
+    >>> fmt_number(12345.6, 1) == "12\u00a0345,6"
+    True
+    >>> fmt_number(-1234), fmt_number(None)
+    ('-1\u00a0234', '')
+    """
+    if is_missing(value) or (isinstance(value, float) and math.isinf(value)):
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_days(n: int | None) -> str:
+    """Days in words with the right Polish form ("1 dzień", "5 dni")."""
+    return "" if is_missing(n) else rules.days_pl(int(n))  # type: ignore[arg-type]
+
+
+def cell_text(value: object) -> str:
+    """How a table cell reads: blank when missing, dates dd.mm.rrrr, numbers in Polish, tak/nie.
+
+    >>> [cell_text(v) for v in (None, date(2026, 1, 2), True, 1234, 2.0, 2.25, "x")] == [
+    ...     "", "02.01.2026", "tak", "1\u00a0234", "2", "2,2", "x"]
+    True
+    """
+    if is_missing(value):
+        return ""
+    if isinstance(value, date | datetime | pd.Timestamp):
+        return fmt_date(value)
+    if isinstance(value, bool | np.bool_):
+        return "tak" if value else "nie"
+    if isinstance(value, int) or (hasattr(value, "is_integer") and value.is_integer()):  # type: ignore[union-attr]
+        return fmt_number(int(value))  # type: ignore[arg-type]
+    if isinstance(value, float):
+        return fmt_number(value, 1)
+    return str(value)
+
+
+def status_label(code: str | None) -> str:
+    """The Polish words of a status code ("overdue" -> "po terminie")."""
+    return "" if code is None else rules.STATUS_LABELS.get(rules.Status(code), code)
+
+
+def headers(columns: list[str]) -> list[str]:
+    return [HEADERS.get(c, c) for c in columns]
+
+
+def to_display(
+    df: pd.DataFrame, columns: list[str] | None = None, extra_labels: Mapping[str, Mapping] | None = None
+) -> pd.DataFrame:
+    """Pick `columns`, replace codes with their Polish labels and give the columns Polish headers.
+
+    Dates stay dates (the table widget and the XLSX export format them as dd.mm.rrrr).
+    """
+    out = df[columns].copy() if columns else df.copy()
+    labels = {**CODE_LABELS, **(extra_labels or {})}
+    for col in out.columns:
+        if col in labels:
+            mapping = labels[col]
+            out[col] = out[col].map(lambda v, m=mapping: v if is_missing(v) else m.get(v, v))
+        elif _mixes_text_and_numbers(out[col]):  # e.g. counts with "<5": one type, or Arrow refuses
+            out[col] = out[col].map(cell_text)
+    out.columns = headers(list(out.columns))
+    return out
+
+
+def _mixes_text_and_numbers(series: pd.Series) -> bool:
+    if series.dtype != object:
+        return False
+    kinds = {isinstance(v, str) for v in series if not is_missing(v)}
+    return kinds == {True, False}
+
+
+def date_columns(df: pd.DataFrame) -> list[str]:
+    """Columns holding dates (datetime dtype, or Python dates in an object column)."""
+    found = []
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            found.append(col)
+        elif series.dtype == object:
+            sample = series.dropna()
+            if len(sample) and all(isinstance(v, date) for v in sample.head(20)):
+                found.append(col)
+    return found

@@ -1,0 +1,1 @@
+"""The programme: pilot gminy, harmonogram, step events, PZK, alerts and the overview."""

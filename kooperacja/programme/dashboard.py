@@ -1,0 +1,131 @@
+"""Figures the pages show: overview KPIs, the table of pilot gminy with their alerts, alert filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kooperacja.model import access, vocab
+from kooperacja.model.access import Actor
+from kooperacja.model.rules import STATUS_LABELS, Status
+from kooperacja.programme.queries import PROGRESS_LABELS
+
+CASE_RULES = frozenset({"ggk_notice", "monthly_report", "monitoring"})  # alerts naming a case
+SMALL_COUNT = 5  # the WZK and the Zarząd see case counts under this as "<5"
+VARIANT_SHORT = {"rural": "wiejski", "urban_rural": "miejsko-wiejski", "urban": "miejski"}  # narrow tables
+OVERVIEW_COLUMNS = [
+    "name",
+    "powiat",
+    "variant",
+    "animator",
+    "current_step",
+    "progress_state",
+    "delay_days",
+    "pzk_members",
+    "cases_open",
+    "cases_closed",
+    "alerts",
+]
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The tiles of the regional overview."""
+
+    gminy: int
+    by_variant: dict[str, int]
+    by_state: dict[str, int]
+    pzk_members: int
+    cases_open: int
+    cases_closed: int
+    alerts_overdue: int
+    alerts_today: int
+    alerts_soon: int
+
+
+def kpis(overview: pd.DataFrame, alerts: pd.DataFrame) -> Kpis:
+    """Counts over `queries.region_overview` and `alerts.list_alerts` (days_over > 0: overdue).
+
+    >>> ov = pd.DataFrame({"variant": ["rural"], "progress_state": ["late"], "pzk_members": [4],
+    ...                    "cases_open": [2], "cases_closed": [1]})
+    >>> kpis(ov, pd.DataFrame({"days_over": [3, 0, -2]})).alerts_today
+    1
+    """
+    return Kpis(
+        gminy=len(overview),
+        by_variant={v: int((overview.variant == v).sum()) for v in vocab.VARIANTS},
+        by_state={s: int((overview.progress_state == s).sum()) for s in PROGRESS_LABELS},
+        pzk_members=int(overview.pzk_members.sum()),
+        cases_open=int(overview.cases_open.sum()),
+        cases_closed=int(overview.cases_closed.sum()),
+        alerts_overdue=int((alerts.days_over > 0).sum()),
+        alerts_today=int((alerts.days_over == 0).sum()),
+        alerts_soon=int((alerts.days_over < 0).sum()),
+    )
+
+
+def overview_table(overview: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
+    """One row per pilot gmina with its alert count and the progress state in words."""
+    counts = alerts.groupby("terc").size().rename("alerts")
+    out = overview.merge(counts, left_on="terc", right_index=True, how="left")
+    out["alerts"] = out["alerts"].fillna(0).astype(int)
+    out["progress_state"] = out.progress_state.map(PROGRESS_LABELS)
+    out["current_step"] = out.current_step.fillna("—")
+    return out.reset_index(drop=True)
+
+
+def suppress_small(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Counts from 1 to 4 replaced by "<5" (zero stays): nobody can be singled out from an aggregate.
+
+    >>> suppress_small(pd.DataFrame({"n": [0, 3, 12]}), ["n"]).n.tolist()
+    ['0', '<5', '12']
+    """
+    out = df.copy()
+    for col in columns:
+        out[col] = [f"<{SMALL_COUNT}" if 0 < v < SMALL_COUNT else str(int(v)) for v in out[col]]
+    return out
+
+
+def filter_alerts(
+    alerts: pd.DataFrame, animators: Iterable[str] = (), gminy: Iterable[str] = (), rules: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Alerts narrowed by animator, gmina (TERC) and rule code; an empty selection does not narrow.
+
+    Region-wide alerts (no gmina, e.g. the WZK meeting) stay when only the animator is chosen.
+    """
+    animators, gminy, rules = set(animators), set(gminy), set(rules)
+    keep = pd.Series(True, index=alerts.index)
+    if animators:
+        keep &= alerts.animator.isin(animators) | alerts.terc.isna()
+    if gminy:
+        keep &= alerts.terc.isin(gminy)
+    if rules:
+        keep &= alerts.rule.isin(rules)
+    return alerts[keep].reset_index(drop=True)
+
+
+def alert_counts(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Alerts per rule (Polish label), most first."""
+    if alerts.empty:
+        return pd.DataFrame({"rule_label": [], "count": []})
+    counts = alerts.groupby("rule_label").size().rename("count").reset_index()
+    return counts.sort_values(["count", "rule_label"], ascending=[False, True], ignore_index=True)
+
+
+def visible_alerts(alerts: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """Alerts the actor may read: case-level ones (naming a case code) only for the ROPS staff."""
+    if access.can_read_cases(actor):
+        return alerts
+    return alerts[~alerts.rule.isin(CASE_RULES)].reset_index(drop=True)
+
+
+def alerts_table(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The to-do list: each alert with its status in words (overdue, or still to do)."""
+    out = alerts.copy()
+    out["status"] = [
+        STATUS_LABELS[Status.OVERDUE] if d > 0 else STATUS_LABELS[Status.DUE] for d in out.days_over
+    ]
+    out["gmina"] = out.gmina.fillna("(region)")
+    return out

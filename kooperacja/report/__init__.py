@@ -1,0 +1,1 @@
+"""The effects report for the Zarząd Województwa: figures, PDF, XLSX."""

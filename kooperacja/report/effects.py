@@ -1,0 +1,324 @@
+"""Effects of the cooperation model for the Zarząd Województwa (K10.1): numbers, PDF and XLSX."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from kooperacja.cases import stats as case_stats
+from kooperacja.model import xlsx as export
+from kooperacja.model.access import Actor, suppresses_small_counts
+from kooperacja.model.errors import InvalidInput
+from kooperacja.model.rules import Status
+from kooperacja.model.vocab import (
+    CASE_KINDS,
+    CLOSURE_REASONS,
+    EVALUATIONS,
+    RECOMMENDATION_KINDS,
+    RECOMMENDATION_STATUSES,
+    SECTORS,
+    SERVICE_CATEGORIES,
+    VARIANTS,
+)
+from kooperacja.programme import queries
+from kooperacja.warehouse import get_setting
+
+SMALL = case_stats.SMALL_LIMIT  # case counts 1..4 are shown as "<5" to the WZK and the Zarząd
+SMALL_LABEL = case_stats.SMALL
+DONE = (Status.DONE.value, Status.DONE_LATE.value)
+suppress = case_stats.suppress_small
+
+
+@dataclass
+class EffectsReport:
+    """The report's tables, with Polish headers; the first column of each names its rows."""
+
+    region: str
+    today: date
+    scope: str  # "Województwo …" or "Gmina … (powiat …)"
+    terc: str | None
+    suppressed: bool
+    headline: dict[str, int | str] = field(default_factory=dict)
+    pilot: pd.DataFrame = field(default_factory=pd.DataFrame)
+    steps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gminy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pzk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    closures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    baskets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The gminy summed per województwo (per powiat when all are in one): the PDF's summary of a
+    # large region; not a section of its own (the page and the XLSX list every gmina).
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def title(self) -> str:
+        return f"Efekty modelu kooperacji — {self.region}, stan na {self.today:%d.%m.%Y}"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Section title → table, in the order of the report."""
+        return {
+            "Gminy i powiaty w pilotażu": self.pilot,
+            "Kroki zrobione wobec planu": self.steps,
+            "Postęp gmin": self.gminy,
+            "Instytucje PZK według sektorów": self.pzk,
+            "Osoby i rodziny objęte wsparciem": self.cases,
+            "Sprawy zakończone według powodu": self.closures,
+            "Osiągnięcie celów (ewaluacja)": self.evaluation,
+            "Usługi w koszykach": self.baskets,
+            "Rekomendacje WZK": self.recommendations,
+        }
+
+
+PILOT = """
+SELECT p.variant, count(*) AS gminy, count(DISTINCT left(p.terc, 4)) AS powiaty
+FROM pilot_gmina p WHERE p.joined_on <= $today AND ($terc IS NULL OR p.terc = $terc)
+GROUP BY ALL
+"""
+POWIATY = """
+SELECT count(DISTINCT left(terc, 4)) FROM pilot_gmina
+WHERE joined_on <= $today AND ($terc IS NULL OR terc = $terc)
+"""
+PZK_SECTORS = """
+SELECT i.sector, count(DISTINCT i.institution_id) AS institutions, count(*) AS memberships
+FROM pzk_member m JOIN institution i USING (institution_id) JOIN pilot_gmina p ON p.terc = m.terc
+WHERE m.signed_on <= $today AND (m.left_on IS NULL OR m.left_on > $today)
+  AND ($terc IS NULL OR m.terc = $terc)
+GROUP BY ALL ORDER BY institutions DESC, i.sector
+"""
+CASES = """
+SELECT kind, count(*) AS referred, count(plan_on) FILTER (WHERE plan_on <= $today) AS planned,
+       count(*) FILTER (WHERE closed_on <= $today) AS closed
+FROM case_file WHERE referred_on <= $today AND ($terc IS NULL OR terc = $terc)
+GROUP BY ALL
+"""
+CLOSURES = """
+SELECT closure_reason AS code, count(*) AS n FROM case_file
+WHERE closed_on <= $today AND ($terc IS NULL OR terc = $terc) GROUP BY ALL
+"""
+EVALUATION = """
+SELECT evaluation AS code, count(*) AS n FROM case_file
+WHERE evaluated_on <= $today AND evaluation IS NOT NULL AND ($terc IS NULL OR terc = $terc)
+GROUP BY ALL
+"""
+BASKETS = """
+SELECT s.category, count(DISTINCT s.service_id) AS services, count(DISTINCT cs.case_code) AS cases
+FROM case_service cs JOIN service s USING (service_id) JOIN case_file c USING (case_code)
+WHERE cs.from_on <= $today AND ($terc IS NULL OR c.terc = $terc)
+GROUP BY ALL ORDER BY cases DESC, s.category
+"""
+RECOMMENDATIONS = """
+SELECT kind, status, count(*) AS n FROM recommendation WHERE made_on <= $today GROUP BY ALL
+"""
+SCOPE = """
+SELECT g.name, coalesce(pw.name, left(g.terc, 4)) AS powiat
+FROM pilot_gmina p JOIN gmina g USING (terc) LEFT JOIN powiat pw ON pw.terc = left(g.terc, 4)
+WHERE p.terc = ?
+"""
+
+
+def _by_code(frame: pd.DataFrame, labels: dict[str, str], head: str, count: str) -> pd.DataFrame:
+    """Counts for every code of a vocabulary (zero where none), in the vocabulary's order."""
+    found = dict(zip(frame.code, frame.n, strict=True))
+    return pd.DataFrame({head: list(labels.values()), count: [int(found.get(c, 0)) for c in labels]})
+
+
+def _steps(plan: pd.DataFrame, today: date) -> pd.DataFrame:
+    own = plan[plan.level == "gmina"]
+    rows = []
+    for step in sorted(own.step.unique(), key=lambda s: int(s[1:])):
+        mine = own[own.step == step]
+        due = mine[pd.to_datetime(mine.planned_due).dt.date <= today]
+        rows.append(
+            {
+                "Krok": step,
+                "W planie do dziś": len(due),
+                "Zrobione": int(mine.status.isin(DONE).sum()),
+                "W tym w terminie": int((mine.status == Status.DONE.value).sum()),
+                "Po terminie": int((mine.status == Status.OVERDUE.value).sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"]
+    )
+
+
+WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
+
+
+def _gminy(
+    conn: duckdb.DuckDBPyConnection, plan: pd.DataFrame, today: date, terc: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(a row per gmina, the same summed per województwo or, within one, per powiat)."""
+    pilot = queries.list_pilot_gminy(conn, terc)
+    progress = queries.gmina_progress(plan, pilot, today).merge(pilot, on="terc")
+    due = plan[(plan.level == "gmina") & (pd.to_datetime(plan.planned_due).dt.date <= today)]
+    planned = due.groupby("terc").size()
+    gminy = pd.DataFrame(
+        {
+            "Gmina": progress.name,
+            "Powiat": progress.powiat,
+            "Wariant": progress.variant.map(VARIANTS),
+            "Bieżący podkrok": progress.current_step.fillna("—"),
+            "Podkroki zrobione": progress.done,
+            "W planie do dziś": progress.terc.map(planned).fillna(0).astype(int),
+            "Opóźnienie (dni)": progress.delay_days,
+            "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
+        }
+    )
+    return gminy, _areas(conn, progress, gminy)
+
+
+def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
+    if progress.terc.str[:2].nunique() > 1:
+        names = dict(conn.cursor().execute(WOJEWODZTWA).fetchall())
+        head, code = "Województwo", progress.terc.str[:2]
+    else:
+        names = dict(zip(progress.powiat_terc, progress.powiat, strict=True))
+        head, code = "Powiat", progress.terc.str[:4]
+    state = progress.progress_state
+    frame = pd.DataFrame(
+        {
+            "code": code.to_numpy(),
+            "Gminy": 1,
+            "W terminie": (state == "on_time").to_numpy(),
+            "Opóźnione": (state == "late").to_numpy(),
+            "Zatrzymane": (state == "stalled").to_numpy(),
+            "Podkroki zrobione": gminy["Podkroki zrobione"].to_numpy(),
+            "W planie do dziś": gminy["W planie do dziś"].to_numpy(),
+        }
+    )
+    out = frame.groupby("code", sort=True).sum().astype(int).reset_index()  # TERC order
+    out.insert(0, head, out.pop("code").map(lambda t: names.get(t, t)))
+    return out
+
+
+def effects(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> EffectsReport:
+    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
+    cur = conn.cursor()
+    p = {"today": today, "terc": terc}
+    region = get_setting(conn, "region_name") or "województwo"
+    scope = region
+    if terc is not None:
+        found = cur.execute(SCOPE, [terc]).fetchall()
+        if not found:
+            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
+        scope = f"Gmina {found[0][0]} ({found[0][1]})"
+    hidden = suppresses_small_counts(actor)
+    plan = queries.gmina_plans(conn, today, terc)
+    gminy, areas = _gminy(conn, plan, today, terc)
+
+    pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
+    pilot = pd.DataFrame(
+        {
+            "Wariant modelu": list(VARIANTS.values()),
+            "Gminy": [int(pilot_raw.gminy.get(v, 0)) for v in VARIANTS],
+            "Powiaty": [int(pilot_raw.powiaty.get(v, 0)) for v in VARIANTS],
+        }
+    )
+    pzk_raw = cur.execute(PZK_SECTORS, p).df()
+    pzk = pd.DataFrame(
+        {
+            "Sektor": pzk_raw.sector.map(lambda s: SECTORS.get(s, s)),
+            "Instytucje": pzk_raw.institutions.astype(int),
+            "Członkostwa w PZK": pzk_raw.memberships.astype(int),
+        }
+    )
+    cases_raw = cur.execute(CASES, p).df().set_index("kind")
+    cases = pd.DataFrame(
+        {
+            "Rodzaj": list(CASE_KINDS.values()),
+            **{
+                head: [int(cases_raw[col].get(k, 0)) for k in CASE_KINDS]
+                for head, col in [
+                    ("Zgłoszone", "referred"),
+                    ("Z planem pracy", "planned"),
+                    ("Zakończone", "closed"),
+                ]
+            },
+        }
+    )
+    closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
+    evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
+    baskets_raw = cur.execute(BASKETS, p).df()
+    baskets = pd.DataFrame(
+        {
+            "Kategoria usług": baskets_raw.category.map(lambda c: SERVICE_CATEGORIES.get(c, c)),
+            "Usługi": baskets_raw.services.astype(int),
+            "Sprawy": baskets_raw.cases.astype(int),
+        }
+    )
+    recs_raw = cur.execute(RECOMMENDATIONS, {"today": today}).df()
+    recommendations = pd.DataFrame(
+        {
+            "Rodzaj": list(RECOMMENDATION_KINDS.values()),
+            **{
+                label: [
+                    int(recs_raw[(recs_raw.kind == k) & (recs_raw.status == s)].n.sum())
+                    for k in RECOMMENDATION_KINDS
+                ]
+                for s, label in RECOMMENDATION_STATUSES.items()
+            },
+        }
+    )
+
+    headline: dict[str, int | str] = {
+        "Gminy w pilotażu": int(pilot["Gminy"].sum()),
+        "Powiaty": int(cur.execute(POWIATY, p).fetchall()[0][0]),
+        "Instytucje w PZK": int(pzk["Instytucje"].sum()),
+        "Sprawy zgłoszone": int(cases["Zgłoszone"].sum()),
+        "Sprawy zakończone": int(cases["Zakończone"].sum()),
+        "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
+        "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
+    }
+    if hidden:
+        cases = suppress(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
+        closures = suppress(closures, ["Sprawy"])
+        evaluation = suppress(evaluation, ["Sprawy"])
+        baskets = suppress(baskets, ["Sprawy"])
+        for key in ("Sprawy zgłoszone", "Sprawy zakończone", "Cele osiągnięte w pełni"):
+            value = int(headline[key])
+            headline[key] = SMALL_LABEL if 0 < value < SMALL else value
+    return EffectsReport(
+        region=region,
+        today=today,
+        scope=scope,
+        terc=terc,
+        suppressed=hidden,
+        headline=headline,
+        pilot=pilot,
+        steps=_steps(plan, today),
+        gminy=gminy,
+        pzk=pzk,
+        cases=cases,
+        closures=closures,
+        evaluation=evaluation,
+        baskets=baskets,
+        recommendations=recommendations,
+        areas=areas,
+    )
+
+
+def to_xlsx(report: EffectsReport) -> bytes:
+    """One sheet per table with the underlying numbers, after a sheet naming the report."""
+    about = pd.DataFrame(
+        {
+            "Pozycja": ["Raport", "Zakres", "Stan na", *report.headline],
+            "Wartość": [report.title, report.scope, report.today, *report.headline.values()],
+        }
+    )
+    sheets = {"Raport": about} | {name[:31]: df for name, df in report.tables().items()}
+    return export.to_xlsx(sheets)
+
+
+def to_pdf(report: EffectsReport) -> bytes:
+    """The report laid out for A4 (see kooperacja.report.pdf)."""
+    from kooperacja.report.pdf import render
+
+    return render(report)

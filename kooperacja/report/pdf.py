@@ -1,0 +1,346 @@
+"""The effects report as an A4 PDF: fpdf2 with a packaged Unicode font, bar charts as vector shapes.
+
+No network and no browser: the font comes from the font-source-sans-pro wheel, the charts are
+rectangles and text drawn by fpdf2 itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import font_source_sans_pro
+import pandas as pd
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode, XPos, YPos
+
+from kooperacja.programme.queries import PROGRESS_LABELS
+
+if TYPE_CHECKING:
+    from kooperacja.report.effects import EffectsReport
+
+FONT = "SourceSans"
+BLUE, GREEN, ORANGE, RED, GREY = "#0072B2", "#009E73", "#E69F00", "#D55E00", "#BBBBBB"  # Okabe–Ito
+INK, MUTED, RULE = "#222222", "#666666", "#DDDDDD"
+MARGIN = 18
+WIDTH = 210 - 2 * MARGIN
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+class _Pdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*_rgb(MUTED))
+        self.cell(WIDTH / 2, 5, self.footer_text)
+        self.cell(WIDTH / 2, 5, f"Strona {self.page_no()} z {{nb}}", align="R")
+
+
+def _new_pdf(report: EffectsReport) -> _Pdf:
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=18)
+    files = font_source_sans_pro.font_files_ttf
+    pdf.add_font(FONT, "", files["SourceSansPro"])
+    pdf.add_font(FONT, "B", files["SourceSansProBold"])
+    pdf.set_title(report.title)
+    pdf.set_author(f"ROPS — {report.region}")
+    pdf.set_creator("Kooperacja")
+    pdf.footer_text = f"{report.scope} · stan na {report.today:%d.%m.%Y}"
+    return pdf
+
+
+def _text(
+    pdf: FPDF, text: str, size: float = 10, bold: bool = False, color: str = INK, height: float | None = None
+) -> None:
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.set_text_color(*_rgb(color))
+    pdf.multi_cell(WIDTH, height or size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(3)
+    _text(pdf, text, 13, bold=True, color=BLUE)
+    pdf.ln(1)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _table(pdf: FPDF, df: pd.DataFrame, widths: tuple[float, ...] | None = None, size: float = 8.5) -> None:
+    """A table with a bold header row; the first column left-aligned, numbers right-aligned."""
+    pdf.set_font(FONT, "", size)
+    pdf.set_text_color(*_rgb(INK))
+    pdf.set_draw_color(*_rgb(RULE))
+    pdf.set_fill_color(255, 255, 255)  # fpdf2 paints cells with the current fill colour otherwise
+    widths = widths or (3.0, *[1.0] * (len(df.columns) - 1))
+    align = [
+        "LEFT",
+        *[
+            "RIGHT" if pd.api.types.is_numeric_dtype(df[c]) or _counts(df[c]) else "LEFT"
+            for c in df.columns[1:]
+        ],
+    ]
+    with pdf.table(
+        col_widths=widths,
+        text_align=tuple(align),
+        line_height=size * 0.55,
+        headings_style=_header_style(),
+        borders_layout="HORIZONTAL_LINES",
+        cell_fill_mode=TableCellFillMode.NONE,
+        width=WIDTH,
+    ) as table:
+        header = table.row()
+        for col in df.columns:
+            header.cell(str(col))
+        for values in df.itertuples(index=False):
+            row = table.row()
+            for value in values:
+                row.cell(_cell_text(value))
+    pdf.ln(2)
+
+
+def _counts(series: pd.Series) -> bool:
+    return all(isinstance(v, int) or str(v).startswith("<") for v in series)
+
+
+def _header_style():  # type: ignore[no-untyped-def]
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=FONT, emphasis="BOLD", color=_rgb(INK), fill_color=_rgb("#EEF3F8"))
+
+
+def _number(value: object) -> float | None:
+    """A bar length; None for a suppressed count ("<5"), drawn as text only."""
+    return float(value) if isinstance(value, int | float) and not pd.isna(value) else None
+
+
+def _bars(
+    pdf: FPDF,
+    labels: list[str],
+    series: list[tuple[str, list[object], str]],
+    label_width: float = 62,
+    bar: float = 4.2,
+) -> None:
+    """Horizontal bars, one group per label, one bar per series, each with its value written."""
+    numbers = [_number(v) for _, values, _ in series for v in values]
+    top = max([n for n in numbers if n is not None] + [1.0])
+    plot = WIDTH - label_width - 12
+    if len(series) > 1:
+        x = pdf.l_margin + label_width
+        pdf.set_font(FONT, "", 8)
+        for name, _, color in series:
+            pdf.set_fill_color(*_rgb(color))
+            pdf.rect(x, pdf.get_y() + 1, 3, 3, style="F")
+            pdf.set_xy(x + 4, pdf.get_y())
+            pdf.set_text_color(*_rgb(INK))
+            pdf.cell(pdf.get_string_width(name) + 2, 5, name)
+            x += pdf.get_string_width(name) + 10
+        pdf.ln(6)
+    group = bar * len(series) + 2.2
+    if pdf.get_y() + group * len(labels) > pdf.h - 20:
+        pdf.add_page()
+    for i, label in enumerate(labels):
+        y = pdf.get_y()
+        pdf.set_font(FONT, "", 8.5)
+        pdf.set_text_color(*_rgb(INK))
+        pdf.set_xy(pdf.l_margin, y + (group - 2.2) / 2 - 2.2)
+        pdf.cell(label_width - 2, 4.4, _fit(pdf, label, label_width - 3), align="R")
+        for k, (_, values, color) in enumerate(series):
+            value = values[i]
+            length = (_number(value) or 0) / top * plot
+            by = y + k * bar
+            if length:
+                pdf.set_fill_color(*_rgb(color))
+                pdf.rect(pdf.l_margin + label_width, by + 0.4, length, bar - 0.8, style="F")
+            pdf.set_font(FONT, "", 7.5)
+            pdf.set_xy(pdf.l_margin + label_width + length + 1, by)
+            pdf.cell(12, bar, _cell_text(value))
+        pdf.set_draw_color(*_rgb(MUTED))
+        pdf.line(pdf.l_margin + label_width, y, pdf.l_margin + label_width, y + group - 2.2)
+        pdf.set_y(y + group)
+    pdf.ln(2)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _title_page(pdf: _Pdf, report: EffectsReport) -> None:
+    pdf.add_page()
+    pdf.set_y(45)
+    _text(pdf, "Informacja dla Zarządu Województwa (krok K10.1 modelu kooperacji)", 11, color=MUTED)
+    pdf.ln(3)
+    _text(pdf, "Efekty modelu kooperacji", 28, bold=True, color=BLUE, height=12)
+    _text(pdf, f"{report.region}, stan na {report.today:%d.%m.%Y}", 16, height=8)
+    if report.terc:
+        pdf.ln(2)
+        _text(pdf, report.scope, 13, bold=True, height=7)
+    pdf.ln(12)
+    items = list(report.headline.items())
+    box_w, box_h, cols = (WIDTH - 8) / 3, 24, 3
+    y0 = pdf.get_y()
+    for n, (label, value) in enumerate(items):
+        x = pdf.l_margin + (n % cols) * (box_w + 4)
+        y = y0 + (n // cols) * (box_h + 4)
+        pdf.set_fill_color(*_rgb("#EEF3F8"))
+        pdf.rect(x, y, box_w, box_h, style="F")
+        pdf.set_xy(x + 3, y + 2)
+        pdf.set_font(FONT, "B", 20)
+        pdf.set_text_color(*_rgb(BLUE))
+        pdf.cell(box_w - 6, 11, _cell_text(value))
+        pdf.set_xy(x + 3, y + 14)
+        pdf.set_font(FONT, "", 9.5)
+        pdf.set_text_color(*_rgb(INK))
+        pdf.cell(box_w - 6, 6, label)
+    pdf.set_y(y0 + ((len(items) + cols - 1) // cols) * (box_h + 4) + 8)
+    note = (
+        "Dane z hurtowni ROPS: sprawy prowadzone pod kodem, bez danych osobowych. "
+        "Kroki K1–K10 według harmonogramu każdej gminy."
+    )
+    if report.suppressed:
+        note += " Liczby spraw mniejsze niż 5 pokazano jako „<5”, aby nikogo nie dało się rozpoznać."
+    _text(pdf, note, 9.5, color=MUTED, height=5)
+
+
+def _implementation(pdf: _Pdf, r: EffectsReport) -> None:
+    pdf.add_page()
+    _heading(pdf, "1. Gminy i powiaty w pilotażu według wariantu modelu")
+    _table(pdf, r.pilot, (3, 1, 1))
+    _bars(
+        pdf,
+        list(r.pilot.iloc[:, 0]),
+        [("Gminy", list(r.pilot["Gminy"]), BLUE), ("Powiaty", list(r.pilot["Powiaty"]), GREY)],
+    )
+    _heading(pdf, "2. Kroki K1–K10: zrobione wobec planu")
+    _text(
+        pdf, "Podkroki gmin, których termin w harmonogramie już minął, i podkroki zrobione.", 9, color=MUTED
+    )
+    pdf.ln(1)
+    steps = r.steps
+    _bars(
+        pdf,
+        list(steps["Krok"]),
+        [
+            ("W planie do dziś", list(steps["W planie do dziś"]), GREY),
+            ("Zrobione", list(steps["Zrobione"]), GREEN),
+            ("Po terminie", list(steps["Po terminie"]), RED),
+        ],
+        label_width=20,
+        bar=3.2,
+    )
+    _table(pdf, steps, (1.2, 1, 1, 1, 1))
+
+
+GMINY_LISTED = 60  # above this, the PDF sums the gminy per area and lists only the late and stalled
+AREAS_PLURAL = {"Województwo": "województw", "Powiat": "powiatów"}
+
+
+def _gminy(pdf: _Pdf, r: EffectsReport) -> None:
+    pdf.add_page()
+    _heading(pdf, "3. Postęp gmin")
+    if len(r.gminy) > GMINY_LISTED:
+        _gminy_summary(pdf, r)
+        return
+    _table(pdf, r.gminy, (2.2, 2.4, 2.8, 1.2, 1.3, 1.2, 1.5, 1.4), size=8)
+    _bars(
+        pdf,
+        list(r.gminy["Gmina"]),
+        [
+            ("W planie do dziś", list(r.gminy["W planie do dziś"]), GREY),
+            ("Zrobione", list(r.gminy["Podkroki zrobione"]), GREEN),
+        ],
+        label_width=40,
+        bar=3.2,
+    )
+
+
+def _gminy_summary(pdf: _Pdf, r: EffectsReport) -> None:
+    """A large region (the country: ~2,500 gminy, thousands of pages listed): areas, then the late."""
+    areas = r.areas
+    late = r.gminy[r.gminy["Stan"] != PROGRESS_LABELS["on_time"]].sort_values(
+        ["Opóźnienie (dni)", "Gmina"], ascending=[False, True]
+    )
+    _text(
+        pdf,
+        f"{len(r.gminy)} gmin w pilotażu, podsumowanych według {AREAS_PLURAL[areas.columns[0]]}; "
+        f"poniżej gminy opóźnione i zatrzymane ({len(late)}). Wszystkie gminy są w pliku XLSX raportu.",
+        9,
+        color=MUTED,
+    )
+    pdf.ln(1)
+    _table(pdf, areas, (2.6, 1, 1, 1, 1, 1.2, 1.2), size=8)
+    _bars(
+        pdf,
+        list(areas.iloc[:, 0]),
+        [
+            ("W planie do dziś", list(areas["W planie do dziś"]), GREY),
+            ("Zrobione", list(areas["Podkroki zrobione"]), GREEN),
+        ],
+        label_width=40,
+        bar=3.2,
+    )
+    if pdf.get_y() > pdf.h - 60:  # the heading with at least a few rows under it
+        pdf.add_page()
+    _heading(pdf, "Gminy opóźnione i zatrzymane")
+    if late.empty:
+        _text(pdf, "Wszystkie gminy realizują harmonogram w terminie.", 10, color=MUTED)
+    else:
+        _table(pdf, late, (2.2, 2.4, 2.8, 1.2, 1.3, 1.2, 1.5, 1.4), size=8)
+
+
+def _support(pdf: _Pdf, r: EffectsReport) -> None:
+    pdf.add_page()
+    _heading(pdf, "4. Instytucje w Partnerskich Zespołach Kooperacji według sektorów")
+    _bars(
+        pdf, list(r.pzk["Sektor"]), [("Instytucje", list(r.pzk["Instytucje"]), BLUE)], label_width=80, bar=3.6
+    )
+    _heading(pdf, "5. Osoby, rodziny i grupy objęte wsparciem")
+    _table(pdf, r.cases, (2, 1, 1, 1))
+    _heading(pdf, "6. Sprawy zakończone według powodu i osiągnięcie celów")
+    _text(pdf, "Sprawy zakończone według powodu", 9.5, bold=True)
+    _bars(pdf, list(r.closures.iloc[:, 0]), [("Sprawy", list(r.closures["Sprawy"]), ORANGE)], bar=3.8)
+    _text(pdf, "Sprawy po ewaluacji według osiągnięcia celu", 9.5, bold=True)
+    _bars(pdf, list(r.evaluation.iloc[:, 0]), [("Sprawy", list(r.evaluation["Sprawy"]), GREEN)], bar=3.8)
+
+
+def _services(pdf: _Pdf, r: EffectsReport) -> None:
+    pdf.add_page()
+    _heading(pdf, "7. Usługi w indywidualnych koszykach")
+    if r.baskets.empty:
+        _text(pdf, "Brak usług przypisanych do spraw.", 10, color=MUTED)
+    else:
+        _bars(
+            pdf,
+            list(r.baskets.iloc[:, 0]),
+            [("Sprawy", list(r.baskets["Sprawy"]), BLUE), ("Usługi", list(r.baskets["Usługi"]), GREY)],
+            label_width=62,
+            bar=3.2,
+        )
+        _table(pdf, r.baskets, (3, 1, 1))
+    _heading(pdf, "8. Rekomendacje WZK (krok K10.2)")
+    _table(pdf, r.recommendations, (2.4, 1, 1, 1, 1))
+    if r.terc:
+        _text(pdf, "Rekomendacje dotyczą całego województwa.", 9, color=MUTED)
+
+
+def render(report: EffectsReport) -> bytes:
+    """Title page with key figures, then one page per part: implementation, gminy, support, services."""
+    pdf = _new_pdf(report)
+    _title_page(pdf, report)
+    _implementation(pdf, report)
+    _gminy(pdf, report)
+    _support(pdf, report)
+    _services(pdf, report)
+    return bytes(pdf.output())

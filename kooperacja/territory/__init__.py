@@ -1,0 +1,1 @@
+"""The territory: the TERYT TERC register and gmina boundaries."""

@@ -1,0 +1,230 @@
+"""The DuckDB warehouse: where it lives, opening it, migrations, transactions and the audit trail."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kooperacja.model.errors import StaleRecord, WarehouseUnavailable
+
+DEFAULT_DB = Path("data/kooperacja.duckdb")
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Only what ships in the wheel: nothing may be downloaded at run time.
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+# Every table, parents first: the order of `check`, backup and export.
+TABLES = (
+    "settings", "wojewodztwo", "powiat", "gmina", "template", "template_step", "pilot_powiat",
+    "pilot_gmina", "plan_shift", "step_event", "zgloszenie", "institution", "pzk_member",
+    "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
+    "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
+    "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary",
+)  # fmt: skip
+
+
+def db_path(explicit: str | Path | None = None) -> Path:
+    """The warehouse file: the explicit path, else $KOOPERACJA_DB, else data/kooperacja.duckdb."""
+    return Path(explicit or os.environ.get("KOOPERACJA_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration file, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:4]), path.stem, path.read_text(encoding="utf-8")))
+    return found
+
+
+LATEST_VERSION = max(v for v, _, _ in migrations())
+
+
+def connect(
+    path: str | Path | None = None, *, create: bool = True, upgrade: bool = True, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file and bring its schema to the latest version.
+
+    Failures become `WarehouseUnavailable` with a Polish message saying what to do.
+    """
+    file = db_path(path)
+    if not file.exists() and (read_only or not create):
+        raise WarehouseUnavailable(
+            f"Nie ma hurtowni danych w pliku {file}. Utwórz ją: python -m kooperacja init "
+            f"(lub demo) --db {file}"
+        )
+    if not read_only:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(str(file), read_only=read_only, config=DUCKDB_CONFIG)
+    except duckdb.IOException as exc:
+        raise WarehouseUnavailable(_explain_open_error(file, str(exc))) from exc
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(
+            f"Plik {file} nie jest poprawną hurtownią danych Kooperacji albo jest uszkodzony "
+            f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+        ) from exc
+    if upgrade and not read_only:
+        migrate(conn)
+    return conn
+
+
+# What a read of a damaged file raises (not SQL mistakes, which stay tracebacks for the developer).
+DatabaseError = (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)
+
+
+def unreadable(exc: Exception, path: str | Path | None = None) -> WarehouseUnavailable:
+    """A read that failed on an open warehouse (a truncated or damaged file) as a Polish message."""
+    return WarehouseUnavailable(
+        f"Nie można odczytać danych z hurtowni {db_path(path)}: plik jest uszkodzony lub niekompletny "
+        f"({type(exc).__name__}). Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+    )
+
+
+def _explain_open_error(file: Path, detail: str) -> str:
+    lowered = detail.lower()
+    if "lock" in lowered or "conflicting" in lowered:
+        return (
+            f"Hurtownia {file} jest otwarta przez inny proces (np. działającą aplikację). "
+            "Zatrzymaj go albo wykonaj tę operację w aplikacji (panel administratora)."
+        )
+    if "read-only" in lowered or "permission" in lowered:
+        return f"Brak prawa zapisu do pliku {file} ani jego katalogu (dysk tylko do odczytu?)."
+    return (
+        f"Nie można otworzyć hurtowni {file}: plik jest uszkodzony lub nie jest bazą DuckDB. "
+        "Odtwórz ją z kopii: python -m kooperacja restore PLIK"
+    )
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for an empty file."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
+
+
+def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
+    """Apply the pending migrations up to `target` (default: all), each in its own transaction."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    current = schema_version(conn)
+    for version, name, sql in migrations():
+        if version <= current or (target is not None and version > target):
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+# One writer at a time in this process. DuckDB refuses concurrent updates of the same rows ("Conflict
+# on update!") and a `with` body cannot be retried, so writes queue here; reads take no lock and see
+# the last committed state. Only one process can open the file, so this serialises every write.
+WRITE_LOCK = threading.RLock()
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor whose statements commit together or not at all, one writing transaction at a time."""
+    with WRITE_LOCK:
+        cur = conn.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                cur.execute("COMMIT")
+            except duckdb.TransactionException as exc:
+                raise StaleRecord(
+                    "Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
+                    "Wczytaj je ponownie i spróbuj jeszcze raz."
+                ) from exc
+        finally:
+            cur.close()
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(row: dict[str, Any] | None) -> str | None:
+    return None if row is None else json.dumps(row, default=_json_default, ensure_ascii=False)
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    action: str,
+    table: str,
+    key: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    terc: str | None = None,
+) -> None:
+    """Record one write in audit_log, inside the caller's transaction."""
+    cur.execute(
+        "INSERT INTO audit_log (username, action, table_name, record_key, terc, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [username, action, table, str(key), terc, to_json(before), to_json(after)],
+    )
+
+
+def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
+    """The first row of a query, or None."""
+    rows = cur.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def fetch_dicts(
+    cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of a query as dicts (for audit snapshots and small reads)."""
+    rel = cur.execute(sql, params or [])
+    names = [d[0] for d in rel.description]
+    return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+
+
+_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def ident(name: str) -> str:
+    """A table/column name checked against the schema's own naming, for the few dynamic SQLs."""
+    if not _IDENT.fullmatch(name):
+        raise ValueError(f"niedozwolony identyfikator: {name!r}")
+    return name
+
+
+def get_setting(conn: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    rows = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else default
+
+
+def set_setting(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+
+
+def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {ident(t)}").fetchall()[0][0] for t in TABLES}

@@ -1,0 +1,204 @@
+"""Backups of the warehouse: a zipped parquet export with a manifest, restore, verify and rotation."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from kooperacja import warehouse
+from kooperacja.model.errors import KooperacjaError
+
+MANIFEST = "manifest.json"
+FORMAT = "kooperacja-backup/1"
+_COPY = re.compile(r"COPY\s+\"?([a-z_][a-z0-9_]*)\"?\s+FROM\s+'([^']+)'", re.IGNORECASE)
+
+
+class BackupError(KooperacjaError):
+    title = "Kopia zapasowa"
+
+
+def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
+    """Write a consistent snapshot of the whole warehouse to one zip file; returns its manifest.
+
+    Runs inside the process holding the warehouse (the app or the CLI), so it works while the
+    app is running.
+    """
+    target = Path(target)
+    cur = conn.cursor()
+    try:
+        with contextlib.suppress(duckdb.Error):  # other sessions busy: the export is consistent anyway
+            cur.execute("CHECKPOINT")
+        with tempfile.TemporaryDirectory(prefix="kooperacja-backup-") as tmp:
+            export = Path(tmp) / "export"
+            cur.execute(f"EXPORT DATABASE '{_quote(export)}' (FORMAT parquet)")
+            files = _exported_files(export)
+            counts = {t: _parquet_rows(cur, export / f) for t, f in files.items()}
+            manifest = {
+                "format": FORMAT,
+                "created_at": datetime.now().isoformat(timespec="seconds"),
+                "schema_version": warehouse.schema_version(cur),
+                "duckdb": duckdb.__version__,
+                "files": files,
+                "counts": counts,
+            }
+            _zip(export, manifest, target)
+    finally:
+        cur.close()
+    return manifest
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _exported_files(export: Path) -> dict[str, str]:
+    """Table → parquet file name, read from the export's load.sql."""
+    load = (export / "load.sql").read_text(encoding="utf-8")
+    return {table: Path(path).name for table, path in _COPY.findall(load)}
+
+
+def _parquet_rows(cur: duckdb.DuckDBPyConnection, file: Path) -> int:
+    return cur.execute(f"SELECT count(*) FROM read_parquet('{_quote(file)}')").fetchall()[0][0]
+
+
+def _zip(export: Path, manifest: dict, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        zf.write(export / "schema.sql", "schema.sql")
+        for name in manifest["files"].values():
+            zf.write(export / name, name)
+    partial.replace(target)  # never leave a half-written backup under the real name
+
+
+def read_manifest(source: Path) -> dict:
+    """The manifest of a backup file, or BackupError when it is not a readable Kooperacja backup."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"Nie ma pliku kopii {source}.") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise BackupError(
+            f"Plik {source} nie jest kopią zapasową Kooperacji albo jest uszkodzony ({type(exc).__name__})."
+        ) from None
+    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+        raise BackupError(f"Plik {source}: nieznany format kopii ({manifest.get('format')!r}).")
+    return manifest
+
+
+def restore(source: Path, target_db: Path, *, force: bool = False) -> dict[str, int]:
+    """Rebuild a warehouse file from a backup; returns its table counts.
+
+    Refuses to overwrite an existing warehouse unless `force`; the new file replaces the old
+    one only once it is complete.
+    """
+    source, target_db = Path(source), Path(target_db)
+    if target_db.exists() and not force:
+        raise BackupError(
+            f"Plik {target_db} już istnieje. Aby go zastąpić kopią, użyj --force "
+            "(najpierw zrób kopię obecnego stanu)."
+        )
+    if target_db.exists():
+        warehouse.connect(target_db, upgrade=False).close()  # refuses while the app holds it
+    manifest = read_manifest(source)
+    target_db.parent.mkdir(parents=True, exist_ok=True)
+    partial = target_db.with_name(target_db.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kooperacja-restore-") as tmp:
+        _extract(source, manifest, Path(tmp))
+        counts = _load(Path(tmp), manifest, partial)
+    Path(f"{partial}.wal").unlink(missing_ok=True)
+    Path(f"{target_db}.wal").unlink(missing_ok=True)  # a stale log must not replay onto the copy
+    partial.replace(target_db)
+    return counts
+
+
+def _extract(source: Path, manifest: dict, into: Path) -> None:
+    names = ["schema.sql", *manifest["files"].values()]
+    try:
+        with zipfile.ZipFile(source) as zf:
+            for name in names:
+                if Path(name).name != name:
+                    raise BackupError(f"Kopia {source} zawiera niedozwoloną ścieżkę {name!r}.")
+                with zf.open(name) as member, (into / name).open("wb") as out:
+                    shutil.copyfileobj(member, out)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise BackupError(f"Kopia {source} jest niekompletna lub uszkodzona ({exc}).") from None
+
+
+def _load(folder: Path, manifest: dict, db: Path) -> dict[str, int]:
+    """Create the schema and copy every table into a new file, with access limited to `folder`."""
+    conn = duckdb.connect(str(db), config=warehouse.DUCKDB_CONFIG)
+    try:
+        # The backup is user input: its SQL may only create objects and read its own files.
+        conn.execute("SET allowed_directories = ?", [[str(folder) + "/"]])
+        conn.execute("SET enable_external_access = false")
+        schema = (folder / "schema.sql").read_text(encoding="utf-8")
+        for statement in duckdb.extract_statements(schema):
+            if statement.type != duckdb.StatementType.CREATE:
+                raise BackupError("Kopia zawiera w schemacie polecenie inne niż CREATE — odmowa.")
+            conn.execute(statement)
+        for table, name in manifest["files"].items():
+            conn.execute(f"COPY {warehouse.ident(table)} FROM '{_quote(folder / name)}' (FORMAT parquet)")
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in manifest["files"]}
+        conn.execute("CHECKPOINT")
+    except (duckdb.Error, ValueError, UnicodeDecodeError, BackupError) as exc:
+        conn.close()
+        db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
+        if isinstance(exc, BackupError):
+            raise
+        raise BackupError(f"Nie udało się odtworzyć hurtowni z kopii: {exc}") from None
+    conn.close()
+    return counts
+
+
+def verify(source: Path) -> list[str]:
+    """Problems found in a backup file (empty: it restores and its counts match the manifest)."""
+    try:
+        manifest = read_manifest(source)
+        with tempfile.TemporaryDirectory(prefix="kooperacja-verify-") as tmp:
+            counts = restore(source, Path(tmp) / "verify.duckdb")
+    except KooperacjaError as exc:
+        return [exc.message]
+    problems = [
+        f"Tabela {t}: w kopii {counts.get(t)} wierszy, w manifeście {n}"
+        for t, n in manifest.get("counts", {}).items()
+        if counts.get(t) != n
+    ]
+    missing = [t for t in warehouse.TABLES if t not in counts]
+    if missing:
+        problems.append(f"Kopia nie zawiera tabel: {', '.join(missing)}")
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or version > warehouse.LATEST_VERSION:
+        problems.append(
+            f"Wersja schematu kopii {version!r} jest nowsza niż wersja aplikacji "
+            f"{warehouse.LATEST_VERSION}: zaktualizuj aplikację przed odtworzeniem"
+        )
+    return problems
+
+
+def rotate(folder: Path, keep: int, pattern: str = "kooperacja-*.zip") -> list[Path]:
+    """Delete all but the `keep` newest backups matching `pattern` in `folder`; returns the deleted."""
+    if keep < 1:
+        raise BackupError("Liczba zachowywanych kopii musi wynosić co najmniej 1.")
+    files = sorted(Path(folder).glob(pattern), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    for old in files[keep:]:
+        old.unlink()
+    return files[keep:]
+
+
+def daily_name(now: datetime | None = None) -> str:
+    """The file name of a dated backup, e.g. kooperacja-2025-03-01-0230.zip."""
+    return f"kooperacja-{(now or datetime.now()):%Y-%m-%d-%H%M}.zip"
