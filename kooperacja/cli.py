@@ -13,6 +13,7 @@ from typing import NoReturn
 import duckdb
 
 from kooperacja import warehouse
+from kooperacja.model import disclosure
 from kooperacja.model.errors import InvalidInput, KooperacjaError, NotFound, WarehouseUnavailable
 from kooperacja.warehouse import backup
 
@@ -88,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
     verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
     verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
-    rep = _parser("report", "Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy <5 ukryte).", sub)
+    about = f"Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy {disclosure.LABEL} ukryte)."
+    rep = _parser("report", about, sub)
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
     rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, vocab
+from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
@@ -49,8 +49,8 @@ def _map() -> None:
 
 def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
     rows = dashboard.overview_table(overview, alerts)
-    if access.suppresses_small_counts(actor):
-        rows = dashboard.suppress_small(rows, ["cases_open", "cases_closed"])
+    if disclosure.hides(actor):
+        rows = disclosure.suppress_frame(rows, ["cases_open", "cases_closed"])
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
     may_open = actor.role in access.PAGE_ROLES["gmina"]
     if may_open:

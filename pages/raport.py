@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kooperacja.charts import report as report_charts
-from kooperacja.model import access
+from kooperacja.model import access, disclosure
 from kooperacja.programme import queries
 from kooperacja.report import effects as report
 from kooperacja.ui import data, session, widgets
@@ -61,7 +61,7 @@ def render() -> None:
             icon=":material/download:",
         )
         if effects.suppressed:
-            st.info("Liczby spraw mniejsze niż 5 pokazano jako „<5”.")
+            st.info(disclosure.NOTE + ".")
         columns = st.columns(len(effects.headline))
         for column, (label, value) in zip(columns, effects.headline.items(), strict=True):
             column.metric(label, value)

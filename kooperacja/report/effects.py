@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kooperacja.cases import stats as case_stats
+from kooperacja.model import disclosure
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor, suppresses_small_counts
+from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.rules import Status
 from kooperacja.model.vocab import (
@@ -26,10 +26,7 @@ from kooperacja.model.vocab import (
 from kooperacja.programme import queries
 from kooperacja.warehouse import get_setting
 
-SMALL = case_stats.SMALL_LIMIT  # case counts 1..4 are shown as "<5" to the WZK and the Zarząd
-SMALL_LABEL = case_stats.SMALL
 DONE = (Status.DONE.value, Status.DONE_LATE.value)
-suppress = case_stats.suppress_small
 
 
 @dataclass
@@ -210,7 +207,7 @@ def effects(
         if not found:
             raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
-    hidden = suppresses_small_counts(actor)
+    hidden = disclosure.hides(actor)
     plan = queries.gmina_plans(conn, today, terc)
     gminy, areas = _gminy(conn, plan, today, terc)
 
@@ -278,13 +275,12 @@ def effects(
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
     if hidden:
-        cases = suppress(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
-        closures = suppress(closures, ["Sprawy"])
-        evaluation = suppress(evaluation, ["Sprawy"])
-        baskets = suppress(baskets, ["Sprawy"])
+        cases = disclosure.suppress_frame(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
+        closures = disclosure.suppress_frame(closures, ["Sprawy"])
+        evaluation = disclosure.suppress_frame(evaluation, ["Sprawy"])
+        baskets = disclosure.suppress_frame(baskets, ["Sprawy"])
         for key in ("Sprawy zgłoszone", "Sprawy zakończone", "Cele osiągnięte w pełni"):
-            value = int(headline[key])
-            headline[key] = SMALL_LABEL if 0 < value < SMALL else value
+            headline[key] = disclosure.suppress(int(headline[key]))  # type: ignore[assignment]
     return EffectsReport(
         region=region,
         today=today,

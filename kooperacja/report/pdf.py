@@ -13,6 +13,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
+from kooperacja.model import disclosure
 from kooperacja.programme.queries import PROGRESS_LABELS
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def _title_page(pdf: _Pdf, report: EffectsReport) -> None:
         "Kroki K1–K10 według harmonogramu każdej gminy."
     )
     if report.suppressed:
-        note += " Liczby spraw mniejsze niż 5 pokazano jako „<5”, aby nikogo nie dało się rozpoznać."
+        note += f" {disclosure.NOTE}, aby nikogo nie dało się rozpoznać."
     _text(pdf, note, 9.5, color=MUTED, height=5)
 
 
