@@ -16,7 +16,7 @@ MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "mem
 
 def _members(terc: str, today) -> None:
     members = pzk.list_members(session.get_conn(), terc)
-    current = members[members.left_on.isna() | (members.left_on > pd.Timestamp(today))]
+    current = pzk.members_on(members, today)
     st.caption(
         f"{len(current)} instytucji w PZK dziś, {len(members) - len(current)} wystąpiło; "
         f"sektory: {current.sector.nunique()} z {len(vocab.SECTORS)}."

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kooperacja.model import disclosure
+from kooperacja.model import disclosure, rules
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
@@ -80,10 +80,10 @@ POWIATY = """
 SELECT count(DISTINCT left(terc, 4)) FROM pilot_gmina
 WHERE joined_on <= $today AND ($terc IS NULL OR terc = $terc)
 """
-PZK_SECTORS = """
+PZK_SECTORS = f"""
 SELECT i.sector, count(DISTINCT i.institution_id) AS institutions, count(*) AS memberships
 FROM pzk_member m JOIN institution i USING (institution_id) JOIN pilot_gmina p ON p.terc = m.terc
-WHERE m.signed_on <= $today AND (m.left_on IS NULL OR m.left_on > $today)
+WHERE {rules.PZK_MEMBER_SQL.format(m="m", on="$today")}
   AND ($terc IS NULL OR m.terc = $terc)
 GROUP BY ALL ORDER BY institutions DESC, i.sector
 """

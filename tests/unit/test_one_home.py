@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import doctest
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -103,3 +105,73 @@ def test_who_sees_small_counts_is_access_and_how_is_disclosure():
 
 def test_the_disclosure_doctests_hold():
     assert doctest.testmod(disclosure).failed == 0
+
+
+# --- 2. the dated rules: the day counts live in model/rules.py ---------------------------------
+
+DAY_COUNT = re.compile(r"\b\d+\s*(dni|dzień|dnia)\b|\bw \d+\b")
+DAY_COUNT_ALLOWED = {
+    # a data-quality check's own tolerance, not a rule of the cooperation model
+    ("kooperacja/warehouse/check.py", "zdarzenia kroków datowane ponad 31 dni przed startem planu gminy"),
+}
+
+
+def test_no_ui_string_spells_a_day_count_of_a_rule():
+    found = [
+        f"{name}:{node.lineno} {node.value!r}"
+        for name, tree in _parsed()
+        if name != "kooperacja/model/rules.py" and not name.startswith("kooperacja/demo/")
+        for node in _strings(tree)
+        if DAY_COUNT.search(node.value) and (name, node.value) not in DAY_COUNT_ALLOWED
+    ]
+    assert found == []
+
+
+def test_the_rule_labels_are_built_from_the_rule_constants(monkeypatch):
+    from kooperacja.model import rules
+
+    assert rules.RULE_LABELS["first_contact"] == f"Kontakt ROPS w {rules.FIRST_CONTACT_DAYS} dni"
+    monkeypatch.setattr(rules, "FIRST_CONTACT_DAYS", 3)
+    monkeypatch.setattr(rules, "GGK_NOTICE_DAYS", 2)
+    monkeypatch.setattr(rules, "SELF_FORMED_REPORT_DAYS", 14)
+    assert rules.RULE_LABELS["first_contact"] == "Kontakt ROPS w 3 dni"
+    assert rules.RULE_LABELS["ggk_notice"] == "Powiadomienie o spotkaniu 2 dni wcześniej"
+    assert rules.RULE_LABELS["self_formed_report"] == "Zgłoszenie samodzielnej współpracy w 14 dni"
+    assert rules.first_contact_deadline(date(2026, 3, 2)) == date(2026, 3, 5)
+    assert rules.first_contact_state(date(2026, 3, 2), None, date(2026, 3, 6)).label == "po terminie 1 dzień"
+    assert rules.notice_deadline(date(2026, 6, 15)) == date(2026, 6, 13)
+    assert rules.self_formed_report_late_days(date(2026, 5, 4), date(2026, 5, 20)) == 2
+
+
+def test_the_deadlines_are_computed_only_by_their_rule():
+    """No reader adds a rule's day count to a date itself: they call rules.*_deadline."""
+    constants = {"FIRST_CONTACT_DAYS", "SELF_FORMED_REPORT_DAYS", "GGK_NOTICE_DAYS"}
+    found = [
+        f"{name}:{node.lineno} {ast.unparse(node)}"
+        for name, tree in _parsed()
+        if name != "kooperacja/model/rules.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "timedelta"
+        and any(
+            (isinstance(n, ast.Name) and n.id in constants)
+            or (isinstance(n, ast.Attribute) and n.attr in constants)
+            for n in ast.walk(node)
+        )
+    ]
+    assert found == []
+
+
+# --- 3. member of the PZK on day d -------------------------------------------------------------
+
+
+def test_pzk_membership_on_a_day_is_written_only_in_rules():
+    pattern = re.compile(r"left_on\s+IS\s+NULL\s+OR|left_on\s*>|left_on\.isna\(\)\s*\|", re.IGNORECASE)
+    found = [
+        f"{name}:{n}"
+        for path in _files()
+        if (name := _rel(path)) not in ("kooperacja/model/rules.py", "kooperacja/bench/core.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
