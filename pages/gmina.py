@@ -105,7 +105,7 @@ def _pzk(terc: str, today) -> None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["gmina"])
+    actor = session.require_page("gmina")
     st.title("Gmina")
     conn, today = session.get_conn(), session.today()
     pilot = queries.list_pilot_gminy(conn)

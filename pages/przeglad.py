@@ -50,9 +50,11 @@ def _map() -> None:
 def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
     rows = dashboard.overview_table(overview, alerts)
     if disclosure.hides(actor):
-        rows = disclosure.suppress_frame(rows, ["cases_open", "cases_closed"])
+        counts = ["cases_open", "cases_closed"]
+        rows = disclosure.suppress_frame(rows, counts)
+        rows[counts] = rows[counts].astype(str)  # one type per column for the grid: "0", "<5", "12"
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
-    may_open = actor.role in access.PAGE_ROLES["gmina"]
+    may_open = access.may_open(actor, "gmina")
     if may_open:
         st.caption("Zaznacz wiersz, aby przejść do harmonogramu gminy.")
     event = widgets.table(view, "overview_table", "gminy_pilotazowe", colored=["Stan"], select=may_open)
@@ -63,7 +65,7 @@ def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) ->
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["przeglad"])
+    actor = session.require_page("przeglad")
     st.title("Przegląd regionu")
     st.caption(f"{data.region_name()} · stan na {fmt_date(session.today())}")
     overview = data.region_overview()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kooperacja import lku
 from kooperacja.cases import core as cases
-from kooperacja.model import access, disclosure, vocab
+from kooperacja.model import disclosure, vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.programme import queries
 from kooperacja.ui import data, session, widgets
@@ -98,7 +98,7 @@ def _gaps(actor, today) -> None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["uslugi"])
+    actor = session.require_page("uslugi")
     st.title("Lokalny koszyk usług")
     today = session.today()
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
