@@ -57,18 +57,10 @@ class EffectsReport:
         return f"Efekty modelu kooperacji — {self.region}, stan na {self.today:%d.%m.%Y}"
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Section title → table, in the order of the report."""
-        return {
-            "Gminy i powiaty w pilotażu": self.pilot,
-            "Kroki zrobione wobec planu": self.steps,
-            "Postęp gmin": self.gminy,
-            "Instytucje PZK według sektorów": self.pzk,
-            "Osoby i rodziny objęte wsparciem": self.cases,
-            "Sprawy zakończone według powodu": self.closures,
-            "Osiągnięcie celów (ewaluacja)": self.evaluation,
-            "Usługi w koszykach": self.baskets,
-            "Rekomendacje WZK": self.recommendations,
-        }
+        """Section title → table, in the order of the report (kooperacja.report.sections)."""
+        from kooperacja.report import sections
+
+        return {section.title: section.table(self) for section in sections.sections()}
 
 
 PILOT = """
