@@ -13,10 +13,11 @@ from typing import NoReturn
 import duckdb
 
 from kooperacja import warehouse
+from kooperacja.model import access, disclosure
 from kooperacja.model.errors import InvalidInput, KooperacjaError, NotFound, WarehouseUnavailable
 from kooperacja.warehouse import backup
 
-ADMIN = "admin"
+ADMIN = "admin"  # the first account's username (its role: access.ADMIN)
 DB_HELP = "plik hurtowni (domyślnie $KOOPERACJA_DB albo data/kooperacja.duckdb)"
 
 
@@ -88,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
     verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
     verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
-    rep = _parser("report", "Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy <5 ukryte).", sub)
+    about = f"Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy {disclosure.LABEL} ukryte)."
+    rep = _parser("report", about, sub)
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
     rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
@@ -138,7 +140,7 @@ def cmd_init(db: Path, args: argparse.Namespace) -> int:
             cur.executemany("INSERT OR IGNORE INTO problem_area (code, label) VALUES (?, ?)",
                             list(PROBLEM_AREAS.items()))  # fmt: skip
             warehouse.set_setting(cur, "cookie_key", secrets.token_hex(32))
-            password = create_user(cur, "system", ADMIN, "Administrator", "admin")
+            password = create_user(cur, "system", ADMIN, "Administrator", access.ADMIN)
     finally:
         conn.close()
     print(f"Utworzono hurtownię {db}.")
@@ -265,7 +267,6 @@ def cmd_verify_backup(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_report(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.model.access import Actor
     from kooperacja.report import effects as report
 
     kind = args.out.suffix.lower()
@@ -273,7 +274,7 @@ def cmd_report(db: Path, args: argparse.Namespace) -> int:
         raise InvalidInput([f"--out: plik musi mieć rozszerzenie .pdf albo .xlsx, nie {args.out.name}"])
     conn = warehouse.connect(db, read_only=True)
     try:  # the file goes to the Zarząd Województwa: small counts hidden as for that role
-        effects = report.effects(conn, Actor("system", "zarzad"), args.today or date.today(), args.gmina)
+        effects = report.effects(conn, access.REPORT_READER, args.today or date.today(), args.gmina)
     finally:
         conn.close()
     args.out.write_bytes(report.to_pdf(effects) if kind == ".pdf" else report.to_xlsx(effects))
@@ -296,13 +297,12 @@ def cmd_export(db: Path, args: argparse.Namespace) -> int:
 
 def cmd_import(db: Path, args: argparse.Namespace) -> int:
     from kooperacja.exchange.workbook import apply_import, parse_file
-    from kooperacja.model.access import Actor
 
     parsed = parse_file(_read(args.file), args.file.name, args.table)
     conn = warehouse.connect(db, create=False)
     try:  # the command line acts as the system administrator "cli"
         mode = "valid_only" if args.valid_only else "all_or_nothing"
-        result = apply_import(conn, Actor("cli", "admin"), parsed, mode)
+        result = apply_import(conn, access.IMPORTER, parsed, mode)
     finally:
         conn.close()
     for e in result.errors:

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.cases.core import check_problem_codes, list_problem_areas
+from kooperacja.model import access
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, InvalidInput
@@ -198,17 +199,8 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
 
 
-def _may_edit(actor: Actor, level: str, area_terc: str) -> bool:
-    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
-    if actor.role == "admin":
-        return True
-    if actor.role != "animator" or level == "region":
-        return False
-    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
-
-
 def _require_edit(actor: Actor, level: str, area_terc: str) -> None:
-    if not _may_edit(actor, level, area_terc):
+    if not access.can_edit_service_area(actor, level, area_terc):
         raise AccessDenied(
             f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
             f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja import lku
+from kooperacja.model import disclosure
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import Meeting, Recommendation, WzkAttendance, WzkMember
@@ -177,10 +178,6 @@ class Slide:
     chart: pd.DataFrame | None = None  # first column: label, others: series to draw as bars
 
 
-def _small(n: int, hidden: bool) -> str:
-    return report.SMALL_LABEL if hidden and 0 < n < report.SMALL else str(n)
-
-
 def meeting_slides(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -240,7 +237,10 @@ def meeting_slides(
     gap_slide = Slide(
         "Luki w koszyku usług",
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
-        [f"{r.name}: {r.problem} ({_small(int(r.cases), hidden)} spraw)" for r in found.head(6).itertuples()]
+        [
+            f"{r.name}: {r.problem} ({disclosure.suppress_text(int(r.cases), hidden)} spraw)"
+            for r in found.head(6).itertuples()
+        ]
         or ["Każdy rozpoznany problem ma usługę w pobliżu"],
     )
     recs = list_recommendations(conn, OPEN)

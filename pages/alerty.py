@@ -17,7 +17,7 @@ def _filters(actor: access.Actor, alerts) -> tuple[list[str], list[str], list[st
     pilot = queries.list_pilot_gminy(session.get_conn())
     animators = sorted(set(pilot.animator) | set(alerts.animator.dropna()))
     names = dict(zip(pilot.terc, pilot.name, strict=True))
-    mine = [actor.username] if actor.role == "animator" else []
+    mine = [actor.username] if access.is_animator(actor) else []
     cols = st.columns(3)
     with cols[0]:
         who = widgets.persistent(
@@ -55,7 +55,7 @@ def _filters(actor: access.Actor, alerts) -> tuple[list[str], list[str], list[st
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["alerty"])
+    actor = session.require_page("alerty")
     st.title("Alerty — lista zadań")
     st.caption(
         f"Stan na {fmt_date(session.today())}. Domyślnie animator widzi swoje gminy "

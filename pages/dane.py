@@ -30,7 +30,7 @@ ADMIN_FORMS = {
 
 
 def render() -> None:
-    actor = session.require_role("admin", "animator")
+    actor = session.require_page("dane")
     st.title("Wprowadzanie danych")
     conn = session.get_conn()
     sections = [*GMINA_FORMS, *OTHER_FORMS, *(ADMIN_FORMS if actor.is_admin else {})]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, vocab
+from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
 from kooperacja.ui import data, session, widgets
@@ -71,7 +71,7 @@ def _timeline(plan, today) -> None:
 
 
 def _zgloszenie(terc: str, today) -> None:
-    st.subheader("Zgłoszenie do ROPS i kontakt w 7 dni")
+    st.subheader(f"Zgłoszenie do ROPS i kontakt w {rules.days_pl(rules.FIRST_CONTACT_DAYS)}")
     rows = queries.zgloszenia(session.get_conn(), terc, today)
     if rows.empty:
         st.info("Gmina nie ma zarejestrowanego zgłoszenia.")
@@ -105,7 +105,7 @@ def _pzk(terc: str, today) -> None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["gmina"])
+    actor = session.require_page("gmina")
     st.title("Gmina")
     conn, today = session.get_conn(), session.today()
     pilot = queries.list_pilot_gminy(conn)

@@ -16,7 +16,7 @@ def _choice(label: str, options: dict, key: str):
 
 
 def render() -> None:
-    actor = session.require_role("admin")
+    actor = session.require_page("historia")
     st.title("Historia zmian")
     conn = session.get_conn()
     left, middle, right = st.columns(3)

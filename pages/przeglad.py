@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, vocab
+from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
@@ -49,10 +49,12 @@ def _map() -> None:
 
 def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
     rows = dashboard.overview_table(overview, alerts)
-    if access.suppresses_small_counts(actor):
-        rows = dashboard.suppress_small(rows, ["cases_open", "cases_closed"])
+    if disclosure.hides(actor):
+        counts = ["cases_open", "cases_closed"]
+        rows = disclosure.suppress_frame(rows, counts)
+        rows[counts] = rows[counts].astype(str)  # one type per column for the grid: "0", "<5", "12"
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
-    may_open = actor.role in access.PAGE_ROLES["gmina"]
+    may_open = access.may_open(actor, "gmina")
     if may_open:
         st.caption("Zaznacz wiersz, aby przejść do harmonogramu gminy.")
     event = widgets.table(view, "overview_table", "gminy_pilotazowe", colored=["Stan"], select=may_open)
@@ -63,7 +65,7 @@ def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) ->
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["przeglad"])
+    actor = session.require_page("przeglad")
     st.title("Przegląd regionu")
     st.caption(f"{data.region_name()} · stan na {fmt_date(session.today())}")
     overview = data.region_overview()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, vocab
+from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
 from kooperacja.ui import data, session, widgets
@@ -16,7 +16,7 @@ MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "mem
 
 def _members(terc: str, today) -> None:
     members = pzk.list_members(session.get_conn(), terc)
-    current = members[members.left_on.isna() | (members.left_on > pd.Timestamp(today))]
+    current = pzk.members_on(members, today)
     st.caption(
         f"{len(current)} instytucji w PZK dziś, {len(members) - len(current)} wystąpiło; "
         f"sektory: {current.sector.nunique()} z {len(vocab.SECTORS)}."
@@ -64,7 +64,7 @@ def _coverage(today) -> None:
 
 
 def render() -> None:
-    session.require_role(*access.PAGE_ROLES["pzk"])
+    session.require_page("pzk")
     st.title("Partnerskie Zespoły Kooperacji")
     conn, today = session.get_conn(), session.today()
     pilot = queries.list_pilot_gminy(conn)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja.charts import report as report_charts
-from kooperacja.model import access
+from kooperacja.model import disclosure
 from kooperacja.programme import queries
 from kooperacja.report import effects as report
+from kooperacja.report import sections
 from kooperacja.ui import data, session, widgets
 
 PDF_MIME = "application/pdf"
-CHARTED = {  # section → columns drawn as bars (the table is shown under the chart)
-    "Gminy i powiaty w pilotażu": None,
-    "Kroki zrobione wobec planu": ["W planie do dziś", "Zrobione", "Po terminie"],
-    "Instytucje PZK według sektorów": ["Instytucje"],
-    "Osoby i rodziny objęte wsparciem": None,
-    "Sprawy zakończone według powodu": None,
-    "Osiągnięcie celów (ewaluacja)": None,
-    "Usługi w koszykach": None,
-}
 
 
 def _scope() -> str | None:
@@ -35,7 +26,7 @@ def _scope() -> str | None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["raport"])
+    actor = session.require_page("raport")
     st.title("Efekty modelu kooperacji")
     terc = _scope()
     with widgets.errors_shown():
@@ -61,16 +52,15 @@ def render() -> None:
             icon=":material/download:",
         )
         if effects.suppressed:
-            st.info("Liczby spraw mniejsze niż 5 pokazano jako „<5”.")
+            st.info(disclosure.NOTE + ".")
         columns = st.columns(len(effects.headline))
         for column, (label, value) in zip(columns, effects.headline.items(), strict=True):
             column.metric(label, value)
-        for n, (title, table) in enumerate(effects.tables().items(), start=1):
-            st.subheader(f"{n}. {title}")
-            if title in CHARTED and len(table):
-                st.plotly_chart(
-                    report_charts.bars(table, CHARTED[title]), key=f"raport_chart_{n}", width="stretch"
-                )
+        for n, section in sections.numbered():  # the chart (if any) over the section's table
+            table = section.table(effects)
+            st.subheader(f"{n}. {section.title}")
+            if section.chart is not None and len(table):
+                st.plotly_chart(section.chart(table), key=f"raport_chart_{n}", width="stretch")
             widgets.table(table, f"raport_table_{n}", f"raport_{n}")
 
 

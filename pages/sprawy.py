@@ -85,7 +85,7 @@ def _cases(actor: access.Actor, today) -> None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["sprawy"])
+    actor = session.require_page("sprawy")
     today = session.today()
     st.title("Sprawy — praca z osobą, rodziną, grupą (GGK/ZZK)")
     st.caption("Sprawy są prowadzone pod kodem, bez danych osobowych.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kooperacja import lku
 from kooperacja.cases import core as cases
-from kooperacja.model import access, vocab
+from kooperacja.model import disclosure, vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.programme import queries
 from kooperacja.ui import data, session, widgets
@@ -84,7 +84,7 @@ def _registry(today) -> None:
 def _gaps(actor, today) -> None:
     on = st.date_input("Stan na dzień", value=today, key="uslugi_luki_dzien", format="DD.MM.YYYY")
     gaps = data.service_gaps(on)
-    hide = access.suppresses_small_counts(actor)
+    hide = disclosure.hides(actor)
     found = lku.gap_list(gaps)
     st.caption(
         f"Problemy rozpoznane w sprawach gminy, na które nie ma ważnej usługi gminy, jej powiatu "
@@ -92,13 +92,13 @@ def _gaps(actor, today) -> None:
         "Czerwony: luka (liczba spraw); niebieski: jest usługa; jasny: usługa bez spraw."
     )
     st.plotly_chart(data.gap_figure(on, actor), key="uslugi_luki", width="stretch")
-    shown = found.assign(cases=[("<5" if hide and 0 < n < 5 else n) for n in found.cases])
+    shown = found.assign(cases=[disclosure.suppress(n, hide) for n in found.cases])
     table = shown[["name", "problem", "cases"]].set_axis(["Gmina", "Obszar problemowy", "Sprawy"], axis=1)
     widgets.table(table, "uslugi_luki_tabela", "luki_w_koszyku")
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["uslugi"])
+    actor = session.require_page("uslugi")
     st.title("Lokalny koszyk usług")
     today = session.today()
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])

@@ -9,13 +9,13 @@ from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
 from kooperacja.ui import backup_panel
-from kooperacja.ui.session import get_conn, require_role
+from kooperacja.ui.session import get_conn, require_page
 
 
 def render() -> None:
     st.title("Użytkownicy")
     try:
-        actor = require_role("admin")
+        actor = require_page("uzytkownicy")
     except AccessDenied as exc:
         st.error(exc.message)
         st.stop()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kooperacja import wzk
 from kooperacja.charts import report as report_charts
-from kooperacja.model import access, vocab
+from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import data, session, versions, widgets
 
@@ -173,7 +173,7 @@ def _recommendations(actor, today) -> None:
 
 
 def render() -> None:
-    actor = session.require_role(*access.PAGE_ROLES["wzk"])
+    actor = session.require_page("wzk")
     st.title("Wojewódzki Zespół Kooperacji")
     today = session.today()
     if st.toggle("Tryb posiedzenia", key="wzk_meeting_mode"):

@@ -9,7 +9,7 @@ import bcrypt
 import duckdb
 
 from kooperacja.model.access import Actor, require_admin
-from kooperacja.model.errors import InvalidInput, NotFound
+from kooperacja.model.errors import AccessDenied, InvalidInput, NotFound
 from kooperacja.model.vocab import ROLES
 from kooperacja.warehouse import audit, fetch_dicts, get_setting, set_setting, transaction
 
@@ -138,6 +138,20 @@ def add_user(
 # --- Login sessions -------------------------------------------------------------------------------
 # The login cookie is a signed token the browser keeps; logging out (or a password change) records
 # a time per user, and tokens issued before it are refused from then on, on every device.
+
+
+ACTOR_ROLE = "SELECT role FROM app_user WHERE username = ? AND active"
+ACTOR_GMINY = "SELECT terc FROM pilot_gmina WHERE animator = ?"
+
+
+def load_actor(conn: duckdb.DuckDBPyConnection, username: str) -> Actor:
+    """The active user `username` as the domain layer sees them: role, and an animator's gminy."""
+    cur = conn.cursor()
+    rows = cur.execute(ACTOR_ROLE, [username]).fetchall()
+    if not rows:
+        raise AccessDenied(f"Konto {username} nie istnieje albo jest wyłączone.")
+    gminy = frozenset(r[0] for r in cur.execute(ACTOR_GMINY, [username]).fetchall())
+    return Actor(username, rows[0][0], gminy)
 
 
 def credentials(conn: duckdb.DuckDBPyConnection) -> dict:

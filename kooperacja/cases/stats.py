@@ -10,42 +10,20 @@ import duckdb
 import pandas as pd
 
 from kooperacja.cases.core import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES
-from kooperacja.model import rules
-from kooperacja.model.access import Actor, require_case_read, suppresses_small_counts
+from kooperacja.model import disclosure, rules
+from kooperacja.model.access import Actor, require_case_read
 from kooperacja.model.vocab import CLOSURE_REASONS, SECTORS
 from kooperacja.programme import alerts
-
-SMALL = "<5"
-SMALL_LIMIT = 5  # counts 1..4 could single somebody out; 0 identifies nobody and stays 0
-
-
-def suppress_small(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Counts 1–4 in `columns` shown as "<5" (0 stays 0), on a copy.
-
-    >>> suppress_small(pd.DataFrame({"n": [0, 3, 7]}), ["n"]).n.tolist()
-    [0, '<5', 7]
-    """
-    out = df.copy()
-    for col in columns:
-        out[col] = [
-            SMALL if isinstance(v, int | float) and 0 < v < SMALL_LIMIT else v
-            for v in out[col].astype(object)
-        ]
-    return out
 
 
 def _for(
     actor: Actor, df: pd.DataFrame, counts: Sequence[str], hide: Sequence[str] = (), base: str | None = None
 ) -> pd.DataFrame:
-    """Suppress for the WZK and the Zarząd; `hide` columns are blanked where `base` is 1–4."""
-    if not suppresses_small_counts(actor):
+    """Suppress for the WZK and the Zarząd; `hide` columns are blanked where `base` is small."""
+    if not disclosure.hides(actor):
         return df
-    out = df.copy()
-    if base is not None:
-        small = out[base].between(1, SMALL_LIMIT - 1)
-        for col in hide:
-            out[col] = out[col].astype(object).where(~small, None)
-    return suppress_small(out, counts)
+    out = df if base is None else disclosure.blank_where_small(df, hide, base)
+    return disclosure.suppress_frame(out, counts)
 
 
 CASE_COUNTS = """

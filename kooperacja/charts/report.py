@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from kooperacja.charts.programme import COVERED_DARK, COVERED_LIGHT, FONT, MISSING_COLOR
 from kooperacja.lku import GAP_STATES
+from kooperacja.model import disclosure
 
 SERIES_COLORS = ["#0072B2", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#56B4E9", "#BBBBBB"]
 NO_NEED = "#F4F4F4"
@@ -112,7 +113,7 @@ def gap_heatmap(gaps: pd.DataFrame, hide_small: bool = False) -> go.Figure:
 
 
 def _cell(state: str, cases: int, hide_small: bool) -> str:
-    shown = "<5" if hide_small and 0 < cases < 5 else str(cases)
+    shown = disclosure.suppress_text(cases, hide_small)
     if state == "gap":
         return f"brak ({shown})"
     return shown if cases else ""

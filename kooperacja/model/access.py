@@ -1,10 +1,24 @@
-"""Who may do what: the role rules every write and every case-level read goes through."""
+"""Who may do what: the role rules every write and every case-level read goes through.
+
+The role names are written here only; everybody else asks a question of this module
+(`access.can_read_cases(actor)`, `access.may_open(actor, "gmina")`) instead of comparing roles.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kooperacja.model.errors import AccessDenied
+
+ADMIN = "admin"  # koordynator ROPS
+ANIMATOR = "animator"  # animator współpracy: the gminy assigned to them
+WZK = "wzk"  # członek WZK: aggregates only, small counts hidden
+ZARZAD = "zarzad"  # Zarząd Województwa: aggregates only, small counts hidden
+ROLES: tuple[str, ...] = (ADMIN, ANIMATOR, WZK, ZARZAD)
+ROPS_STAFF = frozenset({ADMIN, ANIMATOR})  # case-level detail, data entry, imports
+GMINA_CARERS: tuple[str, ...] = (ANIMATOR, ADMIN)  # accounts a pilot gmina may be assigned to
+AGGREGATES_ONLY = frozenset({WZK, ZARZAD})
 
 
 @dataclass(frozen=True)
@@ -17,17 +31,28 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == ADMIN
 
 
-SYSTEM = Actor("system", "admin")
+SYSTEM = Actor("system", ADMIN)
+REPORT_READER = Actor("system", ZARZAD)  # whoever a report file leaves the ROPS for: small counts hidden
+IMPORTER = Actor("cli", ADMIN)  # the command line's imports
+
+
+def is_animator(actor: Actor) -> bool:
+    """An animator: their own gminy come first (alerts, forms)."""
+    return actor.role == ANIMATOR
+
+
+def has_role(actor: Actor, roles: Iterable[str]) -> bool:
+    return actor.role in set(roles)
 
 
 def can_edit_gmina(actor: Actor, terc: str | None) -> bool:
     """Admins edit everything; an animator only the gminy assigned to them (never region rows)."""
-    if actor.role == "admin":
+    if actor.role == ADMIN:
         return True
-    return actor.role == "animator" and terc is not None and terc in actor.gminy
+    return actor.role == ANIMATOR and terc is not None and terc in actor.gminy
 
 
 def require_edit_gmina(actor: Actor, terc: str | None) -> None:
@@ -37,13 +62,13 @@ def require_edit_gmina(actor: Actor, terc: str | None) -> None:
 
 
 def require_admin(actor: Actor) -> None:
-    if actor.role != "admin":
+    if actor.role != ADMIN:
         raise AccessDenied(f"Tę operację może wykonać tylko administrator ({actor.username} nim nie jest).")
 
 
 def can_read_cases(actor: Actor) -> bool:
     """Case-level detail is for the ROPS staff; the WZK and the Zarząd see aggregates only."""
-    return actor.role in ("admin", "animator")
+    return actor.role in ROPS_STAFF
 
 
 def require_case_read(actor: Actor) -> None:
@@ -55,23 +80,37 @@ def require_case_read(actor: Actor) -> None:
 
 def suppresses_small_counts(actor: Actor) -> bool:
     """The WZK and the Zarząd see counts under 5 as "<5" so that nobody can be singled out."""
-    return actor.role in ("wzk", "zarzad")
+    return actor.role in AGGREGATES_ONLY
+
+
+def can_edit_service_area(actor: Actor, level: str, area_terc: str) -> bool:
+    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
+    if actor.role == ADMIN:
+        return True
+    if actor.role != ANIMATOR or level == "region":
+        return False
+    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
 
 
 # Which pages each role is offered (the navigation is built from this on every run).
 PAGE_ROLES: dict[str, frozenset[str]] = {
-    "przeglad": frozenset({"admin", "animator", "wzk", "zarzad"}),
-    "gmina": frozenset({"admin", "animator", "wzk"}),
-    "pzk": frozenset({"admin", "animator", "wzk"}),
-    "alerty": frozenset({"admin", "animator"}),
-    "sprawy": frozenset({"admin", "animator", "wzk", "zarzad"}),  # wzk/zarzad: aggregates only
-    "wzk": frozenset({"admin", "animator", "wzk"}),
-    "uslugi": frozenset({"admin", "animator", "wzk"}),
-    "raport": frozenset({"admin", "animator", "wzk", "zarzad"}),
-    "dane": frozenset({"admin", "animator"}),
-    "historia": frozenset({"admin"}),
-    "uzytkownicy": frozenset({"admin"}),
+    "przeglad": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
+    "gmina": frozenset({ADMIN, ANIMATOR, WZK}),
+    "pzk": frozenset({ADMIN, ANIMATOR, WZK}),
+    "alerty": frozenset({ADMIN, ANIMATOR}),
+    "sprawy": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),  # wzk/zarzad: aggregates only
+    "wzk": frozenset({ADMIN, ANIMATOR, WZK}),
+    "uslugi": frozenset({ADMIN, ANIMATOR, WZK}),
+    "raport": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
+    "dane": frozenset({ADMIN, ANIMATOR}),
+    "historia": frozenset({ADMIN}),
+    "uzytkownicy": frozenset({ADMIN}),
 }
+
+
+def may_open(actor: Actor, page: str) -> bool:
+    """Whether the page (a PAGE_ROLES key) is offered to the actor."""
+    return actor.role in PAGE_ROLES[page]
 
 
 def pages_for(role: str) -> list[str]:

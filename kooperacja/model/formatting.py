@@ -77,7 +77,6 @@ HEADERS: dict[str, str] = {
     "received_on": "Wpłynęło",
     "first_contact_on": "Pierwszy kontakt",
     "contact_deadline": "Termin kontaktu",
-    "contact_state": "Kontakt w 7 dni",
     "count": "Liczba",
 }
 
@@ -157,7 +156,8 @@ def status_label(code: str | None) -> str:
 
 
 def headers(columns: list[str]) -> list[str]:
-    return [HEADERS.get(c, c) for c in columns]
+    found = {**HEADERS, "contact_state": f"Kontakt w {rules.days_pl(rules.FIRST_CONTACT_DAYS)}"}
+    return [found.get(c, c) for c in columns]
 
 
 def to_display(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -194,6 +195,24 @@ WINDOW_START_SQL = "(({plan_start} + to_months({start_month} - 1))::DATE + {shif
 WINDOW_DUE_SQL = "(({plan_start} + to_months({end_month}))::DATE - 1 + {shift})"
 
 
+def first_contact_deadline(received_on: date) -> date:
+    """The last day for ROPS's first contact with the gmina after a notification (zgłoszenie).
+
+    >>> first_contact_deadline(date(2026, 3, 2))
+    datetime.date(2026, 3, 9)
+    """
+    return received_on + timedelta(days=FIRST_CONTACT_DAYS)
+
+
+def first_contact_deadline_sql(received: str) -> str:
+    """first_contact_deadline for the warehouse (`received`: an SQL date expression).
+
+    Built on each call, from FIRST_CONTACT_DAYS as it is then; tests/unit/test_rules_sql.py proves
+    both forms agree.
+    """
+    return f"(({received})::DATE + {int(FIRST_CONTACT_DAYS)})"
+
+
 def first_contact_state(received_on: date, first_contact_on: date | None, today: date) -> StepState:
     """The 7-day clock from a notification (zgłoszenie) to ROPS's first contact with the gmina.
 
@@ -204,13 +223,22 @@ def first_contact_state(received_on: date, first_contact_on: date | None, today:
     >>> first_contact_state(date(2026, 3, 2), None, date(2026, 3, 4)).label
     'do zrobienia, termin za 5 dni'
     """
-    deadline = received_on + timedelta(days=FIRST_CONTACT_DAYS)
+    deadline = first_contact_deadline(received_on)
     if first_contact_on is not None:
         late = (first_contact_on - deadline).days
         return StepState(Status.DONE_LATE, late) if late > 0 else StepState(Status.DONE, 0)
     if today > deadline:
         return StepState(Status.OVERDUE, (today - deadline).days)
     return StepState(Status.DUE, (deadline - today).days)
+
+
+def self_formed_report_deadline(signed_on: date) -> date:
+    """The last day for reporting a self-formed cooperation to ROPS.
+
+    >>> self_formed_report_deadline(date(2026, 5, 4))
+    datetime.date(2026, 5, 11)
+    """
+    return signed_on + timedelta(days=SELF_FORMED_REPORT_DAYS)
 
 
 def self_formed_report_late_days(signed_on: date, received_on: date) -> int:
@@ -221,7 +249,16 @@ def self_formed_report_late_days(signed_on: date, received_on: date) -> int:
     >>> self_formed_report_late_days(date(2026, 5, 4), date(2026, 5, 14))
     3
     """
-    return max(0, (received_on - signed_on).days - SELF_FORMED_REPORT_DAYS)
+    return max(0, (received_on - self_formed_report_deadline(signed_on)).days)
+
+
+def notice_deadline(meeting_on: date) -> date:
+    """The last day to tell a GGK/ZZK invitee about the meeting.
+
+    >>> notice_deadline(date(2026, 6, 15))
+    datetime.date(2026, 6, 10)
+    """
+    return meeting_on - timedelta(days=GGK_NOTICE_DAYS)
 
 
 def notice_short_days(meeting_on: date, notified_on: date | None) -> int | None:
@@ -244,6 +281,22 @@ NOTICE_SHORT_SQL = (
     f"CASE WHEN {{notified}} IS NULL THEN NULL "
     f"ELSE greatest(0, {GGK_NOTICE_DAYS} - date_diff('day', {{notified}}, {{meeting}})) END"
 )
+
+
+def is_pzk_member(signed_on: date, left_on: date | None, on: date) -> bool:
+    """Whether a membership counts in the gmina's PZK on day `on`: from signing to the day before leaving.
+
+    >>> d = date(2026, 3, 1)
+    >>> is_pzk_member(d, None, d), is_pzk_member(d, date(2026, 4, 1), date(2026, 4, 1))
+    (True, False)
+    >>> is_pzk_member(d, None, date(2026, 2, 28))
+    False
+    """
+    return signed_on <= on and (left_on is None or left_on > on)
+
+
+# is_pzk_member for the warehouse: {m} is the pzk_member alias, {on} an SQL date (e.g. $today).
+PZK_MEMBER_SQL = "({m}.signed_on <= {on} AND ({m}.left_on IS NULL OR {m}.left_on > {on}))"
 
 
 def _month_start(d: date) -> date:
@@ -355,13 +408,44 @@ class Alert:
     message: str
 
 
-RULE_LABELS: dict[str, str] = {
-    "step_overdue": "Krok po terminie",
-    "step_due": "Krok do zrobienia w tym tygodniu",
-    "first_contact": "Kontakt ROPS w 7 dni",
-    "self_formed_report": "Zgłoszenie samodzielnej współpracy w 7 dni",
-    "ggk_notice": "Powiadomienie o spotkaniu 5 dni wcześniej",
-    "monthly_report": "Brak sprawozdania miesięcznego",
-    "monitoring": "Spotkanie monitorujące co kwartał",
-    "wzk_quarterly": "Spotkanie WZK co kwartał",
-}
+def first_contact_label() -> str:
+    """ "Kontakt ROPS w 7 dni": the first-contact rule in words, from FIRST_CONTACT_DAYS."""
+    return f"Kontakt ROPS w {days_pl(FIRST_CONTACT_DAYS)}"
+
+
+def notice_label() -> str:
+    """ "Powiadomienie o spotkaniu 5 dni wcześniej", from GGK_NOTICE_DAYS."""
+    return f"Powiadomienie o spotkaniu {days_pl(GGK_NOTICE_DAYS)} wcześniej"
+
+
+def _rule_labels() -> dict[str, str]:
+    return {
+        "step_overdue": "Krok po terminie",
+        "step_due": "Krok do zrobienia w tym tygodniu",
+        "first_contact": first_contact_label(),
+        "self_formed_report": f"Zgłoszenie samodzielnej współpracy w {days_pl(SELF_FORMED_REPORT_DAYS)}",
+        "ggk_notice": notice_label(),
+        "monthly_report": "Brak sprawozdania miesięcznego",
+        "monitoring": "Spotkanie monitorujące co kwartał",
+        "wzk_quarterly": "Spotkanie WZK co kwartał",
+    }
+
+
+class _Labels(Mapping[str, str]):
+    """A read-only mapping built on each use, so that the labels follow the rule constants."""
+
+    def __init__(self, build: Callable[[], dict[str, str]]) -> None:
+        self._build = build
+
+    def __getitem__(self, key: str) -> str:
+        return self._build()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._build())
+
+    def __len__(self) -> int:
+        return len(self._build())
+
+
+# Alert code → Polish label; the day counts come from the constants above.
+RULE_LABELS: Mapping[str, str] = _Labels(_rule_labels)

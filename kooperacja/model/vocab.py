@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kooperacja.model import access
+
 GMINA_KINDS = {1: "miejska", 2: "wiejska", 3: "miejsko-wiejska"}
 
 VARIANTS = {
@@ -118,8 +120,8 @@ RECOMMENDATION_STATUSES = {
 }
 
 ROLES = {
-    "admin": "koordynator ROPS (administrator)",
-    "animator": "animator współpracy",
-    "wzk": "członek WZK",
-    "zarzad": "Zarząd Województwa",
+    access.ADMIN: "koordynator ROPS (administrator)",
+    access.ANIMATOR: "animator współpracy",
+    access.WZK: "członek WZK",
+    access.ZARZAD: "Zarząd Województwa",
 }

@@ -114,7 +114,7 @@ def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict
         received = z.received_on.date()
         contact = None if pd.isna(z.first_contact_on) else z.first_contact_on.date()
         state = rules.first_contact_state(received, contact, today)
-        deadline = received + timedelta(days=rules.FIRST_CONTACT_DAYS)
+        deadline = rules.first_contact_deadline(received)
         if state.status in (Status.DUE, Status.OVERDUE):
             over = state.days if state.status == Status.OVERDUE else -state.days
             out.append(
@@ -140,7 +140,7 @@ def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict
                         "self_formed_report",
                         z.terc,
                         f"porozumienie z {signed:%d.%m.%Y}",
-                        signed + timedelta(days=rules.SELF_FORMED_REPORT_DAYS),
+                        rules.self_formed_report_deadline(signed),
                         late,
                         f"Samodzielnie zawiązaną współpracę zgłoszono {rules.days_pl(late)} po terminie",
                     )
@@ -162,7 +162,7 @@ def _notice_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
         "ggk_notice",
         found,
         subject=found.case_code + ": " + found.institution,
-        due_on=[h - timedelta(days=rules.GGK_NOTICE_DAYS) for h in held],
+        due_on=[rules.notice_deadline(h) for h in held],
         days_over=found.short.fillna(rules.GGK_NOTICE_DAYS).astype(int),
         message=[
             f"Spotkanie {h:%d.%m.%Y}: {t} (wymagane {rules.GGK_NOTICE_DAYS} dni)"

@@ -13,7 +13,6 @@ from kooperacja.model.rules import STATUS_LABELS, Status
 from kooperacja.programme.queries import PROGRESS_LABELS
 
 CASE_RULES = frozenset({"ggk_notice", "monthly_report", "monitoring"})  # alerts naming a case
-SMALL_COUNT = 5  # the WZK and the Zarząd see case counts under this as "<5"
 VARIANT_SHORT = {"rural": "wiejski", "urban_rural": "miejsko-wiejski", "urban": "miejski"}  # narrow tables
 OVERVIEW_COLUMNS = [
     "name",
@@ -74,18 +73,6 @@ def overview_table(overview: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame
     out["progress_state"] = out.progress_state.map(PROGRESS_LABELS)
     out["current_step"] = out.current_step.fillna("—")
     return out.reset_index(drop=True)
-
-
-def suppress_small(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """Counts from 1 to 4 replaced by "<5" (zero stays): nobody can be singled out from an aggregate.
-
-    >>> suppress_small(pd.DataFrame({"n": [0, 3, 12]}), ["n"]).n.tolist()
-    ['0', '<5', '12']
-    """
-    out = df.copy()
-    for col in columns:
-        out[col] = [f"<{SMALL_COUNT}" if 0 < v < SMALL_COUNT else str(int(v)) for v in out[col]]
-    return out
 
 
 def filter_alerts(

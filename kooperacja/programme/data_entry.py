@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from kooperacja.model import access
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
 from kooperacja.programme import harmonogram
@@ -108,8 +109,8 @@ def default_variant(conn: duckdb.DuckDBPyConnection, terc: str) -> str:
 
 
 def animator_choices(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    sql = "SELECT username FROM app_user WHERE role IN ('animator', 'admin') AND active ORDER BY role DESC, 1"
-    return [r[0] for r in conn.cursor().execute(sql).fetchall()]
+    sql = "SELECT username FROM app_user WHERE list_contains(?, role) AND active ORDER BY role DESC, 1"
+    return [r[0] for r in conn.cursor().execute(sql, [list(access.GMINA_CARERS)]).fetchall()]
 
 
 def templates(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -7,7 +7,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kooperacja.model import vocab
+from kooperacja.model import rules, vocab
+from kooperacja.programme.queries import to_date
 
 SECTOR_ORDER = list(vocab.SECTORS)
 
@@ -22,6 +23,15 @@ ORDER BY m.signed_on, i.name
 def list_members(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
     """Every membership of a gmina's PZK, current and past, in signing order."""
     return conn.cursor().execute(MEMBERS, {"terc": terc}).df()
+
+
+def members_on(members: pd.DataFrame, on: date) -> pd.DataFrame:
+    """The rows of `list_members` that count in the PZK on day `on` (rules.is_pzk_member)."""
+    keep = [
+        rules.is_pzk_member(to_date(s), to_date(left), on)
+        for s, left in zip(members.signed_on, members.left_on, strict=True)
+    ]
+    return members[pd.Series(keep, index=members.index, dtype=bool)]
 
 
 HISTORY = """
@@ -50,11 +60,11 @@ def membership_history(conn: duckdb.DuckDBPyConnection, terc: str | None = None)
     return conn.cursor().execute(HISTORY, {"terc": terc}).df()
 
 
-COVERAGE = """
+COVERAGE = f"""
 WITH members AS (
     SELECT m.terc, i.sector, count(*)::INTEGER AS members
     FROM pzk_member m JOIN institution i USING (institution_id)
-    WHERE m.signed_on <= $on AND (m.left_on IS NULL OR m.left_on > $on)
+    WHERE {rules.PZK_MEMBER_SQL.format(m="m", on="$on")}
     GROUP BY ALL
 )
 SELECT p.terc, g.name AS gmina, s.sector, coalesce(m.members, 0) AS members

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -189,10 +189,10 @@ PROGRESS_COUNT_LABELS = {
     "stalled": "Gminy zatrzymane",
 }
 
-PZK_ON = """
+PZK_ON = f"""
 SELECT m.membership_id, i.institution_id, i.name, i.sector, i.level, i.seat_terc, m.signed_on, m.left_on
 FROM pzk_member m JOIN institution i USING (institution_id)
-WHERE m.terc = $terc AND m.signed_on <= $on AND (m.left_on IS NULL OR m.left_on > $on)
+WHERE m.terc = $terc AND {rules.PZK_MEMBER_SQL.format(m="m", on="$on")}
 ORDER BY i.sector, i.name
 """
 
@@ -202,13 +202,12 @@ def pzk_on(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame
     return conn.cursor().execute(PZK_ON, {"terc": terc, "on": on}).df()
 
 
-REGION_FIGURES = """
+_MEMBER_TODAY = rules.PZK_MEMBER_SQL.format(m="m", on="$today")
+REGION_FIGURES = f"""
 SELECT p.terc,
-       (SELECT count(*) FROM pzk_member m WHERE m.terc = p.terc AND m.signed_on <= $today
-            AND (m.left_on IS NULL OR m.left_on > $today)) AS pzk_members,
+       (SELECT count(*) FROM pzk_member m WHERE m.terc = p.terc AND {_MEMBER_TODAY}) AS pzk_members,
        (SELECT count(DISTINCT i.sector) FROM pzk_member m JOIN institution i USING (institution_id)
-            WHERE m.terc = p.terc AND m.signed_on <= $today
-            AND (m.left_on IS NULL OR m.left_on > $today)) AS pzk_sectors,
+            WHERE m.terc = p.terc AND {_MEMBER_TODAY}) AS pzk_sectors,
        (SELECT count(*) FROM case_file c WHERE c.terc = p.terc AND c.closed_on IS NULL) AS cases_open,
        (SELECT count(*) FROM case_file c WHERE c.terc = p.terc AND c.closed_on IS NOT NULL) AS cases_closed
 FROM pilot_gmina p
@@ -248,23 +247,24 @@ def step_events(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
     return conn.cursor().execute(STEP_EVENTS, {"terc": terc}).df()
 
 
-ZGLOSZENIA_OF = """
+def _zgloszenia_of() -> str:
+    # built on each call: the deadline follows rules.FIRST_CONTACT_DAYS as it is then
+    return f"""
 SELECT zgloszenie_id, terc, route, received_on, signed_on, first_contact_on, has_diagnosis,
-       has_resources_card, has_network_analysis, has_agreement_copy, note
+       has_resources_card, has_network_analysis, has_agreement_copy, note,
+       {rules.first_contact_deadline_sql("received_on")} AS contact_deadline
 FROM zgloszenie WHERE terc = $terc ORDER BY received_on DESC
 """
 
 
 def zgloszenia(conn: duckdb.DuckDBPyConnection, terc: str, today: date) -> pd.DataFrame:
-    """A gmina's notifications to ROPS, newest first, each with its 7-day first-contact clock."""
-    frame = conn.cursor().execute(ZGLOSZENIA_OF, {"terc": terc}).df()
+    """A gmina's notifications to ROPS, newest first, each with its first-contact clock (rules)."""
+    frame = conn.cursor().execute(_zgloszenia_of(), {"terc": terc}).df()
     states = [
         rules.first_contact_state(to_date(r.received_on), to_date(r.first_contact_on), today)
         for r in frame.itertuples()
     ]
-    frame["contact_deadline"] = [
-        to_date(r) + timedelta(days=rules.FIRST_CONTACT_DAYS) for r in frame.received_on
-    ]
+    frame["contact_deadline"] = _days(frame["contact_deadline"])
     frame["contact_status"] = [s.status.value for s in states]
     frame["contact_state"] = [s.label for s in states]
     return frame

@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kooperacja.cases import stats as case_stats
+from kooperacja.model import disclosure, rules
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor, suppresses_small_counts
+from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.rules import Status
 from kooperacja.model.vocab import (
@@ -26,10 +26,7 @@ from kooperacja.model.vocab import (
 from kooperacja.programme import queries
 from kooperacja.warehouse import get_setting
 
-SMALL = case_stats.SMALL_LIMIT  # case counts 1..4 are shown as "<5" to the WZK and the Zarząd
-SMALL_LABEL = case_stats.SMALL
 DONE = (Status.DONE.value, Status.DONE_LATE.value)
-suppress = case_stats.suppress_small
 
 
 @dataclass
@@ -60,18 +57,10 @@ class EffectsReport:
         return f"Efekty modelu kooperacji — {self.region}, stan na {self.today:%d.%m.%Y}"
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Section title → table, in the order of the report."""
-        return {
-            "Gminy i powiaty w pilotażu": self.pilot,
-            "Kroki zrobione wobec planu": self.steps,
-            "Postęp gmin": self.gminy,
-            "Instytucje PZK według sektorów": self.pzk,
-            "Osoby i rodziny objęte wsparciem": self.cases,
-            "Sprawy zakończone według powodu": self.closures,
-            "Osiągnięcie celów (ewaluacja)": self.evaluation,
-            "Usługi w koszykach": self.baskets,
-            "Rekomendacje WZK": self.recommendations,
-        }
+        """Section title → table, in the order of the report (kooperacja.report.sections)."""
+        from kooperacja.report import sections
+
+        return {section.title: section.table(self) for section in sections.sections()}
 
 
 PILOT = """
@@ -83,10 +72,10 @@ POWIATY = """
 SELECT count(DISTINCT left(terc, 4)) FROM pilot_gmina
 WHERE joined_on <= $today AND ($terc IS NULL OR terc = $terc)
 """
-PZK_SECTORS = """
+PZK_SECTORS = f"""
 SELECT i.sector, count(DISTINCT i.institution_id) AS institutions, count(*) AS memberships
 FROM pzk_member m JOIN institution i USING (institution_id) JOIN pilot_gmina p ON p.terc = m.terc
-WHERE m.signed_on <= $today AND (m.left_on IS NULL OR m.left_on > $today)
+WHERE {rules.PZK_MEMBER_SQL.format(m="m", on="$today")}
   AND ($terc IS NULL OR m.terc = $terc)
 GROUP BY ALL ORDER BY institutions DESC, i.sector
 """
@@ -210,7 +199,7 @@ def effects(
         if not found:
             raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
-    hidden = suppresses_small_counts(actor)
+    hidden = disclosure.hides(actor)
     plan = queries.gmina_plans(conn, today, terc)
     gminy, areas = _gminy(conn, plan, today, terc)
 
@@ -278,13 +267,12 @@ def effects(
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
     if hidden:
-        cases = suppress(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
-        closures = suppress(closures, ["Sprawy"])
-        evaluation = suppress(evaluation, ["Sprawy"])
-        baskets = suppress(baskets, ["Sprawy"])
+        cases = disclosure.suppress_frame(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
+        closures = disclosure.suppress_frame(closures, ["Sprawy"])
+        evaluation = disclosure.suppress_frame(evaluation, ["Sprawy"])
+        baskets = disclosure.suppress_frame(baskets, ["Sprawy"])
         for key in ("Sprawy zgłoszone", "Sprawy zakończone", "Cele osiągnięte w pełni"):
-            value = int(headline[key])
-            headline[key] = SMALL_LABEL if 0 < value < SMALL else value
+            headline[key] = disclosure.suppress(int(headline[key]))  # type: ignore[assignment]
     return EffectsReport(
         region=region,
         today=today,

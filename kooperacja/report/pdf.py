@@ -13,10 +13,12 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
+from kooperacja.model import disclosure
 from kooperacja.programme.queries import PROGRESS_LABELS
 
 if TYPE_CHECKING:
     from kooperacja.report.effects import EffectsReport
+    from kooperacja.report.sections import Section
 
 FONT = "SourceSans"
 BLUE, GREEN, ORANGE, RED, GREY = "#0072B2", "#009E73", "#E69F00", "#D55E00", "#BBBBBB"  # Okabe–Ito
@@ -210,20 +212,23 @@ def _title_page(pdf: _Pdf, report: EffectsReport) -> None:
         "Kroki K1–K10 według harmonogramu każdej gminy."
     )
     if report.suppressed:
-        note += " Liczby spraw mniejsze niż 5 pokazano jako „<5”, aby nikogo nie dało się rozpoznać."
+        note += f" {disclosure.NOTE}, aby nikogo nie dało się rozpoznać."
     _text(pdf, note, 9.5, color=MUTED, height=5)
 
 
-def _implementation(pdf: _Pdf, r: EffectsReport) -> None:
-    pdf.add_page()
-    _heading(pdf, "1. Gminy i powiaty w pilotażu według wariantu modelu")
+# The sections' own layouts (kooperacja.report.sections names them); each comes after its heading.
+
+
+def pilot_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _table(pdf, r.pilot, (3, 1, 1))
     _bars(
         pdf,
         list(r.pilot.iloc[:, 0]),
         [("Gminy", list(r.pilot["Gminy"]), BLUE), ("Powiaty", list(r.pilot["Powiaty"]), GREY)],
     )
-    _heading(pdf, "2. Kroki K1–K10: zrobione wobec planu")
+
+
+def steps_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _text(
         pdf, "Podkroki gmin, których termin w harmonogramie już minął, i podkroki zrobione.", 9, color=MUTED
     )
@@ -247,9 +252,7 @@ GMINY_LISTED = 60  # above this, the PDF sums the gminy per area and lists only 
 AREAS_PLURAL = {"Województwo": "województw", "Powiat": "powiatów"}
 
 
-def _gminy(pdf: _Pdf, r: EffectsReport) -> None:
-    pdf.add_page()
-    _heading(pdf, "3. Postęp gmin")
+def gminy_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     if len(r.gminy) > GMINY_LISTED:
         _gminy_summary(pdf, r)
         return
@@ -300,47 +303,68 @@ def _gminy_summary(pdf: _Pdf, r: EffectsReport) -> None:
         _table(pdf, late, (2.2, 2.4, 2.8, 1.2, 1.3, 1.2, 1.5, 1.4), size=8)
 
 
-def _support(pdf: _Pdf, r: EffectsReport) -> None:
-    pdf.add_page()
-    _heading(pdf, "4. Instytucje w Partnerskich Zespołach Kooperacji według sektorów")
+def pzk_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _bars(
         pdf, list(r.pzk["Sektor"]), [("Instytucje", list(r.pzk["Instytucje"]), BLUE)], label_width=80, bar=3.6
     )
-    _heading(pdf, "5. Osoby, rodziny i grupy objęte wsparciem")
+
+
+def cases_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _table(pdf, r.cases, (2, 1, 1, 1))
-    _heading(pdf, "6. Sprawy zakończone według powodu i osiągnięcie celów")
-    _text(pdf, "Sprawy zakończone według powodu", 9.5, bold=True)
+
+
+def closures_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
+    _text(pdf, section.title, 9.5, bold=True)
     _bars(pdf, list(r.closures.iloc[:, 0]), [("Sprawy", list(r.closures["Sprawy"]), ORANGE)], bar=3.8)
+
+
+def evaluation_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _text(pdf, "Sprawy po ewaluacji według osiągnięcia celu", 9.5, bold=True)
     _bars(pdf, list(r.evaluation.iloc[:, 0]), [("Sprawy", list(r.evaluation["Sprawy"]), GREEN)], bar=3.8)
 
 
-def _services(pdf: _Pdf, r: EffectsReport) -> None:
-    pdf.add_page()
-    _heading(pdf, "7. Usługi w indywidualnych koszykach")
+def baskets_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     if r.baskets.empty:
         _text(pdf, "Brak usług przypisanych do spraw.", 10, color=MUTED)
-    else:
-        _bars(
-            pdf,
-            list(r.baskets.iloc[:, 0]),
-            [("Sprawy", list(r.baskets["Sprawy"]), BLUE), ("Usługi", list(r.baskets["Usługi"]), GREY)],
-            label_width=62,
-            bar=3.2,
-        )
-        _table(pdf, r.baskets, (3, 1, 1))
-    _heading(pdf, "8. Rekomendacje WZK (krok K10.2)")
+        return
+    _bars(
+        pdf,
+        list(r.baskets.iloc[:, 0]),
+        [("Sprawy", list(r.baskets["Sprawy"]), BLUE), ("Usługi", list(r.baskets["Usługi"]), GREY)],
+        label_width=62,
+        bar=3.2,
+    )
+    _table(pdf, r.baskets, (3, 1, 1))
+
+
+def recommendations_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
     _table(pdf, r.recommendations, (2.4, 1, 1, 1, 1))
     if r.terc:
         _text(pdf, "Rekomendacje dotyczą całego województwa.", 9, color=MUTED)
 
 
+def default_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
+    """A section without a layout of its own: bars of its counts when it is charted, then its table."""
+    table = section.table(r)
+    if section.chart is not None and len(table):
+        colors = [BLUE, GREEN, ORANGE, RED, GREY]
+        series = [
+            (str(col), list(table[col]), colors[k % len(colors)]) for k, col in enumerate(table.columns[1:])
+        ]
+        _bars(pdf, [str(v) for v in table.iloc[:, 0]], series)
+    _table(pdf, table)
+
+
 def render(report: EffectsReport) -> bytes:
-    """Title page with key figures, then one page per part: implementation, gminy, support, services."""
+    """Title page with key figures, then the sections of kooperacja.report.sections, numbered in order."""
+    from kooperacja.report import sections
+
     pdf = _new_pdf(report)
     _title_page(pdf, report)
-    _implementation(pdf, report)
-    _gminy(pdf, report)
-    _support(pdf, report)
-    _services(pdf, report)
+    for number, section in sections.pdf_numbered():
+        if section.pdf_new_page:
+            pdf.add_page()
+        if number is not None:
+            _heading(pdf, f"{number}. {section.heading}")
+        (section.pdf or default_body)(pdf, report, section)
     return bytes(pdf.output())

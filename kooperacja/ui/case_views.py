@@ -9,9 +9,9 @@ import streamlit as st
 
 from kooperacja.cases import stats as case_stats
 from kooperacja.charts import cases as case_charts
-from kooperacja.model import vocab
+from kooperacja.model import disclosure, rules, vocab
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor, suppresses_small_counts
+from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.model.rules import STATUS_COLORS, Status
 from kooperacja.ui import data, session, widgets
@@ -32,7 +32,6 @@ LABELS = {
     "overdue": "Po terminie spotkania",
     "meetings": "Spotkania GGK/ZZK",
     "invitations": "Zaproszenia",
-    "breaches": "Powiadomione < 5 dni",
     "tasks": "Zadania",
     "open_tasks": "Zadania otwarte",
     "case_code": "Kod sprawy",
@@ -55,16 +54,22 @@ LABELS = {
     "family_present": "Rodzina obecna",
     "decisions": "Ustalenia",
     "institutions": "Instytucje",
-    "short_notice": "Powiadomione < 5 dni",
     "service": "Usługa",
     "report_month": "Miesiąc",
 }
+
+
+def _short_notice() -> str:
+    return f"Powiadomione < {rules.days_pl(rules.GGK_NOTICE_DAYS)}"
+
+
 CODES = {"kind": vocab.CASE_KINDS, "progress": vocab.REPORT_PROGRESS, "meeting_kind": vocab.MEETING_KINDS}
 
 
 def _show(df: pd.DataFrame, columns: list[str], key: str, filename: str) -> None:
     view = to_display(df[columns], extra_labels=CODES)
-    view.columns = [LABELS.get(c, h) for c, h in zip(columns, view.columns, strict=True)]
+    labels = LABELS | dict.fromkeys(("breaches", "short_notice"), _short_notice())
+    view.columns = [labels.get(c, h) for c, h in zip(columns, view.columns, strict=True)]
     widgets.table(view, key, filename)
 
 
@@ -114,8 +119,11 @@ def render_summary(actor: Actor) -> None:
     pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     terc = st.selectbox("Zakres", list(names), format_func=names.get, key="cases_summary_scope")
-    if suppresses_small_counts(actor):
-        st.info("Liczby od 1 do 4 pokazano jako „<5”, aby nikogo nie można było rozpoznać.")
+    if disclosure.hides(actor):
+        st.info(
+            f"Liczby od 1 do {disclosure.THRESHOLD - 1} pokazano jako „{disclosure.LABEL}”, "
+            "aby nikogo nie można było rozpoznać."
+        )
     summary = data.case_summary(actor, terc)
     left, right = st.columns(2)
     with left:
@@ -143,7 +151,10 @@ def render_summary(actor: Actor) -> None:
         "overdue_meetings_table",
         "sprawy_monitoring",
     )
-    st.subheader("Powiadomienia o spotkaniach GGK/ZZK krócej niż 5 dni (ostatnie 12 miesięcy)")
+    st.subheader(
+        f"Powiadomienia o spotkaniach GGK/ZZK krócej niż {rules.days_pl(rules.GGK_NOTICE_DAYS)} "
+        "(ostatnie 12 miesięcy)"
+    )
     _show(
         summary["notice_breaches"],
         ["gmina", "meetings", "invitations", "breaches"],

@@ -13,8 +13,8 @@ from kooperacja import lku, warehouse, wzk
 from kooperacja.cases import stats as case_stats
 from kooperacja.charts import programme as charts
 from kooperacja.charts import report as report_charts
-from kooperacja.model import vocab
-from kooperacja.model.access import SYSTEM, Actor, require_case_read, suppresses_small_counts
+from kooperacja.model import disclosure, vocab
+from kooperacja.model.access import SYSTEM, Actor, require_case_read
 from kooperacja.model.formatting import to_display
 from kooperacja.programme import alerts, pzk, queries
 from kooperacja.report import effects as report
@@ -91,7 +91,7 @@ def _effects(
 
 def report_effects(actor: Actor, terc: str | None = None) -> report.EffectsReport:
     """`report.effects` for today, the region or one gmina, as `actor`'s role may see it."""
-    return _effects(*_key(), terc, suppresses_small_counts(actor), actor)
+    return _effects(*_key(), terc, disclosure.hides(actor), actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -122,7 +122,7 @@ def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> g
 
 def gap_figure(on: date, actor: Actor) -> go.Figure:
     """The gap heatmap of `service_gaps(on)`; shared between sessions: callers must not change it."""
-    return _gap_figure(*_key(), on, suppresses_small_counts(actor))
+    return _gap_figure(*_key(), on, disclosure.hides(actor))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -159,7 +159,7 @@ def _slides(path: str, today: date, token: str, hidden: bool, _actor: Actor) -> 
 
 def meeting_slides(actor: Actor) -> list[wzk.Slide]:
     """`wzk.meeting_slides` for today, from the cached overview, report and service gaps."""
-    return _slides(*_key(), suppresses_small_counts(actor), actor)
+    return _slides(*_key(), disclosure.hides(actor), actor)
 
 
 CASE_COLUMNS = ["case_code", "gmina", "kind", "stage_label", "referred_on", "plan_on", "closed_on"]
@@ -212,7 +212,7 @@ def _case_summary(
 
 def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:
     """The ROPS case statistics of the region or a gmina (`case_stats`), as the role may see them."""
-    return _case_summary(*_key(), terc, suppresses_small_counts(actor), actor)
+    return _case_summary(*_key(), terc, disclosure.hides(actor), actor)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kooperacja.model import vocab
+from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import Zgloszenie
@@ -96,7 +96,9 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 
 def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    st.subheader("Pierwszy kontakt ROPS z gminą (w ciągu 7 dni od wpływu)")
+    st.subheader(
+        f"Pierwszy kontakt ROPS z gminą (w ciągu {rules.days_pl(rules.FIRST_CONTACT_DAYS)} od wpływu)"
+    )
     waiting = data_entry.open_zgloszenia(conn, actor)
     if not waiting:
         st.info("Wszystkie zgłoszenia mają już zapisany pierwszy kontakt.")

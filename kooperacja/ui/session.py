@@ -10,6 +10,8 @@ import duckdb
 import streamlit as st
 
 from kooperacja import warehouse
+from kooperacja.accounts import users
+from kooperacja.model import access
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied
 from kooperacja.warehouse import backup_schedule
@@ -51,23 +53,18 @@ def current_actor() -> Actor:
     username = st.session_state.get("username")
     if not st.session_state.get("authentication_status") or not username:
         raise AccessDenied("Zaloguj się, aby zobaczyć tę stronę.")
-    rows = (
-        get_conn().execute("SELECT role FROM app_user WHERE username = ? AND active", [username]).fetchall()
-    )
-    if not rows:
-        raise AccessDenied(f"Konto {username} nie istnieje albo jest wyłączone.")
-    role = rows[0][0]
-    gminy = frozenset(
-        r[0]
-        for r in get_conn().execute("SELECT terc FROM pilot_gmina WHERE animator = ?", [username]).fetchall()
-    )
-    return Actor(username, role, gminy)
+    return users.load_actor(get_conn(), username)
 
 
 def require_role(*roles: str) -> Actor:
     """Stop the page unless the user has one of `roles` (a second guard behind the navigation)."""
     actor = current_actor()
-    if actor.role not in roles:
+    if not access.has_role(actor, roles):
         st.error("Brak uprawnień do tej strony.")
         st.stop()
     return actor
+
+
+def require_page(page: str) -> Actor:
+    """Stop the page unless access.PAGE_ROLES offers `page` to the user."""
+    return require_role(*access.PAGE_ROLES[page])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kooperacja.cases.stats import suppress_small
 from kooperacja.charts import cases as case_charts
+from kooperacja.model.disclosure import suppress_frame as suppress_small
 
 
 def test_the_funnel_has_one_trace_with_a_bar_per_stage():

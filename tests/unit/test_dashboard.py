@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kooperacja.model import disclosure
 from kooperacja.model.access import Actor
 from kooperacja.programme import dashboard
 
@@ -63,8 +64,8 @@ def test_case_level_alerts_are_hidden_from_the_wzk_and_the_zarzad():
 
 
 def test_small_counts_are_suppressed_but_zero_stays():
-    out = dashboard.suppress_small(_overview(), ["cases_open"])
-    assert list(out.cases_open) == ["<5", "0", "7"]
+    out = disclosure.suppress_frame(_overview(), ["cases_open"])
+    assert list(out.cases_open) == ["<5", 0, 7]
 
 
 def test_alert_counts_per_rule_most_first_and_statuses_in_words():

@@ -74,3 +74,49 @@ def test_the_sql_quarterly_rule_agrees_with_monitoring_overdue_days():
         sql = rules.QUARTERLY_OVERDUE_SQL.format(last="?::DATE", every=rules.MONITORING_EVERY_MONTHS)
         got = con.execute(f"SELECT {sql.replace('$today', '?::DATE')}", [last, today]).fetchall()[0][0]
         assert got == rules.monitoring_overdue_days(last, None, None, today), (last, today)
+
+
+def test_the_sql_first_contact_deadline_agrees_with_first_contact_deadline(monkeypatch):
+    con = duckdb.connect()
+    received = [BASE + timedelta(days=d) for d in (-40, -1, 0, 1, 26, 27, 28, 333)]  # month and year ends
+    for days in (rules.FIRST_CONTACT_DAYS, 1, 10, 30):
+        monkeypatch.setattr(rules, "FIRST_CONTACT_DAYS", days)
+        sql = rules.first_contact_deadline_sql("?")
+        for day in received:
+            got = con.execute(f"SELECT {sql}", [day]).fetchall()[0][0]
+            assert got == rules.first_contact_deadline(day) == day + timedelta(days=days), (days, day)
+
+
+def test_the_sql_pzk_membership_agrees_with_is_pzk_member_on_a_grid_of_dates():
+    days = [BASE + timedelta(days=d) for d in (-1, 0, 1, 28, 29)]
+    cases = [
+        (s, left, on)
+        for s, left, on in itertools.product(days, [None, *days], days)
+        if left is None or left >= s
+    ]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE m (signed_on DATE, left_on DATE, on_day DATE)")
+    con.executemany("INSERT INTO m VALUES (?, ?, ?)", cases)
+    sql = rules.PZK_MEMBER_SQL.format(m="m", on="m.on_day")
+    got = con.execute(f"SELECT signed_on, left_on, on_day, {sql} FROM m").fetchall()
+    assert len(got) == len(cases) == 100
+    for signed, left, on, member in got:
+        assert member == rules.is_pzk_member(signed, left, on), (signed, left, on)
+
+
+def test_the_pzk_page_counts_members_by_the_same_rule():
+    import pandas as pd
+
+    from kooperacja.programme import pzk
+
+    days = [BASE + timedelta(days=d) for d in (-1, 0, 1, 28)]
+    rows = [(s, left) for s, left in itertools.product(days, [None, *days]) if left is None or left >= s]
+    members = pd.DataFrame(
+        {
+            "signed_on": pd.to_datetime([s for s, _ in rows]),
+            "left_on": pd.to_datetime([left for _, left in rows]),
+        }
+    )
+    for on in days:
+        expected = [rules.is_pzk_member(s, left, on) for s, left in rows]
+        assert pzk.members_on(members, on).index.tolist() == [i for i, e in enumerate(expected) if e]
