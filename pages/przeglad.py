@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, disclosure, vocab
+from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
@@ -26,7 +26,7 @@ def _tiles(k: dashboard.Kpis) -> None:
     st.caption(f"Według wariantu modelu — {variants}")
     row = st.columns(5)
     figures = [
-        ("Sprawy otwarte", k.cases_open),
+        ("Sprawy otwarte", k.cases_open),  # "<5"/"x" for the WZK and the Zarząd
         ("Sprawy zamknięte", k.cases_closed),
         ("Alerty po terminie", k.alerts_overdue),
         ("Alerty z terminem dziś", k.alerts_today),
@@ -47,12 +47,7 @@ def _map() -> None:
         st.plotly_chart(figure, key="treemap", width="stretch")
 
 
-def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
-    rows = dashboard.overview_table(overview, alerts)
-    if disclosure.hides(actor):
-        counts = ["cases_open", "cases_closed"]
-        rows = disclosure.suppress_frame(rows, counts)
-        rows[counts] = rows[counts].astype(str)  # one type per column for the grid: "0", "<5", "12"
+def _table(rows: pd.DataFrame, actor: access.Actor) -> None:
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
     may_open = access.may_open(actor, "gmina")
     if may_open:
@@ -73,11 +68,14 @@ def render() -> None:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
     alerts = dashboard.visible_alerts(data.region_alerts(), actor)
-    _tiles(dashboard.kpis(overview, alerts))
+    kpis, rows = dashboard.disclosed(
+        dashboard.kpis(overview, alerts), dashboard.overview_table(overview, alerts), actor
+    )
+    _tiles(kpis)
     st.subheader("Postęp gmin")
     _map()
     st.subheader("Gminy w pilotażu")
-    _table(overview, alerts, actor)
+    _table(rows, actor)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,41 @@
 
 Who sees them suppressed is `access.suppresses_small_counts` (the WZK and the Zarząd); this module
 is the how, the one place every reader (tables, charts, the report, the slides, the pages) uses.
+
+Primary suppression: a count from 1 to THRESHOLD-1 is shown as LABEL ("<5"); 0 stays 0.
+
+Complementary (secondary) suppression: a "<5" next to exact totals can be undone by arithmetic:
+a row total minus the other cells, a funnel's "reached the stage k" minus "reached k+1", a rate
+times its base. So a table's linear relations (Σ coefficient·cell = 0, e.g. parts − total) are
+declared with it, and `protect` hides further cells, shown as SECONDARY ("x"), until no "<5" can be
+computed exactly: neither by linear algebra over the relations (a hidden cell is determined when
+it is a combination of the shown ones) nor by bounds ("<5" is 1–4, "x" is at least THRESHOLD, so
+"<5" + "x" = 6 would give 1). The complement is the smallest count of a relation with the exposed
+cell that does hide it, preferring one of at least THRESHOLD+3 (then "<5" keeps its whole
+range 1–4); it is repeated until nothing is exposed (a complement may expose another). Totals and
+margins stay exact where they can, so the tables keep adding up; a rate (percentage) is blanked
+wherever its numerator or its base is hidden (`blank_where_hidden`). Relations that do not hold
+on the true figures are dropped (they would only mislead an attacker).
+
+Worked example: three kinds of cases, 3 + 12 + 20 = 35 with the total shown. "<5", 12, 20, 35
+would give 35 − 12 − 20 = 3; the next-smallest cell (12) is hidden as well:
+
+>>> cells = {"a": 3, "b": 12, "c": 20, "total": 35}
+>>> protect(cells, [total(["a", "b", "c"], "total")])
+{'a': '<5', 'b': 'x'}
+>>> recover({"a": LABEL, "b": SECONDARY, "c": 20, "total": 35}, [total(["a", "b", "c"], "total")])
+{}
+
+Now "<5" + "x" = 15 leaves "<5" anywhere in 1–4. Without the complement the attacker wins:
+
+>>> recover({"a": LABEL, "b": 12, "c": 20, "total": 35}, [total(["a", "b", "c"], "total")])
+{'a': 3}
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kooperacja.model.access import Actor, suppresses_small_counts
@@ -16,7 +46,16 @@ if TYPE_CHECKING:  # pandas only for the frame helpers' callers: the CLI starts 
 
 THRESHOLD = 5  # counts 1..THRESHOLD-1 could single somebody out; 0 identifies nobody and stays 0
 LABEL = f"<{THRESHOLD}"
-NOTE = f"Liczby spraw mniejsze niż {THRESHOLD} pokazano jako „{LABEL}”"  # the pages' and the PDF's note
+SECONDARY = "x"  # a count hidden so that a LABEL cannot be recovered from the totals
+LABELS = (LABEL, SECONDARY)
+NOTE = (
+    f"Liczby spraw mniejsze niż {THRESHOLD} pokazano jako „{LABEL}”, a „{SECONDARY}” to liczba "
+    f"ukryta dodatkowo, aby „{LABEL}” nie dało się odtworzyć odejmowaniem od sum"
+)  # the pages' and the PDF's note
+PROTECTED = THRESHOLD + 3  # a complement this large leaves LABEL its whole range 1..THRESHOLD-1
+
+Cell = Hashable
+Relation = Sequence[tuple[Cell, int]]  # Σ coefficient·cell = 0 over the true figures
 
 
 def hides(actor: Actor) -> bool:
@@ -73,4 +112,149 @@ def blank_where_small(df: pd.DataFrame, columns: Iterable[str], base: str) -> pd
     small = out[base].between(1, THRESHOLD - 1)
     for col in columns:
         out[col] = out[col].astype(object).where(~small, None)
+    return out
+
+
+def is_hidden(value: object) -> bool:
+    """A shown value that stands for a hidden count (LABEL or SECONDARY)."""
+    return isinstance(value, str) and value in LABELS
+
+
+def total(parts: Iterable[Cell], whole: Cell) -> Relation:
+    """The relation Σ parts = whole.
+
+    >>> total(["a", "b"], "t")
+    [('a', 1), ('b', 1), ('t', -1)]
+    """
+    return [*((p, 1) for p in parts), (whole, -1)]
+
+
+def _bounds(value: object) -> tuple[float, float]:
+    return (1, THRESHOLD - 1) if value == LABEL else (THRESHOLD, math.inf)
+
+
+def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict[Cell, int]:
+    """The attacker: every LABEL cell of `shown` that the relations give exactly, with its value.
+
+    Linear algebra (a hidden cell in the row space of the relations over the hidden cells) and
+    bounds (LABEL is 1..THRESHOLD-1, SECONDARY at least THRESHOLD) propagated over each relation.
+    """
+    import numpy as np
+
+    rels = [list(r) for r in relations if any(is_hidden(shown[c]) for c, _ in r)]
+    unknown = sorted({c for r in rels for c, _ in r if is_hidden(shown[c])}, key=repr)
+    if not unknown:
+        return {}
+    col = {c: i for i, c in enumerate(unknown)}
+    a = np.zeros((len(rels), len(unknown)))
+    b = np.zeros(len(rels))
+    for i, r in enumerate(rels):
+        for c, k in r:
+            if c in col:
+                a[i, col[c]] += k
+            else:
+                b[i] -= k * float(shown[c])  # type: ignore[arg-type]
+    rank = np.linalg.matrix_rank(a)
+    solution = np.linalg.lstsq(a, b, rcond=None)[0]
+    lo = {c: _bounds(shown[c])[0] for c in unknown}
+    hi = {c: _bounds(shown[c])[1] for c in unknown}
+    for c, i in col.items():
+        if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[i]])) == rank:
+            lo[c] = hi[c] = round(float(solution[i]))
+    for _ in range(4 * len(unknown) + 4):  # bounds tightened over each relation to a fixed point
+        changed = False
+        for i, r in enumerate(rels):
+            terms = [(c, k) for c, k in r if c in col]
+            for c, k in terms:
+                others = [(o, m) for o, m in terms if o != c]
+                low = b[i] - sum(m * (hi[o] if m > 0 else lo[o]) for o, m in others)
+                high = b[i] - sum(m * (lo[o] if m > 0 else hi[o]) for o, m in others)
+                new_lo, new_hi = (low / k, high / k) if k > 0 else (high / k, low / k)
+                new_lo = math.ceil(new_lo - 1e-9) if math.isfinite(new_lo) else lo[c]
+                new_hi = math.floor(new_hi + 1e-9) if math.isfinite(new_hi) else hi[c]
+                if new_lo > lo[c] or new_hi < hi[c]:
+                    lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
+                    changed = True
+        if not changed:
+            break
+    return {c: int(lo[c]) for c in unknown if shown[c] == LABEL and lo[c] == hi[c]}
+
+
+def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[Cell, str]:
+    """The cells to hide and how: LABEL for the small counts, SECONDARY for their complements.
+
+    >>> protect({"a": 2, "b": 9, "t": 11}, [total(["a", "b"], "t")])
+    {'a': '<5', 'b': 'x'}
+    >>> protect({"a": 2, "b": 2, "t": 4}, [total(["a", "b"], "t")])  # 4 = 2 + 2 could be 1 + 3
+    {'a': '<5', 'b': '<5', 't': '<5'}
+    >>> protect({"a": 1, "b": 1, "c": 30, "t": 32}, [total(["a", "b", "c"], "t")])  # 1 + 1 = 2
+    {'a': '<5', 'b': '<5', 'c': 'x'}
+    """
+    rels = [list(r) for r in relations if sum(k * values[c] for c, k in r) == 0]
+    hidden: dict[Cell, str] = {c: LABEL for c, v in values.items() if is_small(v)}
+    while True:
+        shown = {c: hidden.get(c, v) for c, v in values.items()}
+        exposed = recover(shown, rels)
+        if not exposed:
+            return hidden
+        cell = next(iter(exposed))
+        near = {o for r in rels if any(c == cell for c, _ in r) for o, _ in r}
+        candidates = [o for o in near if o not in hidden and values[o] >= THRESHOLD]
+        if not candidates:  # nothing left to hide beside it: hide the whole relation
+            candidates = [o for o in near if o not in hidden]
+            if not candidates:
+                return hidden
+        candidates.sort(key=lambda o: (values[o] < PROTECTED, values[o], repr(o)))
+        pick = next(  # the first (smallest) complement that does hide the exposed cell, if any
+            (o for o in candidates if cell not in recover({**shown, o: SECONDARY}, rels)), candidates[0]
+        )
+        hidden[pick] = SECONDARY
+
+
+def protect_frames(
+    frames: Mapping[str, pd.DataFrame],
+    counts: Mapping[str, Sequence[str]],
+    relations: Iterable[Relation] = (),
+) -> dict[str, pd.DataFrame]:
+    """`frames` (name → table) with their `counts` columns protected together, on copies.
+
+    A cell is (frame name, row position, column); `relations` tie cells of any of the frames.
+
+    >>> import pandas as pd
+    >>> t = {"kinds": pd.DataFrame({"n": [3, 12, 20]}), "head": pd.DataFrame({"all": [35]})}
+    >>> rel = total([("kinds", i, "n") for i in range(3)], ("head", 0, "all"))
+    >>> out = protect_frames(t, {"kinds": ["n"], "head": ["all"]}, [rel])
+    >>> out["kinds"].n.tolist(), out["head"]["all"].tolist()
+    (['<5', 'x', 20], [35])
+    """
+    values = {
+        (name, i, col): int(v)
+        for name, cols in counts.items()
+        for col in cols
+        for i, v in enumerate(frames[name][col])
+    }
+    hidden = protect(values, relations)
+    out = {name: df.copy() for name, df in frames.items()}
+    for name, cols in counts.items():
+        for col in cols:
+            out[name][col] = [
+                hidden.get((name, i, col), v) for i, v in enumerate(out[name][col].astype(object))
+            ]
+    return out
+
+
+def blank_where_hidden(df: pd.DataFrame, columns: Iterable[str], bases: Iterable[str]) -> pd.DataFrame:
+    """`columns` (rates, medians) blanked (None) where any of `bases` is hidden, on a copy.
+
+    A rate whose numerator or base is hidden would give that count back (rate × base).
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"e": [10, "<5"], "r": ["<5", 0], "rate": [0.3, 0.0]})
+    >>> blank_where_hidden(df, ["rate"], ["e", "r"]).rate.tolist()
+    [None, None]
+    """
+    out = df.copy()
+    hidden = out[list(bases)].map(is_hidden).any(axis=1)
+    for col in columns:
+        out[col] = out[col].astype(object).where(~hidden, None)
     return out

@@ -120,10 +120,7 @@ def render_summary(actor: Actor) -> None:
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     terc = st.selectbox("Zakres", list(names), format_func=names.get, key="cases_summary_scope")
     if disclosure.hides(actor):
-        st.info(
-            f"Liczby od 1 do {disclosure.THRESHOLD - 1} pokazano jako „{disclosure.LABEL}”, "
-            "aby nikogo nie można było rozpoznać."
-        )
+        st.info(f"{disclosure.NOTE}, aby nikogo nie można było rozpoznać.")
     summary = data.case_summary(actor, terc)
     left, right = st.columns(2)
     with left:
