@@ -35,7 +35,8 @@ def relations(tables: dict[str, pd.DataFrame]) -> list[disclosure.Relation]:
     """The sums an attacker could subtract within and across the summary tables.
 
     The funnel: reached stage k = the cases now at stages k, k+1, …; closed cases = Σ closure
-    reasons; cases with a plan = Σ over gminy of the time to plan (each kept only where it holds).
+    reasons; cases with a plan = Σ over gminy of the time to plan; open planned cases (Σ of the
+    monitoring table) = planned − closed (each kept only where it holds on the true figures).
     """
     out: list[disclosure.Relation] = []
     if "funnel" in tables:
@@ -44,10 +45,14 @@ def relations(tables: dict[str, pd.DataFrame]) -> list[disclosure.Relation]:
             disclosure.total([("funnel", j, "cases") for j in range(k, n)], ("funnel", k, "reached"))
             for k in range(n)
         ]
-        for name, stage in (("closures", "closed"), ("time_to_plan", "plan")):
+        reached = {s: ("funnel", STAGES.index(s), "reached") for s in STAGES}
+        for name, col, stage in (("closures", "cases", "closed"), ("time_to_plan", "cases", "plan")):
             if name in tables:
-                parts = [(name, i, "cases") for i in range(len(tables[name]))]
-                out.append(disclosure.total(parts, ("funnel", STAGES.index(stage), "reached")))
+                parts = [(name, i, col) for i in range(len(tables[name]))]
+                out.append(disclosure.total(parts, reached[stage]))
+        if "overdue_meetings" in tables:  # open planned cases = planned − closed
+            parts = [("overdue_meetings", i, "open_cases") for i in range(len(tables["overdue_meetings"]))]
+            out.append([*disclosure.total(parts, reached["plan"]), (reached["closed"], 1)])
     return out
 
 
@@ -228,6 +233,24 @@ def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
         .rename_axis(index="Gmina", columns=None)
         .reset_index()
     )
+
+
+COMPLETENESS_HEADERS = {
+    "gmina": "Gmina",
+    "month": "Miesiąc",
+    "expected": "Oczekiwane",
+    "received": "Otrzymane",
+    "rate": "Odsetek",
+}
+
+
+def completeness_xlsx(completeness: pd.DataFrame) -> bytes:
+    """The Sprawy page's download: `report_completeness` (as the actor saw it) a row per gmina
+    and month, with the Polish headers."""
+    from kooperacja.model import xlsx
+
+    long = completeness.drop(columns=["terc"]).rename(columns=COMPLETENESS_HEADERS)
+    return xlsx.to_xlsx(long, sheet_name="kompletnosc")
 
 
 def overdue_meetings(

@@ -9,12 +9,13 @@ Complementary (secondary) suppression: a "<5" next to exact totals can be undone
 a row total minus the other cells, a funnel's "reached the stage k" minus "reached k+1", a rate
 times its base. So a table's linear relations (Σ coefficient·cell = 0, e.g. parts − total) are
 declared with it, and `protect` hides further cells, shown as SECONDARY ("x"), until no "<5" can be
-computed exactly: neither by linear algebra over the relations (a hidden cell is determined when
-it is a combination of the shown ones) nor by bounds ("<5" is 1–4, "x" is at least THRESHOLD, so
-"<5" + "x" = 6 would give 1). The complement is the smallest count of a relation with the exposed
-cell that does hide it, preferring one of at least THRESHOLD+3 (then "<5" keeps its whole
-range 1–4); it is repeated until nothing is exposed (a complement may expose another). Totals and
-margins stay exact where they can, so the tables keep adding up; a rate (percentage) is blanked
+computed exactly: each "<5" takes another value in another integer solution of the relations
+(with "<5" in 1–4 and "x" at least THRESHOLD; scipy's MILP), so that "<5" + "x" = 6 (giving 1),
+chains of cumulative figures and "<5" + "<5" = 2 are all caught. The complement is the smallest
+count of a relation with the exposed cell that does hide it, preferring one of at least
+THRESHOLD+3 (then "<5" keeps its whole range 1–4); it is repeated until nothing is exposed (a
+complement may expose another). Totals and margins stay exact where they can, so the tables keep
+adding up and the funnel keeps its shape; a rate (percentage) is blanked
 wherever its numerator or its base is hidden (`blank_where_hidden`). Relations that do not hold
 on the true figures are dropped (they would only mislead an attacker).
 
@@ -133,18 +134,12 @@ def _bounds(value: object) -> tuple[float, float]:
     return (1, THRESHOLD - 1) if value == LABEL else (THRESHOLD, math.inf)
 
 
-def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict[Cell, int]:
-    """The attacker: every LABEL cell of `shown` that the relations give exactly, with its value.
-
-    Linear algebra (a hidden cell in the row space of the relations over the hidden cells) and
-    bounds (LABEL is 1..THRESHOLD-1, SECONDARY at least THRESHOLD) propagated over each relation.
-    """
+def _system(shown: Mapping[Cell, object], relations: Iterable[Relation]):  # type: ignore[no-untyped-def]
+    """The hidden cells of the relations, A and b with A·hidden = b, and the cells' bounds."""
     import numpy as np
 
     rels = [list(r) for r in relations if any(is_hidden(shown[c]) for c, _ in r)]
     unknown = sorted({c for r in rels for c, _ in r if is_hidden(shown[c])}, key=repr)
-    if not unknown:
-        return {}
     col = {c: i for i, c in enumerate(unknown)}
     a = np.zeros((len(rels), len(unknown)))
     b = np.zeros(len(rels))
@@ -154,30 +149,76 @@ def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict
                 a[i, col[c]] += k
             else:
                 b[i] -= k * float(shown[c])  # type: ignore[arg-type]
-    rank = np.linalg.matrix_rank(a)
-    solution = np.linalg.lstsq(a, b, rcond=None)[0]
-    lo = {c: _bounds(shown[c])[0] for c in unknown}
-    hi = {c: _bounds(shown[c])[1] for c in unknown}
-    for c, i in col.items():
-        if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[i]])) == rank:
-            lo[c] = hi[c] = round(float(solution[i]))
-    for _ in range(4 * len(unknown) + 4):  # bounds tightened over each relation to a fixed point
-        changed = False
-        for i, r in enumerate(rels):
-            terms = [(c, k) for c, k in r if c in col]
-            for c, k in terms:
-                others = [(o, m) for o, m in terms if o != c]
-                low = b[i] - sum(m * (hi[o] if m > 0 else lo[o]) for o, m in others)
-                high = b[i] - sum(m * (lo[o] if m > 0 else hi[o]) for o, m in others)
-                new_lo, new_hi = (low / k, high / k) if k > 0 else (high / k, low / k)
-                new_lo = math.ceil(new_lo - 1e-9) if math.isfinite(new_lo) else lo[c]
-                new_hi = math.floor(new_hi + 1e-9) if math.isfinite(new_hi) else hi[c]
-                if new_lo > lo[c] or new_hi < hi[c]:
-                    lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
-                    changed = True
-        if not changed:
-            break
-    return {c: int(lo[c]) for c in unknown if shown[c] == LABEL and lo[c] == hi[c]}
+    lo = np.array([_bounds(shown[c])[0] for c in unknown], dtype=float)
+    hi = np.array([_bounds(shown[c])[1] for c in unknown], dtype=float)
+    return unknown, a, b, lo, hi
+
+
+def _solve(a, b, lo, hi, objective=None):  # type: ignore[no-untyped-def]
+    """An integer solution of A·x = b within the bounds (minimising `objective`), or None."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n = a.shape[1]
+    found = milp(
+        np.zeros(n) if objective is None else objective,
+        constraints=LinearConstraint(a, b, b),
+        bounds=Bounds(lo, hi),
+        integrality=np.ones(n),
+    )
+    return found.x if found.status == 0 else None
+
+
+def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict[Cell, int]:
+    """The attacker: every LABEL cell of `shown` that the relations give exactly, with its value.
+
+    Exact over the integers: the least and the greatest value of the cell over every solution of
+    the relations with LABEL in 1..THRESHOLD-1 and SECONDARY at least THRESHOLD (scipy's MILP).
+    """
+    import numpy as np
+
+    unknown, a, b, lo, hi = _system(shown, relations)
+    out: dict[Cell, int] = {}
+    for i, cell in enumerate(unknown):
+        if shown[cell] != LABEL:
+            continue
+        unit = np.eye(len(unknown))[i]
+        low, high = _solve(a, b, lo, hi, unit), _solve(a, b, lo, hi, -unit)
+        if low is not None and high is not None and round(low[i]) == round(high[i]):
+            out[cell] = round(low[i])
+    return out
+
+
+def _exposed(
+    values: Mapping[Cell, int], hidden: Mapping[Cell, str], rels: list[Relation], only: Cell | None = None
+) -> list[Cell]:
+    """The LABEL cells that no other solution of the relations moves (all, or just `only`)."""
+    import numpy as np
+
+    unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
+    truth = np.array([values[c] for c in unknown], dtype=float)
+    out = []
+    for i, cell in enumerate(unknown):
+        if hidden[cell] != LABEL or (only is not None and cell != only):
+            continue
+        twins = [j for j in range(len(unknown)) if j != i and np.array_equal(a[:, j], a[:, i])]
+        if any(  # a cell in the very same sums: one up, the other down, both still in bounds
+            (truth[i] + d <= hi[i] and truth[i] + d >= lo[i]) and lo[j] <= truth[j] - d <= hi[j]
+            for j in twins
+            for d in (1, -1)
+        ):
+            continue
+        moved = False
+        for low, high in ((lo[i], truth[i] - 1), (truth[i] + 1, hi[i])):
+            if low <= high:
+                lo2, hi2 = lo.copy(), hi.copy()
+                lo2[i], hi2[i] = low, high
+                if _solve(a, b, lo2, hi2) is not None:
+                    moved = True
+                    break
+        if not moved:
+            out.append(cell)
+    return out
 
 
 def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[Cell, str]:
@@ -192,21 +233,26 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
     """
     rels = [list(r) for r in relations if sum(k * values[c] for c, k in r) == 0]
     hidden: dict[Cell, str] = {c: LABEL for c, v in values.items() if is_small(v)}
+    stuck: set[Cell] = set()  # exposed, but with nothing truthful left to hide around it
     while True:
-        shown = {c: hidden.get(c, v) for c, v in values.items()}
-        exposed = recover(shown, rels)
+        exposed = [c for c in _exposed(values, hidden, rels) if c not in stuck]
         if not exposed:
             return hidden
-        cell = next(iter(exposed))
-        near = {o for r in rels if any(c == cell for c, _ in r) for o, _ in r}
-        candidates = [o for o in near if o not in hidden and values[o] >= THRESHOLD]
-        if not candidates:  # nothing left to hide beside it: hide the whole relation
-            candidates = [o for o in near if o not in hidden]
-            if not candidates:
-                return hidden
+        cell = exposed[0]
+        reach, candidates = {cell}, []
+        while not candidates:  # the relations with the cell, then those tied to them, …
+            wider = reach | {o for r in rels if any(c in reach for c, _ in r) for o, _ in r}
+            candidates = [o for o in wider if o not in hidden and values[o] >= THRESHOLD]
+            if wider == reach:
+                break
+            reach = wider
+        if not candidates:
+            stuck.add(cell)
+            continue
         candidates.sort(key=lambda o: (values[o] < PROTECTED, values[o], repr(o)))
         pick = next(  # the first (smallest) complement that does hide the exposed cell, if any
-            (o for o in candidates if cell not in recover({**shown, o: SECONDARY}, rels)), candidates[0]
+            (o for o in candidates if not _exposed(values, {**hidden, o: SECONDARY}, rels, cell)),
+            candidates[0],
         )
         hidden[pick] = SECONDARY
 

@@ -343,12 +343,10 @@ def effects(
 
 def to_xlsx(report: EffectsReport) -> bytes:
     """One sheet per table with the underlying numbers, after a sheet naming the report."""
-    about = pd.DataFrame(
-        {
-            "Pozycja": ["Raport", "Zakres", "Stan na", *report.headline],
-            "Wartość": [report.title, report.scope, report.today, *report.headline.values()],
-        }
-    )
+    note = [("Uwaga", disclosure.NOTE + ".")] if report.suppressed else []
+    rows = [("Raport", report.title), ("Zakres", report.scope), ("Stan na", report.today)]
+    rows += [*report.headline.items(), *note]
+    about = pd.DataFrame(rows, columns=["Pozycja", "Wartość"])
     sheets = {"Raport": about} | {name[:31]: df for name, df in report.tables().items()}
     return export.to_xlsx(sheets)
 

@@ -10,7 +10,6 @@ import streamlit as st
 from kooperacja.cases import stats as case_stats
 from kooperacja.charts import cases as case_charts
 from kooperacja.model import disclosure, rules, vocab
-from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.model.rules import STATUS_COLORS, Status
@@ -94,18 +93,9 @@ def _completeness(rate: pd.DataFrame) -> None:
         "Zielony: co najmniej 90%, żółty: 70–89%, czerwony: poniżej 70%, szary „—”: nic nie "
         "oczekiwano (lub ukryto małą liczbę)."
     )
-    long = rate.drop(columns=["terc"]).rename(
-        columns={
-            "gmina": "Gmina",
-            "month": "Miesiąc",
-            "expected": "Oczekiwane",
-            "received": "Otrzymane",
-            "rate": "Odsetek",
-        }
-    )
     st.download_button(
         "Pobierz XLSX",
-        data=lambda: export.to_xlsx(long, sheet_name="kompletnosc"),
+        data=lambda: case_stats.completeness_xlsx(rate),
         file_name="sprawozdania_kompletnosc.xlsx",
         mime=widgets.XLSX_MIME,
         key="completeness_xlsx",
