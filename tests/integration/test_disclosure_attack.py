@@ -318,7 +318,13 @@ CRAFT = [
     # two groups only, the rest families: Σ kinds − persons − families = 2
     "UPDATE case_file SET kind = 'rodzina' WHERE kind = 'grupa'",
     """UPDATE case_file SET kind = 'grupa'
-       WHERE case_code IN (SELECT case_code FROM case_file WHERE kind = 'rodzina' ORDER BY case_code LIMIT 2)""",
+       WHERE case_code IN (SELECT case_code FROM case_file WHERE kind = 'rodzina'
+                           ORDER BY case_code LIMIT 2)""",
+    # all closed cases in one gmina but the first one: a gmina with 1 closed case, the tile exact
+    """UPDATE case_file SET terc = (SELECT terc FROM case_file WHERE closed_on IS NOT NULL
+                                    ORDER BY case_code DESC LIMIT 1)
+       WHERE closed_on IS NOT NULL
+         AND case_code <> (SELECT min(case_code) FROM case_file WHERE closed_on IS NOT NULL)""",
     # goals achieved in full by all evaluated cases but one
     "UPDATE case_file SET evaluation = 'full' WHERE evaluation IS NOT NULL",
     """UPDATE case_file SET evaluation = 'none'
@@ -333,8 +339,25 @@ def crafted_db(demo_db, tmp_path_factory):
     conn = duckdb.connect(str(path))
     for sql in CRAFT:
         conn.execute(sql)
+    # the busiest gmina's last ended month keeps only 2 of its monthly reports: "<5" of many expected
+    (terc, month), *_ = conn.execute(LAST_MONTH, {"before": TODAY.replace(day=1)}).fetchall()
+    ids = [r for (r,) in conn.execute(REPORTS, {"terc": terc, "month": month}).fetchall()]
+    conn.execute("DELETE FROM monthly_report WHERE list_contains($ids, report_id)", {"ids": ids[2:]})
     conn.close()
     return path
+
+
+LAST_MONTH = """
+SELECT c.terc, r.month
+FROM monthly_report r JOIN case_task t USING (task_id) JOIN case_file c USING (case_code)
+WHERE r.month = (SELECT max(month) FROM monthly_report WHERE month < $before)
+GROUP BY ALL ORDER BY count(*) DESC, c.terc
+"""
+REPORTS = """
+SELECT r.report_id
+FROM monthly_report r JOIN case_task t USING (task_id) JOIN case_file c USING (case_code)
+WHERE c.terc = $terc AND r.month = $month ORDER BY r.report_id
+"""
 
 
 def _report(found: dict[str, dict[Key, int]]) -> str:
@@ -354,6 +377,10 @@ def test_no_subtraction_gives_a_small_count_back_on_a_crafted_warehouse(crafted_
         closures = case_stats.closure_reasons(conn, ADMIN)
         assert sorted(closures.cases)[:3] == [0, 0, 1]
         assert int(report.effects(conn, ADMIN, TODAY).cases["Zgłoszone"].iloc[2]) == 2
+        overview = queries.region_overview(conn, TODAY)
+        assert sorted(overview.cases_closed)[-2:][0] == 1  # one gmina with 1, one with the rest
+        rows = case_stats.report_completeness(conn, ADMIN, TODAY)
+        assert ((rows.expected >= disclosure.THRESHOLD) & (rows.received == 2)).any()
     finally:
         conn.close()
     found = all_recoveries(crafted_db)
