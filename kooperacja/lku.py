@@ -11,8 +11,8 @@ import pandas as pd
 
 from kooperacja.cases.core import check_problem_codes, list_problem_areas
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor
-from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.access import Actor, require_edit_service
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import Service
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
@@ -198,23 +198,6 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
 
 
-def _may_edit(actor: Actor, level: str, area_terc: str) -> bool:
-    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
-    if actor.role == "admin":
-        return True
-    if actor.role != "animator" or level == "region":
-        return False
-    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
-
-
-def _require_edit(actor: Actor, level: str, area_terc: str) -> None:
-    if not _may_edit(actor, level, area_terc):
-        raise AccessDenied(
-            f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
-            f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."
-        )
-
-
 def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
     problems = []
     if record.category not in SERVICE_CATEGORIES:
@@ -242,7 +225,7 @@ def add_service(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, A
     """A new service in the registry (gmina/powiat list, or the region's list for admins)."""
     record = Service.parse({**data, "service_id": None})
     assert isinstance(record, Service)
-    _require_edit(actor, record.level, record.area_terc)
+    require_edit_service(actor, record.level, record.area_terc)
     with transaction(conn) as cur:
         _check_provider(cur, record)
         return insert(cur, actor.username, record, terc=record.area_terc)
@@ -254,10 +237,10 @@ def update_service(
     """Change a service (e.g. end its validity); the actor must be allowed both before and after."""
     with transaction(conn) as cur:
         before = get_row(cur, Service, service_id)
-        _require_edit(actor, before["level"], before["area_terc"])
+        require_edit_service(actor, before["level"], before["area_terc"])
         record = update(cur, actor.username, Service, service_id, changes)
         assert isinstance(record, Service)
-        _require_edit(actor, record.level, record.area_terc)
+        require_edit_service(actor, record.level, record.area_terc)
         _check_provider(cur, record)
         return record
 
