@@ -9,9 +9,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja.cases.core import check_problem_codes, list_problem_areas
+from kooperacja.cases.core import list_problem_areas
+from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor, require_edit_service
+from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import Service
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
@@ -199,26 +201,7 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
-    problems = []
-    if record.category not in SERVICE_CATEGORIES:
-        problems.append(f"Kategoria: nieznana kategoria {record.category}")
-    unknown = [g for g in record.target_groups if g not in TARGET_GROUPS]
-    if unknown:
-        problems.append(f"Dla kogo: nieznana grupa {', '.join(unknown)}")
-    if not record.problem_areas:
-        problems.append("Obszary problemowe: wybierz co najmniej jeden obszar")
-    else:
-        try:
-            check_problem_codes(cur, record.problem_areas)
-        except InvalidInput as exc:
-            problems += exc.problems
-    found = cur.execute(
-        "SELECT 1 FROM institution WHERE institution_id = ?", [record.institution_id]
-    ).fetchall()
-    if not found:
-        problems.append(f"Realizator (instytucja): nie ma instytucji nr {record.institution_id}")
-    if problems:
-        raise InvalidInput(problems)
+    refuse(Service, check_service(record, load_service_context(cur, record.institution_id)))
 
 
 def add_service(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:

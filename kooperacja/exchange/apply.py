@@ -26,6 +26,7 @@ from kooperacja.exchange.mapping import (
     Registry,
     RowError,
 )
+from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model.access import (
     Actor,
     require_admin,
@@ -37,7 +38,6 @@ from kooperacja.model.access import (
 from kooperacja.model.checks import Problem
 from kooperacja.model.errors import AccessDenied
 from kooperacja.model.records import CaseProblem, Record
-from kooperacja.model.vocab import SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.programme.checks import (
     ProgrammeContext,
     check_pzk_member,
@@ -57,13 +57,7 @@ Progress = Callable[[int, int], None]
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "institution": (("seat_terc", "area"),),
     "pzk_member": (),
-    "service": (
-        ("area_terc", "area"),
-        ("institution_id", "institution"),
-        ("category", "category"),
-        ("target_groups", "target_group"),
-        ("problem_areas", "problem"),
-    ),
+    "service": (("area_terc", "area"),),
     "case_file": ((PROBLEMS_FIELD, "problem"),),
     "case_goal": (("case_code", "case"),),
     "case_task": (("case_code", "case"), ("goal_id", "goal"), ("institution_id", "institution")),
@@ -77,13 +71,14 @@ _MISSING = {
     "goal": "nie ma celu nr {v}",
     "task": "nie ma zadania nr {v}",
     "problem": "nieznany obszar {v}",
-    "category": "nieznana kategoria {v}",
-    "target_group": "nieznana grupa {v}",
 }
 # table → the pure check of its rows, the one its form calls
 CHECKS: dict[str, Callable[[Record, _Known, Actor], list[Problem]]] = {
     "step_event": lambda r, k, a: check_step_event(r, k.programme, a),  # type: ignore[arg-type]
     "pzk_member": lambda r, k, a: check_pzk_member(r, k.programme),  # type: ignore[arg-type]
+    "service": lambda r, k, a: check_service(  # type: ignore[arg-type]
+        r, ServiceContext(k.refs["problem"], k.programme.institutions)
+    ),
     "case_file": lambda r, k, a: check_case_file(r, k.cases),  # type: ignore[arg-type]
     "case_task": lambda r, k, a: check_case_task(r, k.cases),  # type: ignore[arg-type]
     "monthly_report": lambda r, k, a: check_monthly_report(r, k.cases),  # type: ignore[arg-type]
@@ -114,8 +109,6 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str], today: date) -> _Kn
         refs={
             "area": areas,
             "problem": _column(cur, "SELECT code FROM problem_area"),
-            "category": set(SERVICE_CATEGORIES),
-            "target_group": set(TARGET_GROUPS),
         },
         keys={},
         unique={},

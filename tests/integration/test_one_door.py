@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kooperacja import warehouse
+from kooperacja import lku, warehouse
 from kooperacja.cases import core as cases
 from kooperacja.cases import delivery, team
 from kooperacja.exchange import apply, workbook
@@ -176,6 +176,35 @@ REFUSALS = {
             conn, actor, terc=OTHER, kind="osoba", referred_on=date(2026, 11, 1), today=TODAY
         ),
         denied=True,
+    ),
+    "service without a problem area": Refusal(
+        "service",
+        {
+            "institution_id": MOPS,
+            "name": "Poradnictwo rodzinne",
+            "category": "poradnictwo",
+            "target_groups": "rodziny",
+            "problem_areas": "",
+            "level": "gmina",
+            "area_terc": GMINA,
+            "valid_from": "01.03.2026",
+        },
+        "problem_areas",
+        "wybierz co najmniej jeden obszar",
+        lambda conn, actor: lku.add_service(
+            conn,
+            actor,
+            {
+                "institution_id": MOPS,
+                "name": "Poradnictwo rodzinne",
+                "category": "poradnictwo",
+                "target_groups": ["rodziny"],
+                "problem_areas": [],
+                "level": "gmina",
+                "area_terc": GMINA,
+                "valid_from": date(2026, 3, 1),
+            },
+        ),
     ),
     "task linked to another case's goal": Refusal(
         "case_task",

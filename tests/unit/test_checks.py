@@ -13,10 +13,11 @@ from kooperacja.cases.checks import (
     check_case_task,
     check_monthly_report,
 )
+from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model.access import Actor
 from kooperacja.model.checks import Problem, refuse, texts
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.records import CaseFile, CaseTask, MonthlyReport, PzkMember, StepEvent
+from kooperacja.model.records import CaseFile, CaseTask, MonthlyReport, PzkMember, Service, StepEvent
 from kooperacja.programme.checks import Pilot, ProgrammeContext, check_pzk_member, check_step_event
 
 TODAY = date(2026, 11, 24)
@@ -205,3 +206,29 @@ def test_the_form_joins_problems_with_the_field_label():
     with pytest.raises(InvalidInput, match=r"Podkrok: 9\.9"):
         refuse(StepEvent, problems)
     refuse(StepEvent, problems, only={"event_on"})  # a form refusing only what its change breaks
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({}, []),
+        ({"problem_areas": []}, [("problem_areas", "wybierz co najmniej jeden obszar")]),
+        ({"problem_areas": ["ubostwo", "xyz"]}, [("problem_areas", "nieznany obszar xyz")]),
+        ({"category": "magia"}, [("category", "nieznana kategoria magia")]),
+        ({"target_groups": ["smoki"]}, [("target_groups", "nieznana grupa smoki")]),
+        ({"institution_id": 9}, [("institution_id", "nie ma instytucji nr 9")]),
+    ],
+)
+def test_check_service(change, expected):
+    data = {
+        "institution_id": 1,
+        "name": "Poradnictwo",
+        "category": "poradnictwo",
+        "target_groups": ["rodziny"],
+        "problem_areas": ["ubostwo"],
+        "level": "gmina",
+        "area_terc": GMINA,
+        "valid_from": date(2026, 1, 1),
+    }
+    ctx = ServiceContext(problem_areas={"ubostwo"}, institutions={1})
+    assert [(p.field, p.message) for p in check_service(Service(**(data | change)), ctx)] == expected
