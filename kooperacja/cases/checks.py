@@ -6,6 +6,7 @@ the file's rows): both doors refuse the same rows with the same reasons.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,8 @@ from kooperacja.model.vocab import CASE_KINDS, CONTRACT_KINDS
 # Kontrakt socjalny for work with a person or family, projekt socjalny with a family or group (001, 4.4).
 CONTRACT_FOR = {"kontrakt_socjalny": {"osoba", "rodzina"}, "projekt_socjalny": {"rodzina", "grupa"}}
 NEED_PLAN = "najpierw zapisz plan pracy (kartę planu)"
+PROBLEMS = "problem_codes"  # the case's problem areas, kept in case_problem beside its row
+LABELS = {PROBLEMS: "Obszary problemowe"}
 DATES = ("referred_on", "consent_on", "diagnosed_on", "plan_on", "contract_from", "evaluated_on", "closed_on")
 
 
@@ -77,10 +80,15 @@ def load_cases_context(
     )
 
 
-def check_case_file(record: CaseFile, ctx: CasesContext) -> list[Problem]:
-    """The case's milestones in order: a plan needs a diagnosis, a contract and an evaluation need the
-    plan, closing for achieved goals needs the evaluation; no date in the future; a pilot gmina."""
+def check_case_file(
+    record: CaseFile, ctx: CasesContext, problem_codes: Sequence[str] | None = None
+) -> list[Problem]:
+    """The case's milestones in order: a diagnosis names its problem areas (when they are given), a plan
+    needs a diagnosis, a contract and an evaluation need the plan, closing for achieved goals needs the
+    evaluation; no date in the future; a pilot gmina."""
     problems = [p for name in DATES for p in future(name, getattr(record, name), ctx.today)]
+    if record.diagnosed_on and problem_codes is not None and not problem_codes:
+        problems.append(Problem(PROBLEMS, "wskaż co najmniej jeden obszar"))
     if record.terc not in ctx.pilots:
         problems.append(Problem("terc", f"gmina {record.terc} nie uczestniczy w pilotażu"))
     if record.plan_on and record.diagnosed_on is None:

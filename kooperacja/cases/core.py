@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.cases.checks import check_case_file, load_cases_context
+from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, load_cases_context
 from kooperacja.model.access import Actor, require_admin, require_edit_gmina
 from kooperacja.model.checks import refuse, texts
 from kooperacja.model.errors import InvalidInput, NotFound
@@ -100,19 +100,30 @@ def load_case(
 
 
 def case_change_problems(
-    cur: duckdb.DuckDBPyConnection, case: Mapping[str, Any], changes: Mapping[str, Any], today: date
+    cur: duckdb.DuckDBPyConnection,
+    case: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    today: date,
+    problem_codes: Sequence[str] | None = None,
 ) -> list[str]:
-    """What check_case_file finds about the changed fields once the change is made (form texts)."""
+    """What check_case_file finds about the changed fields (and the problem areas, when given) once
+    the change is made, as the form shows it."""
     after = CaseFile.parse({**{k: case[k] for k in CaseFile.model_fields}, **changes})
     assert isinstance(after, CaseFile)
     ctx = load_cases_context(cur, today, case_code=case["case_code"])
-    return texts(CaseFile, [p for p in check_case_file(after, ctx) if p.field in changes])
+    fields = {*changes, *(() if problem_codes is None else (PROBLEMS,))}
+    found = [p for p in check_case_file(after, ctx, problem_codes) if p.field in fields]
+    return texts(CaseFile, found, LABELS)
 
 
 def refuse_case_change(
-    cur: duckdb.DuckDBPyConnection, case: Mapping[str, Any], changes: Mapping[str, Any], today: date
+    cur: duckdb.DuckDBPyConnection,
+    case: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    today: date,
+    problem_codes: Sequence[str] | None = None,
 ) -> None:
-    problems = case_change_problems(cur, case, changes, today)
+    problems = case_change_problems(cur, case, changes, today, problem_codes)
     if problems:
         raise InvalidInput(problems)
 
@@ -206,10 +217,8 @@ def record_diagnosis(
 ) -> None:
     """The diagnosis (from the community interview): its date and the diagnosed problem areas."""
     case = load_case(conn, actor, case_code)
-    if not problems:
-        raise InvalidInput(["Obszary problemowe: wskaż co najmniej jeden obszar"])
     with transaction(conn) as cur:
-        refuse_case_change(cur, case, {"diagnosed_on": diagnosed_on}, today)
+        refuse_case_change(cur, case, {"diagnosed_on": diagnosed_on}, today, problem_codes=problems)
         check_problem_codes(cur, problems)
         update(cur, actor.username, CaseFile, case_code, {"diagnosed_on": diagnosed_on}, expected_version)
         cur.execute("DELETE FROM case_problem WHERE case_code = ?", [case_code])

@@ -73,15 +73,15 @@ _MISSING = {
     "problem": "nieznany obszar {v}",
 }
 # table → the pure check of its rows, the one its form calls
-CHECKS: dict[str, Callable[[Record, _Known, Actor], list[Problem]]] = {
-    "step_event": lambda r, k, a: check_step_event(r, k.programme, a),  # type: ignore[arg-type]
-    "pzk_member": lambda r, k, a: check_pzk_member(r, k.programme),  # type: ignore[arg-type]
-    "service": lambda r, k, a: check_service(  # type: ignore[arg-type]
-        r, ServiceContext(k.refs["problem"], k.programme.institutions)
+CHECKS: dict[str, Callable[[ParsedRow, _Known, Actor], list[Problem]]] = {
+    "step_event": lambda w, k, a: check_step_event(w.record, k.programme, a),  # type: ignore[arg-type]
+    "pzk_member": lambda w, k, a: check_pzk_member(w.record, k.programme),  # type: ignore[arg-type]
+    "service": lambda w, k, a: check_service(  # type: ignore[arg-type]
+        w.record, ServiceContext(k.refs["problem"], k.programme.institutions)
     ),
-    "case_file": lambda r, k, a: check_case_file(r, k.cases),  # type: ignore[arg-type]
-    "case_task": lambda r, k, a: check_case_task(r, k.cases),  # type: ignore[arg-type]
-    "monthly_report": lambda r, k, a: check_monthly_report(r, k.cases),  # type: ignore[arg-type]
+    "case_file": lambda w, k, a: check_case_file(w.record, k.cases, w.problems),  # type: ignore[arg-type]
+    "case_task": lambda w, k, a: check_case_task(w.record, k.cases),  # type: ignore[arg-type]
+    "monthly_report": lambda w, k, a: check_monthly_report(w.record, k.cases),  # type: ignore[arg-type]
 }
 
 
@@ -184,8 +184,9 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         column = column if column in heads else "case_code" if "case_code" in heads else reg.key
         bad(column, getattr(record, column), f"brak uprawnień: {exc.message}")
         return found
-    for problem in CHECKS[reg.table](record, known, actor) if reg.table in CHECKS else []:
-        bad(problem.field, getattr(record, problem.field), problem.message)
+    for problem in CHECKS[reg.table](row, known, actor) if reg.table in CHECKS else []:
+        value = row.problems if problem.field == PROBLEMS_FIELD else getattr(record, problem.field)
+        bad(problem.field, value, problem.message)
     return found
 
 

@@ -7,7 +7,7 @@ the warehouse and returns `Problem`s; it never reads the warehouse itself. A for
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,9 +28,11 @@ def future(field: str, day: date | None, today: date) -> list[Problem]:
     return [Problem(field, f"{day:%d.%m.%Y} jest w przyszłości")] if day and day > today else []
 
 
-def texts(model: type[Record], problems: Iterable[Problem]) -> list[str]:
-    """The problems as the form shows them: "Etykieta pola: powód"."""
-    return [f"{label(model, p.field)}: {p.message}" for p in problems]
+def texts(
+    model: type[Record], problems: Iterable[Problem], labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """The problems as the form shows them: "Etykieta pola: powód" (`labels`: fields kept beside the row)."""
+    return [f"{(labels or {}).get(p.field) or label(model, p.field)}: {p.message}" for p in problems]
 
 
 def refuse(model: type[Record], problems: Iterable[Problem], only: Collection[str] | None = None) -> None:

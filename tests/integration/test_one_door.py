@@ -157,6 +157,7 @@ REFUSALS = {
         "case_file",
         _case(
             diagnosed_on="05.03.2026",
+            problem_codes="ubostwo",
             plan_on="10.03.2026",
             closed_on="01.10.2026",
             closure_reason="goals_achieved",
@@ -165,6 +166,15 @@ REFUSALS = {
         "osiągnięcie celów stwierdza ewaluacja — zapisz ją najpierw (część C załącznika 6)",
         lambda conn, actor: delivery.close_case(
             conn, actor, PLANNED, closed_on=date(2026, 11, 20), reason="goals_achieved", today=TODAY
+        ),
+    ),
+    "diagnosis without a problem area": Refusal(
+        "case_file",
+        _case(diagnosed_on="05.03.2026"),
+        "problem_codes",
+        "wskaż co najmniej jeden obszar",
+        lambda conn, actor: cases.record_diagnosis(
+            conn, actor, UNDIAGNOSED, diagnosed_on=date(2026, 11, 20), problems=[], today=TODAY
         ),
     ),
     "case of another animator's gmina": Refusal(

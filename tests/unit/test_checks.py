@@ -232,3 +232,12 @@ def test_check_service(change, expected):
     }
     ctx = ServiceContext(problem_areas={"ubostwo"}, institutions={1})
     assert [(p.field, p.message) for p in check_service(Service(**(data | change)), ctx)] == expected
+
+
+def test_a_diagnosis_names_its_problem_areas_when_they_are_given():
+    diagnosed = case(diagnosed_on=date(2026, 3, 5))
+    assert check_case_file(diagnosed, cases_ctx()) == []  # a form changing another field
+    assert check_case_file(diagnosed, cases_ctx(), ["ubostwo"]) == []
+    assert check_case_file(diagnosed, cases_ctx(), []) == [
+        Problem("problem_codes", "wskaż co najmniej jeden obszar")
+    ]
