@@ -1,4 +1,5 @@
-"""Writing an import: references, duplicates and roles checked against the warehouse, then one transaction."""
+"""Writing an import: keys, references, roles and every refusal of the rows' forms (the same pure checks),
+checked against the warehouse and the file's earlier rows, then one transaction."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import duckdb
 
 from kooperacja.model.access import Actor, can_record_for
 from kooperacja.model.checks import Problem, future
-from kooperacja.model.records import PzkMember, StepEvent
+from kooperacja.model.records import PlanShift, PzkMember, StepEvent
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ class ProgrammeContext:
 def load_programme_context(
     cur: duckdb.DuckDBPyConnection, today: date, *, terc: str | None = None, institution_id: int | None = None
 ) -> ProgrammeContext:
-    """The context of one gmina and one institution (a form), or of all of them (an import: `None`)."""
+    """The context of one gmina and one institution (a form), or of all of them (an import: `None`);
+    a key matching nothing ("" or 0) loads none of that kind."""
     steps: dict[tuple[int, int], dict[str, str]] = {}
     for template_id, version, substep, level in cur.execute(
         "SELECT template_id, version, substep, level FROM template_step"
@@ -83,6 +84,20 @@ def _not_in_pilot(terc: str) -> Problem:
     return Problem("terc", f"gmina {terc} nie uczestniczy w pilotażu")
 
 
+def _substep_problems(substep: str, pilot: Pilot) -> list[Problem]:
+    if substep not in pilot.levels:
+        return [Problem("substep", f"{substep} nie występuje w harmonogramie gminy")]
+    return []
+
+
+def check_plan_shift(record: PlanShift, ctx: ProgrammeContext) -> list[Problem]:
+    """A shift of a pilot gmina's plan, from one of its template's sub-steps (or the whole plan)."""
+    pilot = ctx.pilots.get(record.terc)
+    if pilot is None:
+        return [_not_in_pilot(record.terc)]
+    return [] if record.substep is None else _substep_problems(record.substep, pilot)
+
+
 def check_step_event(record: StepEvent, ctx: ProgrammeContext, actor: Actor) -> list[Problem]:
     """A started/completed sub-step: in the gmina's template, not a region step, not before joining,
     not in the future, written by the actor (an admin may write for another existing user)."""
@@ -99,10 +114,8 @@ def check_step_event(record: StepEvent, ctx: ProgrammeContext, actor: Actor) -> 
     pilot = ctx.pilots.get(record.terc)
     if pilot is None:
         return [*problems, _not_in_pilot(record.terc)]
-    level = pilot.levels.get(record.substep)
-    if level is None:
-        problems.append(Problem("substep", f"{record.substep} nie występuje w harmonogramie gminy"))
-    elif level == "region":
+    problems += _substep_problems(record.substep, pilot)
+    if pilot.levels.get(record.substep) == "region":
         problems.append(Problem("substep", f"{record.substep} realizuje ROPS dla całego regionu"))
     if record.event_on < pilot.joined_on and record.event_on < pilot.plan_start:
         problems.append(

@@ -19,7 +19,7 @@ from kooperacja.model.access import (
     require_edit_institution,
 )
 from kooperacja.model.checks import refuse
-from kooperacja.model.errors import InvalidInput, NotFound
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import (
     Gmina,
     Institution,
@@ -32,7 +32,12 @@ from kooperacja.model.records import (
     Zgloszenie,
 )
 from kooperacja.model.vocab import DEFAULT_VARIANT
-from kooperacja.programme.checks import check_pzk_member, check_step_event, load_programme_context
+from kooperacja.programme.checks import (
+    check_plan_shift,
+    check_pzk_member,
+    check_step_event,
+    load_programme_context,
+)
 from kooperacja.programme.harmonogram import ensure_default_template
 from kooperacja.warehouse import one_row, transaction
 from kooperacja.warehouse.store import get_row, insert, update
@@ -96,21 +101,6 @@ def add_pilot_gmina(
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
 
 
-def _pilot(cur: duckdb.DuckDBPyConnection, terc: str) -> dict[str, Any]:
-    try:
-        return get_row(cur, PilotGmina, terc)
-    except NotFound:
-        raise InvalidInput([f"Kod TERC gminy: gmina {terc} nie uczestniczy w pilotażu"]) from None
-
-
-def _template_substeps(cur: duckdb.DuckDBPyConnection, pilot: dict[str, Any]) -> dict[str, str]:
-    rows = cur.execute(
-        "SELECT substep, level FROM template_step WHERE template_id = ? AND version = ?",
-        [pilot["template_id"], pilot["template_version"]],
-    ).fetchall()
-    return dict(rows)
-
-
 def record_step_event(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -163,9 +153,8 @@ def shift_plan(
         {"terc": terc, "substep": substep, "days": days, "reason": reason, "shifted_on": today}
     )
     with transaction(conn) as cur:
-        pilot = _pilot(cur, terc)
-        if substep is not None and substep not in _template_substeps(cur, pilot):
-            raise InvalidInput([f"Podkrok: {substep} nie występuje w harmonogramie gminy"])
+        ctx = load_programme_context(cur, today, terc=terc, institution_id=0)
+        refuse(PlanShift, check_plan_shift(record, ctx))
         return insert(cur, actor.username, record)
 
 

@@ -17,8 +17,22 @@ from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model.access import Actor
 from kooperacja.model.checks import Problem, refuse, texts
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.records import CaseFile, CaseTask, MonthlyReport, PzkMember, Service, StepEvent
-from kooperacja.programme.checks import Pilot, ProgrammeContext, check_pzk_member, check_step_event
+from kooperacja.model.records import (
+    CaseFile,
+    CaseTask,
+    MonthlyReport,
+    PlanShift,
+    PzkMember,
+    Service,
+    StepEvent,
+)
+from kooperacja.programme.checks import (
+    Pilot,
+    ProgrammeContext,
+    check_plan_shift,
+    check_pzk_member,
+    check_step_event,
+)
 
 TODAY = date(2026, 11, 24)
 GMINA = "3401011"
@@ -241,3 +255,15 @@ def test_a_diagnosis_names_its_problem_areas_when_they_are_given():
     assert check_case_file(diagnosed, cases_ctx(), []) == [
         Problem("problem_codes", "wskaż co najmniej jeden obszar")
     ]
+
+
+def test_check_plan_shift():
+    def shift(**change):
+        return PlanShift(**({"terc": GMINA, "days": 30, "reason": "Wybory", "shifted_on": TODAY} | change))
+
+    assert check_plan_shift(shift(), programme_ctx()) == []
+    assert check_plan_shift(shift(substep="5.1"), programme_ctx()) == []
+    assert check_plan_shift(shift(substep="9.9"), programme_ctx()) == [
+        Problem("substep", "9.9 nie występuje w harmonogramie gminy")
+    ]
+    assert [p.field for p in check_plan_shift(shift(terc="3499991"), programme_ctx())] == ["terc"]
