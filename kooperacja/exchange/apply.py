@@ -162,6 +162,8 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
     found = []
 
     def bad(name: str, value: Any, reason: str) -> None:
+        if isinstance(value, list):
+            value = "; ".join(map(str, value))
         shown = f"{value:%d.%m.%Y}" if isinstance(value, date) else ("" if value is None else str(value))
         found.append(RowError(sheet, row.row, heads[name], shown, reason))
 
@@ -175,7 +177,7 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         values = value if isinstance(value, list) else [value]
         missing = [v for v in values if v is not None and v not in _lookup(known, kind)]
         if missing:
-            bad(name, "; ".join(map(str, values)), _MISSING[kind].format(v=", ".join(map(str, missing))))
+            bad(name, values, _MISSING[kind].format(v=", ".join(map(str, missing))))
     if found:
         return found
     try:
