@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
+from kooperacja.cases.checks import LABELS, PROBLEMS
 from kooperacja.model.records import (
     CaseFile,
     CaseGoal,
@@ -25,8 +26,8 @@ from kooperacja.model.records import (
 )
 
 LIST_SEPARATOR = ";"
-PROBLEMS_FIELD = "problem_codes"  # case_file's problem areas, kept in case_problem
-PROBLEMS_HEADER = "Obszary problemowe"
+PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
+PROBLEMS_HEADER = LABELS[PROBLEMS]
 # Generated keys have no title in the models; these are their headers.
 KEY_HEADERS = {
     "institution_id": "ID instytucji",
