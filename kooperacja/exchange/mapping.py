@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
 from kooperacja.model.records import (
+    KEY_HEADERS,
     CaseFile,
     CaseGoal,
     CaseTask,
@@ -27,16 +28,6 @@ from kooperacja.model.records import (
 LIST_SEPARATOR = ";"
 PROBLEMS_FIELD = "problem_codes"  # case_file's problem areas, kept in case_problem
 PROBLEMS_HEADER = "Obszary problemowe"
-# Generated keys have no title in the models; these are their headers.
-KEY_HEADERS = {
-    "institution_id": "ID instytucji",
-    "membership_id": "ID członkostwa",
-    "service_id": "ID usługi",
-    "goal_id": "ID celu",
-    "task_id": "ID zadania",
-    "report_id": "ID sprawozdania",
-    "event_id": "ID zdarzenia",
-}
 
 
 @dataclass(frozen=True)
