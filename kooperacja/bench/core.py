@@ -7,6 +7,7 @@ docs/performance.md for the targets and the figures.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import json
 import logging
@@ -323,7 +324,7 @@ def time_queries(
     ctx = _context(conn, today)
     out = []
     for name, page, call in queries_behind_pages():
-        first, runs, result = _timed(lambda call=call: call(conn, ctx), repeat)
+        first, runs, result = _timed(functools.partial(call, conn, ctx), repeat)
         rows = len(result) if hasattr(result, "__len__") else None
         out.append(
             {
@@ -385,8 +386,8 @@ def _naive_missing_reports(t: dict[str, pd.DataFrame], today: date) -> pd.DataFr
 
 def _naive_case_rows(t: dict[str, pd.DataFrame], today: date) -> pd.DataFrame:
     services = t["case_service"].groupby("case_code").size().rename("services")
-    reports = t["monthly_report"].merge(t["case_task"][["task_id", "case_code"]], on="task_id")
-    reports = reports.groupby("case_code").size().rename("reports")
+    task_reports = t["monthly_report"].merge(t["case_task"][["task_id", "case_code"]], on="task_id")
+    reports = task_reports.groupby("case_code").size().rename("reports")
     out = t["case_file"].merge(t["gmina"][["terc", "name"]], on="terc", how="left")
     out = out.join(services, on="case_code").join(reports, on="case_code")
     out[["services", "reports"]] = out[["services", "reports"]].fillna(0).astype("int64")

@@ -24,6 +24,8 @@ NATIONAL_MONTHS = (4, 30)
 class _NationalSteps:
     """The territory, the pilot plans, step events and zgłoszenia of the whole country."""
 
+    template: tuple[int, int]  # set by _NationalDemo
+
     def __init__(
         self,
         cur: duckdb.DuckDBPyConnection,

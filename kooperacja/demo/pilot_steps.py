@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from kooperacja.demo import names as N
 from kooperacja.demo.common import (
@@ -27,6 +28,9 @@ from kooperacja.warehouse.store import insert_many, update
 
 class _PilotSteps:
     """The territory, the pilot plan and the K1–K10 step events of one region."""
+
+    template: tuple[int, int]  # set by _PilotDemo
+    steps: pd.DataFrame
 
     def __init__(
         self,
@@ -308,7 +312,7 @@ class _PilotSteps:
             if received is None:
                 continue
             slot = p["slot"]
-            contact = add_days(received, 12 if slot == 5 else self.r(1, 5))
+            contact: date | None = add_days(received, 12 if slot == 5 else self.r(1, 5))
             signed = add_days(received, -self_formed[slot]) if slot in self_formed else None
             out.append(
                 Zgloszenie(

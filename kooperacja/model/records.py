@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -76,7 +76,7 @@ class Record(BaseModel):
     KEY: ClassVar[str]
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Record:
+    def parse(cls, data: dict[str, Any]) -> Self:
         """Validate `data`, raising InvalidInput with one "Pole: powód" line per problem."""
         try:
             return cls.model_validate(data)

@@ -65,7 +65,10 @@ def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.caption("Plik TERC (wersja urzędowa) z eteryt.stat.gov.pl, CSV albo XML.")
     upload = st.file_uploader("Plik rejestru TERC", type=["csv", "xml"], key="f_terc_file")
     woj = st.text_input("Tylko województwo (kod, np. 04; puste: cały plik)", key="f_terc_woj")
-    if st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         lines = save(
             lambda: data_entry.import_terc_register(conn, actor, upload.getvalue(), woj.strip() or None),
             "Wczytano rejestr TERC.",
@@ -78,7 +81,10 @@ def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Granice gmin")
     st.caption("GeoJSON z kodem TERYT gminy w atrybutach (np. z PRG).")
     upload = st.file_uploader("Plik GeoJSON", type=["geojson", "json"], key="f_geo_file")
-    if st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         count = save(
             lambda: data_entry.import_gmina_boundaries(conn, actor, upload.getvalue()),
             "Wczytano granice gmin.",
@@ -112,7 +118,10 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     st.caption("Zmieniony plik zapisuje się jako nowa wersja; gminy zachowują wersję, z którą zaczęły.")
     upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key="f_tpl_file")
-    if st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
         saved = save(
             lambda: data_entry.save_template_version(conn, actor, text, template_id),

@@ -113,7 +113,7 @@ def render_summary(actor: Actor) -> None:
     """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors."""
     pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
-    terc = st.selectbox("Zakres", list(names), format_func=names.get, key="cases_summary_scope")
+    terc = st.selectbox("Zakres", list(names), format_func=names.__getitem__, key="cases_summary_scope")
     if suppresses_small_counts(actor):
         st.info("Liczby od 1 do 4 pokazano jako „<5”, aby nikogo nie można było rozpoznać.")
     summary = data.case_summary(actor, terc)
