@@ -21,6 +21,7 @@ from kooperacja.demo.common import (
     workday,
 )
 from kooperacja.model import rules
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Gmina, Meeting, PilotGmina, PlanShift, StepEvent, Zgloszenie
 from kooperacja.model.vocab import DEFAULT_VARIANT, GMINA_KINDS
 from kooperacja.warehouse.store import insert_many, update
@@ -147,7 +148,7 @@ class _PilotSteps:
 
     def pilot(self) -> None:
         own = self.steps[self.steps.level == "gmina"]
-        self.own_steps = list(own.itertuples())
+        self.own_steps = list(row_tuples(own))
         shift_month = int(own[own.substep == SHIFT_FROM].start_month.iloc[0])
         self.plan: list[dict[str, Any]] = []
         for i, (terc, months, profile) in enumerate(self.slots):
@@ -312,7 +313,7 @@ class _PilotSteps:
             if received is None:
                 continue
             slot = p["slot"]
-            contact: date | None = add_days(received, 12 if slot == 5 else self.r(1, 5))
+            contact = add_days(received, 12 if slot == 5 else self.r(1, 5))
             signed = add_days(received, -self_formed[slot]) if slot in self_formed else None
             out.append(
                 Zgloszenie(
@@ -330,14 +331,14 @@ class _PilotSteps:
             )
         for terc, days_ago, contact_after in self.candidates:
             received = add_days(self.today, -days_ago)
-            contact = add_days(received, contact_after) if contact_after else None
+            contacted = add_days(received, contact_after) if contact_after else None
             out.append(
                 Zgloszenie(
                     terc=terc,
                     route="rops",
                     received_on=received,
                     has_diagnosis=True,
-                    first_contact_on=contact,
+                    first_contact_on=contacted,
                     note=N.CANDIDATE_NOTE,
                 )
             )

@@ -158,7 +158,7 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         missing = [v for v in values if v is not None and v not in _lookup(known, kind)]
         if missing:
             bad(name, "; ".join(map(str, values)), _MISSING[kind].format(v=", ".join(map(str, missing))))
-    start = known.pilot_start.get(getattr(record, "terc", None)) if reg.table == "step_event" else None
+    start = known.pilot_start.get(getattr(record, "terc", "")) if reg.table == "step_event" else None
     if start and record.event_on < start:  # type: ignore[attr-defined]
         bad("event_on", record.event_on, f"data przed przystąpieniem gminy do pilotażu ({start:%d.%m.%Y})")  # type: ignore[attr-defined]
     if not found and not _may_import(actor, reg, _scope(reg, record, known)):
@@ -282,7 +282,7 @@ def apply_import(
         bad = checked.bad_rows()
         plan = [(s, [r for r in s.rows if (s.sheet, r.row) not in bad]) for s in checked.sheets]
         total = sum(len(rows) for _, rows in plan)
-        done, written = 0, {}
+        done, written = 0, dict[str, int]()
         for sheet, rows in plan:
             done = _write(cur, actor, sheet, rows, done, total, progress)
             written[sheet.registry.table] = written.get(sheet.registry.table, 0) + len(rows)

@@ -209,7 +209,9 @@ class ParsedImport:
     def report(self) -> pd.DataFrame:
         """Errors first (by sheet and row), then one line per sheet with its count of good rows."""
         bad = self.bad_rows()
-        lines = [(e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors]
+        lines: list[tuple[str, int | None, str, str, str]] = [
+            (e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors
+        ]
         for s in self.sheets:
             good = s.total - len({r for sh, r in bad if sh == s.sheet})
             lines.append((s.sheet, None, "", "", f"poprawnych wierszy: {good} z {s.total}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,7 +54,10 @@ CaseCode = Annotated[str, Field(pattern=r"^P-[0-9]{7}-[0-9]{4,6}$")]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9_.-]{2,32}$")]
 Variant = Literal["rural", "urban_rural", "urban"]
 Level = Literal["gmina", "powiat", "region"]
-Sector = Literal[tuple(SECTORS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Sector = str  # checked at runtime against vocab.SECTORS
+else:
+    Sector = Literal[tuple(SECTORS)]
 
 # Generated keys have no title in the models; these are their headers (exports, the audit history).
 KEY_HEADERS = {

@@ -7,6 +7,7 @@ import streamlit as st
 
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import row_tuples
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui.forms import day, pick, save
@@ -40,7 +41,7 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     plan_start = day("Początek harmonogramu", "f_pilot_start")
     versions = data_entry.templates(conn)
     options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
     }
     template = pick("Szablon harmonogramu", options, "f_pilot_template") if options else None
     animator = st.selectbox("Animator", data_entry.animator_choices(conn), key="f_pilot_animator")
@@ -106,7 +107,7 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         column_config={"Utworzono": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
     )
     options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
     }
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
     st.download_button(

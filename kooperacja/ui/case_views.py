@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
@@ -78,7 +79,7 @@ def _rate_style(value: Any) -> str:
 def _completeness(rate: pd.DataFrame) -> None:
     st.subheader("Kompletność sprawozdań miesięcznych (% otrzymanych)")
     grid = case_stats.completeness_grid(rate).head(widgets.MAX_SHOWN)  # all gminy are in the XLSX
-    months = [c for c in grid.columns if c != "Gmina"]
+    months: list[Hashable] = [c for c in grid.columns if c != "Gmina"]
     st.dataframe(
         grid.style.map(_rate_style, subset=months).format("{:.0f}%", subset=months, na_rep="—"),
         key="completeness_grid",

@@ -12,6 +12,7 @@ from kooperacja.cases import team as case_team
 from kooperacja.cases.card import to_date
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import row_tuples
 from kooperacja.ui import session
 from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
 
@@ -61,7 +62,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     if tasks.empty:
         st.info("Plan nie ma zadań.")
         return
-    labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in tasks.itertuples()}
+    labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in row_tuples(tasks)}
     task_id = st.selectbox("Zadanie", list(labels), format_func=labels.__getitem__, key="report_task")
     task = tasks.set_index("task_id").loc[task_id]
     plan_month = to_date(case["plan_on"]).replace(day=1)
@@ -74,7 +75,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
         key="report_progress",
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key="report_note") or None
-    who = None if pd.isna(task.institution_id) else int(task.institution_id)
+    who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
     submit(
         "Zapisz sprawozdanie",
         "report_submit",
@@ -141,7 +142,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
 
 def closure_form(actor: Actor, case: dict, today: date) -> None:
     on = st.date_input("Data zakończenia", value=today, key="close_on", **DATE)
-    reasons = {None: "— wybierz powód —", **vocab.CLOSURE_REASONS}
+    reasons: dict[str | None, str] = {None: "— wybierz powód —", **dict(vocab.CLOSURE_REASONS.items())}
     reason = st.selectbox(
         "Powód zakończenia", list(reasons), format_func=reasons.__getitem__, key="close_reason"
     )
