@@ -90,8 +90,9 @@ def coverage_matrix(conn: duckdb.DuckDBPyConnection, on: date) -> pd.DataFrame:
 def sector_counts(composition: pd.DataFrame) -> pd.DataFrame:
     """Members per sector of a PZK composition (e.g. `queries.pzk_on`), every vocabulary sector listed.
 
-    >>> sector_counts(pd.DataFrame({"sector": ["zdrowie", "zdrowie"]})).set_index("sector").members["zdrowie"]
-    2
+    >>> counts = sector_counts(pd.DataFrame({"sector": ["zdrowie", "zdrowie"]})).set_index("sector")
+    >>> int(counts.members["zdrowie"]), int(counts.members.sum())
+    (2, 2)
     """
     counts = composition["sector"].value_counts() if len(composition) else pd.Series(dtype=int)
     order = SECTOR_ORDER + sorted(set(counts.index) - set(SECTOR_ORDER))
