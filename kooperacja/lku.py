@@ -15,6 +15,7 @@ from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor, require_edit_service
 from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Service
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
@@ -124,7 +125,7 @@ def activity_list(services: pd.DataFrame) -> pd.DataFrame:
             s.valid_from,
             s.valid_to,
         ]
-        for n, s in enumerate(services.itertuples(), start=1)
+        for n, s in enumerate(row_tuples(services), start=1)
     ]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
 

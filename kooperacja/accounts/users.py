@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import cast
 
 import bcrypt
 import duckdb
@@ -177,7 +178,7 @@ def cookie_key(conn: duckdb.DuckDBPyConnection) -> str:
         "INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING",
         [COOKIE_KEY_SETTING, secrets.token_hex(32)],
     )
-    return get_setting(cur, COOKIE_KEY_SETTING)  # another session may have won the race
+    return cast(str, get_setting(cur, COOKIE_KEY_SETTING))  # another session may have won the race
 
 
 def _revoke(cur: duckdb.DuckDBPyConnection, username: str) -> None:

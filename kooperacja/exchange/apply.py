@@ -77,8 +77,9 @@ _MISSING = {
 CHECKS: dict[str, Callable[[ParsedRow, _Known, Actor], list[Problem]]] = {
     "step_event": lambda w, k, a: check_step_event(w.record, k.programme, a),  # type: ignore[arg-type]
     "pzk_member": lambda w, k, a: check_pzk_member(w.record, k.programme),  # type: ignore[arg-type]
-    "service": lambda w, k, a: check_service(  # type: ignore[arg-type]
-        w.record, ServiceContext(k.refs["problem"], k.programme.institutions)
+    "service": lambda w, k, a: check_service(
+        w.record,  # type: ignore[arg-type]
+        ServiceContext(k.refs["problem"], k.programme.institutions),
     ),
     "case_file": lambda w, k, a: check_case_file(w.record, k.cases, w.problems),  # type: ignore[arg-type]
     "case_task": lambda w, k, a: check_case_task(w.record, k.cases),  # type: ignore[arg-type]
@@ -300,7 +301,7 @@ def apply_import(
         bad = checked.bad_rows()
         plan = [(s, [r for r in s.rows if (s.sheet, r.row) not in bad]) for s in checked.sheets]
         total = sum(len(rows) for _, rows in plan)
-        done, written = 0, {}
+        done, written = 0, dict[str, int]()
         for sheet, rows in plan:
             done = _write(cur, actor, sheet, rows, done, total, progress)
             written[sheet.registry.table] = written.get(sheet.registry.table, 0) + len(rows)

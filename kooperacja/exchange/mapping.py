@@ -14,6 +14,7 @@ from openpyxl.utils.datetime import from_excel
 
 from kooperacja.cases.checks import LABELS, PROBLEMS
 from kooperacja.model.records import (
+    KEY_HEADERS,
     CaseFile,
     CaseGoal,
     CaseTask,
@@ -28,16 +29,6 @@ from kooperacja.model.records import (
 LIST_SEPARATOR = ";"
 PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
 PROBLEMS_HEADER = LABELS[PROBLEMS]
-# Generated keys have no title in the models; these are their headers.
-KEY_HEADERS = {
-    "institution_id": "ID instytucji",
-    "membership_id": "ID członkostwa",
-    "service_id": "ID usługi",
-    "goal_id": "ID celu",
-    "task_id": "ID zadania",
-    "report_id": "ID sprawozdania",
-    "event_id": "ID zdarzenia",
-}
 
 
 @dataclass(frozen=True)
@@ -219,7 +210,9 @@ class ParsedImport:
     def report(self) -> pd.DataFrame:
         """Errors first (by sheet and row), then one line per sheet with its count of good rows."""
         bad = self.bad_rows()
-        lines = [(e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors]
+        lines: list[tuple[str, int | None, str, str, str]] = [
+            (e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors
+        ]
         for s in self.sheets:
             good = s.total - len({r for sh, r in bad if sh == s.sheet})
             lines.append((s.sheet, None, "", "", f"poprawnych wierszy: {good} z {s.total}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,7 +54,21 @@ CaseCode = Annotated[str, Field(pattern=r"^P-[0-9]{7}-[0-9]{4,6}$")]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9_.-]{2,32}$")]
 Variant = Literal["rural", "urban_rural", "urban"]
 Level = Literal["gmina", "powiat", "region"]
-Sector = Literal[tuple(SECTORS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Sector = str  # checked at runtime against vocab.SECTORS
+else:
+    Sector = Literal[tuple(SECTORS)]
+
+# Generated keys have no title in the models; these are their headers (exports, the audit history).
+KEY_HEADERS = {
+    "institution_id": "ID instytucji",
+    "membership_id": "ID członkostwa",
+    "service_id": "ID usługi",
+    "goal_id": "ID celu",
+    "task_id": "ID zadania",
+    "report_id": "ID sprawozdania",
+    "event_id": "ID zdarzenia",
+}
 
 
 class Record(BaseModel):
@@ -65,7 +79,7 @@ class Record(BaseModel):
     KEY: ClassVar[str]
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Record:
+    def parse(cls, data: dict[str, Any]) -> Self:
         """Validate `data`, raising InvalidInput with one "Pole: powód" line per problem."""
         try:
             return cls.model_validate(data)

@@ -55,7 +55,7 @@ def _for_grid(df: pd.DataFrame) -> Any:
     "" and a date column with gaps becomes ISO text (which still sorts by date) shown dd.mm.rrrr.
     """
     data, dates = df.copy(), formatting.date_columns(df)
-    formats: dict[Any, Callable[[Any], str]] = dict.fromkeys(df.columns, _cell_text)
+    formats: dict[Any, str | Callable[[Any], str] | None] = dict.fromkeys(df.columns, _cell_text)
     for col in df.columns:
         missing = df[col].isna()
         if not missing.any():

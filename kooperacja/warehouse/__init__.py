@@ -6,7 +6,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +19,10 @@ from kooperacja.model.errors import StaleRecord, WarehouseUnavailable
 DEFAULT_DB = Path("data/kooperacja.duckdb")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Only what ships in the wheel: nothing may be downloaded at run time.
-DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 # Every table, parents first: the order of `check`, backup and export.
 TABLES = (
@@ -170,7 +173,7 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
-def to_json(row: dict[str, Any] | None) -> str | None:
+def to_json(row: Mapping[Any, Any] | None) -> str | None:
     return None if row is None else json.dumps(row, default=_json_default, ensure_ascii=False)
 
 

@@ -114,7 +114,7 @@ class DailyBackups(threading.Thread):
                     _log.exception("Kopia dzienna nie powiodła się")
                 self._stop_event.wait(self.interval)
         finally:
-            self.conn = None  # the connection must not outlive the app's cache because of this thread
+            self.conn = None  # type: ignore[assignment]  # the connection must not outlive the app's cache because of this thread
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop_event.set()
