@@ -17,7 +17,7 @@ import duckdb
 import streamlit as st
 
 from kooperacja import warehouse
-from kooperacja.model.errors import InvalidInput, KooperacjaError, WarehouseUnavailable
+from kooperacja.model.errors import DiskFull, InvalidInput, KooperacjaError, WarehouseUnavailable
 
 ICON = ":material/error:"
 UNEXPECTED = (
@@ -78,10 +78,9 @@ def explain(exc: Exception) -> KooperacjaError:
         _log.error("Hurtownia unieważniona; połączenie zostanie otwarte ponownie", exc_info=exc)
         session.drop_connection()
         return REOPENED
-    mapped = warehouse.write_failure(exc) if isinstance(exc, (duckdb.Error, OSError)) else None
-    if mapped is not None:
-        _log.error("Błąd zapisu hurtowni", exc_info=exc)
-        return mapped
+    if isinstance(exc, (duckdb.Error, OSError)) and warehouse.no_space(exc):  # a write outside transaction()
+        _log.error("Brak miejsca na dysku hurtowni", exc_info=exc)
+        return DiskFull(warehouse.NO_SPACE)
     if isinstance(exc, warehouse.DatabaseError):
         _log.error("Nieczytelne dane hurtowni", exc_info=exc)
         return warehouse.unreadable(exc)
