@@ -46,7 +46,8 @@ def drop_connection() -> bool:
     """
     path = str(warehouse.db_path().resolve())
     try:
-        _shared_connection(path).cursor().execute("SELECT 1").fetchall()
+        with _shared_connection(path).cursor() as probe:
+            probe.execute("SELECT 1").fetchall()
         return False
     except duckdb.Error:
         _log.error("Połączenie z hurtownią jest nieużywalne: otwieram je ponownie", exc_info=True)
