@@ -117,7 +117,10 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return from_excel(value).date()
+        try:
+            return from_excel(value).date()
+        except (OverflowError, ValueError):  # 1e20, inf, nan: no calendar day has that number
+            raise ValueError(f"liczba {value} jest poza zakresem dat (oczekiwano dd.mm.rrrr)") from None
     text = str(value).strip()
     found = _DMY.fullmatch(text)
     parts = (found.group(3), found.group(2), found.group(1)) if found else None

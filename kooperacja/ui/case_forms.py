@@ -14,7 +14,7 @@ from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
-from kooperacja.ui import session, versions
+from kooperacja.ui import errors, session, versions
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
@@ -36,7 +36,7 @@ def submit(
     try:
         result = action()
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return
     st.session_state[FLASH] = success(result)
     st.rerun()

@@ -15,7 +15,7 @@ from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import Zgloszenie
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import session, versions, widgets
+from kooperacja.ui import errors, session, versions, widgets
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
@@ -26,7 +26,7 @@ def save(action: Callable[[], Any], message: str) -> Any:
     try:
         result = action()
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return None
     st.success(message, icon=":material/check_circle:")
     return result

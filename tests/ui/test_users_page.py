@@ -76,7 +76,7 @@ def test_a_taken_login_is_refused_in_polish(app_db):
     at.text_input(key="nowy_nazwa").input("Ktoś Inny")
     at.button(key="dodaj").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Login: użytkownik wzk już istnieje"]
+    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nLogin: użytkownik wzk już istnieje"]
 
 
 def test_admin_switches_an_account_off(app_db):
@@ -94,7 +94,7 @@ def test_admin_cannot_switch_their_own_account_off(app_db):
     at.selectbox(key="aktywnosc_login").set_value("admin")
     at.radio(key="aktywnosc_stan").set_value("wyłączone")
     at.button(key="zapisz_aktywnosc").click().run()
-    assert [e.value for e in at.error] == ["Nie można wyłączyć własnego konta."]
+    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nNie można wyłączyć własnego konta."]
 
 
 @pytest.mark.parametrize(
@@ -110,4 +110,4 @@ def test_other_roles_are_refused(app_db, username, role):
 def test_a_visitor_who_is_not_logged_in_is_refused(app_db):
     at = AppTest.from_string(PAGE, default_timeout=30).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Zaloguj się, aby zobaczyć tę stronę."]
+    assert [e.value for e in at.error] == ["**Brak uprawnień**\n\nZaloguj się, aby zobaczyć tę stronę."]
