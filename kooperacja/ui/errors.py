@@ -78,7 +78,7 @@ def explain(exc: Exception) -> KooperacjaError:
         _log.error("Hurtownia unieważniona; połączenie zostanie otwarte ponownie", exc_info=exc)
         session.drop_connection()
         return REOPENED
-    if isinstance(exc, (duckdb.Error, OSError)) and warehouse.no_space(exc):  # a write outside transaction()
+    if isinstance(exc, (duckdb.Error, OSError)) and warehouse.no_space(exc):  # a write outside a transaction
         _log.error("Brak miejsca na dysku hurtowni", exc_info=exc)
         return DiskFull(warehouse.NO_SPACE)
     if isinstance(exc, warehouse.DatabaseError):

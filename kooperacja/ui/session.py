@@ -48,13 +48,11 @@ def drop_connection() -> bool:
     """
     path = str(warehouse.db_path().resolve())
     try:
-        with _shared_connection(path).cursor() as probe:
-            probe.execute("SELECT 1").fetchall()
-        return False
-    except duckdb.Error:
-        _log.error("Połączenie z hurtownią jest nieużywalne: otwieram je ponownie", exc_info=True)
+        if warehouse.is_usable(_shared_connection(path)):
+            return False
     except Exception:  # the warehouse cannot even be opened: nothing cached to drop
         return False
+    _log.error("Połączenie z hurtownią jest nieużywalne: otwieram je ponownie")
     _daily_backups.clear()
     _shared_connection.clear()
     return True

@@ -255,6 +255,16 @@ def audit(
     )
 
 
+def is_usable(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection still answers (DuckDB invalidates it after a fatal error)."""
+    try:
+        with conn.cursor() as probe:
+            probe.execute("SELECT 1").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
 def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:
     """The first row of a query, or None."""
     rows = cur.execute(sql, params).fetchall()
