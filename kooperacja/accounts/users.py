@@ -154,9 +154,12 @@ WRONG_CURRENT_PASSWORD = "Obecne hasło: nieprawidłowe."
 
 
 def change_own_password(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, current: str, new: str, repeated: str
+    conn: duckdb.DuckDBPyConnection, username: str, current: str, new: str, repeated: str
 ) -> float:
     """A logged-in user changes their own password: the current one, then the new one twice.
+
+    Every role may do it, for their own account only: `username` is the session's logged-in user
+    (the login gate's, like `revoke_sessions`), and the current password must be right.
 
     The lengths and the rule are checked before bcrypt is asked anything. Every session of the
     user ends (a copied cookie stops working); returns that moment (Unix time), so that the
@@ -173,18 +176,16 @@ def change_own_password(
     if problems:
         raise InvalidInput(problems)
     rows = conn.execute(
-        "SELECT password_hash FROM app_user WHERE username = ? AND active", [actor.username]
+        "SELECT password_hash FROM app_user WHERE username = ? AND active", [username]
     ).fetchall()
     stored = rows[0][0].encode("ascii") if rows else None
     if stored is None or not _checks(current, stored):
         raise InvalidInput([WRONG_CURRENT_PASSWORD])
     password_hash = hash_password(new, field="Nowe hasło")
     with transaction(conn) as cur:
-        cur.execute(
-            "UPDATE app_user SET password_hash = ? WHERE username = ?", [password_hash, actor.username]
-        )
-        audit(cur, actor.username, "update", "app_user", actor.username, None, {"password": "zmienione"})
-        return _revoke(cur, actor.username)
+        cur.execute("UPDATE app_user SET password_hash = ? WHERE username = ?", [password_hash, username])
+        audit(cur, username, "update", "app_user", username, None, {"password": "zmienione"})
+        return _revoke(cur, username)
 
 
 def _checks(password: str, stored: bytes) -> bool:

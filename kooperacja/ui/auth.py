@@ -123,7 +123,9 @@ def _own_password_form(authenticator: stauth.Authenticate) -> None:
         time.sleep(wait)
         try:
             conn = get_conn()
-            revoked_at = users.change_own_password(conn, actor, current or "", new or "", repeated or "")
+            revoked_at = users.change_own_password(
+                conn, actor.username, current or "", new or "", repeated or ""
+            )
         except KooperacjaError as exc:
             if exc.message == users.WRONG_CURRENT_PASSWORD:
                 THROTTLE.failed(*keys)

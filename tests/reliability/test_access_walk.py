@@ -39,7 +39,7 @@ LOW_LEVEL_WRITERS = {
     "warehouse.store.insert", "warehouse.store.insert_many", "warehouse.store.update", "warehouse.store.delete", "warehouse.audit",
     "warehouse.migrate", "warehouse.set_setting", "warehouse.transaction", "territory.terc.import_terc",
     "territory.geo.import_boundaries", "programme.harmonogram.save_template", "accounts.users.create_user", "accounts.users.cookie_key",
-    "accounts.users.revoke_sessions", "cli.cmd_init",
+    "accounts.users.revoke_sessions", "accounts.users.change_own_password", "cli.cmd_init",
 }  # fmt: skip
 # Valid input for the writes that validate before they check the role (the check must still come).
 VALID = {
