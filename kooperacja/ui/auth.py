@@ -22,6 +22,8 @@ EXPIRY_DAYS = 1.0
 LOGIN_AT = "kooperacja_login_at"  # session key: when this session's login was made (Unix time)
 WRONG_LOGIN = "Nieprawidłowy login lub hasło."
 TOO_MANY = "Zbyt wiele prób logowania naraz. Spróbuj ponownie za kilkanaście sekund."
+PASSWORD_CHANGED = "Hasło zmienione. Sesje na innych urządzeniach zostały zakończone."
+_CHANGED_AT = "kooperacja_password_changed_at"  # session key: when this session changed its password
 _SESSION_TAG = "kooperacja_login_tag"  # session key: a random name for this session in THROTTLE
 
 
@@ -108,8 +110,13 @@ def _own_password_form(authenticator: stauth.Authenticate) -> None:
             repeated = st.text_input(
                 "Powtórz nowe hasło", type="password", key="wlasne_powtorz", autocomplete="new-password"
             )
-            if not st.form_submit_button("Zmień hasło", key="wlasne_zmien"):
-                return
+            submitted = st.form_submit_button("Zmień hasło", key="wlasne_zmien")
+        if not submitted:
+            # The new cookie's component reruns the script once: the message stays a few seconds.
+            changed_at = st.session_state.get(_CHANGED_AT)
+            if changed_at is not None and time.monotonic() - changed_at < 10:
+                st.success(PASSWORD_CHANGED)
+            return
         try:
             actor = current_actor()
         except KooperacjaError as exc:
@@ -140,7 +147,8 @@ def _own_password_form(authenticator: stauth.Authenticate) -> None:
         # This session's login is now later than the change; the new cookie too (no st.rerun after).
         st.session_state[LOGIN_AT] = max(time.time(), revoked_at + 1e-3)
         authenticator.cookie_controller.set_cookie()
-        st.success("Hasło zmienione. Sesje na innych urządzeniach zostały zakończone.")
+        st.session_state[_CHANGED_AT] = time.monotonic()
+        st.success(PASSWORD_CHANGED)
 
 
 def _login_form(authenticator: stauth.Authenticate, creds: dict, *, demo: bool) -> str | None:
