@@ -96,7 +96,7 @@ def _recommendation(**changes: Any) -> Callable[[duckdb.DuckDBPyConnection], Any
 
 
 def _user(
-    username: str = "nowy", name: str = "Nowa Osoba", role: str = "animator", password: Any = "tajne-haslo"
+    username: str = "nowy", name: str = "Nowa Osoba", role: str = "animator", password: Any = "tajne-haslo-26"
 ):
     return lambda conn: users.add_user(conn, ADMIN, username, name, role, password)
 

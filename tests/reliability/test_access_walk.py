@@ -62,6 +62,7 @@ LOW_LEVEL_WRITERS = {
     "accounts.users.create_user",
     "accounts.users.cookie_key",
     "accounts.users.revoke_sessions",
+    "accounts.users.change_own_password",
     "cli.cmd_init",
 }
 # Valid input for the writes that validate before they check the role (the check must still come).
