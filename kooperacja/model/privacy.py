@@ -45,6 +45,7 @@ _UP = "A-ZĄĆĘŁŃÓŚŹŻ"
 _LOW = "a-ząćęłńóśźż"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGIT = re.compile(r"\d")
 # "jan.kowalski(at)wp.pl", "jan.kowalski [at] wp [dot] pl", "jan.kowalski @ wp.pl".
 _EMAIL_OBFUSCATED = re.compile(
     r"(?i)[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\(małpa\)|\[małpa\]|\s@|@\s)\s*[\w-]+"
@@ -253,8 +254,20 @@ def _document_ok(series: str, number: str, weights: tuple[int, ...]) -> bool:
     return sum(w * v for w, v in zip(weights, values, strict=True)) % 10 == 0
 
 
+def _digits(text: str) -> int:
+    return len(_DIGIT.findall(text))
+
+
+def _may_be_obfuscated_email(text: str) -> bool:
+    # Cheap string tests first: the obfuscated-e-mail regex is the costliest of all.
+    lower = text.lower()
+    return "@" in text or "at)" in lower or "at]" in lower or "at}" in lower or "małpa" in lower
+
+
 def _find_email(text: str) -> str | None:
-    return EMAIL if _EMAIL.search(text) or _EMAIL_OBFUSCATED.search(text) else None
+    if "@" in text and _EMAIL.search(text):
+        return EMAIL
+    return EMAIL if _may_be_obfuscated_email(text) and _EMAIL_OBFUSCATED.search(text) else None
 
 
 _CASE_CODE = re.compile(r"P-(\d{7})-(\d{4,6})")
@@ -299,6 +312,8 @@ def _find_grouped_pesel(text: str) -> str | None:
 
 def _find_number(text: str) -> str | None:
     """Identifiers other than an e-mail: PESEL, bank account, ID card, passport."""
+    if _digits(text) < 6:  # an ID card number has the fewest digits: 6
+        return None
     if match := _ELEVEN_DIGITS.search(text):
         return PESEL if _pesel_ok(match.group()) else PESEL_LIKE
     if reason := _find_grouped_pesel(text):
@@ -325,6 +340,8 @@ def _find_birth_date(text: str) -> str | None:
 
 
 def _find_phone(text: str) -> str | None:
+    if _digits(text) < 9:  # every phone pattern has at least 9 digits
+        return None
     for pattern in _PHONES:
         for match in pattern.finditer(text):
             if not _INSTITUTION_NUMBER_BEFORE.search(text[: match.start()]):
@@ -424,7 +441,7 @@ def _is_personal_email(address: str) -> bool:
 
 
 def _find_contact_email(text: str) -> str | None:
-    if _EMAIL_OBFUSCATED.search(text):
+    if _may_be_obfuscated_email(text) and _EMAIL_OBFUSCATED.search(text):
         return EMAIL
     return PERSONAL_EMAIL if any(_is_personal_email(m.group()) for m in _EMAIL.finditer(text)) else None
 
