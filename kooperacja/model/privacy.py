@@ -93,7 +93,7 @@ _ADDRESS = re.compile(
 # "Lipowa 5/2") or a town after it ("Lipowa 5, Toruń", "Lipowa 5, 87-100 Toruń").
 _STREETLESS_ADDRESS = re.compile(
     rf"(?<![\w.])(?P<street>[{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+){{0,2}})\s+\d{{1,3}}\s?[a-zA-Z]?"
-    r"(?:\s?/\s?\d{1,4}[a-zA-Z]?(?![\d/])|\s+(?:m\.|m|lok\.|lokal|mieszk\.)\s?\d{1,4}(?!\d)"
+    r"(?:\s?/\s?\d{1,3}[a-zA-Z]?(?![\d/])|\s+(?:m\.|m|lok\.|lokal|mieszk\.)\s?\d{1,4}(?!\d)"
     rf"|,\s*(?:\d{{2}}-\d{{3}}\s+)?[{_UP}][{_LOW}]+)"
 )
 # Words before a number that make it no house number ("Sala 105, Toruń", "Szkoła 2, Toruń").
@@ -103,7 +103,10 @@ _NOT_A_STREET = re.compile(
     r"styczeń|stycznia|luty|lutego|marzec|marca|kwiecień|kwietnia|maj|maja|czerwiec|czerwca|lipiec|"
     r"lipca|sierpień|sierpnia|wrzesień|września|październik|października|listopad|listopada|grudzień|"
     r"grudnia|godz|godzina|dzień|tydzień|miesiąc|edycja|semestr|szkoła|przedszkole|poradnia|zespół|"
-    r"oddział|wydział|filia|plan|program|rozdział|załącznik|aneks|lista|tabela|punktów|osób|dzieci)"
+    r"oddział|wydział|filia|plan|program|rozdział|załącznik|aneks|lista|tabela|punktów|osób|dzieci|"
+    r"porozumieni[ea]|zarządzeni[ea]|uchwał[ay]|protokół|protokołu|pism[oa]|decyzj[ai]|umow[ay]|wniosek|"
+    r"wniosku|spraw[ay]|sygnatura|faktur[ay]|postanowieni[ea]|kart[ay]|sprawozdani[ea]|raport|ustaw[ay]|"
+    r"rozporządzeni[ea]|zaświadczeni[ea]|orzeczeni[ea]|notatka|notatki|skierowani[ea])"
 )
 _WHITESPACE = re.compile(r"[ \t\u00a0]+")
 
@@ -336,7 +339,7 @@ def _find_identifier(text: str) -> str | None:
 
 
 def _find_birth_date(text: str) -> str | None:
-    return BIRTH_DATE if _BIRTH_DATE.search(text) else None
+    return BIRTH_DATE if _DIGIT.search(text) and _BIRTH_DATE.search(text) else None
 
 
 def _find_phone(text: str) -> str | None:
@@ -350,6 +353,8 @@ def _find_phone(text: str) -> str | None:
 
 
 def _find_address(text: str) -> str | None:
+    if not _DIGIT.search(text):  # no house number, no address
+        return None
     if _ADDRESS.search(text):
         return ADDRESS
     for match in _STREETLESS_ADDRESS.finditer(text):
@@ -395,21 +400,32 @@ def _is_family_surname(word: str) -> bool:
     return bool(_FAMILY_SURNAME.fullmatch(word)) and _is_surname(word) and word.lower() not in _NATIONALITIES
 
 
-def _word_pairs(text: str) -> list[tuple[str, str, str]]:
-    """(previous word, word, next word) for words separated by whitespace only."""
-    tokens = list(_WORD.finditer(text))
-    pairs = []
-    for i in range(len(tokens) - 1):
-        here, after = tokens[i], tokens[i + 1]
-        if not _WHITESPACE.fullmatch(text, here.end(), after.start()):
-            continue
-        before = tokens[i - 1].group().lower() if i else ""
-        pairs.append((before, here.group(), after.group()))
-    return pairs
+# A pair of words can name someone only if one of them is a first name, an honorific, a surname by
+# its ending or a common one, an initial or a family word: other pairs are not looked at (speed).
+_ANCHOR_WORDS = _FIRST_NAMES | _HONORIFIC | _COMMON_SURNAMES
+_SURNAME_ENDINGS = tuple(
+    _words(
+        """ski ska ską cki cka cką dzki dzka dzką wicz czyk czak
+        skiego skiej skim ckiego ckiej ckim wicza czyka"""
+    )
+)
+_FAMILY_STARTS = ("rodzin", "państw")
 
 
 def _find_name(text: str) -> str | None:
-    for before, word, following in _word_pairs(text):
+    tokens = list(_WORD.finditer(text))
+    words = [t.group() for t in tokens]
+    keys = [w.lower().rstrip(".,;:") for w in words]
+    hot = [
+        k in _ANCHOR_WORDS or k.endswith(_SURNAME_ENDINGS) or k.startswith(_FAMILY_STARTS) or w[-1:] == "."
+        for k, w in zip(keys, words, strict=True)
+    ]
+    for i in range(len(tokens) - 1):
+        if not (hot[i] or hot[i + 1]) or not _WHITESPACE.fullmatch(
+            text, tokens[i].end(), tokens[i + 1].start()
+        ):
+            continue
+        before, word, following = (words[i - 1].lower() if i else ""), words[i], words[i + 1]
         if before in _PATRON_BEFORE or before.isdigit():
             continue
         if _is_first_name(word) and (_is_surname(following) or _is_lowercase_surname(following)):
@@ -470,7 +486,13 @@ _OFFICIAL_NAME_DETECTORS: list[Callable[[str], str | None]] = [
 ]
 
 
+# Without a digit there is no number, phone, address or date: only these detectors can find anything.
+_NEED_NO_DIGIT = frozenset({"_find_identifier", "_find_email", "_find_contact_email", "_find_name"})
+
+
 def _first(detectors: list[Callable[[str], str | None]], text: str) -> str | None:
+    if not _DIGIT.search(text):
+        detectors = [d for d in detectors if d.__name__ in _NEED_NO_DIGIT]
     for detect in detectors:
         reason = detect(text)
         if reason:
