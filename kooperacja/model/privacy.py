@@ -93,8 +93,8 @@ _ADDRESS = re.compile(
 # "Lipowa 5/2") or a town after it ("Lipowa 5, Toruń", "Lipowa 5, 87-100 Toruń").
 _STREETLESS_ADDRESS = re.compile(
     rf"(?<![\w.])(?P<street>[{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+){{0,2}})\s+\d{{1,3}}\s?[a-zA-Z]?"
-    r"(?:\s?/\s?\d{1,3}[a-zA-Z]?(?![\d/])|\s+(?:m\.|m|lok\.|lokal|mieszk\.)\s?\d{1,4}(?!\d)"
-    rf"|,\s*(?:\d{{2}}-\d{{3}}\s+)?[{_UP}][{_LOW}]+)"
+    r"(?:\s?/\s?\d{1,3}[a-zA-Z]?(?![\d/])(?!\s+(?:raz|razy|etat|etatu|godz|godzin|dni|tyg|mies|osób|os\.))|\s+(?:m\.|m|lok\.|lokal|mieszk\.)\s?\d{1,4}(?!\d)"
+    rf"|,\s*(?:\d{{2}}-\d{{3}}\s+)?[{_UP}][{_LOW}]+(?![{_LOW}])(?!\s*\d))"  # a town, not "Dorośli 2"
 )
 # Words before a number that make it no house number ("Sala 105, Toruń", "Szkoła 2, Toruń").
 _NOT_A_STREET = re.compile(
