@@ -14,6 +14,8 @@ from kooperacja.accounts import users
 PAGE = "from pages.uzytkownicy import render\nrender()"
 DEMO_TODAY = "2026-11-24"
 
+REFUSED = "**Niepoprawne dane**\n\n"  # the title ui.errors.show puts above the reasons
+
 
 @pytest.fixture
 def app_db(demo_db, tmp_path, monkeypatch):
@@ -123,7 +125,9 @@ def test_admin_adding_a_user_with_a_short_password_is_refused_naming_the_field(a
     at.text_input(key="nowy_haslo").input("abcd")
     at.button(key="dodaj").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nHasło: co najmniej 12 znaków (np. kilka słów)"]
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nHasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
     assert "animator3" not in list(at.dataframe[0].value["Login"])
 
 
@@ -132,7 +136,9 @@ def test_admin_reset_with_a_short_password_is_refused_and_a_long_one_accepted(ap
     at.selectbox(key="haslo_login").set_value("wzk")
     at.text_input(key="haslo_nowe").input("demo1234")
     at.button(key="zmien_haslo").click().run()
-    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"]
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
     at.selectbox(key="haslo_login").set_value("wzk")
     at.text_input(key="haslo_nowe").input("zielona łąka nad rzeką")
     at.button(key="zmien_haslo").click().run()
