@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: all setup run test test-deps lint format reliability
+.PHONY: all setup run dev-deps test test-deps lint format reliability
 
 all: lint test
 
@@ -13,20 +13,24 @@ setup:  ## install the app and build the demo region
 run:  ## start the app on http://localhost:$(PORT)
 	$(PYTHON) -m streamlit run app.py --server.port=$(PORT) --browser.gatherUsageStats=false
 
-test-deps:  ## test packages and the Debian chromium the browser tests drive
+dev-deps:  ## the pinned test and lint packages (requirements-dev.txt)
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
+
+test-deps: dev-deps  ## test packages and the Debian chromium the browser tests drive
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: test-deps  ## the whole suite: unit, integration, page and browser tests
+test: test-deps  ## the whole suite: doctests, unit, integration, page and browser tests
 	$(PYTHON) -m pytest
 
 reliability:  ## the reliability and security tests alone, ending with their figures
 	$(PYTHON) -m pytest tests/hostile tests/reliability tests/ui/test_reliability_app.py \
 		tests/unit/test_login_throttle.py tests/integration/test_backup_schedule.py
 
-lint:
+lint: dev-deps  ## ruff, the import contracts (import-linter) and the types (mypy)
 	$(PYTHON) -m ruff check kooperacja pages tests app.py
 	$(PYTHON) -m ruff format --check kooperacja pages tests app.py
+	lint-imports
+	$(PYTHON) -m mypy kooperacja
 
 format:
 	$(PYTHON) -m ruff format kooperacja pages tests app.py

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -28,13 +28,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix or "użycie: ")
 
 
 def _parser(prog: str, description: str, parent: argparse._SubParsersAction | None = None,
             ) -> argparse.ArgumentParser:  # fmt: skip
-    kw = {"description": description, "formatter_class": _Formatter, "add_help": False}
+    kw: dict[str, Any] = {"description": description, "formatter_class": _Formatter, "add_help": False}
     if parent:
         parser = parent.add_parser(prog, prog=f"python -m kooperacja {prog}", help=description, **kw)
     else:

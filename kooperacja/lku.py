@@ -9,11 +9,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja.cases.core import check_problem_codes, list_problem_areas
-from kooperacja.model import access
+from kooperacja.cases.core import list_problem_areas
+from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor
-from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.access import Actor, require_edit_service
+from kooperacja.model.checks import refuse
+from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Service
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
@@ -123,7 +125,7 @@ def activity_list(services: pd.DataFrame) -> pd.DataFrame:
             s.valid_from,
             s.valid_to,
         ]
-        for n, s in enumerate(services.itertuples(), start=1)
+        for n, s in enumerate(row_tuples(services), start=1)
     ]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
 
@@ -199,42 +201,15 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
 
 
-def _require_edit(actor: Actor, level: str, area_terc: str) -> None:
-    if not access.can_edit_service_area(actor, level, area_terc):
-        raise AccessDenied(
-            f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
-            f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."
-        )
-
-
 def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
-    problems = []
-    if record.category not in SERVICE_CATEGORIES:
-        problems.append(f"Kategoria: nieznana kategoria {record.category}")
-    unknown = [g for g in record.target_groups if g not in TARGET_GROUPS]
-    if unknown:
-        problems.append(f"Dla kogo: nieznana grupa {', '.join(unknown)}")
-    if not record.problem_areas:
-        problems.append("Obszary problemowe: wybierz co najmniej jeden obszar")
-    else:
-        try:
-            check_problem_codes(cur, record.problem_areas)
-        except InvalidInput as exc:
-            problems += exc.problems
-    found = cur.execute(
-        "SELECT 1 FROM institution WHERE institution_id = ?", [record.institution_id]
-    ).fetchall()
-    if not found:
-        problems.append(f"Realizator (instytucja): nie ma instytucji nr {record.institution_id}")
-    if problems:
-        raise InvalidInput(problems)
+    refuse(Service, check_service(record, load_service_context(cur, record.institution_id)))
 
 
 def add_service(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
     """A new service in the registry (gmina/powiat list, or the region's list for admins)."""
     record = Service.parse({**data, "service_id": None})
     assert isinstance(record, Service)
-    _require_edit(actor, record.level, record.area_terc)
+    require_edit_service(actor, record.level, record.area_terc)
     with transaction(conn) as cur:
         _check_provider(cur, record)
         return insert(cur, actor.username, record, terc=record.area_terc)
@@ -246,10 +221,10 @@ def update_service(
     """Change a service (e.g. end its validity); the actor must be allowed both before and after."""
     with transaction(conn) as cur:
         before = get_row(cur, Service, service_id)
-        _require_edit(actor, before["level"], before["area_terc"])
+        require_edit_service(actor, before["level"], before["area_terc"])
         record = update(cur, actor.username, Service, service_id, changes)
         assert isinstance(record, Service)
-        _require_edit(actor, record.level, record.area_terc)
+        require_edit_service(actor, record.level, record.area_terc)
         _check_provider(cur, record)
         return record
 

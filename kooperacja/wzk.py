@@ -13,6 +13,7 @@ from kooperacja import lku
 from kooperacja.model import disclosure
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Meeting, Recommendation, WzkAttendance, WzkMember
 from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
 from kooperacja.programme import queries
@@ -132,10 +133,10 @@ def add_recommendation(
     if made_on > today:
         raise InvalidInput([f"Data: {made_on:%d.%m.%Y} jest w przyszłości"])
     with transaction(conn) as cur:
-        if record.meeting_id is not None:  # type: ignore[attr-defined]
+        if record.meeting_id is not None:
             found = cur.execute(
                 "SELECT 1 FROM meeting WHERE meeting_id = ? AND kind = 'wzk'", [record.meeting_id]
-            ).fetchall()  # type: ignore[attr-defined]
+            ).fetchall()
             if not found:
                 raise InvalidInput(["Posiedzenie WZK: nie ma takiego posiedzenia"])
         return insert(cur, actor.username, record)
@@ -216,7 +217,7 @@ def meeting_slides(
         [
             f"{r.name}: krok {r.current_step or '—'}, {int(r.delay_days)} dni"
             + (" (zatrzymana)" if r.progress_state == "stalled" else "")
-            for r in late.head(6).itertuples()
+            for r in row_tuples(late.head(6))
         ]
         or ["Wszystkie gminy w terminie"],
     )
@@ -239,7 +240,7 @@ def meeting_slides(
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
         [
             f"{r.name}: {r.problem} ({disclosure.suppress_text(int(r.cases), hidden)} spraw)"
-            for r in found.head(6).itertuples()
+            for r in row_tuples(found.head(6))
         ]
         or ["Każdy rozpoznany problem ma usługę w pobliżu"],
     )
@@ -247,7 +248,7 @@ def meeting_slides(
     recommendations = Slide(
         "Rekomendacje otwarte",
         [(RECOMMENDATION_STATUSES[s], str(int((recs.status == s).sum()))) for s in OPEN],
-        [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in recs.head(5).itertuples()],
+        [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in row_tuples(recs.head(5))],
     )
     return [progress, late_slide, cases, gap_slide, recommendations]
 

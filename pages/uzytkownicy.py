@@ -8,7 +8,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel
+from kooperacja.ui import backup_panel, errors
 from kooperacja.ui.session import get_conn, require_page
 
 
@@ -17,7 +17,7 @@ def render() -> None:
     try:
         actor = require_page("uzytkownicy")
     except AccessDenied as exc:
-        st.error(exc.message)
+        errors.show(exc)
         st.stop()
     accounts = users.list_users(get_conn())
     table = st.container()  # filled last, so that it shows this run's changes
@@ -65,7 +65,7 @@ def _add_form(actor: Actor) -> None:
     try:
         shown = users.add_user(get_conn(), actor, login or "", name or "", role, password or None)
     except KooperacjaError as exc:
-        st.error(exc.message)
+        errors.show(exc)
         return
     _show_password(login.strip().lower(), shown)
 
@@ -82,7 +82,7 @@ def _password_form(actor: Actor, logins: list[str]) -> None:
     try:
         shown = users.set_password(get_conn(), actor, login, password or None)
     except KooperacjaError as exc:
-        st.error(exc.message)
+        errors.show(exc)
         return
     _show_password(login, shown)
     st.caption("Sesje tego użytkownika na innych urządzeniach zostały zakończone.")
@@ -98,7 +98,7 @@ def _active_form(actor: Actor, logins: list[str]) -> None:
     try:
         users.set_active(get_conn(), actor, login, turn_on == "aktywne")
     except KooperacjaError as exc:
-        st.error(exc.message)
+        errors.show(exc)
         return
     st.success(f"Konto {login}: {turn_on}.")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
+from typing import cast
 
 import bcrypt
 import duckdb
@@ -13,19 +15,62 @@ from kooperacja.model.errors import AccessDenied, InvalidInput, NotFound
 from kooperacja.model.vocab import ROLES
 from kooperacja.warehouse import audit, fetch_dicts, get_setting, set_setting, transaction
 
-MIN_PASSWORD = 4
+MIN_PASSWORD = 12  # characters, for every password set (logging in with an older, shorter one works)
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords are refused, not silently cut
+MAX_USERNAME = 32
+USERNAME_PATTERN = r"^[a-z0-9_.-]{2,32}$"  # the same as model.records.Username and app_user's CHECK
+_USERNAME = re.compile(USERNAME_PATTERN)
+TOO_LONG_LOGIN = f"Login: najwyżej {MAX_USERNAME} znaki."
+TOO_LONG_PASSWORD = f"Hasło: najwyżej {MAX_PASSWORD_BYTES} bajty (litera z ogonkiem to 2 bajty)."
 COOKIE_KEY_SETTING = "cookie_key"
 SESSION_EPOCH_SETTING = "session_epoch:"  # + username: when the user's sessions were last ended
 
 
-def hash_password(password: str) -> str:
-    raw = password.encode("utf-8")
-    if len(raw) > MAX_PASSWORD_BYTES:
-        raise InvalidInput([f"Hasło: najwyżej {MAX_PASSWORD_BYTES} bajtów"])
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput([f"Hasło: co najmniej {MIN_PASSWORD} znaki"])
-    return bcrypt.hashpw(raw, bcrypt.gensalt(12)).decode("ascii")
+def _too_long(password: str) -> bool:
+    # Characters first: a 4 MB string is refused without being encoded.
+    return len(password) > MAX_PASSWORD_BYTES or len(password.encode("utf-8")) > MAX_PASSWORD_BYTES
+
+
+def login_problem(username: str, password: str) -> str | None:
+    """Why a login attempt is refused before any work (no bcrypt, no throttle), or None.
+
+    Only lengths: a login or password no account can have. Checked on the raw input, first.
+    """
+    if len(username) > MAX_USERNAME:
+        return TOO_LONG_LOGIN
+    if _too_long(password):
+        return TOO_LONG_PASSWORD
+    return None
+
+
+def is_valid_username(login: str) -> bool:
+    return len(login) <= MAX_USERNAME and _USERNAME.fullmatch(login) is not None
+
+
+def password_problems(password: str, field: str = "Hasło") -> list[str]:
+    """What makes `password` unfit to be set, in Polish, naming the form's field; [] when fit.
+
+    The rule for every new password: at least 12 characters (a phrase of three or four words is
+    easier to remember than 12 random characters), at most 72 bytes, not only spaces.
+    """
+    if _too_long(password):
+        return [f"{field}: najwyżej {MAX_PASSWORD_BYTES} bajty (litera z ogonkiem to 2 bajty)"]
+    if len(password) < MIN_PASSWORD or not password.strip():
+        return [f"{field}: co najmniej {MIN_PASSWORD} znaków (np. kilka słów)"]
+    return []
+
+
+def random_password() -> str:
+    """A random password that satisfies the rule (16 characters)."""
+    return secrets.token_urlsafe(12)
+
+
+def hash_password(password: str, *, field: str = "Hasło", check_strength: bool = True) -> str:
+    """bcrypt (cost 12) of a password being set; `check_strength=False` only for the demo builder."""
+    problems = password_problems(password, field)
+    if problems and (check_strength or _too_long(password)):
+        raise InvalidInput(problems)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(12)).decode("ascii")
 
 
 def create_user(
@@ -35,18 +80,29 @@ def create_user(
     display_name: str,
     role: str,
     password: str | None = None,
+    *,
+    check_strength: bool = True,
 ) -> str:
-    """Add a user; with no password a random one is made. Returns the password in clear, once."""
+    """Add a user; with no password a random one is made. Returns the password in clear, once.
+
+    `check_strength=False` lets the demo builder give its accounts the documented password `demo`.
+    """
+    if not is_valid_username(username):
+        raise InvalidInput([f"Login: {username[:40]!r} — tylko małe litery, cyfry, . _ -, 2–32 znaki"])
     if role not in ROLES:
         raise InvalidInput([f"Rola: dozwolone wartości: {', '.join(ROLES)}"])
-    password = password or secrets.token_urlsafe(12)
+    password = password or random_password()
+    problems = password_problems(password)
+    if problems and (check_strength or _too_long(password)):
+        raise InvalidInput(problems)
     exists = cur.execute("SELECT count(*) FROM app_user WHERE username = ?", [username]).fetchall()[0][0]
     if exists:
         raise InvalidInput([f"Login: użytkownik {username} już istnieje"])
+    password_hash = hash_password(password, check_strength=check_strength)
     try:
         cur.execute(
             "INSERT INTO app_user (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
-            [username, display_name, role, hash_password(password)],
+            [username, display_name, role, password_hash],
         )
     except duckdb.ConstraintException:
         raise InvalidInput([f"Login: {username!r} — tylko małe litery, cyfry, . _ -, 2–32 znaki"]) from None
@@ -85,14 +141,59 @@ def set_password(
     The user's sessions on other devices end: their login cookies stop being accepted.
     """
     require_admin(actor)
-    password = new_password or secrets.token_urlsafe(12)
-    password_hash = hash_password(password)
+    password = new_password or random_password()
+    password_hash = hash_password(password, field="Nowe hasło")
     with transaction(conn) as cur:
         _get_user(cur, username)
         cur.execute("UPDATE app_user SET password_hash = ? WHERE username = ?", [password_hash, username])
         audit(cur, actor.username, "update", "app_user", username, None, {"password": "zmienione"})
         _revoke(cur, username)
     return password
+
+
+WRONG_CURRENT_PASSWORD = "Obecne hasło: nieprawidłowe."
+
+
+def change_own_password(
+    conn: duckdb.DuckDBPyConnection, username: str, current: str, new: str, repeated: str
+) -> float:
+    """A logged-in user changes their own password: the current one, then the new one twice.
+
+    Every role may do it, for their own account only: `username` is the session's logged-in user
+    (the login gate's, like `revoke_sessions`), and the current password must be right.
+
+    The lengths and the rule are checked before bcrypt is asked anything. Every session of the
+    user ends (a copied cookie stops working); returns that moment (Unix time), so that the
+    session making the change can carry on with a login made after it.
+    """
+    problems = []
+    if _too_long(current):
+        problems.append(TOO_LONG_PASSWORD.replace("Hasło", "Obecne hasło").rstrip("."))
+    problems += password_problems(new, "Nowe hasło")
+    if not problems and new != repeated:
+        problems.append("Powtórz nowe hasło: hasła się różnią")
+    if not problems and new == current:
+        problems.append("Nowe hasło: musi się różnić od obecnego")
+    if problems:
+        raise InvalidInput(problems)
+    rows = conn.execute(
+        "SELECT password_hash FROM app_user WHERE username = ? AND active", [username]
+    ).fetchall()
+    stored = rows[0][0].encode("ascii") if rows else None
+    if stored is None or not _checks(current, stored):
+        raise InvalidInput([WRONG_CURRENT_PASSWORD])
+    password_hash = hash_password(new, field="Nowe hasło")
+    with transaction(conn) as cur:
+        cur.execute("UPDATE app_user SET password_hash = ? WHERE username = ?", [password_hash, username])
+        audit(cur, username, "update", "app_user", username, None, {"password": "zmienione"})
+        return _revoke(cur, username)
+
+
+def _checks(password: str, stored: bytes) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), stored)
+    except ValueError:  # not a bcrypt hash (e.g. an account made by hand)
+        return False
 
 
 def set_active(conn: duckdb.DuckDBPyConnection, actor: Actor, username: str, active: bool) -> None:
@@ -177,11 +278,13 @@ def cookie_key(conn: duckdb.DuckDBPyConnection) -> str:
         "INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING",
         [COOKIE_KEY_SETTING, secrets.token_hex(32)],
     )
-    return get_setting(cur, COOKIE_KEY_SETTING)  # another session may have won the race
+    return cast(str, get_setting(cur, COOKIE_KEY_SETTING))  # another session may have won the race
 
 
-def _revoke(cur: duckdb.DuckDBPyConnection, username: str) -> None:
-    set_setting(cur, SESSION_EPOCH_SETTING + username, repr(time.time()))
+def _revoke(cur: duckdb.DuckDBPyConnection, username: str) -> float:
+    now = time.time()
+    set_setting(cur, SESSION_EPOCH_SETTING + username, repr(now))
+    return now
 
 
 def revoke_sessions(conn: duckdb.DuckDBPyConnection, username: str) -> None:
@@ -203,4 +306,4 @@ def waste_check(password: str) -> None:
     """Spend one bcrypt check on an unknown login, so the answer's timing tells no valid logins."""
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(bcrypt.hashpw(b"kooperacja", bcrypt.gensalt(12)))
-    bcrypt.checkpw(password.encode("utf-8")[:MAX_PASSWORD_BYTES], _DUMMY_HASH[0])
+    bcrypt.checkpw(password[:MAX_PASSWORD_BYTES].encode("utf-8")[:MAX_PASSWORD_BYTES], _DUMMY_HASH[0])

@@ -7,6 +7,8 @@ docs/performance.md for the targets and the figures.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.metadata
 import json
 import logging
 import os
@@ -69,8 +71,6 @@ def _reset_peak() -> None:
 
 
 def machine() -> dict[str, Any]:
-    import streamlit
-
     cpu = ""
     try:
         cpu = next(
@@ -87,7 +87,7 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "streamlit": streamlit.__version__,
+        "streamlit": importlib.metadata.version("streamlit"),  # not imported: only the page timing needs it
         "pandas": pd.__version__,
         "platform": platform.platform(),
     }
@@ -209,16 +209,15 @@ def _run_page(script: str, role: str, repeat: int) -> dict[str, Any]:
 
 def time_pages(path: str, today: date, repeat: int, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Each page for every role offered it, next to the floor page; both through AppTest."""
-    from kooperacja.model.access import PAGE_ROLES
-    from kooperacja.ui.nav import PAGES
+    from kooperacja.model.access import PAGE_ROLES  # the pages in menu order (ui.nav.PAGES has the same keys)
 
     with _app_env(path, today):
         _run_page(FLOOR_PAGE, "admin", 1)  # streamlit's own first-run costs are not the floor's
         floor = _run_page(FLOOR_PAGE, "admin", repeat)
         pages = []
-        for name in PAGES:
+        for name, roles in PAGE_ROLES.items():
             for role in ROLE_USERS:
-                if role not in PAGE_ROLES[name]:
+                if role not in roles:
                     continue
                 result = _run_page(f"from pages.{name} import render\nrender()\n", role, repeat)
                 pages.append({"page": name, **result})
@@ -325,7 +324,7 @@ def time_queries(
     ctx = _context(conn, today)
     out = []
     for name, page, call in queries_behind_pages():
-        first, runs, result = _timed(lambda call=call: call(conn, ctx), repeat)
+        first, runs, result = _timed(functools.partial(call, conn, ctx), repeat)
         rows = len(result) if hasattr(result, "__len__") else None
         out.append(
             {
@@ -387,8 +386,8 @@ def _naive_missing_reports(t: dict[str, pd.DataFrame], today: date) -> pd.DataFr
 
 def _naive_case_rows(t: dict[str, pd.DataFrame], today: date) -> pd.DataFrame:
     services = t["case_service"].groupby("case_code").size().rename("services")
-    reports = t["monthly_report"].merge(t["case_task"][["task_id", "case_code"]], on="task_id")
-    reports = reports.groupby("case_code").size().rename("reports")
+    task_reports = t["monthly_report"].merge(t["case_task"][["task_id", "case_code"]], on="task_id")
+    reports = task_reports.groupby("case_code").size().rename("reports")
     out = t["case_file"].merge(t["gmina"][["terc", "name"]], on="terc", how="left")
     out = out.join(services, on="case_code").join(reports, on="case_code")
     out[["services", "reports"]] = out[["services", "reports"]].fillna(0).astype("int64")
@@ -513,7 +512,8 @@ def time_exchange(path: str, today: date, say: Callable[[str], None] = print) ->
                 say(f"  eksport {table:<16} {rows:>9} wierszy {elapsed:7.2f} s")
             terc = conn.execute("SELECT min(terc) FROM pilot_gmina").fetchall()[0][0]
             rows = [
-                [terc, "7.2", "started", date(2026, 1 + i % 12, 1 + i % 28), "admin", f"wiersz {i}"]
+                # January to October: the import refuses events in the future, as the form does
+                [terc, "7.2", "started", date(2026, 1 + i % 10, 1 + i % 28), "admin", f"wiersz {i}"]
                 for i in range(IMPORT_ROWS)
             ]
             data = export.to_xlsx(pd.DataFrame(rows, columns=EVENT_HEADERS), sheet_name="Zdarzenia kroków")

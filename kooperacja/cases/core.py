@@ -13,7 +13,9 @@ from typing import Any
 
 import duckdb
 
+from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, load_cases_context
 from kooperacja.model.access import Actor, require_admin, require_edit_gmina
+from kooperacja.model.checks import refuse, texts
 from kooperacja.model.errors import InvalidInput, NotFound
 from kooperacja.model.records import (
     CaseFile,
@@ -22,7 +24,7 @@ from kooperacja.model.records import (
     Record,
     label,
 )
-from kooperacja.warehouse import fetch_dicts, one_row, transaction
+from kooperacja.warehouse import fetch_dicts, transaction
 from kooperacja.warehouse.store import insert, update
 
 STAGES = ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
@@ -35,8 +37,6 @@ STAGE_LABELS = {
     "evaluated": "po ewaluacji",
     "closed": "zakończona",
 }
-# Kontrakt socjalny for work with a person or family, projekt socjalny with a family or group (001, 4.4).
-CONTRACT_FOR = {"kontrakt_socjalny": {"osoba", "rodzina"}, "projekt_socjalny": {"rodzina", "grupa"}}
 
 
 def case_stage(row: Mapping[str, Any]) -> str:
@@ -99,6 +99,35 @@ def load_case(
     return case
 
 
+def case_change_problems(
+    cur: duckdb.DuckDBPyConnection,
+    case: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    today: date,
+    problem_codes: Sequence[str] | None = None,
+) -> list[str]:
+    """What check_case_file finds about the changed fields (and the problem areas, when given) once
+    the change is made, as the form shows it."""
+    after = CaseFile.parse({**{k: case[k] for k in CaseFile.model_fields}, **changes})
+    assert isinstance(after, CaseFile)
+    ctx = load_cases_context(cur, today, case_code=case["case_code"])
+    fields = {*changes, *(() if problem_codes is None else (PROBLEMS,))}
+    found = [p for p in check_case_file(after, ctx, problem_codes) if p.field in fields]
+    return texts(CaseFile, found, LABELS)
+
+
+def refuse_case_change(
+    cur: duckdb.DuckDBPyConnection,
+    case: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    today: date,
+    problem_codes: Sequence[str] | None = None,
+) -> None:
+    problems = case_change_problems(cur, case, changes, today, problem_codes)
+    if problems:
+        raise InvalidInput(problems)
+
+
 def refuse_future(field: str, day: date, today: date) -> None:
     if day > today:
         raise InvalidInput([f"{field}: {day:%d.%m.%Y} jest w przyszłości"])
@@ -148,13 +177,7 @@ def register_case(
 ) -> str:
     """A person, family or group referred to the model in a pilot gmina; returns the generated code."""
     require_edit_gmina(actor, terc)
-    refuse_future("Data zgłoszenia", referred_on, today)
-    if consent_on:
-        refuse_future("Data zgody", consent_on, today)
     with transaction(conn) as cur:
-        if one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is None:
-            raise InvalidInput([f"Kod TERC gminy: gmina {terc} nie uczestniczy w pilotażu"])
-        check_problem_codes(cur, problems)
         code = next_case_code(cur, terc)
         record = CaseFile.parse(
             {
@@ -165,6 +188,9 @@ def register_case(
                 "consent_on": consent_on,
             }
         )
+        assert isinstance(record, CaseFile)
+        refuse(CaseFile, check_case_file(record, load_cases_context(cur, today, case_code=code)))
+        check_problem_codes(cur, problems)
         insert(cur, actor.username, record)
         for problem in dict.fromkeys(problems):
             insert(cur, actor.username, CaseProblem(case_code=code, problem_code=problem), terc=terc)
@@ -191,10 +217,8 @@ def record_diagnosis(
 ) -> None:
     """The diagnosis (from the community interview): its date and the diagnosed problem areas."""
     case = load_case(conn, actor, case_code)
-    refuse_future("Data diagnozy", diagnosed_on, today)
-    if not problems:
-        raise InvalidInput(["Obszary problemowe: wskaż co najmniej jeden obszar"])
     with transaction(conn) as cur:
+        refuse_case_change(cur, case, {"diagnosed_on": diagnosed_on}, today, problem_codes=problems)
         check_problem_codes(cur, problems)
         update(cur, actor.username, CaseFile, case_code, {"diagnosed_on": diagnosed_on}, expected_version)
         cur.execute("DELETE FROM case_problem WHERE case_code = ?", [case_code])

@@ -7,13 +7,14 @@ from datetime import date, timedelta
 
 import duckdb
 
-from kooperacja.cases.core import CONTRACT_FOR, load_case, refuse_future
+from kooperacja.cases.checks import check_monthly_report, load_cases_context
+from kooperacja.cases.core import load_case, refuse_case_change, refuse_future
 from kooperacja.cases.team import check_attendees, insert_meeting, team_name
 from kooperacja.model import rules
 from kooperacja.model.access import Actor
+from kooperacja.model.checks import texts
 from kooperacja.model.errors import InvalidInput, NotFound
 from kooperacja.model.records import CaseFile, CaseService, CaseTask, MonthlyReport
-from kooperacja.model.vocab import CASE_KINDS, CONTRACT_KINDS
 from kooperacja.warehouse import audit, fetch_dicts, transaction
 from kooperacja.warehouse.store import insert, update
 
@@ -42,13 +43,15 @@ def _need_plan(case: dict, what: str) -> date:
 def _update_case(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
-    case_code: str,
+    case: dict,
     changes: dict,
+    today: date,
     expected_version: int | None = None,
 ) -> None:
-    """One audited change of the case's own row, in a transaction of its own."""
+    """One audited change of the case's own row, checked by check_case_file, in a transaction of its own."""
     with transaction(conn) as cur:
-        update(cur, actor.username, CaseFile, case_code, changes, expected_version)
+        refuse_case_change(cur, case, changes, today)
+        update(cur, actor.username, CaseFile, case["case_code"], changes, expected_version)
 
 
 def set_contract(
@@ -63,19 +66,12 @@ def set_contract(
 ) -> None:
     """The social contract (person, family) or social project (family, group) with its dates."""
     case = load_case(conn, actor, case_code)
-    plan_on = _need_plan(case, "Kontrakt/projekt")
-    refuse_future("Kontrakt od", from_on, today)
-    if kind in CONTRACT_FOR and case["kind"] not in CONTRACT_FOR[kind]:
-        raise InvalidInput(
-            [
-                f"Kontrakt/projekt: {CONTRACT_KINDS[kind]} nie dotyczy sprawy rodzaju "
-                f"„{CASE_KINDS[case['kind']]}”"
-            ]
-        )
-    if from_on < plan_on:
-        raise InvalidInput([f"Kontrakt od: wcześniej niż plan pracy ({plan_on:%d.%m.%Y})"])
     _update_case(
-        conn, actor, case_code, {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on}
+        conn,
+        actor,
+        case,
+        {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on},
+        today,
     )
 
 
@@ -144,17 +140,12 @@ def record_monthly_report(
     record = MonthlyReport.parse(
         {"task_id": task_id, "month": month, "reported_on": today, "progress": progress, "note": note}
     )
-    plan_on = _need_plan(case, "Sprawozdanie")
-    problems = []
+    assert isinstance(record, MonthlyReport)
+    ctx = load_cases_context(conn.cursor(), today, case_code=case["case_code"])
+    problems = texts(MonthlyReport, check_monthly_report(record, ctx))
     if task["institution_id"] != institution_id:
         owner = _institution_name(conn, task["institution_id"])
         problems.append(f"Zadanie: przypisano je {owner} — sprawozdanie składa tylko ta instytucja")
-    if month > today.replace(day=1):
-        problems.append(f"Miesiąc: {month:%m.%Y} jeszcze się nie zaczął")
-    if month < plan_on.replace(day=1):
-        problems.append(f"Miesiąc: {month:%m.%Y} jest przed planem pracy ({plan_on:%d.%m.%Y})")
-    if case["closed_on"] and month > case["closed_on"]:
-        problems.append(f"Miesiąc: sprawę zakończono {case['closed_on']:%d.%m.%Y}")
     if (
         conn.cursor()
         .execute("SELECT 1 FROM monthly_report WHERE task_id = ? AND month = ?", [task_id, month])
@@ -238,11 +229,8 @@ def evaluate(
 ) -> None:
     """Evaluation of the main goal: achieved fully, partly or not (part C of attachment 6)."""
     case = load_case(conn, actor, case_code)
-    _need_plan(case, "Ocena")
-    refuse_future("Data ewaluacji", evaluated_on, today)
-    _update_case(
-        conn, actor, case_code, {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note}
-    )
+    changes = {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note}
+    _update_case(conn, actor, case, changes, today)
 
 
 def close_case(
@@ -260,27 +248,14 @@ def close_case(
     Open tasks stay undone: the record shows what was left, and no report is expected after closure.
     """
     case = load_case(conn, actor, case_code)
-    refuse_future("Data zakończenia", closed_on, today)
     if not reason:
         raise InvalidInput(
             ["Powód zakończenia: podaj powód (osiągnięcie celów, brak współpracy, rezygnacja, inny)"]
         )
-    if reason == "goals_achieved" and case["evaluated_on"] is None:
-        raise InvalidInput(
-            [
-                "Powód zakończenia: osiągnięcie celów stwierdza ewaluacja — zapisz ją najpierw "
-                "(część C załącznika 6)"
-            ]
-        )
+    changes = {"closed_on": closed_on, "closure_reason": reason}
     with transaction(conn) as cur:
-        update(
-            cur,
-            actor.username,
-            CaseFile,
-            case_code,
-            {"closed_on": closed_on, "closure_reason": reason},
-            expected_version,
-        )
+        refuse_case_change(cur, case, changes, today)
+        update(cur, actor.username, CaseFile, case_code, changes, expected_version)
         _end_services(cur, actor, case, closed_on)
 
 
@@ -320,8 +295,5 @@ def record_followup(
     case = load_case(conn, actor, case_code, open_only=False)
     if case["closed_on"] is None:
         raise InvalidInput(["Monitoring po zakończeniu: sprawa jest jeszcze prowadzona"])
-    if until <= case["closed_on"]:
-        raise InvalidInput(
-            [f"Monitoring po zakończeniu do: musi być po zakończeniu ({case['closed_on']:%d.%m.%Y})"]
-        )
-    _update_case(conn, actor, case_code, {"followup_until": until, "followup_note": note}, expected_version)
+    changes = {"followup_until": until, "followup_note": note}
+    _update_case(conn, actor, case, changes, date.today(), expected_version)

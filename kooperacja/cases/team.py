@@ -8,7 +8,8 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.cases.core import load_case, parse_nth, refuse_future
+from kooperacja.cases.checks import CaseFacts, CasesContext, check_case_task
+from kooperacja.cases.core import case_change_problems, load_case, parse_nth, refuse_future
 from kooperacja.model import rules
 from kooperacja.model.access import Actor, require_edit_gmina
 from kooperacja.model.errors import InvalidInput
@@ -157,12 +158,10 @@ def save_plan(
     family itself), "due_on"}; its institution must sit in the case's task team.
     """
     case = load_case(conn, actor, case_code)
-    refuse_future("Data planu pracy", plan_on, today)
     problems = []
     if case["plan_on"] is not None:
         problems.append(f"Data planu pracy: plan sprawy zapisano już {case['plan_on']:%d.%m.%Y}")
-    if case["diagnosed_on"] is None:
-        problems.append("Data planu pracy: najpierw zapisz diagnozę sprawy")
+    problems += case_change_problems(conn.cursor(), case, {"plan_on": plan_on, "main_goal": main_goal}, today)
     if not goals:
         problems.append("Cel szczegółowy: podaj co najmniej jeden cel")
     if not tasks:
@@ -170,6 +169,7 @@ def save_plan(
     if problems:
         raise InvalidInput(problems)
     team = team_of(conn, case_code)
+    planned = CasesContext(today, cases={case_code: CaseFacts(case["terc"], plan_on, None)})
     goal_records = [
         parse_nth(CaseGoal, {"case_code": case_code, "text": g}, "text", n)
         for n, g in enumerate(goals, start=1)
@@ -181,27 +181,24 @@ def save_plan(
             raise InvalidInput(
                 [f"Zadanie {n}: instytucja {who} nie jest w zespole sprawy (zwołaj ją na spotkanie zespołu)"]
             )
-        if task.get("due_on") and task["due_on"] < plan_on:
-            raise InvalidInput([f"Zadanie {n}: termin wcześniejszy niż data planu"])
         goal = task.get("goal")
         if goal is not None and not 0 <= goal < len(goals):
             raise InvalidInput([f"Zadanie {n}: nie ma celu szczegółowego nr {goal + 1}"])
-        task_rows.append(
-            (
-                goal,
-                parse_nth(
-                    CaseTask,
-                    {
-                        "case_code": case_code,
-                        "description": task.get("description"),
-                        "institution_id": who,
-                        "due_on": task.get("due_on"),
-                    },
-                    "description",
-                    n,
-                ),
-            )
+        record = parse_nth(
+            CaseTask,
+            {
+                "case_code": case_code,
+                "description": task.get("description"),
+                "institution_id": who,
+                "due_on": task.get("due_on"),
+            },
+            "description",
+            n,
         )
+        found = check_case_task(record, planned)  # type: ignore[arg-type]
+        if found:
+            raise InvalidInput([f"Zadanie {n}: {p.message}" for p in found])
+        task_rows.append((goal, record))
     with transaction(conn) as cur:
         update(
             cur,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kooperacja.model import rules, vocab
-from kooperacja.model.formatting import fmt_date, is_missing
+from kooperacja.model.formatting import fmt_date, is_missing, row_tuples
 from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
 from kooperacja.programme.queries import PROGRESS_LABELS
 
@@ -85,9 +86,10 @@ def _bar(
 def _actual_span(r, today: date) -> tuple[date, date] | None:
     """The bar of what actually happened: start to completion (or to today while running / overdue)."""
     started, completed = _as_date(r.started_on), _as_date(r.completed_on)
-    due = _as_date(r.planned_due)
+    due = cast(date, _as_date(r.planned_due))  # every step has a plan
     if completed is not None:
-        return (started or min(_as_date(r.planned_start), completed)), completed + timedelta(days=1)
+        start = started or min(cast(date, _as_date(r.planned_start)), completed)
+        return start, completed + timedelta(days=1)
     if started is not None:
         return started, today + timedelta(days=1)
     if r.status == Status.OVERDUE:
@@ -119,9 +121,10 @@ def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figur
     rows = plan.assign(y=[substep_label(r) for r in plan.itertuples()])
     single = rows[rows.occurrence.isna()]
     recurring = rows[rows.occurrence.notna()]
-    plan_rows, actual = [], {s: [] for s in STATUS_ORDER}
-    for r in single.itertuples():
-        start, end = _as_date(r.planned_start), _as_date(r.planned_due) + timedelta(days=1)
+    plan_rows: list[dict[str, Any]] = []
+    actual: dict[Status, list[dict[str, Any]]] = {s: [] for s in STATUS_ORDER}
+    for r in row_tuples(single):
+        start, end = _as_date(r.planned_start), cast(date, _as_date(r.planned_due)) + timedelta(days=1)
         plan_rows.append({"y": r.y, "start": start, "end": end, "hover": _hover(r)})
         span = _actual_span(r, today)
         if span is not None:
@@ -132,7 +135,7 @@ def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figur
             {
                 "y": r.y,
                 "start": _as_date(first.planned_start.min()),
-                "end": _as_date(first.planned_due.max()) + timedelta(days=1),
+                "end": cast(date, _as_date(first.planned_due.max())) + timedelta(days=1),
                 "hover": f"<b>{r.substep} {r.title}</b><br>powtarzane co kwartał",
             }
         )
@@ -175,11 +178,14 @@ def _add_occurrences(fig: go.Figure, recurring: pd.DataFrame) -> None:
         part = recurring[recurring.status == status]
         if part.empty:
             continue
-        x = [(_as_date(r.completed_on) or _as_date(r.planned_due)).isoformat() for r in part.itertuples()]
+        x = [
+            (_as_date(r.completed_on) or cast(date, _as_date(r.planned_due))).isoformat()
+            for r in row_tuples(part)
+        ]
         hover = [
             f"<b>{r.substep} {r.title}</b><br>Kwartał do {fmt_date(r.planned_due)}<br>"
             f"Odbyło się: {fmt_date(r.completed_on) or '—'}<br>Status: {r.label}"
-            for r in part.itertuples()
+            for r in row_tuples(part)
         ]
         fig.add_trace(
             go.Scatter(
@@ -311,12 +317,12 @@ def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
     for (powiat_terc, powiat), part in overview.groupby(["powiat_terc", "powiat"], sort=True):
         pid = f"p{powiat_terc}"
         ids.append(pid)
-        labels.append(powiat if powiat.lower().startswith("powiat") else f"powiat {powiat}")
+        labels.append(str(powiat) if str(powiat).lower().startswith("powiat") else f"powiat {powiat}")
         parents.append(region_name)
         colors.append("#F5F5F5")
         hover.append(f"{labels[-1]}: {len(part)} gmin w pilotażu")
         values.append(0)
-        for r in part.itertuples():
+        for r in row_tuples(part):
             ids.append(r.terc)
             labels.append(f"{r.name}<br>{PROGRESS_LABELS.get(r.progress_state, r.progress_state)}")
             parents.append(pid)
@@ -394,7 +400,7 @@ def pzk_history(history: pd.DataFrame, today: date) -> go.Figure:
         return _empty("Brak członków PZK.")
     fig = go.Figure()
     for terc, part in history.groupby("terc", sort=False):
-        days = [_as_date(d) for d in part.on_day] + [today]
+        days = [cast(date, _as_date(d)) for d in part.on_day] + [today]
         counts = [*part.members, int(part.members.iloc[-1])]
         hover = [f"{fmt_date(d)}: {n} instytucji" for d, n in zip(days, counts, strict=True)]
         fig.add_trace(

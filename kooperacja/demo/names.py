@@ -335,7 +335,7 @@ GOALS = {
     "handel_ludzmi": ["Zapewnienie bezpieczeństwa i wsparcia specjalistycznego"],
 }
 # Tasks: (description, sector of the institution that does it; None: the family itself).
-TASKS = {
+TASKS: dict[str, list[tuple[str, str | None]]] = {  # problem → (task, sector or None)
     "ubostwo": [
         ("Przyznanie zasiłku celowego na zakup opału", "pomoc_spoleczna"),
         ("Przygotowanie planu spłaty zadłużenia", None),

@@ -12,6 +12,7 @@ from kooperacja.demo import names as N
 from kooperacja.demo.bulk import _bulk, _dates, _days
 from kooperacja.demo.common import ANIMATORS, SHIFT_DAYS, SHIFT_FROM, STALL_DAYS, add_days
 from kooperacja.model import rules
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Gmina, PilotGmina, PlanShift, StepEvent, Zgloszenie
 from kooperacja.model.vocab import DEFAULT_VARIANT
 from kooperacja.programme.harmonogram import template_steps
@@ -23,6 +24,8 @@ NATIONAL_MONTHS = (4, 30)
 
 class _NationalSteps:
     """The territory, the pilot plans, step events and zgłoszenia of the whole country."""
+
+    template: tuple[int, int]  # set by _NationalDemo
 
     def __init__(
         self,
@@ -132,11 +135,11 @@ class _NationalSteps:
         self.cur.execute("INSERT INTO pilot_powiat SELECT terc, joined_on FROM _powiat")
         self.cur.unregister("_powiat")
         steps = template_steps(self.cur, tid, version)
-        own = list(steps[steps.level == "gmina"].itertuples())
+        own = list(row_tuples(steps[steps.level == "gmina"]))
         shift_month = int(steps[steps.substep == SHIFT_FROM].start_month.iloc[0])
         shifts, events = [], []
         lags = g.integers(0, 60, (n, len(own), 2))
-        for i, row in enumerate(gm.itertuples()):
+        for i, row in enumerate(row_tuples(gm)):
             late = row.profile in ("late", "stalled")
             cutoff = self.T - STALL_DAYS if row.profile == "stalled" else self.T
             shift = SHIFT_DAYS if row.profile == "shifted" else 0

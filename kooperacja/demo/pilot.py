@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from kooperacja.demo import names as N
 from kooperacja.demo.cases import _Cases
 from kooperacja.demo.common import add_days, create_demo_users, workday, write_settings
@@ -134,7 +136,11 @@ class _PilotDemo(_PilotPartners):
                     decisions="Przyjęto informację o stanie wdrażania i rekomendacje",
                 )
             )
-            active = [m.member_id for m in members if m.from_on <= on and (m.to_on is None or m.to_on > on)]
+            active = [
+                cast(int, m.member_id)
+                for m in members
+                if m.from_on <= on and (m.to_on is None or m.to_on > on)
+            ]
             for member_id in sorted(self.rng.sample(active, max(5, len(active) * self.r(7, 10) // 10))):
                 attendance.append(WzkAttendance(meeting_id=mid, member_id=member_id))
         statuses = ["done", "done", "in_progress", "in_progress", "open", "open", "rejected", "in_progress"]

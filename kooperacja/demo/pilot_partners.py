@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from kooperacja.demo import names as N
 from kooperacja.demo.common import add_days, workday
@@ -85,7 +85,7 @@ class _PilotPartners(_PilotSteps):
         self.sector_of = {i.institution_id: i.sector for i in self.inst}
         self.at_seat: dict[str, list[int]] = {}
         for i in self.inst:
-            self.at_seat.setdefault(i.seat_terc, []).append(i.institution_id)
+            self.at_seat.setdefault(i.seat_terc, []).append(cast(int, i.institution_id))  # inserted: set
         self.rops = self.at_seat[self.woj][0]
 
     def local(self, terc: str) -> list[int]:
@@ -125,7 +125,7 @@ class _PilotPartners(_PilotSteps):
                 continue
             rest = [i for i in [*self.local(terc), self.rops] if i not in (own[0], pw[0])]
             founding = [own[0], pw[0], *self.rng.sample(rest, self.r(4, 12))]
-            members = [[i, founded, None] for i in founding]
+            members: list[list[Any]] = [[i, founded, None] for i in founding]
             later = [i for i in rest if i not in founding]
             span = (self.today - founded).days
             for i in self.rng.sample(later, min(len(later), self.r(1, 3) if span > 60 else 0)):
@@ -164,4 +164,4 @@ class _PilotPartners(_PilotSteps):
         insert_many(self.cur, rows, "demo", audited=False)
 
     def name(self, institution_id: int) -> str:
-        return self.inst[institution_id - self.inst[0].institution_id].name
+        return self.inst[institution_id - cast(int, self.inst[0].institution_id)].name

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from kooperacja.demo import names as N
 from kooperacja.demo.common import (
@@ -20,6 +21,7 @@ from kooperacja.demo.common import (
     workday,
 )
 from kooperacja.model import rules
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Gmina, Meeting, PilotGmina, PlanShift, StepEvent, Zgloszenie
 from kooperacja.model.vocab import DEFAULT_VARIANT, GMINA_KINDS
 from kooperacja.warehouse.store import insert_many, update
@@ -27,6 +29,9 @@ from kooperacja.warehouse.store import insert_many, update
 
 class _PilotSteps:
     """The territory, the pilot plan and the K1–K10 step events of one region."""
+
+    template: tuple[int, int]  # set by _PilotDemo
+    steps: pd.DataFrame
 
     def __init__(
         self,
@@ -143,7 +148,7 @@ class _PilotSteps:
 
     def pilot(self) -> None:
         own = self.steps[self.steps.level == "gmina"]
-        self.own_steps = list(own.itertuples())
+        self.own_steps = list(row_tuples(own))
         shift_month = int(own[own.substep == SHIFT_FROM].start_month.iloc[0])
         self.plan: list[dict[str, Any]] = []
         for i, (terc, months, profile) in enumerate(self.slots):
@@ -326,14 +331,14 @@ class _PilotSteps:
             )
         for terc, days_ago, contact_after in self.candidates:
             received = add_days(self.today, -days_ago)
-            contact = add_days(received, contact_after) if contact_after else None
+            contacted = add_days(received, contact_after) if contact_after else None
             out.append(
                 Zgloszenie(
                     terc=terc,
                     route="rops",
                     received_on=received,
                     has_diagnosis=True,
-                    first_contact_on=contact,
+                    first_contact_on=contacted,
                     note=N.CANDIDATE_NOTE,
                 )
             )

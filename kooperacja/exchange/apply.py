@@ -1,14 +1,22 @@
-"""Writing an import: references, duplicates and roles checked against the warehouse, then one transaction."""
+"""Writing an import: keys, references, roles and every refusal of the rows' forms (the same pure checks),
+checked against the warehouse and the file's earlier rows, then one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import duckdb
 
+from kooperacja.cases.checks import (
+    CasesContext,
+    check_case_file,
+    check_case_task,
+    check_monthly_report,
+    load_cases_context,
+)
 from kooperacja.exchange.mapping import (
     PROBLEMS_FIELD,
     REGISTRIES,
@@ -19,10 +27,24 @@ from kooperacja.exchange.mapping import (
     Registry,
     RowError,
 )
-from kooperacja.model.access import Actor
+from kooperacja.lku_checks import ServiceContext, check_service
+from kooperacja.model.access import (
+    Actor,
+    require_admin,
+    require_edit_gmina,
+    require_edit_institution,
+    require_edit_service,
+    require_write_data,
+)
+from kooperacja.model.checks import Problem
 from kooperacja.model.errors import AccessDenied
 from kooperacja.model.records import CaseProblem, Record
-from kooperacja.model.vocab import SERVICE_CATEGORIES, TARGET_GROUPS
+from kooperacja.programme.checks import (
+    ProgrammeContext,
+    check_pzk_member,
+    check_step_event,
+    load_programme_context,
+)
 from kooperacja.warehouse import ident, transaction
 from kooperacja.warehouse.store import SEQUENCED, insert_many, reserve_ids
 
@@ -30,74 +52,70 @@ MODES = ("all_or_nothing", "valid_only")
 CHUNK = 1000  # rows per insert, and how often the progress callback hears about it
 Progress = Callable[[int, int], None]
 
-# field → what it must refer to; checked against the warehouse and the file's earlier valid rows.
+# field → what it must refer to; checked against the warehouse and the file's earlier valid rows. The
+# references a capability's check reports itself (a step event's or a case's pilot gmina, a PZK row's
+# institution) are left to that check, so that a row gets one reason, the form's.
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "institution": (("seat_terc", "area"),),
-    "pzk_member": (("terc", "gmina"), ("institution_id", "institution")),
-    "service": (
-        ("area_terc", "area"),
-        ("institution_id", "institution"),
-        ("category", "category"),
-        ("target_groups", "target_group"),
-        ("problem_areas", "problem"),
-    ),
-    "case_file": (("terc", "gmina"), (PROBLEMS_FIELD, "problem")),
+    "pzk_member": (),
+    "service": (("area_terc", "area"),),
+    "case_file": ((PROBLEMS_FIELD, "problem"),),
     "case_goal": (("case_code", "case"),),
     "case_task": (("case_code", "case"), ("goal_id", "goal"), ("institution_id", "institution")),
     "monthly_report": (("task_id", "task"),),
-    "step_event": (("terc", "pilot"),),
+    "step_event": (),
 }
 _MISSING = {
     "area": "nieznany kod TERC {v}",
-    "gmina": "nieznana gmina {v} (kod TERC spoza rejestru)",
-    "pilot": "gmina {v} nie uczestniczy w pilotażu (albo nieznany kod TERC)",
     "institution": "nie ma instytucji nr {v}",
     "case": "nie ma sprawy {v}",
     "goal": "nie ma celu nr {v}",
     "task": "nie ma zadania nr {v}",
     "problem": "nieznany obszar {v}",
-    "category": "nieznana kategoria {v}",
-    "target_group": "nieznana grupa {v}",
+}
+# table → the pure check of its rows, the one its form calls
+CHECKS: dict[str, Callable[[ParsedRow, _Known, Actor], list[Problem]]] = {
+    "step_event": lambda w, k, a: check_step_event(w.record, k.programme, a),  # type: ignore[arg-type]
+    "pzk_member": lambda w, k, a: check_pzk_member(w.record, k.programme),  # type: ignore[arg-type]
+    "service": lambda w, k, a: check_service(
+        w.record,  # type: ignore[arg-type]
+        ServiceContext(k.refs["problem"], k.programme.institutions),
+    ),
+    "case_file": lambda w, k, a: check_case_file(w.record, k.cases, w.problems),  # type: ignore[arg-type]
+    "case_task": lambda w, k, a: check_case_task(w.record, k.cases),  # type: ignore[arg-type]
+    "monthly_report": lambda w, k, a: check_monthly_report(w.record, k.cases),  # type: ignore[arg-type]
 }
 
 
 @dataclass
 class _Known:
-    """What rows may refer to: the warehouse's keys and codes, grown by the file's valid rows."""
+    """What rows may refer to: the warehouse's keys and codes and the checks' contexts, loaded once
+    per file and grown by the file's valid rows."""
 
     refs: dict[str, set[Any]]
     keys: dict[str, set[Any]]
     unique: dict[str, set[tuple]]
-    case_terc: dict[str, str] = field(default_factory=dict)
-    task_case: dict[int, str] = field(default_factory=dict)
-    pilot_start: dict[str, date] = field(default_factory=dict)  # the earlier of joining and plan start
+    programme: ProgrammeContext
+    cases: CasesContext
 
 
 def _column(cur: duckdb.DuckDBPyConnection, sql: str) -> set[Any]:
     return {r[0] for r in cur.execute(sql).fetchall()}
 
 
-def _load(cur: duckdb.DuckDBPyConnection, tables: list[str]) -> _Known:
-    gminy = _column(cur, "SELECT terc FROM gmina")
-    areas = gminy | _column(cur, "SELECT terc FROM powiat") | _column(cur, "SELECT terc FROM wojewodztwo")
+def _load(cur: duckdb.DuckDBPyConnection, tables: list[str], today: date) -> _Known:
+    areas = _column(
+        cur, "SELECT terc FROM gmina UNION ALL SELECT terc FROM powiat UNION ALL SELECT terc FROM wojewodztwo"
+    )
     known = _Known(
         refs={
             "area": areas,
-            "gmina": gminy,
-            "pilot": _column(cur, "SELECT terc FROM pilot_gmina"),
-            "institution": _column(cur, "SELECT institution_id FROM institution"),
-            "goal": _column(cur, "SELECT goal_id FROM case_goal"),
             "problem": _column(cur, "SELECT code FROM problem_area"),
-            "category": set(SERVICE_CATEGORIES),
-            "target_group": set(TARGET_GROUPS),
         },
         keys={},
         unique={},
-        case_terc=dict(cur.execute("SELECT case_code, terc FROM case_file").fetchall()),
-        task_case=dict(cur.execute("SELECT task_id, case_code FROM case_task").fetchall()),
-        pilot_start=dict(
-            cur.execute("SELECT terc, least(joined_on, plan_start) FROM pilot_gmina").fetchall()
-        ),
+        programme=load_programme_context(cur, today),
+        cases=load_cases_context(cur, today),
     )
     for table in tables:
         reg = REGISTRIES[table]
@@ -109,33 +127,34 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str]) -> _Known:
 
 
 def _lookup(known: _Known, kind: str) -> Any:
-    if kind in ("case", "task"):
-        return known.case_terc if kind == "case" else known.task_case
-    return known.refs[kind]
+    contexts = {
+        "case": known.cases.cases,
+        "goal": known.cases.goal_case,
+        "task": known.cases.task_case,
+        "institution": known.programme.institutions,
+    }
+    return contexts[kind] if kind in contexts else known.refs[kind]
 
 
-def _scope(reg: Registry, record: Record, known: _Known) -> str | None:
-    """The area code a row belongs to, for the animator's rule."""
-    if reg.table in ("case_goal", "case_task"):
-        return known.case_terc.get(record.case_code)  # type: ignore[attr-defined]
-    if reg.table == "monthly_report":
-        return known.case_terc.get(known.task_case.get(record.task_id, ""))  # type: ignore[attr-defined]
-    name = {"institution": "seat_terc", "service": "area_terc"}.get(reg.table, "terc")
-    return getattr(record, name)
+def _case_terc(known: _Known, case_code: str | None) -> str | None:
+    case = known.cases.cases.get(case_code or "")
+    return case.terc if case else None
 
 
-def _may_import(actor: Actor, reg: Registry, code: str | None) -> bool:
-    """Admins import everything; an animator the rows of their gminy (and, for institutions and
-    services, of those gminy's powiaty), as the forms allow."""
-    if actor.is_admin:
-        return True
-    if code is None:
-        return False
+def _require_import(actor: Actor, reg: Registry, record: Any, known: _Known) -> None:
+    """The row's permission, by the access rule its form uses (raises AccessDenied)."""
     if reg.table == "institution":
-        return any(t.startswith(code) or code.startswith(t[:4]) for t in actor.gminy)
-    if reg.table == "service":
-        return code in actor.gminy or (len(code) == 4 and code in {t[:4] for t in actor.gminy})
-    return code in actor.gminy
+        require_edit_institution(actor, record.seat_terc)
+    elif reg.table == "service":
+        require_edit_service(actor, record.level, record.area_terc)
+    elif reg.table in ("case_goal", "case_task"):
+        require_edit_gmina(actor, _case_terc(known, record.case_code))
+    elif reg.table == "monthly_report":
+        require_edit_gmina(actor, _case_terc(known, known.cases.task_case.get(record.task_id)))
+    elif reg.table == "step_event" and record.terc is None:
+        require_admin(actor)
+    else:
+        require_edit_gmina(actor, record.terc)
 
 
 def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor: Actor) -> list[RowError]:
@@ -144,6 +163,8 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
     found = []
 
     def bad(name: str, value: Any, reason: str) -> None:
+        if isinstance(value, list):
+            value = "; ".join(map(str, value))
         shown = f"{value:%d.%m.%Y}" if isinstance(value, date) else ("" if value is None else str(value))
         found.append(RowError(sheet, row.row, heads[name], shown, reason))
 
@@ -157,18 +178,19 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         values = value if isinstance(value, list) else [value]
         missing = [v for v in values if v is not None and v not in _lookup(known, kind)]
         if missing:
-            bad(name, "; ".join(map(str, values)), _MISSING[kind].format(v=", ".join(map(str, missing))))
-    start = known.pilot_start.get(getattr(record, "terc", None)) if reg.table == "step_event" else None
-    if start and record.event_on < start:  # type: ignore[attr-defined]
-        bad("event_on", record.event_on, f"data przed przystąpieniem gminy do pilotażu ({start:%d.%m.%Y})")  # type: ignore[attr-defined]
-    if not found and not _may_import(actor, reg, _scope(reg, record, known)):
+            bad(name, values, _MISSING[kind].format(v=", ".join(map(str, missing))))
+    if found:
+        return found
+    try:
+        _require_import(actor, reg, record, known)
+    except AccessDenied as exc:
         column = {"institution": "seat_terc", "service": "area_terc"}.get(reg.table, "terc")
         column = column if column in heads else "case_code" if "case_code" in heads else reg.key
-        bad(
-            column,
-            getattr(record, column),
-            f"brak uprawnień: {actor.username} importuje tylko dane swoich gmin (i ich powiatów)",
-        )
+        bad(column, getattr(record, column), f"brak uprawnień: {exc.message}")
+        return found
+    for problem in CHECKS[reg.table](row, known, actor) if reg.table in CHECKS else []:
+        value = row.problems if problem.field == PROBLEMS_FIELD else getattr(record, problem.field)
+        bad(problem.field, value, problem.message)
     return found
 
 
@@ -178,22 +200,18 @@ def _remember(reg: Registry, record: Record, known: _Known) -> None:
         known.keys[reg.table].add(key)
     if reg.unique:
         known.unique[reg.table].add(tuple(getattr(record, c) for c in reg.unique))
-    if reg.table == "institution" and key is not None:
-        known.refs["institution"].add(key)
-    elif reg.table == "case_file":
-        known.case_terc[key] = record.terc  # type: ignore[attr-defined]
-    elif reg.table == "case_goal" and key is not None:
-        known.refs["goal"].add(key)
-    elif reg.table == "case_task" and key is not None:
-        known.task_case[key] = record.case_code  # type: ignore[attr-defined]
+    known.programme.remember(record)
+    known.cases.remember(record)
 
 
-def check_import(cur: duckdb.DuckDBPyConnection, actor: Actor, parsed: ParsedImport) -> ParsedImport:
+def check_import(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, parsed: ParsedImport, today: date | None = None
+) -> ParsedImport:
     """The parsed file with the errors only the warehouse can tell: keys taken, unknown references,
-    rows outside the actor's gminy. Parents are checked first so children may refer to them."""
-    if actor.role not in ("admin", "animator"):
-        raise AccessDenied(f"Użytkownik {actor.username} ({actor.role}) nie może importować danych.")
-    known = _load(cur, [s.registry.table for s in parsed.sheets])
+    rows outside the actor's gminy, and every refusal the row's form makes (the same checks, with
+    the file's earlier rows as context). Parents are checked first so children may refer to them."""
+    require_write_data(actor)
+    known = _load(cur, [s.registry.table for s in parsed.sheets], today or date.today())
     errors = list(parsed.errors)
     bad = parsed.bad_rows()
     for sheet in parsed.sheets:
@@ -268,6 +286,7 @@ def apply_import(
     parsed: ParsedImport,
     mode: str = "all_or_nothing",
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportResult:
     """Write a parsed file in one transaction: all rows or none, or — chosen explicitly — the valid ones.
 
@@ -276,13 +295,13 @@ def apply_import(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     with transaction(conn) as cur:
-        checked = check_import(cur, actor, parsed)
+        checked = check_import(cur, actor, parsed, today)
         if checked.errors and mode == "all_or_nothing":
             return ImportResult({}, checked.errors, mode)
         bad = checked.bad_rows()
         plan = [(s, [r for r in s.rows if (s.sheet, r.row) not in bad]) for s in checked.sheets]
         total = sum(len(rows) for _, rows in plan)
-        done, written = 0, {}
+        done, written = 0, dict[str, int]()
         for sheet, rows in plan:
             done = _write(cur, actor, sheet, rows, done, total, progress)
             written[sheet.registry.table] = written.get(sheet.registry.table, 0) + len(rows)

@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
+from kooperacja.cases.checks import LABELS, PROBLEMS
 from kooperacja.model.records import (
+    KEY_HEADERS,
     CaseFile,
     CaseGoal,
     CaseTask,
@@ -25,18 +27,8 @@ from kooperacja.model.records import (
 )
 
 LIST_SEPARATOR = ";"
-PROBLEMS_FIELD = "problem_codes"  # case_file's problem areas, kept in case_problem
-PROBLEMS_HEADER = "Obszary problemowe"
-# Generated keys have no title in the models; these are their headers.
-KEY_HEADERS = {
-    "institution_id": "ID instytucji",
-    "membership_id": "ID członkostwa",
-    "service_id": "ID usługi",
-    "goal_id": "ID celu",
-    "task_id": "ID zadania",
-    "report_id": "ID sprawozdania",
-    "event_id": "ID zdarzenia",
-}
+PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
+PROBLEMS_HEADER = LABELS[PROBLEMS]
 
 
 @dataclass(frozen=True)
@@ -125,7 +117,10 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return from_excel(value).date()
+        try:
+            return from_excel(value).date()
+        except (OverflowError, ValueError):  # 1e20, inf, nan: no calendar day has that number
+            raise ValueError(f"liczba {value} jest poza zakresem dat (oczekiwano dd.mm.rrrr)") from None
     text = str(value).strip()
     found = _DMY.fullmatch(text)
     parts = (found.group(3), found.group(2), found.group(1)) if found else None
@@ -218,7 +213,9 @@ class ParsedImport:
     def report(self) -> pd.DataFrame:
         """Errors first (by sheet and row), then one line per sheet with its count of good rows."""
         bad = self.bad_rows()
-        lines = [(e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors]
+        lines: list[tuple[str, int | None, str, str, str]] = [
+            (e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors
+        ]
         for s in self.sheets:
             good = s.total - len({r for sh, r in bad if sh == s.sheet})
             lines.append((s.sheet, None, "", "", f"poprawnych wierszy: {good} z {s.total}"))

@@ -109,7 +109,23 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str | None, Iterator[tuple]]]:
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise InvalidInput(["Plik XLSX jest uszkodzony albo nie jest arkuszem Excela."]) from None
     for ws in wb.worksheets:
-        yield ws.title, ws.iter_rows(values_only=True)
+        yield ws.title, _xlsx_rows(ws.title, ws.iter_rows(values_only=True))
+
+
+def _xlsx_rows(sheet: str, rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The sheet's rows; a row openpyxl cannot read refuses the file naming the sheet and the row."""
+    row_number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl raises many kinds (OverflowError, ValueError…) for a broken cell
+            raise InvalidInput(
+                [f"Arkusz {sheet}, wiersz {row_number + 1}: komórki nie da się odczytać (uszkodzony arkusz)."]
+            ) from None
+        row_number += 1
+        yield row
 
 
 def _decode(data: bytes) -> str:
@@ -132,8 +148,27 @@ def _csv_rows(data: bytes) -> Iterator[tuple]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    row_number = 0  # as the import report counts rows: the header is row 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput([_csv_problem(row_number + 1, exc)]) from None
+        row_number += 1
         yield tuple(row)
+
+
+def _csv_problem(row: int, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit() // 1024
+        return (
+            f"Plik CSV, wiersz {row}: pole dłuższe niż {limit} KiB — to nie wygląda na dane rejestru "
+            "(sprawdź, czy plik ma zamknięte cudzysłowy, albo skróć pole)."
+        )
+    return f"Plik CSV, wiersz {row}: niepoprawna budowa wiersza (np. niezamknięty cudzysłów)."
 
 
 def _norm(header: Any) -> str:
@@ -203,6 +238,10 @@ def _parse_row(
             value = to_value(field_kind(reg.model, name), name, cell)
         except ValueError as exc:
             errors.append(RowError(parsed.sheet, n, heads[name], _show(cell), str(exc)))
+            broken.add(heads[name])
+            continue
+        except ArithmeticError:  # a number no field can hold (OverflowError): a row error, not a crash
+            errors.append(RowError(parsed.sheet, n, heads[name], _show(cell), "wartość poza zakresem"))
             broken.add(heads[name])
             continue
         if value is not None:

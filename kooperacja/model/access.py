@@ -83,15 +83,6 @@ def suppresses_small_counts(actor: Actor) -> bool:
     return actor.role in AGGREGATES_ONLY
 
 
-def can_edit_service_area(actor: Actor, level: str, area_terc: str) -> bool:
-    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
-    if actor.role == ADMIN:
-        return True
-    if actor.role != ANIMATOR or level == "region":
-        return False
-    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
-
-
 # Which pages each role is offered (the navigation is built from this on every run).
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "przeglad": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
@@ -115,3 +106,53 @@ def may_open(actor: Actor, page: str) -> bool:
 
 def pages_for(role: str) -> list[str]:
     return [page for page, roles in PAGE_ROLES.items() if role in roles]
+
+
+# The write permissions the forms and the importer share (one door).
+
+
+def can_write_data(actor: Actor) -> bool:
+    """ROPS staff (admins, animators) write programme and case data; the WZK and the Zarząd only read."""
+    return actor.role in ROPS_STAFF
+
+
+def require_write_data(actor: Actor, what: str = "importować danych") -> None:
+    if not can_write_data(actor):
+        raise AccessDenied(f"Użytkownik {actor.username} ({actor.role}) nie może {what}.")
+
+
+def can_edit_institution(actor: Actor, seat_terc: str) -> bool:
+    """Admins any institution; an animator those seated in their gminy or those gminy's powiaty."""
+    if actor.role == ADMIN:
+        return True
+    return actor.role == ANIMATOR and any(
+        t.startswith(seat_terc) or seat_terc.startswith(t[:4]) for t in actor.gminy
+    )
+
+
+def require_edit_institution(actor: Actor, seat_terc: str) -> None:
+    require_write_data(actor, "dodawać instytucji")
+    if not can_edit_institution(actor, seat_terc):
+        raise AccessDenied("Animator dodaje instytucje z siedzibą w swoich gminach lub ich powiatach.")
+
+
+def can_edit_service(actor: Actor, level: str, area_terc: str) -> bool:
+    """Admins edit any service; an animator those of their gminy and of those gminy's powiaty."""
+    if actor.role == ADMIN:
+        return True
+    if actor.role != ANIMATOR or level == "region":
+        return False
+    return any(t == area_terc or (level == "powiat" and t[:4] == area_terc) for t in actor.gminy)
+
+
+def require_edit_service(actor: Actor, level: str, area_terc: str) -> None:
+    if not can_edit_service(actor, level, area_terc):
+        raise AccessDenied(
+            f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
+            f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."
+        )
+
+
+def can_record_for(actor: Actor, username: str) -> bool:
+    """Everyone records in their own name; an admin may also enter what another user recorded."""
+    return username == actor.username or actor.role == ADMIN

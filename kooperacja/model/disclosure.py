@@ -100,7 +100,7 @@ def suppress_frame(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """
     out = df.copy()
     for col in columns:
-        out[col] = [suppress(v) for v in out[col].astype(object)]
+        out[col] = out[col].astype(object).map(suppress)
     return out
 
 

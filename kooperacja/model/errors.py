@@ -38,3 +38,15 @@ class StaleRecord(KooperacjaError):
 
 class WarehouseUnavailable(KooperacjaError):
     title = "Hurtownia danych niedostępna"
+
+
+class WriteFailed(KooperacjaError):
+    """A write the warehouse could not complete (not a conflict): nothing of it was saved."""
+
+    title = "Zapis nie powiódł się"
+
+
+class DiskFull(WriteFailed):
+    """The warehouse's disk is full (ENOSPC, quota, file size limit): nothing was saved."""
+
+    title = "Brak miejsca na dysku"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -91,11 +92,17 @@ CODE_LABELS: dict[str, Mapping] = {
 }
 
 
+def row_tuples(frame: pd.DataFrame, index: bool = True) -> Iterator[Any]:
+    """`frame.itertuples(index)` typed as it is used: a row's fields have the types of the frame's
+    columns, which pandas-stubs cannot know (it gives every field the union of all scalars)."""
+    return frame.itertuples(index=index)
+
+
 def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return bool(pd.isna(value))
+        return bool(pd.isna(cast(Any, value)))  # any object: the except below is for the odd ones
     except (TypeError, ValueError):
         return False
 
@@ -143,8 +150,8 @@ def cell_text(value: object) -> str:
         return fmt_date(value)
     if isinstance(value, bool | np.bool_):
         return "tak" if value else "nie"
-    if isinstance(value, int) or (hasattr(value, "is_integer") and value.is_integer()):  # type: ignore[union-attr]
-        return fmt_number(int(value))  # type: ignore[arg-type]
+    if isinstance(value, int) or (hasattr(value, "is_integer") and value.is_integer()):
+        return fmt_number(int(cast(float, value)))
     if isinstance(value, float):
         return fmt_number(value, 1)
     return str(value)

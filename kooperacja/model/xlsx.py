@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import cast
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kooperacja.model.formatting import is_missing
 
@@ -28,7 +30,7 @@ def _cell_value(value: object) -> object:
     if isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value.replace(tzinfo=None)
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(str(v) for v in value)
     return value
@@ -80,7 +82,7 @@ def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], sheet_name: str =
     """
     frames = {sheet_name: sheets} if isinstance(sheets, pd.DataFrame) else dict(sheets)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(cast(Worksheet, wb.active))  # a new workbook's one sheet
     taken: set[str] = set()
     for name, df in frames.items():
         _write_sheet(wb.create_sheet(_sheet_title(name, taken)), df)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.model import rules
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.rules import Status
 from kooperacja.programme.queries import gmina_plans
 
@@ -110,7 +111,7 @@ def _step_alerts(plan: pd.DataFrame) -> list[pd.DataFrame]:
 
 def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
     out = []
-    for z in cur.execute(ZGLOSZENIA).df().itertuples():
+    for z in row_tuples(cur.execute(ZGLOSZENIA).df()):
         received = z.received_on.date()
         contact = None if pd.isna(z.first_contact_on) else z.first_contact_on.date()
         state = rules.first_contact_state(received, contact, today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -28,7 +29,7 @@ def list_members(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
 def members_on(members: pd.DataFrame, on: date) -> pd.DataFrame:
     """The rows of `list_members` that count in the PZK on day `on` (rules.is_pzk_member)."""
     keep = [
-        rules.is_pzk_member(to_date(s), to_date(left), on)
+        rules.is_pzk_member(cast(date, to_date(s)), to_date(left), on)
         for s, left in zip(members.signed_on, members.left_on, strict=True)
     ]
     return members[pd.Series(keep, index=members.index, dtype=bool)]
@@ -100,8 +101,9 @@ def coverage_matrix(conn: duckdb.DuckDBPyConnection, on: date) -> pd.DataFrame:
 def sector_counts(composition: pd.DataFrame) -> pd.DataFrame:
     """Members per sector of a PZK composition (e.g. `queries.pzk_on`), every vocabulary sector listed.
 
-    >>> sector_counts(pd.DataFrame({"sector": ["zdrowie", "zdrowie"]})).set_index("sector").members["zdrowie"]
-    2
+    >>> counts = sector_counts(pd.DataFrame({"sector": ["zdrowie", "zdrowie"]})).set_index("sector")
+    >>> int(counts.members["zdrowie"]), int(counts.members.sum())
+    (2, 2)
     """
     counts = composition["sector"].value_counts() if len(composition) else pd.Series(dtype=int)
     order = SECTOR_ORDER + sorted(set(counts.index) - set(SECTOR_ORDER))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import duckdb
 import pandas as pd
 
 from kooperacja.model import rules
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.rules import Status
 
 PILOT_GMINY = """
@@ -129,7 +131,7 @@ def _days(column: pd.Series) -> pd.Series | list[date | None]:
 
 def to_date(value: object) -> date | None:
     """A pandas/NumPy date value as a Python date (None when missing)."""
-    if value is None or pd.isna(value):
+    if value is None or pd.isna(cast(Any, value)):
         return None
     return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
 
@@ -157,8 +159,8 @@ def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.D
     out = pilot[["terc", "plan_start"]].set_index("terc").join(agg).join(current)
     out = out.fillna({"done": 0, "substeps": 0, "overdue": 0, "delay_days": 0})
     states, months = [], []
-    for row in out.itertuples():
-        start = to_date(row.plan_start)
+    for row in row_tuples(out):
+        start = cast(date, to_date(row.plan_start))  # every pilot gmina has a plan start
         last = None if pd.isna(row.last_event_on) else to_date(row.last_event_on)
         stalled = rules.is_stalled(row.overdue > 0, last, start, today)
         states.append("stalled" if stalled else "late" if row.overdue else "on_time")
@@ -261,8 +263,8 @@ def zgloszenia(conn: duckdb.DuckDBPyConnection, terc: str, today: date) -> pd.Da
     """A gmina's notifications to ROPS, newest first, each with its first-contact clock (rules)."""
     frame = conn.cursor().execute(_zgloszenia_of(), {"terc": terc}).df()
     states = [
-        rules.first_contact_state(to_date(r.received_on), to_date(r.first_contact_on), today)
-        for r in frame.itertuples()
+        rules.first_contact_state(cast(date, to_date(r.received_on)), to_date(r.first_contact_on), today)
+        for r in row_tuples(frame)
     ]
     frame["contact_deadline"] = _days(frame["contact_deadline"])
     frame["contact_status"] = [s.status.value for s in states]

@@ -11,8 +11,16 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.model.access import Actor, require_admin, require_edit_gmina
-from kooperacja.model.errors import AccessDenied, InvalidInput, NotFound
+from kooperacja.model import access
+from kooperacja.model.access import (
+    Actor,
+    can_write_data,
+    require_admin,
+    require_edit_gmina,
+    require_edit_institution,
+)
+from kooperacja.model.checks import refuse
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import (
     Gmina,
     Institution,
@@ -25,6 +33,12 @@ from kooperacja.model.records import (
     Zgloszenie,
 )
 from kooperacja.model.vocab import DEFAULT_VARIANT
+from kooperacja.programme.checks import (
+    check_plan_shift,
+    check_pzk_member,
+    check_step_event,
+    load_programme_context,
+)
 from kooperacja.programme.harmonogram import ensure_default_template
 from kooperacja.warehouse import one_row, transaction
 from kooperacja.warehouse.store import get_row, insert, update
@@ -63,12 +77,8 @@ def add_pilot_gmina(
     require_admin(actor)
     with transaction(conn) as cur:
         variant = variant or gmina_variant(cur, terc)
-        if (
-            one_row(
-                cur, "SELECT 1 FROM app_user WHERE username = ? AND role IN ('animator', 'admin')", [animator]
-            )
-            is None
-        ):
+        carer = "SELECT 1 FROM app_user WHERE username = ? AND list_contains(?, role)"
+        if one_row(cur, carer, [animator, list(access.GMINA_CARERS)]) is None:
             raise InvalidInput([f"Animator: nie ma animatora {animator}"])
         template_id, version = template or ensure_default_template(cur, actor.username)
         record = PilotGmina.parse(
@@ -88,21 +98,6 @@ def add_pilot_gmina(
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
 
 
-def _pilot(cur: duckdb.DuckDBPyConnection, terc: str) -> dict[str, Any]:
-    try:
-        return get_row(cur, PilotGmina, terc)
-    except NotFound:
-        raise InvalidInput([f"Kod TERC gminy: gmina {terc} nie uczestniczy w pilotażu"]) from None
-
-
-def _template_substeps(cur: duckdb.DuckDBPyConnection, pilot: dict[str, Any]) -> dict[str, str]:
-    rows = cur.execute(
-        "SELECT substep, level FROM template_step WHERE template_id = ? AND version = ?",
-        [pilot["template_id"], pilot["template_version"]],
-    ).fetchall()
-    return dict(rows)
-
-
 def record_step_event(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -114,10 +109,12 @@ def record_step_event(
     today: date,
     evidence: str | None = None,
     note: str | None = None,
+    recorded_by: str | None = None,
 ) -> int:
     """Record that a sub-step started or was completed, with its evidence (protocol, agreement).
 
-    `terc=None` records a region-level step done once by the ROPS (admins only).
+    `terc=None` records a region-level step done once by the ROPS (admins only). `recorded_by` is the
+    actor unless an admin enters what another user recorded.
     """
     require_edit_gmina(actor, terc) if terc else require_admin(actor)
     record = StepEvent.parse(
@@ -128,26 +125,12 @@ def record_step_event(
             "event_on": event_on,
             "evidence": evidence,
             "note": note,
-            "recorded_by": actor.username,
+            "recorded_by": recorded_by or actor.username,
         }
     )
-    if event_on > today:
-        raise InvalidInput([f"Data: {event_on:%d.%m.%Y} jest w przyszłości"])
     with transaction(conn) as cur:
-        if terc is not None:
-            pilot = _pilot(cur, terc)
-            levels = _template_substeps(cur, pilot)
-            if substep not in levels:
-                raise InvalidInput([f"Podkrok: {substep} nie występuje w harmonogramie gminy"])
-            if levels[substep] == "region":
-                raise InvalidInput([f"Podkrok: {substep} realizuje ROPS dla całego regionu"])
-            if event_on < pilot["joined_on"] and event_on < pilot["plan_start"]:
-                raise InvalidInput(
-                    [
-                        f"Data: {event_on:%d.%m.%Y} jest przed przystąpieniem gminy "
-                        f"do pilotażu ({pilot['joined_on']:%d.%m.%Y})"
-                    ]
-                )
+        ctx = load_programme_context(cur, today, terc=terc or "", institution_id=0)
+        refuse(StepEvent, check_step_event(record, ctx, actor))
         return insert(cur, actor.username, record)
 
 
@@ -167,9 +150,8 @@ def shift_plan(
         {"terc": terc, "substep": substep, "days": days, "reason": reason, "shifted_on": today}
     )
     with transaction(conn) as cur:
-        pilot = _pilot(cur, terc)
-        if substep is not None and substep not in _template_substeps(cur, pilot):
-            raise InvalidInput([f"Podkrok: {substep} nie występuje w harmonogramie gminy"])
+        ctx = load_programme_context(cur, today, terc=terc, institution_id=0)
+        refuse(PlanShift, check_plan_shift(record, ctx))
         return insert(cur, actor.username, record)
 
 
@@ -198,7 +180,7 @@ def record_zgloszenie(
 def _require_edit_or_candidate(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     """Outside the pilot a gmina is a candidate any ROPS staff may record; in it, its animator's."""
     in_pilot = one_row(conn.cursor(), "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
-    if in_pilot or actor.role not in ("admin", "animator"):
+    if in_pilot or not can_write_data(actor):
         require_edit_gmina(actor, terc)
 
 
@@ -226,48 +208,46 @@ def record_first_contact(
 def add_institution(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
     """An institution that may join PZKs; animators add those seated in their gminy or powiaty."""
     record = Institution.parse(data)
-    if actor.role not in ("admin", "animator"):
-        raise AccessDenied(f"Użytkownik {actor.username} nie może dodawać instytucji.")
-    if actor.role == "animator" and not any(
-        t.startswith(record.seat_terc) or record.seat_terc.startswith(t[:4]) for t in actor.gminy
-    ):
-        raise AccessDenied("Animator dodaje instytucje z siedzibą w swoich gminach lub ich powiatach.")
+    require_edit_institution(actor, record.seat_terc)
     with transaction(conn) as cur:
         return insert(cur, actor.username, record)
 
 
 def add_pzk_member(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, *, terc: str, institution_id: int, signed_on: date
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    terc: str,
+    institution_id: int,
+    signed_on: date,
+    today: date | None = None,
 ) -> int:
     """An institution signs the gmina's PZK agreement (at its formation or joining later)."""
     require_edit_gmina(actor, terc)
     record = PzkMember.parse({"terc": terc, "institution_id": institution_id, "signed_on": signed_on})
     with transaction(conn) as cur:
-        _pilot(cur, terc)
-        inst = get_row(cur, Institution, institution_id)
-        seat = inst["seat_terc"]
-        if not (seat[:4] == terc[:4] or (len(seat) == 2 and seat == terc[:2])):
-            raise InvalidInput(
-                [
-                    f"Instytucja: {inst['name']} ma siedzibę poza powiatem gminy {terc} "
-                    "— do PZK należą instytucje gminy, jej powiatu i województwa"
-                ]
-            )
-        if one_row(
-            cur,
-            "SELECT 1 FROM pzk_member WHERE terc = ? AND institution_id = ? AND left_on IS NULL",
-            [terc, institution_id],
-        ):
-            raise InvalidInput([f"Instytucja: {inst['name']} już należy do PZK tej gminy"])
+        ctx = load_programme_context(cur, today or date.today(), terc=terc, institution_id=institution_id)
+        refuse(PzkMember, check_pzk_member(record, ctx))
         return insert(cur, actor.username, record)
 
 
-def leave_pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, membership_id: int, left_on: date) -> None:
+def leave_pzk(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    membership_id: int,
+    left_on: date,
+    today: date | None = None,
+) -> None:
     with transaction(conn) as cur:
         row = get_row(cur, PzkMember, membership_id)
         require_edit_gmina(actor, row["terc"])
         if row["left_on"] is not None:
             raise InvalidInput(["Data wystąpienia: instytucja już wystąpiła z PZK"])
+        record = PzkMember.parse({**{k: row[k] for k in PzkMember.model_fields}, "left_on": left_on})
+        ctx = load_programme_context(
+            cur, today or date.today(), terc=row["terc"], institution_id=row["institution_id"]
+        )
+        refuse(PzkMember, check_pzk_member(record, ctx), only={"left_on"})
         update(cur, actor.username, PzkMember, membership_id, {"left_on": left_on})
 
 

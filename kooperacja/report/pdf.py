@@ -113,7 +113,7 @@ def _counts(series: pd.Series) -> bool:
     return all(isinstance(v, int) or disclosure.is_hidden(v) for v in series)
 
 
-def _header_style():  # type: ignore[no-untyped-def]
+def _header_style():
     from fpdf.fonts import FontFace
 
     return FontFace(family=FONT, emphasis="BOLD", color=_rgb(INK), fill_color=_rgb("#EEF3F8"))

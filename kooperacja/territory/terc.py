@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Gmina
 from kooperacja.model.vocab import GMINA_KINDS
 from kooperacja.warehouse import audit, fetch_dicts, ident, to_json, transaction
@@ -213,7 +214,7 @@ def parse_terc(data: bytes, woj: str | None = None) -> TercRegister:
         raise InvalidInput([f"Kod województwa: oczekiwano dwóch cyfr (np. 04), podano {woj!r}"])
     text = _decode(data)
     rows = _xml_rows(text) if text.lstrip().startswith("<") else _csv_rows(text)
-    register, problems, wheres = TercRegister(), [], {}
+    register, problems, wheres = TercRegister(), [], dict[str, str]()
     for row in rows:
         if woj is not None and row.values["WOJ"] != woj:
             continue
@@ -335,7 +336,7 @@ def _write_gminy(
     merged = new.merge(old, on="prefix", how="outer", indicator=True)
     both = merged[merged["_merge"] == "both"]
     retyped = both[both["terc"] != both["old_terc"]]
-    for row in retyped.itertuples(index=False):
+    for row in row_tuples(retyped, index=False):
         _renumber(cur, row.old_terc, row.terc, row.kind, username)
         summary.changes.append(f"{row.name}: {row.old_terc} → {row.terc} ({row.kind})")
     _upsert(cur, "gmina", new.drop(columns="prefix"), username)

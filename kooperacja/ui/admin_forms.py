@@ -7,6 +7,7 @@ import streamlit as st
 
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import row_tuples
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui.forms import day, pick, save
@@ -40,7 +41,7 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     plan_start = day("Początek harmonogramu", "f_pilot_start")
     versions = data_entry.templates(conn)
     options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
     }
     template = pick("Szablon harmonogramu", options, "f_pilot_template") if options else None
     animator = st.selectbox("Animator", data_entry.animator_choices(conn), key="f_pilot_animator")
@@ -65,7 +66,10 @@ def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.caption("Plik TERC (wersja urzędowa) z eteryt.stat.gov.pl, CSV albo XML.")
     upload = st.file_uploader("Plik rejestru TERC", type=["csv", "xml"], key="f_terc_file")
     woj = st.text_input("Tylko województwo (kod, np. 04; puste: cały plik)", key="f_terc_woj")
-    if st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         lines = save(
             lambda: data_entry.import_terc_register(conn, actor, upload.getvalue(), woj.strip() or None),
             "Wczytano rejestr TERC.",
@@ -78,7 +82,10 @@ def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Granice gmin")
     st.caption("GeoJSON z kodem TERYT gminy w atrybutach (np. z PRG).")
     upload = st.file_uploader("Plik GeoJSON", type=["geojson", "json"], key="f_geo_file")
-    if st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         count = save(
             lambda: data_entry.import_gmina_boundaries(conn, actor, upload.getvalue()),
             "Wczytano granice gmin.",
@@ -100,7 +107,7 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         column_config={"Utworzono": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
     )
     options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in versions.itertuples()
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
     }
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
     st.download_button(
@@ -112,7 +119,10 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     st.caption("Zmieniony plik zapisuje się jako nowa wersja; gminy zachowują wersję, z którą zaczęły.")
     upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key="f_tpl_file")
-    if st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary"):
+    if (
+        st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
+        and upload is not None
+    ):
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
         saved = save(
             lambda: data_entry.save_template_version(conn, actor, text, template_id),

@@ -8,6 +8,7 @@ import streamlit as st
 from kooperacja import warehouse
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
+from kooperacja.ui import errors
 from kooperacja.ui.session import get_conn
 from kooperacja.warehouse import backup_schedule
 
@@ -27,8 +28,8 @@ def render(actor: Actor) -> None:
     if st.button("Zrób kopię teraz", key="kopia_teraz", icon=":material/backup:"):
         try:
             made = backup_schedule.backup_now(get_conn(), actor, folder, keep)
-        except (KooperacjaError, OSError) as exc:
-            st.error(f"Kopia nie powiodła się: {getattr(exc, 'message', exc)}")
+        except KooperacjaError as exc:
+            errors.show(exc)
         else:
             st.success(f"Zapisano kopię {made.name}.")
     files = backup_schedule.list_backups(folder)

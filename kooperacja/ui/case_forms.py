@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import streamlit as st
 
@@ -14,11 +14,17 @@ from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
-from kooperacja.ui import session, versions
+from kooperacja.ui import errors, session, versions
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
-DATE = {"format": "DD.MM.YYYY"}
+
+
+class _DateFormat(TypedDict):
+    format: str
+
+
+DATE: _DateFormat = {"format": "DD.MM.YYYY"}  # st.date_input(..., **DATE)
 
 
 def submit(
@@ -30,7 +36,7 @@ def submit(
     try:
         result = action()
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return
     st.session_state[FLASH] = success(result)
     st.rerun()
@@ -64,13 +70,15 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
     if not gminy:
         st.info("Nie opiekujesz się żadną gminą w pilotażu.")
         return
-    terc = st.selectbox("Gmina", list(gminy), format_func=gminy.get, key="new_gmina")
-    kind = st.selectbox("Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.get, key="new_kind")
+    terc = st.selectbox("Gmina", list(gminy), format_func=gminy.__getitem__, key="new_gmina")
+    kind = st.selectbox(
+        "Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.__getitem__, key="new_kind"
+    )
     referred = st.date_input("Data zgłoszenia", value=today, key="new_referred", **DATE)
     consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key="new_consent", **DATE)
     areas = _areas()
     problems = st.multiselect(
-        "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.get, key="new_problems"
+        "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.__getitem__, key="new_problems"
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
 
@@ -99,7 +107,7 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
     areas = _areas()
     on = st.date_input("Data diagnozy", value=today, key="diag_on", **DATE)
     problems = st.multiselect(
-        "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.get, key="diag_problems"
+        "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.__getitem__, key="diag_problems"
     )
     version = seen_version(case, "diagnosis")
     submit(
@@ -124,7 +132,10 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     members = queries.pzk_on(session.get_conn(), case["terc"], held)
     names = dict(zip(members.institution_id.astype(int), members.name, strict=True))
     picked = st.multiselect(
-        "Instytucje z PZK (stan na dzień spotkania)", list(names), format_func=names.get, key="team_members"
+        "Instytucje z PZK (stan na dzień spotkania)",
+        list(names),
+        format_func=names.__getitem__,
+        key="team_members",
     )
     notified = {
         i: st.date_input(
@@ -184,7 +195,7 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
                     format_func=lambda g: "—" if g is None else f"{g + 1}. {goals[g][:40]}",
                 ),
                 "institution_id": cols[2].selectbox(
-                    "Kto", list(who), format_func=who.get, key=f"plan_task_who_{i}"
+                    "Kto", list(who), format_func=who.__getitem__, key=f"plan_task_who_{i}"
                 ),
                 "due_on": cols[3].date_input(
                     "Termin", value=today + timedelta(days=90), key=f"plan_task_due_{i}", **DATE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
@@ -82,7 +83,7 @@ def _rate_style(value: Any) -> str:
 def _completeness(rate: pd.DataFrame) -> None:
     st.subheader("Kompletność sprawozdań miesięcznych (% otrzymanych)")
     grid = case_stats.completeness_grid(rate).head(widgets.MAX_SHOWN)  # all gminy are in the XLSX
-    months = [c for c in grid.columns if c != "Gmina"]
+    months: list[Hashable] = [c for c in grid.columns if c != "Gmina"]
     st.dataframe(
         grid.style.map(_rate_style, subset=months).format("{:.0f}%", subset=months, na_rep="—"),
         key="completeness_grid",
@@ -108,7 +109,7 @@ def render_summary(actor: Actor) -> None:
     """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors."""
     pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
-    terc = st.selectbox("Zakres", list(names), format_func=names.get, key="cases_summary_scope")
+    terc = st.selectbox("Zakres", list(names), format_func=names.__getitem__, key="cases_summary_scope")
     if disclosure.hides(actor):
         st.info(f"{disclosure.NOTE}, aby nikogo nie można było rozpoznać.")
     summary = data.case_summary(actor, terc)

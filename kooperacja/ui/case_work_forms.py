@@ -12,13 +12,17 @@ from kooperacja.cases import team as case_team
 from kooperacja.cases.card import to_date
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import row_tuples
 from kooperacja.ui import session
 from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
 
 
 def contract_form(actor: Actor, case: dict, today: date) -> None:
     kind = st.selectbox(
-        "Rodzaj", list(vocab.CONTRACT_KINDS), format_func=vocab.CONTRACT_KINDS.get, key="contract_kind"
+        "Rodzaj",
+        list(vocab.CONTRACT_KINDS),
+        format_func=vocab.CONTRACT_KINDS.__getitem__,
+        key="contract_kind",
     )
     start = st.date_input("Od", value=today, key="contract_from", **DATE)
     end = st.date_input("Do", value=rules.add_months(today, 6), key="contract_to", **DATE)
@@ -38,7 +42,10 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
     offer = case_delivery.available_services(session.get_conn(), case["terc"], start)
     names = dict(zip(offer.service_id.astype(int), offer.name + " — " + offer.institution, strict=True))
     picked = st.multiselect(
-        "Usługi z koszyka (gmina, powiat, region)", list(names), format_func=names.get, key="services_pick"
+        "Usługi z koszyka (gmina, powiat, region)",
+        list(names),
+        format_func=names.__getitem__,
+        key="services_pick",
     )
     submit(
         "Dodaj do koszyka",
@@ -55,17 +62,20 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     if tasks.empty:
         st.info("Plan nie ma zadań.")
         return
-    labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in tasks.itertuples()}
-    task_id = st.selectbox("Zadanie", list(labels), format_func=labels.get, key="report_task")
+    labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in row_tuples(tasks)}
+    task_id = st.selectbox("Zadanie", list(labels), format_func=labels.__getitem__, key="report_task")
     task = tasks.set_index("task_id").loc[task_id]
     plan_month = to_date(case["plan_on"]).replace(day=1)
     months = [m for m in (rules.add_months(today.replace(day=1), -k) for k in range(12)) if m >= plan_month]
     month = st.selectbox("Miesiąc", months, format_func=lambda m: f"{m:%m.%Y}", key="report_month")
     progress = st.selectbox(
-        "Postęp", list(vocab.REPORT_PROGRESS), format_func=vocab.REPORT_PROGRESS.get, key="report_progress"
+        "Postęp",
+        list(vocab.REPORT_PROGRESS),
+        format_func=vocab.REPORT_PROGRESS.__getitem__,
+        key="report_progress",
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key="report_note") or None
-    who = None if pd.isna(task.institution_id) else int(task.institution_id)
+    who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
     submit(
         "Zapisz sprawozdanie",
         "report_submit",
@@ -86,7 +96,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
 def monitoring_form(actor: Actor, case: dict, today: date) -> None:
     held = st.date_input("Data spotkania monitorującego", value=today, key="mon_held", **DATE)
     team = case_team.team_of(session.get_conn(), case["case_code"])
-    picked = st.multiselect("Instytucje obecne", list(team), format_func=team.get, key="mon_members")
+    picked = st.multiselect("Instytucje obecne", list(team), format_func=team.__getitem__, key="mon_members")
     present = st.checkbox("Rodzina obecna", key="mon_family")
     told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
     decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
@@ -111,7 +121,7 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
 def evaluation_form(actor: Actor, case: dict, today: date) -> None:
     on = st.date_input("Data ewaluacji", value=today, key="eval_on", **DATE)
     result = st.selectbox(
-        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.get, key="eval_result"
+        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key="eval_result"
     )
     note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key="eval_note") or None
     submit(
@@ -132,8 +142,10 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
 
 def closure_form(actor: Actor, case: dict, today: date) -> None:
     on = st.date_input("Data zakończenia", value=today, key="close_on", **DATE)
-    reasons = {None: "— wybierz powód —", **vocab.CLOSURE_REASONS}
-    reason = st.selectbox("Powód zakończenia", list(reasons), format_func=reasons.get, key="close_reason")
+    reasons: dict[str | None, str] = {None: "— wybierz powód —", **dict(vocab.CLOSURE_REASONS.items())}
+    reason = st.selectbox(
+        "Powód zakończenia", list(reasons), format_func=reasons.__getitem__, key="close_reason"
+    )
     version = seen_version(case, "closure")
     submit(
         "Zakończ sprawę",

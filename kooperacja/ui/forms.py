@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 import duckdb
 import streamlit as st
@@ -15,7 +15,7 @@ from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import Zgloszenie
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import session, versions, widgets
+from kooperacja.ui import errors, session, versions, widgets
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
@@ -26,10 +26,16 @@ def save(action: Callable[[], Any], message: str) -> Any:
     try:
         result = action()
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return None
     st.success(message, icon=":material/check_circle:")
     return result
+
+
+@overload
+def day(label: str, key: str, empty: Literal[False] = False) -> date: ...
+@overload
+def day(label: str, key: str, empty: bool) -> date | None: ...
 
 
 def day(label: str, key: str, empty: bool = False) -> date | None:
@@ -57,7 +63,7 @@ def gmina_picker(conn: duckdb.DuckDBPyConnection, actor: Actor) -> str | None:
         name="gmina",
         options=list(choices),
         default=next(iter(choices)),
-        format_func=choices.get,
+        format_func=choices.__getitem__,
     )
 
 
@@ -67,7 +73,7 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     route = st.radio(
         "Tryb zgłoszenia",
         list(vocab.ROUTES),
-        format_func=vocab.ROUTES.get,
+        format_func=vocab.ROUTES.__getitem__,
         key="f_zgl_route",
         horizontal=True,
     )
@@ -119,7 +125,11 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
     st.subheader("Zdarzenie kroku harmonogramu")
     substep = pick("Podkrok", data_entry.substep_choices(conn, terc), f"f_step_substep_{terc}")
     kind = st.radio(
-        "Zdarzenie", list(EVENT_KINDS), format_func=EVENT_KINDS.get, key="f_step_kind", horizontal=True
+        "Zdarzenie",
+        list(EVENT_KINDS),
+        format_func=EVENT_KINDS.__getitem__,
+        key="f_step_kind",
+        horizontal=True,
     )
     event_on = day("Data", "f_step_date")
     evidence = st.text_input("Dokument (protokół, porozumienie)", key="f_step_evidence")
@@ -213,7 +223,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     decisions = st.text_area("Ustalenia", key="f_meet_decisions")
     options = data_entry.institution_choices(conn, terc)
     chosen = st.multiselect(
-        "Obecne instytucje", list(options), format_func=options.get, key=f"f_meet_att_{terc}"
+        "Obecne instytucje", list(options), format_func=options.__getitem__, key=f"f_meet_att_{terc}"
     )
     notified = {i: day(f"Powiadomienie: {options[i]}", f"f_meet_notified_{i}", empty=True) for i in chosen}
     if st.button("Zapisz spotkanie", key="f_meet_save", type="primary"):

@@ -9,7 +9,7 @@ from kooperacja.exchange import workbook as exchange
 from kooperacja.exchange.mapping import REGISTRIES
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
-from kooperacja.ui import widgets
+from kooperacja.ui import errors, widgets
 
 UPLOADS = "f_imp_uploads"  # bumped after a write: the next run starts with an empty uploader
 
@@ -38,7 +38,7 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
-    table = st.selectbox("Rejestr", list(tables), format_func=tables.get, key="f_imp_table")
+    table = st.selectbox("Rejestr", list(tables), format_func=tables.__getitem__, key="f_imp_table")
     if upload is None:
         return
     try:
@@ -46,7 +46,7 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             conn, actor, exchange.parse_file(upload.getvalue(), upload.name, table or None)
         )
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return
     st.markdown("  \n".join(parsed.summary()))
     widgets.table(parsed.report(), "f_imp_report", "raport_importu")
@@ -70,7 +70,7 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
     try:
         result = exchange.apply_import(conn, actor, parsed, mode, progress)
     except KooperacjaError as exc:
-        st.error(exc.message, icon=":material/error:")
+        errors.show(exc)
         return
     if result.total_written:
         st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1

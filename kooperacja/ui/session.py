@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -14,14 +15,47 @@ from kooperacja.accounts import users
 from kooperacja.model import access
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied
+from kooperacja.ui import errors
 from kooperacja.warehouse import backup_schedule
 
+_log = logging.getLogger(__name__)
 
-@st.cache_resource(show_spinner=False)
+
+def _close(conn: duckdb.DuckDBPyConnection) -> None:
+    # Closing releases DuckDB's database instance: a new connect() to the path then opens a fresh one
+    # (while any connection to it lives, connect() hands back the same, possibly invalidated, instance).
+    try:
+        conn.close()
+    except duckdb.Error:
+        _log.warning("Zamknięcie połączenia z hurtownią nie powiodło się", exc_info=True)
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
 def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
     # One connection per process; every caller gets its own cursor (a connection is not thread-safe).
     # The app never creates an empty warehouse: a wrong path must say so, not offer an empty login.
     return warehouse.connect(path, create=False)
+
+
+def drop_connection() -> bool:
+    """Drop the cached connection if DuckDB invalidated it; the next get_conn() opens a fresh one.
+
+    After a fatal error (e.g. a CHECKPOINT on a full disk) every query on the connection fails until
+    the database is reopened. The check runs on the cached connection itself, so a session whose
+    cursor failed only because another session already reopened the warehouse keeps the new one.
+    Returns True when the connection was dropped. The daily backup thread, which holds the
+    connection, is stopped with it and started again on the next run.
+    """
+    path = str(warehouse.db_path().resolve())
+    try:
+        if warehouse.is_usable(_shared_connection(path)):
+            return False
+    except Exception:  # the warehouse cannot even be opened: nothing cached to drop
+        return False
+    _log.error("Połączenie z hurtownią jest nieużywalne: otwieram je ponownie")
+    _daily_backups.clear()
+    _shared_connection.clear()
+    return True
 
 
 def get_conn() -> duckdb.DuckDBPyConnection:
@@ -60,7 +94,7 @@ def require_role(*roles: str) -> Actor:
     """Stop the page unless the user has one of `roles` (a second guard behind the navigation)."""
     actor = current_actor()
     if not access.has_role(actor, roles):
-        st.error("Brak uprawnień do tej strony.")
+        errors.show(AccessDenied("Brak uprawnień do tej strony."))
         st.stop()
     return actor
 

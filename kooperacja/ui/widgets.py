@@ -16,6 +16,7 @@ from kooperacja.model import xlsx as export
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
 from kooperacja.programme.queries import PROGRESS_LABELS
+from kooperacja.ui import errors
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages
@@ -55,7 +56,7 @@ def _for_grid(df: pd.DataFrame) -> Any:
     "" and a date column with gaps becomes ISO text (which still sorts by date) shown dd.mm.rrrr.
     """
     data, dates = df.copy(), formatting.date_columns(df)
-    formats: dict[Any, Callable[[Any], str]] = dict.fromkeys(df.columns, _cell_text)
+    formats: dict[Any, str | Callable[[Any], str] | None] = dict.fromkeys(df.columns, _cell_text)
     for col in df.columns:
         missing = df[col].isna()
         if not missing.any():
@@ -171,16 +172,14 @@ def progress_legend() -> None:
 
 
 def show_error(exc: KooperacjaError) -> None:
-    st.error(exc.message, icon=":material/error:")
+    errors.show(exc)
 
 
 @contextmanager
 def errors_shown() -> Iterator[None]:
     """Show a KooperacjaError raised inside the block as a Polish message instead of a traceback."""
-    try:
+    with errors.shown():
         yield
-    except KooperacjaError as exc:
-        show_error(exc)
 
 
 def go_to(page: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -14,12 +16,15 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.model.errors import StaleRecord, WarehouseUnavailable
+from kooperacja.model.errors import DiskFull, StaleRecord, WarehouseUnavailable, WriteFailed
 
 DEFAULT_DB = Path("data/kooperacja.duckdb")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Only what ships in the wheel: nothing may be downloaded at run time.
-DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 # Every table, parents first: the order of `check`, backup and export.
 TABLES = (
@@ -141,25 +146,83 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
 WRITE_LOCK = threading.RLock()
 
 
+_log = logging.getLogger(__name__)
+_NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+# How DuckDB words a full disk (its messages carry the OS's text, not the errno).
+_NO_SPACE_WORDS = ("no space left", "disk full", "disk quota", "file too large", "errno 28", "enospc")
+NO_SPACE = (
+    "Brak miejsca na dysku hurtowni — nic nie zapisano. Zwolnij miejsce na dysku (albo poproś o to "
+    "administratora) i spróbuj ponownie."
+)
+STALE = (
+    "Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
+    "Wczytaj je ponownie i spróbuj jeszcze raz."
+)
+
+
+def no_space(exc: BaseException) -> bool:
+    """Whether `exc` (an OSError or a DuckDB error) says the disk is full."""
+    if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+        return True
+    return any(word in str(exc).lower() for word in _NO_SPACE_WORDS)
+
+
+def write_failure(exc: Exception) -> WriteFailed | StaleRecord | None:
+    """A failed write as the Polish error to show, or None when it is not a storage or conflict failure.
+
+    A full disk is DiskFull, other I/O failures WriteFailed, a concurrent change StaleRecord: a full
+    disk must never read as "someone changed the same data". A FatalException is not mapped: the
+    database is invalidated and the app must reopen it (kooperacja.ui.errors).
+    """
+    if isinstance(exc, duckdb.FatalException):
+        return None
+    if no_space(exc):
+        return DiskFull(NO_SPACE)
+    if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
+        return StaleRecord(STALE)
+    if isinstance(exc, (duckdb.IOException, OSError, duckdb.TransactionException)):
+        return WriteFailed(
+            "Zapis do hurtowni nie powiódł się (błąd zapisu na dysku) — nic nie zapisano. Spróbuj "
+            "ponownie; jeśli błąd się powtarza, powiadom administratora (szczegóły są w dzienniku aplikacji)."
+        )
+    return None
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:  # nothing active (a failed COMMIT ends it) or the database is gone
+        _log.debug("ROLLBACK failed", exc_info=True)
+
+
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor whose statements commit together or not at all, one writing transaction at a time."""
+    """A cursor whose statements commit together or not at all, one writing transaction at a time.
+
+    A full disk or another I/O failure, in the body or at COMMIT, raises DiskFull / WriteFailed;
+    a write conflict at COMMIT raises StaleRecord. Nothing of the transaction is kept either way.
+    """
     with WRITE_LOCK:
         cur = conn.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            _rollback(cur)
+            mapped = write_failure(exc) if isinstance(exc, (duckdb.Error, OSError)) else None
+            if mapped is None:
+                raise
+            _log.warning("Zapis do hurtowni nie powiódł się", exc_info=True)
+            raise mapped from exc
         else:
             try:
                 cur.execute("COMMIT")
-            except duckdb.TransactionException as exc:
-                raise StaleRecord(
-                    "Zapis odrzucony: w tym samym czasie ktoś zmienił te same dane. "
-                    "Wczytaj je ponownie i spróbuj jeszcze raz."
-                ) from exc
+            except (duckdb.Error, OSError) as exc:
+                mapped = write_failure(exc)
+                if mapped is None:
+                    raise
+                _log.warning("Zatwierdzenie zapisu nie powiodło się", exc_info=True)
+                raise mapped from exc
         finally:
             cur.close()
 
@@ -170,7 +233,7 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
-def to_json(row: dict[str, Any] | None) -> str | None:
+def to_json(row: Mapping[Any, Any] | None) -> str | None:
     return None if row is None else json.dumps(row, default=_json_default, ensure_ascii=False)
 
 
@@ -190,6 +253,16 @@ def audit(
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [username, action, table, str(key), terc, to_json(before), to_json(after)],
     )
+
+
+def is_usable(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection still answers (DuckDB invalidates it after a fatal error)."""
+    try:
+        with conn.cursor() as probe:
+            probe.execute("SELECT 1").fetchall()
+        return True
+    except duckdb.Error:
+        return False
 
 
 def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
@@ -26,6 +25,51 @@ class BackupError(KooperacjaError):
     title = "Kopia zapasowa"
 
 
+# The free space a backup asks for, per disk: the warehouse file and its WAL (the export in the temp
+# folder, then the zip, each at most about that size; CHECKPOINT writes the WAL into the file) times this.
+SPACE_MARGIN = 2.0
+SPACE_FLOOR = 16 * 2**20  # bytes: a nearly empty warehouse still needs room for its files
+
+
+def _db_file(cur: duckdb.DuckDBPyConnection) -> Path | None:
+    rows = cur.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:,.0f}".replace(",", " ")
+
+
+def check_space(db: Path | None, target: Path) -> None:
+    """Refuse (BackupError) unless every disk a backup writes to has room for it.
+
+    A CHECKPOINT on a full disk makes DuckDB invalidate the open database until the app restarts,
+    so this runs before it. Example: a 300 MB file with a 20 MB WAL asks for 640 MB free.
+    """
+    size = 0
+    if db is not None:
+        size = sum(p.stat().st_size for p in (db, Path(f"{db}.wal")) if p.exists())
+    need = max(size * SPACE_MARGIN, SPACE_FLOOR)
+    places = [Path(tempfile.gettempdir()), target.parent] + ([db.parent] if db is not None else [])
+    seen: set[int] = set()
+    for place in places:
+        while not place.exists() and place != place.parent:
+            place = place.parent
+        device = place.stat().st_dev
+        if device in seen:
+            continue
+        seen.add(device)
+        free = shutil.disk_usage(place).free
+        if free < need:
+            raise BackupError(
+                f"Za mało miejsca na dysku na kopię zapasową: w {place} wolne {_mb(free)} MB, potrzeba "
+                f"około {_mb(need)} MB (hurtownia ma {_mb(size)} MB). Kopii nie zrobiono, dane są "
+                "nienaruszone — zwolnij miejsce na dysku i spróbuj ponownie."
+            )
+
+
 def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
     """Write a consistent snapshot of the whole warehouse to one zip file; returns its manifest.
 
@@ -35,8 +79,13 @@ def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
     target = Path(target)
     cur = conn.cursor()
     try:
-        with contextlib.suppress(duckdb.Error):  # other sessions busy: the export is consistent anyway
+        check_space(_db_file(cur), target)
+        try:
             cur.execute("CHECKPOINT")
+        except duckdb.FatalException:
+            raise  # the database is invalidated: the app must reopen it (kooperacja.ui.errors)
+        except duckdb.Error:  # other sessions busy: the export is consistent anyway
+            pass
         with tempfile.TemporaryDirectory(prefix="kooperacja-backup-") as tmp:
             export = Path(tmp) / "export"
             cur.execute(f"EXPORT DATABASE '{_quote(export)}' (FORMAT parquet)")
@@ -51,6 +100,16 @@ def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
                 "counts": counts,
             }
             _zip(export, manifest, target)
+    except (OSError, duckdb.IOException) as exc:
+        if warehouse.no_space(exc):
+            raise BackupError(
+                "Zabrakło miejsca na dysku podczas kopii zapasowej. Kopii nie zrobiono, dane są "
+                "nienaruszone — zwolnij miejsce na dysku i spróbuj ponownie."
+            ) from exc
+        raise BackupError(
+            "Kopia zapasowa nie powiodła się: błąd zapisu pliku (brak dostępu do folderu kopii albo "
+            "błąd dysku). Dane są nienaruszone; szczegóły są w dzienniku aplikacji."
+        ) from exc
     finally:
         cur.close()
     return manifest
@@ -73,11 +132,15 @@ def _parquet_rows(cur: duckdb.DuckDBPyConnection, file: Path) -> int:
 def _zip(export: Path, manifest: dict, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        zf.write(export / "schema.sql", "schema.sql")
-        for name in manifest["files"].values():
-            zf.write(export / name, name)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+            zf.write(export / "schema.sql", "schema.sql")
+            for name in manifest["files"].values():
+                zf.write(export / name, name)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk must not keep a half-written .part
+        raise
     partial.replace(target)  # never leave a half-written backup under the real name
 
 

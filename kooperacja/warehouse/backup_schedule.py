@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from kooperacja.model.access import Actor, require_admin
+from kooperacja.model.errors import KooperacjaError
 from kooperacja.warehouse import backup
 
 DIR_ENV = "KOOPERACJA_BACKUP_DIR"  # where the app's backups go (default: beside the warehouse, backups/)
@@ -110,11 +111,15 @@ class DailyBackups(threading.Thread):
                     if made:
                         self.made.append(made)
                 except Exception as exc:  # a full disk must not kill the thread: try again next time
-                    self.failures.append(str(exc))
+                    self.failures.append(
+                        exc.message
+                        if isinstance(exc, KooperacjaError)
+                        else "nieoczekiwany błąd (szczegóły są w dzienniku aplikacji)"
+                    )
                     _log.exception("Kopia dzienna nie powiodła się")
                 self._stop_event.wait(self.interval)
         finally:
-            self.conn = None  # the connection must not outlive the app's cache because of this thread
+            self.conn = None  # type: ignore[assignment]  # the connection must not outlive the app's cache because of this thread
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop_event.set()

@@ -9,9 +9,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja.exchange.mapping import KEY_HEADERS
 from kooperacja.model import records as models
 from kooperacja.model.access import Actor, require_admin
+from kooperacja.model.records import KEY_HEADERS
 
 ACTIONS = {"insert": "dodanie", "update": "zmiana", "delete": "usunięcie"}
 TABLE_LABELS = {

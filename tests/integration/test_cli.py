@@ -33,6 +33,9 @@ def test_init_creates_one_admin_and_prints_its_password_once(db_file, capsys):
     users = rows(db_file, "SELECT username, role, password_hash FROM app_user")
     assert [(u, r) for u, r, _ in users] == [("admin", "admin")]
     assert bcrypt.checkpw(password.encode(), users[0][2].encode())
+    from kooperacja.accounts.users import password_problems
+
+    assert password_problems(password) == []  # the rule for new passwords holds for init's too
     assert len(rows(db_file, "SELECT value FROM settings WHERE key = 'cookie_key'")[0][0]) == 64
     assert rows(db_file, "SELECT count(*) FROM problem_area")[0][0] == 15
     assert rows(db_file, "SELECT count(*) FROM template_step")[0][0] > 0

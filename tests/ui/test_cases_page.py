@@ -129,6 +129,7 @@ def test_personal_data_typed_into_the_plan_is_refused_with_the_field_named(page_
     at.text_input(key="plan_task_desc_1").set_value("Warsztaty")
     click(at, "plan_submit")
     assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\n"
         "Cel główny: wygląda na adres e-mail — dane osobowe nie mogą trafić do systemu "
         "(sprawy są prowadzone pod kodem)"
     ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import bcrypt
 import pytest
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from kooperacja import warehouse
-from kooperacja.accounts import users
+from kooperacja.accounts import login_throttle, users
 from kooperacja.model import access
 from kooperacja.model.errors import AccessDenied
 from kooperacja.ui import auth, nav
@@ -100,7 +101,7 @@ def test_a_real_installation_does_not_show_the_demo_accounts(app_db):
         ("animator1", "zle-haslo"),
         ("nikt", "demo"),
         ("admin", ""),
-        ("admin", "x" * 80),
+        ("Zły Login!", "demo"),
     ],
 )
 def test_a_wrong_login_is_refused_in_polish(app_db, username, password):
@@ -162,3 +163,110 @@ def test_users_domain_refuses_a_non_admin(app_db):
         users.add_user(conn, animator, "intruz", "Intruz", "admin", "haslo123")
     assert warehouse.get_setting(conn, users.SESSION_EPOCH_SETTING + "admin") is None
     conn.close()
+
+
+# --- Hardening (findings 3 and 11): lengths first, parallel guesses, the user's own password ------
+
+
+@pytest.fixture
+def bcrypt_calls(monkeypatch):
+    calls = []
+    check = bcrypt.checkpw
+
+    def counted(password, hashed):
+        calls.append(len(password))
+        return check(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("a" * 33, "demo", users.TOO_LONG_LOGIN),
+        ("x" * 4_000_000, "demo", users.TOO_LONG_LOGIN),  # the 4 MB logins of the finding
+        ("admin", "x" * 73, users.TOO_LONG_PASSWORD),
+        ("admin", "ż" * 37, users.TOO_LONG_PASSWORD),  # 37 characters, 74 bytes
+        ("admin", "x" * 4_000_000, users.TOO_LONG_PASSWORD),
+    ],
+)
+def test_over_long_input_is_refused_before_any_work(app_db, bcrypt_calls, username, password, message):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="login_username").set_value(username)  # set_value: past any browser limit
+    at.text_input(key="login_password").set_value(password)
+    at.button(key="zaloguj").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert not at.session_state["authentication_status"]
+    assert bcrypt_calls == []  # no password check spent
+    assert len(login_throttle.LOGIN_THROTTLE) == 0  # and nothing of it kept
+
+
+def test_a_login_of_exactly_the_limits_is_checked_as_usual(app_db, bcrypt_calls):
+    at = log_in("a" * 32, "x" * 72)
+    assert [e.value for e in at.error] == [auth.WRONG_LOGIN]
+    assert bcrypt_calls == [72]  # the unknown login pays one check like a known one
+
+
+def test_an_attempt_the_throttle_turns_away_is_not_checked(app_db, bcrypt_calls, monkeypatch):
+    monkeypatch.setattr(login_throttle.LOGIN_THROTTLE, "reserve", lambda *keys: None)
+    at = log_in("admin", "demo")
+    assert [e.value for e in at.error] == [auth.TOO_MANY]
+    assert not at.session_state["authentication_status"] and bcrypt_calls == []
+
+
+def change_own_password(at: AppTest, current: str, new: str, repeated: str | None = None) -> AppTest:
+    at.sidebar.text_input(key="wlasne_obecne").input(current)
+    at.sidebar.text_input(key="wlasne_nowe").input(new)
+    at.sidebar.text_input(key="wlasne_powtorz").input(new if repeated is None else repeated)
+    return at.sidebar.button(key="wlasne_zmien").click().run()
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_OF))
+def test_every_role_is_offered_its_own_password_change(app_db, username):
+    at = log_in(username)
+    assert "Zmień hasło" in [e.label for e in at.sidebar.expander]
+    assert at.sidebar.button(key="wlasne_zmien")
+
+
+def test_a_user_changes_their_own_password_and_stays_logged_in(app_db):
+    at = log_in("wzk")
+    first_login = at.session_state[auth.LOGIN_AT]
+    at = change_own_password(at, "demo", "trzy słowa wiosną")
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == [
+        "Hasło zmienione. Sesje na innych urządzeniach zostały zakończone."
+    ]
+    at.run()
+    assert at.session_state["authentication_status"] is True and "Sesja wygasła" not in texts(at)
+    conn = warehouse.connect(app_db)
+    assert users.session_valid(conn, "wzk", at.session_state[auth.LOGIN_AT])
+    assert not users.session_valid(conn, "wzk", first_login)  # the other devices are logged out
+    assert warehouse.get_setting(conn, users.SESSION_EPOCH_SETTING + "wzk") is not None
+    conn.close()
+    assert log_in("wzk", "trzy słowa wiosną").session_state["authentication_status"] is True
+    assert not log_in("wzk", "demo").session_state["authentication_status"]
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "repeated", "message"),
+    [
+        ("demo", "krotkie", None, "Nowe hasło: co najmniej 12 znaków (np. kilka słów)"),
+        ("demo", "trzy słowa wiosną", "trzy słowa latem", "Powtórz nowe hasło: hasła się różnią"),
+        ("zle-haslo", "trzy słowa wiosną", None, users.WRONG_CURRENT_PASSWORD),
+        ("demo", "ż" * 40, None, "Nowe hasło: najwyżej 72 bajty (litera z ogonkiem to 2 bajty)"),
+    ],
+)
+def test_a_refused_password_change_says_why_in_polish(app_db, current, new, repeated, message):
+    at = change_own_password(log_in("animator1"), current, new, repeated)
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert at.session_state["authentication_status"] is True
+    assert log_in("animator1", "demo").session_state["authentication_status"] is True  # unchanged
+
+
+def test_wrong_current_passwords_are_throttled_like_failed_logins(app_db):
+    at = change_own_password(log_in("animator2"), "zgaduje-1", "trzy słowa wiosną")
+    assert [e.value for e in at.error] == [users.WRONG_CURRENT_PASSWORD]
+    assert login_throttle.LOGIN_THROTTLE.delay("login:animator2") > 0

@@ -14,6 +14,8 @@ from kooperacja.accounts import users
 PAGE = "from pages.uzytkownicy import render\nrender()"
 DEMO_TODAY = "2026-11-24"
 
+REFUSED = "**Niepoprawne dane**\n\n"  # the title ui.errors.show puts above the reasons
+
 
 @pytest.fixture
 def app_db(demo_db, tmp_path, monkeypatch):
@@ -76,7 +78,7 @@ def test_a_taken_login_is_refused_in_polish(app_db):
     at.text_input(key="nowy_nazwa").input("Ktoś Inny")
     at.button(key="dodaj").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Login: użytkownik wzk już istnieje"]
+    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nLogin: użytkownik wzk już istnieje"]
 
 
 def test_admin_switches_an_account_off(app_db):
@@ -94,7 +96,7 @@ def test_admin_cannot_switch_their_own_account_off(app_db):
     at.selectbox(key="aktywnosc_login").set_value("admin")
     at.radio(key="aktywnosc_stan").set_value("wyłączone")
     at.button(key="zapisz_aktywnosc").click().run()
-    assert [e.value for e in at.error] == ["Nie można wyłączyć własnego konta."]
+    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nNie można wyłączyć własnego konta."]
 
 
 @pytest.mark.parametrize(
@@ -110,4 +112,42 @@ def test_other_roles_are_refused(app_db, username, role):
 def test_a_visitor_who_is_not_logged_in_is_refused(app_db):
     at = AppTest.from_string(PAGE, default_timeout=30).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Zaloguj się, aby zobaczyć tę stronę."]
+    assert [e.value for e in at.error] == ["**Brak uprawnień**\n\nZaloguj się, aby zobaczyć tę stronę."]
+
+
+# --- The password rule (hardening, finding 11): at least 12 characters for every new password ---
+
+
+def test_admin_adding_a_user_with_a_short_password_is_refused_naming_the_field(app_db):
+    at = page_as("admin", "admin")
+    at.text_input(key="nowy_login").input("animator3")
+    at.text_input(key="nowy_nazwa").input("Ewa Kowalczyk")
+    at.text_input(key="nowy_haslo").input("abcd")
+    at.button(key="dodaj").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nHasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
+    assert "animator3" not in list(at.dataframe[0].value["Login"])
+
+
+def test_admin_reset_with_a_short_password_is_refused_and_a_long_one_accepted(app_db):
+    at = page_as("admin", "admin")
+    at.selectbox(key="haslo_login").set_value("wzk")
+    at.text_input(key="haslo_nowe").input("demo1234")
+    at.button(key="zmien_haslo").click().run()
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
+    at.selectbox(key="haslo_login").set_value("wzk")
+    at.text_input(key="haslo_nowe").input("zielona łąka nad rzeką")
+    at.button(key="zmien_haslo").click().run()
+    assert not at.error and at.code[0].value == "zielona łąka nad rzeką"
+
+
+def test_admin_reset_with_no_password_makes_one_that_passes_the_rule(app_db):
+    at = page_as("admin", "admin")
+    at.selectbox(key="haslo_login").set_value("zarzad")
+    at.button(key="zmien_haslo").click().run()
+    assert not at.error
+    assert users.password_problems(at.code[0].value) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pkgutil
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,13 @@ def test_pages_hold_no_sql_and_no_database_access():
         assert "import duckdb" not in text, page.name
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s+\S", text), page.name
         assert ".execute(" not in text, page.name
+
+
+def test_the_import_contracts_hold():
+    """pyproject's [tool.importlinter]: the capability layers, Streamlit only in ui, a pure model (< 1 s)."""
+    lint_imports = shutil.which("lint-imports")
+    assert lint_imports, "lint-imports missing: make dev-deps"
+    run = subprocess.run(
+        [lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -180,15 +180,7 @@ def test_pzk_membership_on_a_day_is_written_only_in_rules():
 
 # --- 4. role names and "who may" questions live in model/access.py ------------------------------
 
-# The write services and the import are being moved onto access by their owner (the case,
-# programme and exchange write side); until then their role checks are listed here, by file.
-ROLE_CHECKS_PENDING = {
-    "kooperacja/programme/services.py",
-    "kooperacja/exchange/apply.py",
-    "kooperacja/cases/core.py",
-    "kooperacja/cases/team.py",
-    "kooperacja/cases/delivery.py",
-}
+ROLE_CHECKS_PENDING: set[str] = set()  # every file asks access now
 ROLE_SQL = re.compile(r"\brole\s+(IN\s*\(|=\s*')", re.IGNORECASE)
 
 
@@ -266,11 +258,11 @@ def test_who_may_questions_answer_as_the_role_rules_did():
         False,
         False,
     ]
-    assert access.can_edit_service_area(admin, "region", "02")
-    assert access.can_edit_service_area(animator, "gmina", "0201032")
-    assert access.can_edit_service_area(animator, "powiat", "0201")
-    assert not access.can_edit_service_area(animator, "region", "02")
-    assert not access.can_edit_service_area(wzk, "gmina", "0201032")
+    assert access.can_edit_service(admin, "region", "02")
+    assert access.can_edit_service(animator, "gmina", "0201032")
+    assert access.can_edit_service(animator, "powiat", "0201")
+    assert not access.can_edit_service(animator, "region", "02")
+    assert not access.can_edit_service(wzk, "gmina", "0201032")
     assert access.REPORT_READER.role == access.ZARZAD and access.suppresses_small_counts(access.REPORT_READER)
 
 
