@@ -37,12 +37,13 @@ Now "<5" + "x" = 15 leaves "<5" anywhere in 1–4. Without the complement the at
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from kooperacja.model.access import Actor, suppresses_small_counts
 
-if TYPE_CHECKING:  # pandas only for the frame helpers' callers: the CLI starts without it
+if TYPE_CHECKING:  # pandas, numpy, scipy only when called: the CLI starts without them
+    import numpy as np
     import pandas as pd
 
 THRESHOLD = 5  # counts 1..THRESHOLD-1 could single somebody out; 0 identifies nobody and stays 0
@@ -55,7 +56,7 @@ NOTE = (
 )  # the pages' and the PDF's note
 PROTECTED = THRESHOLD + 3  # a complement this large leaves LABEL its whole range 1..THRESHOLD-1
 
-Cell = Hashable
+Cell = Any  # any hashable name of a cell: "a", or (table, row, column)
 Relation = Sequence[tuple[Cell, int]]  # Σ coefficient·cell = 0 over the true figures
 
 
@@ -134,7 +135,9 @@ def _bounds(value: object) -> tuple[float, float]:
     return (1, THRESHOLD - 1) if value == LABEL else (THRESHOLD, math.inf)
 
 
-def _system(shown: Mapping[Cell, object], relations: Iterable[Relation]):  # type: ignore[no-untyped-def]
+def _system(
+    shown: Mapping[Cell, object], relations: Iterable[Relation]
+) -> tuple[list[Cell], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The hidden cells of the relations, A and b with A·hidden = b, and the cells' bounds."""
     import numpy as np
 
@@ -148,13 +151,15 @@ def _system(shown: Mapping[Cell, object], relations: Iterable[Relation]):  # typ
             if c in col:
                 a[i, col[c]] += k
             else:
-                b[i] -= k * float(shown[c])  # type: ignore[arg-type]
+                b[i] -= k * float(shown[c])  # type: ignore[arg-type]  # a shown number
     lo = np.array([_bounds(shown[c])[0] for c in unknown], dtype=float)
     hi = np.array([_bounds(shown[c])[1] for c in unknown], dtype=float)
     return unknown, a, b, lo, hi
 
 
-def _solve(a, b, lo, hi, objective=None):  # type: ignore[no-untyped-def]
+def _solve(
+    a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, objective: np.ndarray | None = None
+) -> np.ndarray | None:
     """An integer solution of A·x = b within the bounds (minimising `objective`), or None."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -190,7 +195,7 @@ def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict
 
 
 def _exposed(
-    values: Mapping[Cell, int], hidden: Mapping[Cell, str], rels: list[Relation], only: Cell | None = None
+    values: Mapping[Cell, int], hidden: Mapping[Cell, str], rels: Sequence[Relation], only: Cell | None = None
 ) -> list[Cell]:
     """The LABEL cells that no other solution of the relations moves (all, or just `only`)."""
     import numpy as np
@@ -239,7 +244,7 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
         if not exposed:
             return hidden
         cell = exposed[0]
-        reach, candidates = {cell}, []
+        reach, candidates = {cell}, list[Cell]()
         while not candidates:  # the relations with the cell, then those tied to them, …
             wider = reach | {o for r in rels if any(c in reach for c, _ in r) for o, _ in r}
             candidates = [o for o in wider if o not in hidden and values[o] >= THRESHOLD]
