@@ -55,6 +55,7 @@ NOTE = (
     f"ukryta dodatkowo, aby „{LABEL}” nie dało się odtworzyć odejmowaniem od sum"
 )  # the pages' and the PDF's note
 PROTECTED = THRESHOLD + 3  # a complement this large leaves LABEL its whole range 1..THRESHOLD-1
+TRIED = 20  # complements tried in turn for one exposed cell (a large table has thousands)
 
 Cell = Any  # any hashable name of a cell: "a", or (table, row, column)
 Relation = Sequence[tuple[Cell, int]]  # Σ coefficient·cell = 0 over the true figures
@@ -202,11 +203,14 @@ def _exposed(
 
     unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
     truth = np.array([values[c] for c in unknown], dtype=float)
+    same: dict[bytes, list[int]] = {}  # cells in the very same relations with the same coefficients
+    for j in range(len(unknown)):
+        same.setdefault(a[:, j].tobytes(), []).append(j)
     out = []
     for i, cell in enumerate(unknown):
         if hidden[cell] != LABEL or (only is not None and cell != only):
             continue
-        twins = [j for j in range(len(unknown)) if j != i and np.array_equal(a[:, j], a[:, i])]
+        twins = [j for j in same[a[:, i].tobytes()] if j != i]
         if any(  # a cell in the very same sums: one up, the other down, both still in bounds
             (truth[i] + d <= hi[i] and truth[i] + d >= lo[i]) and lo[j] <= truth[j] - d <= hi[j]
             for j in twins
@@ -242,7 +246,7 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
     while True:
         exposed = [c for c in _exposed(values, hidden, rels) if c not in stuck]
         if not exposed:
-            return hidden
+            return _pruned(values, hidden, rels, stuck)
         cell = exposed[0]
         reach, candidates = {cell}, list[Cell]()
         while not candidates:  # the relations with the cell, then those tied to them, …
@@ -256,10 +260,22 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
             continue
         candidates.sort(key=lambda o: (values[o] < PROTECTED, values[o], repr(o)))
         pick = next(  # the first (smallest) complement that does hide the exposed cell, if any
-            (o for o in candidates if not _exposed(values, {**hidden, o: SECONDARY}, rels, cell)),
+            (o for o in candidates[:TRIED] if not _exposed(values, {**hidden, o: SECONDARY}, rels, cell)),
             candidates[0],
         )
         hidden[pick] = SECONDARY
+
+
+def _pruned(
+    values: Mapping[Cell, int], hidden: dict[Cell, str], rels: Sequence[Relation], stuck: set[Cell]
+) -> dict[Cell, str]:
+    """`hidden` without the complements that turned out not to be needed (the largest first)."""
+    extra = sorted((c for c, v in hidden.items() if v == SECONDARY), key=lambda c: (-values[c], repr(c)))
+    for cell in extra:
+        trial = {c: v for c, v in hidden.items() if c != cell}
+        if not [c for c in _exposed(values, trial, rels) if c not in stuck]:
+            hidden = trial
+    return hidden
 
 
 def protect_frames(
