@@ -89,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
     verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
     verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
-    about = f"Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy {disclosure.LABEL} ukryte)."
+    about = (
+        "Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy "
+        f"{disclosure.LABEL} ukryte, z dopełnieniami „{disclosure.SECONDARY}”)."
+    )
     rep = _parser("report", about, sub)
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")

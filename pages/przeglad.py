@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import access, vocab
+from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
@@ -75,6 +75,8 @@ def render() -> None:
     st.subheader("Postęp gmin")
     _map()
     st.subheader("Gminy w pilotażu")
+    if disclosure.hides(actor):
+        st.caption(f"{disclosure.NOTE}.")
     _table(rows, actor)
 
 
