@@ -468,3 +468,17 @@ def _overview_parts(conn):
     overview = queries.region_overview(conn, TODAY)
     alerts = pd.DataFrame({"terc": pd.Series([], dtype=str), "days_over": pd.Series([], dtype=int)})
     return dashboard.kpis(overview, alerts), dashboard.overview_table(overview, alerts)
+
+
+def test_the_pdf_shows_the_complements_and_says_what_they_are(crafted_db):
+    import pypdf
+
+    conn = duckdb.connect(str(crafted_db), read_only=True)
+    try:
+        seen = report.effects(conn, WZK, TODAY)
+    finally:
+        conn.close()
+    cells = [v for df in _effects_tables(seen).values() for v in df.to_numpy().ravel()]
+    assert disclosure.SECONDARY in cells  # the craft needs complements (a closed-case kind, a reason)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.to_pdf(seen))).pages)
+    assert disclosure.LABEL in text and "odejmowaniem" in " ".join(text.split())
