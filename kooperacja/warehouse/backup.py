@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,19 @@ from kooperacja.model.errors import KooperacjaError
 
 MANIFEST = "manifest.json"
 FORMAT = "kooperacja-backup/1"
+MADE_BY = "Kooperacja"  # the manifest's "made_by": rotation deletes only files that say this
+
+# The kinds of backup, each with its own file name and its own rotation. LEGACY: the dated names of
+# earlier versions (kooperacja-RRRR-MM-DD-GGMM.zip, a manifest without "kind"), listed, restorable,
+# rotated only among themselves.
+DAILY, MANUAL, LEGACY = "daily", "manual", "legacy"
+KINDS = (DAILY, MANUAL, LEGACY)
+_NAMES = {
+    DAILY: re.compile(r"kooperacja-daily-(\d{4}-\d{2}-\d{2})\.zip"),
+    MANUAL: re.compile(r"kooperacja-manual-(\d{4}-\d{2}-\d{2}-\d{6})\.zip"),
+    LEGACY: re.compile(r"kooperacja-(\d{4}-\d{2}-\d{2}-\d{4})\.zip"),
+}
+_STAMPS = {DAILY: "%Y-%m-%d", MANUAL: "%Y-%m-%d-%H%M%S", LEGACY: "%Y-%m-%d-%H%M"}
 _COPY = re.compile(r"COPY\s+\"?([a-z_][a-z0-9_]*)\"?\s+FROM\s+'([^']+)'", re.IGNORECASE)
 
 
@@ -71,12 +85,14 @@ def check_space(db: Path | None, target: Path) -> None:
             )
 
 
-def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
+def backup(conn: duckdb.DuckDBPyConnection, target: Path, kind: str = MANUAL) -> dict:
     """Write a consistent snapshot of the whole warehouse to one zip file; returns its manifest.
 
     Runs inside the process holding the warehouse (the app or the CLI), so it works while the
-    app is running.
+    app is running. The manifest says who made it and of which kind (`daily` or `manual`).
     """
+    if kind not in (DAILY, MANUAL):
+        raise ValueError(f"unknown backup kind {kind!r}")
     target = Path(target)
     cur = conn.cursor()
     try:
@@ -94,6 +110,8 @@ def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
             counts = {t: _parquet_rows(cur, export / f) for t, f in files.items()}
             manifest = {
                 "format": FORMAT,
+                "made_by": MADE_BY,
+                "kind": kind,
                 "created_at": datetime.now().isoformat(timespec="seconds"),
                 "schema_version": warehouse.schema_version(cur),
                 "duckdb": duckdb.__version__,
@@ -424,16 +442,80 @@ def verify(source: Path) -> list[str]:
     return problems
 
 
-def rotate(folder: Path, keep: int, pattern: str = "kooperacja-*.zip") -> list[Path]:
-    """Delete all but the `keep` newest backups matching `pattern` in `folder`; returns the deleted."""
+@dataclass(frozen=True)
+class Found:
+    """A backup of this app in a folder: its file, kind and when it was made."""
+
+    path: Path
+    kind: str
+    made_at: datetime  # the manifest's created_at
+    stamp: datetime  # the time in the file name: the order of rotation
+
+
+def recognise(path: Path) -> Found | None:
+    """The backup `path` is, or None when the app did not write it.
+
+    Ours means both: a name of one of the kinds, and a manifest inside the zip saying Kooperacja
+    made it as that kind (the legacy names: a manifest of the format without "kind"). A foreign
+    file, a damaged zip or a renamed copy is None, and rotation never touches it.
+    """
+    path = Path(path)
+    matches = [(kind, m) for kind, pattern in _NAMES.items() if (m := pattern.fullmatch(path.name))]
+    if not matches:
+        return None
+    kind, match = matches[0]
+    try:
+        stamp = datetime.strptime(match[1], _STAMPS[kind])
+        if not path.is_file():
+            return None
+        manifest = read_manifest(path)
+    except (ValueError, KooperacjaError, OSError):
+        return None
+    if kind == LEGACY:
+        if "kind" in manifest or "made_by" in manifest:
+            return None
+    elif manifest.get("made_by") != MADE_BY or manifest.get("kind") != kind:
+        return None
+    try:
+        made_at = datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        made_at = stamp
+    return Found(path, kind, made_at, stamp)
+
+
+def found_in(folder: Path) -> list[Found]:
+    """The app's own backups in `folder`, newest first (by the time in their names)."""
+    if not Path(folder).is_dir():
+        return []
+    found = [f for p in Path(folder).glob("kooperacja-*.zip") if (f := recognise(p)) is not None]
+    return sorted(found, key=lambda f: (f.stamp, f.path.name), reverse=True)
+
+
+def rotate(folder: Path, keep: int, kind: str) -> list[Path]:
+    """Delete all but the `keep` newest of the app's own backups of `kind`; returns the deleted.
+
+    Only files `recognise` says are ours and of this kind: a manual backup never rotates a daily
+    one, and nothing else in the folder is ever deleted.
+    """
     if keep < 1:
         raise BackupError("Liczba zachowywanych kopii musi wynosić co najmniej 1.")
-    files = sorted(Path(folder).glob(pattern), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    for old in files[keep:]:
-        old.unlink()
-    return files[keep:]
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    mine = [f.path for f in found_in(folder) if f.kind == kind]
+    for old in mine[keep:]:
+        old.unlink(missing_ok=True)
+    return mine[keep:]
 
 
 def daily_name(now: datetime | None = None) -> str:
-    """The file name of a dated backup, e.g. kooperacja-2025-03-01-0230.zip."""
-    return f"kooperacja-{(now or datetime.now()):%Y-%m-%d-%H%M}.zip"
+    """The file name of the day's backup, e.g. kooperacja-daily-2025-03-01.zip."""
+    return f"kooperacja-daily-{(now or datetime.now()):%Y-%m-%d}.zip"
+
+
+def manual_name(now: datetime | None = None) -> str:
+    """The file name of a manual backup, e.g. kooperacja-manual-2025-03-01-143005.zip."""
+    return f"kooperacja-manual-{(now or datetime.now()):%Y-%m-%d-%H%M%S}.zip"
+
+
+def file_name(kind: str, now: datetime | None = None) -> str:
+    return daily_name(now) if kind == DAILY else manual_name(now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import zipfile
 
@@ -305,16 +304,69 @@ def test_the_expected_objects_are_those_of_the_migrations():
     assert not expected["MACRO"] and not expected["TYPE"] and not expected["VIEW"]
 
 
-def test_rotate_keeps_the_newest_backups(tmp_path):
-    for day in range(1, 6):
-        path = tmp_path / f"kooperacja-2025-01-0{day}-0200.zip"
-        path.write_bytes(b"x")
-        os.utime(path, (day * 86400, day * 86400))
-    (tmp_path / "inny.zip").write_bytes(b"x")
-    removed = backup.rotate(tmp_path, keep=2)
-    assert sorted(p.name for p in removed) == [f"kooperacja-2025-01-0{d}-0200.zip" for d in (1, 2, 3)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "inny.zip",
-        "kooperacja-2025-01-04-0200.zip",
-        "kooperacja-2025-01-05-0200.zip",
-    ]
+def backup_named(conn, folder, name, kind):
+    backup.backup(conn, folder / name, kind)
+    return folder / name
+
+
+def as_earlier_version(path):
+    """The backup at `path` rewritten as an earlier version wrote it: no "kind" or "made_by"."""
+    old = path.with_name("stara.tmp")
+
+    def change(name, data):
+        if name != backup.MANIFEST:
+            return data
+        manifest = json.loads(data)
+        del manifest["kind"], manifest["made_by"]
+        return json.dumps(manifest).encode()
+
+    rezip(path, old, change)
+    old.replace(path)
+    return path
+
+
+def test_rotation_deletes_only_the_apps_own_backups_of_that_kind(conn, tmp_path):
+    folder = tmp_path / "kopie"
+    folder.mkdir()
+    days = [backup_named(conn, folder, f"kooperacja-daily-2026-11-0{d}.zip", backup.DAILY) for d in (1, 2, 3)]
+    manual = backup_named(conn, folder, "kooperacja-manual-2026-10-01-120000.zip", backup.MANUAL)
+    foreign = {
+        "notes.zip": b"notatki",
+        "kooperacja-2026-11-01.zip": b"nie kopia",  # a loosely matching name without our manifest
+        "kooperacja-daily-2026-10-01.zip": b"nie kopia",  # our name, no manifest
+        "kooperacja-daily-2026-10-02 (kopia).zip": days[0].read_bytes(),  # a user's renamed copy
+        "kooperacja-daily-2026-10-03.zip": manual.read_bytes(),  # a manual backup renamed daily
+        "kooperacja-2026-10-04-0200.zip": days[0].read_bytes(),  # a new backup under an old name
+    }
+    for name, data in foreign.items():
+        (folder / name).write_bytes(data)
+    removed = backup.rotate(folder, 1, backup.DAILY)
+    assert sorted(p.name for p in removed) == [days[0].name, days[1].name]
+    left = {p.name for p in folder.iterdir()}
+    assert left == {days[2].name, manual.name, *foreign}
+    assert backup.rotate(folder, 1, backup.MANUAL) == [] and backup.rotate(folder, 1, backup.LEGACY) == []
+    assert {p.name for p in folder.iterdir()} == left
+
+
+def test_backups_of_earlier_versions_are_recognised_restorable_and_rotated_only_as_such(conn, tmp_path):
+    folder = tmp_path / "kopie"
+    folder.mkdir()
+    old = [as_earlier_version(backup_named(conn, folder, f"kooperacja-2026-10-0{d}-0200.zip", backup.MANUAL))
+           for d in (1, 2)]  # fmt: skip
+    daily = backup_named(conn, folder, "kooperacja-daily-2026-11-01.zip", backup.DAILY)
+    assert [(f.path.name, f.kind) for f in backup.found_in(folder)] == [
+        (daily.name, backup.DAILY), (old[1].name, backup.LEGACY), (old[0].name, backup.LEGACY)
+    ]  # fmt: skip
+    assert backup.verify(old[0]) == []
+    backup.restore(old[0], tmp_path / "z-dawnej.duckdb")
+    assert backup.rotate(folder, 1, backup.DAILY) == [] and backup.rotate(folder, 1, backup.MANUAL) == []
+    assert backup.rotate(folder, 1, backup.LEGACY) == [old[0]]
+    assert sorted(p.name for p in folder.iterdir()) == [old[1].name, daily.name]
+
+
+def test_the_manifest_says_kooperacja_made_it_and_of_which_kind(backup_file, conn, tmp_path):
+    assert backup.read_manifest(backup_file)["made_by"] == "Kooperacja"
+    assert backup.read_manifest(backup_file)["kind"] == backup.MANUAL
+    daily = backup_named(conn, tmp_path, backup.daily_name(), backup.DAILY)
+    assert backup.read_manifest(daily)["kind"] == backup.DAILY
+    assert backup.recognise(daily).kind == backup.DAILY
