@@ -84,7 +84,8 @@ def list_backups(folder: Path) -> list[BackupFile]:
 def write(conn: duckdb.DuckDBPyConnection, folder: Path, kind: str, keep: int, now: datetime) -> Path:
     """A backup of `kind` into `folder` under its kind's name, then rotation of that kind to `keep`.
 
-    A file under that name that the app did not write is never overwritten (BackupError).
+    A file under that name that the app did not write is never overwritten (BackupError). The daily
+    backup also rotates the earlier versions' backups, among themselves, to the same count.
     """
     with _ONE_AT_A_TIME:
         target = Path(folder) / backup.file_name(kind, now)
@@ -95,6 +96,8 @@ def write(conn: duckdb.DuckDBPyConnection, folder: Path, kind: str, keep: int, n
             )
         backup.backup(conn, target, kind)
         backup.rotate(folder, keep, kind)
+        if kind == backup.DAILY:  # earlier versions' dated backups: only among themselves, as many
+            backup.rotate(folder, keep, backup.LEGACY)
     return target
 
 

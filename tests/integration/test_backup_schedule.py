@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import zipfile
 from datetime import datetime
 
 import pytest
@@ -55,6 +57,41 @@ def test_a_manual_backup_does_not_stand_in_for_the_days_backup(conn, tmp_path):
     backup_schedule.backup_now(conn, Actor("admin", "admin"), folder, 7, datetime(2026, 11, 24, 8, 0))
     made = backup_schedule.ensure_daily(conn, folder, 7, datetime(2026, 11, 24, 9, 0))
     assert made is not None and made.name == "kooperacja-daily-2026-11-24.zip"
+
+
+def as_earlier_version(path):
+    """The backup at `path` as an earlier version wrote it: a manifest without "kind" and "made_by"."""
+    with zipfile.ZipFile(path) as src:
+        members = {i.filename: src.read(i.filename) for i in src.infolist()}
+    manifest = json.loads(members[backup.MANIFEST])
+    del manifest["kind"], manifest["made_by"]
+    members[backup.MANIFEST] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+
+
+def test_earlier_versions_backups_are_rotated_only_among_themselves(conn, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in (1, 2, 3):
+        made = backup_schedule.ensure_daily(conn, tmp_path, 7, datetime(2026, 10, day, 2, 0))
+        made.rename(folder / f"kooperacja-2026-10-0{day}-0200.zip")
+    for name in (
+        "kooperacja-2026-10-01-0200.zip",
+        "kooperacja-2026-10-02-0200.zip",
+        "kooperacja-2026-10-03-0200.zip",
+    ):
+        as_earlier_version(folder / name)
+    backup_schedule.backup_now(conn, Actor("admin", "admin"), folder, 1, datetime(2026, 11, 1, 9, 0))
+    assert len(backup_schedule.list_backups(folder)) == 4  # a manual backup leaves them alone
+    backup_schedule.ensure_daily(conn, folder, 2, datetime(2026, 11, 2, 2, 0))
+    assert [(b.path.name, b.label) for b in backup_schedule.list_backups(folder)] == [
+        ("kooperacja-daily-2026-11-02.zip", "dzienna"),
+        ("kooperacja-manual-2026-11-01-090000.zip", "ręczna"),
+        ("kooperacja-2026-10-03-0200.zip", "ze starszej wersji"),
+        ("kooperacja-2026-10-02-0200.zip", "ze starszej wersji"),
+    ]
 
 
 def test_a_foreign_file_under_the_days_name_is_not_overwritten_nor_counted(conn, tmp_path):
