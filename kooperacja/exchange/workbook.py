@@ -54,7 +54,7 @@ MAX_UNPACKED = 200 * 1024 * 1024  # what the XLSX's parts may add up to once unz
 MAX_RATIO = 200  # a sheet part packed tighter than this is a zip bomb, not a spreadsheet
 MAX_ROWS = 50_000
 MAX_CELLS = 1_000_000  # cells an XLSX may hold: 50 000 rows of the widest registry (19 columns)
-MAX_STRINGS = 1_000_000  # distinct texts (shared strings), which openpyxl loads all at once on open
+MAX_STRINGS = 250_000  # distinct texts (shared strings): openpyxl loads them all on open, ~30 µs each
 NOT_A_SHEET = "Plik nie jest arkuszem XLSX ani plikiem CSV. Zapisz dane w Excelu jako .xlsx albo CSV."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -128,9 +128,8 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-_SST = re.compile(rb"<(?:[\w.-]+:)?sst\b[^>]*>")
+_SST = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
 _COUNTS = re.compile(rb"""\b(count|uniqueCount)\s*=\s*["'](\d{1,15})["']""")
-_SI = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 
 def _strings_part(archive: zipfile.ZipFile) -> str | None:
@@ -169,16 +168,15 @@ def _check_strings(archive: zipfile.ZipFile) -> None:
             raise _too_many_strings(_n(declared.get("uniqueCount", declared.get("count", 0))))
         if declared.get("count", 0) > MAX_CELLS:
             raise _too_many_cells(_n(declared["count"]))
+        prefix = (head.group(1) or b"") if head else b""
+        start = b"<" + prefix + b"si"  # no other element of the table starts so: <si>, <si/>, <t>, <r>
         counted, carry = 0, b""
-        while chunk:
+        while chunk:  # bytes.count: ten times faster than a regular expression
             buffer = carry + chunk
-            cut = buffer.rfind(b"<")
-            if cut == -1 or len(buffer) - cut > 64:  # no tag starts in the last bytes
-                cut = len(buffer)
-            counted += len(_SI.findall(buffer, 0, cut))
+            counted += buffer.count(start)
             if counted > MAX_STRINGS:
                 raise _too_many_strings(f"ponad {_n(MAX_STRINGS)}")
-            carry, chunk = buffer[cut:], src.read(1 << 20)
+            carry, chunk = buffer[-len(start) + 1 :], src.read(1 << 20)
 
 
 def _too_many_cells(count: str) -> InvalidInput:
