@@ -164,9 +164,9 @@ def _check_strings(archive: zipfile.ZipFile) -> None:
         chunk = src.read(1 << 16)
         head = _SST.search(chunk)
         declared = {k.decode(): int(v) for k, v in _COUNTS.findall(head.group())} if head else {}
-        if declared.get("uniqueCount", declared.get("count", 0)) > MAX_STRINGS:
-            raise _too_many_strings(_n(declared.get("uniqueCount", declared.get("count", 0))))
-        if declared.get("count", 0) > MAX_CELLS:
+        if declared.get("uniqueCount", 0) > MAX_STRINGS:  # the distinct texts
+            raise _too_many_strings(_n(declared["uniqueCount"]))
+        if declared.get("count", 0) > MAX_CELLS:  # the cells holding one of them
             raise _too_many_cells(_n(declared["count"]))
         prefix = (head.group(1) or b"") if head else b""
         start = b"<" + prefix + b"si"  # no other element of the table starts so: <si>, <si/>, <t>, <r>

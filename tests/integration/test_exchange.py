@@ -7,6 +7,7 @@ import io
 import random
 import shutil
 import time
+import zipfile
 from datetime import date
 
 import openpyxl
@@ -19,7 +20,7 @@ from kooperacja.exchange import workbook as exchange
 from kooperacja.exchange.mapping import REGISTRIES
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, InvalidInput
-from tests.hostile.files import edit_sheet, with_shared_strings, xlsx_bytes, zip_bytes
+from tests.hostile.files import edit_sheet, repack, with_shared_strings, xlsx_bytes, zip_bytes
 
 ADMIN = Actor("admin", "admin")
 SETUP_TABLES = (
@@ -416,3 +417,11 @@ def test_rows_beyond_the_limit_are_refused_even_when_the_dimension_understates_t
     )
     with pytest.raises(InvalidInput, match="ponad 50000 wierszy"):
         exchange.parse_file(far, "duzy.xlsx")
+
+
+def test_a_strings_table_declaring_more_text_cells_than_the_limit_is_refused_as_too_many_cells(never_opened):
+    data = with_shared_strings(EVENTS_XLSX, 10)
+    table = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+    data = repack(data, {"xl/sharedStrings.xml": table.replace(b' count="10"', b' count="1200000"')})
+    with pytest.raises(InvalidInput, match="Plik XLSX ma 1 200 000 komórek — limit to 1 000 000"):
+        exchange.parse_file(data, "teksty.xlsx")
