@@ -134,8 +134,21 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"nie ma takiego dnia: {text}") from None
 
 
+@dataclass(frozen=True)
+class UnreadCell:
+    """An XLSX cell with no value to import: a formula saved without its result, or an error (#N/A)."""
+
+    shown: str  # what the report shows in „Wartość”
+    reason: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 def to_value(kind: str, name: str, value: Any) -> Any:
     """A cell (openpyxl value or CSV text) as the field's Python value; raises ValueError in Polish."""
+    if isinstance(value, UnreadCell):
+        raise ValueError(value.reason)
     if isinstance(value, str):
         value = value.strip()
     if value is None or value == "":
