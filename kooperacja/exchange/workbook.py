@@ -290,6 +290,9 @@ def _parsed_rows(sheet: str, parser: _CachedValues) -> Generator[tuple, None, tu
     return extent
 
 
+SHOWN_RANGES = 5  # merged ranges named in the refusal
+
+
 def _check_merged(sheet: str, merged: Any, extent: tuple[int, int]) -> None:
     refs = [m.coord for m in (merged.mergeCell if merged is not None else [])]
     inside = []
@@ -298,7 +301,8 @@ def _check_merged(sheet: str, merged: Any, extent: tuple[int, int]) -> None:
         if min_row is not None and min_col is not None and min_row <= extent[0] and min_col <= extent[1]:
             inside.append(ref)
     if inside:
-        shown = ", ".join(inside[:5]) + (f" i {len(inside) - 5} innych" if len(inside) > 5 else "")
+        more = len(inside) - SHOWN_RANGES
+        shown = ", ".join(inside[:SHOWN_RANGES]) + (f" i {more} innych" if more > 0 else "")
         raise InvalidInput(
             [f"Arkusz {sheet}: scalone komórki {shown} — rozdziel je i wpisz wartość w każdym wierszu"]
         )
