@@ -4,8 +4,9 @@ Streamlit renders the body of `st.markdown`, `st.caption`, `st.info/warning/succ
 `st.subheader/title`, widget labels and `format_func` outputs as Markdown (GFM with autolinks,
 `:color[...]` and `:material/...:` directives, `$...$` LaTeX). A value from the warehouse (a service,
 an institution, a note, a gmina name…) goes into such an element only through `plain`: every ASCII
-character that could start Markdown is backslash-escaped (CommonMark shows an escaped character as
-itself), line breaks become spaces. Normal text looks the same: Polish letters, dashes, "<5" are unchanged on screen.
+character that could start Markdown there is backslash-escaped (CommonMark shows an escaped
+character as itself), line breaks become spaces. Normal text looks the same on screen: Polish
+letters, dashes, "<5".
 
 Into HTML (`unsafe_allow_html=True`) a value goes through `html_text` instead.
 """
