@@ -328,7 +328,7 @@ def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] |
 def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
     """Województwo → powiat → gmina, gminy coloured by progress state (named in the tile and hover)."""
     ids, labels, parents, colors, hover, values = (
-        [region_name],
+        [esc(region_name)],
         [esc(region_name)],
         [""],
         ["#FFFFFF"],
@@ -339,7 +339,7 @@ def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
         pid = f"p{powiat_terc}"
         ids.append(pid)
         labels.append(esc(powiat if str(powiat).lower().startswith("powiat") else f"powiat {powiat}"))
-        parents.append(region_name)
+        parents.append(esc(region_name))
         colors.append("#F5F5F5")
         hover.append(f"{labels[-1]}: {len(part)} gmin w pilotażu")
         values.append(0)
