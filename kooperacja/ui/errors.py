@@ -42,10 +42,10 @@ def text(exc: KooperacjaError) -> str:
 
     >>> text(InvalidInput(["Login: za krótki", "Rola: nieznana"]))
     '**Niepoprawne dane**\\n\\n- Login: za krótki\\n- Rola: nieznana'
-    >>> print(text(InvalidInput(["Nazwa: [zaloguj się](http://evil.example)"])))
+    >>> print(text(InvalidInput(["Nazwa: **[zaloguj się](zaloguj.html)**"])))
     **Niepoprawne dane**
     <BLANKLINE>
-    Nazwa: \\[zaloguj się\\](http\\://evil\\.example)
+    Nazwa: \\*\\*\\[zaloguj się\\](zaloguj\\.html)\\*\\*
     """
     problems = exc.problems if isinstance(exc, InvalidInput) else []
     body = "\n".join(f"- {plain(p)}" for p in problems) if len(problems) > 1 else plain(exc.message)

@@ -30,24 +30,30 @@ _MARKUP = re.compile(
     r"|(?<=^\d)[.)]|(?<=^\d\d)[.)]|(?<=^\d\d\d)[.)]"  # an ordered list: "1. ", "12) "
 )
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+# GFM autolinks are found in the parsed text (after escapes are undone), so escaping cannot stop them:
+# an invisible word joiner breaks "http://", "www." and "x@y.z" apart instead.
+JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?=@)")
 
 
 def _one_line(value: Any) -> str:
-    return _BREAKS.sub(" ", "" if value is None else str(value)).strip()
+    text = _BREAKS.sub(" ", "" if value is None else str(value)).strip()
+    return _AUTOLINK.sub(JOINER, text)
 
 
 def plain(value: Any) -> str:
     r"""`value` as Markdown source that shows exactly its text, on one line.
 
     Every character that could start Markdown, HTML, a Streamlit directive or LaTeX is
-    backslash-escaped (CommonMark shows an escaped character as itself); line breaks become spaces.
+    backslash-escaped (CommonMark shows an escaped character as itself); line breaks become spaces;
+    an invisible word joiner (U+2060) keeps a web or e-mail address from turning into a link.
 
     >>> print(plain("Gmina Łąka-Wola — usługi: dla <5 osób, 12.05.2026."))
     Gmina Łąka-Wola — usługi: dla \<5 osób, 12\.05\.2026.
-    >>> print(plain("![x](http://evil.example/p.png) :red[x] $x$ **b** <img src=x>"))
-    !\[x\](http\://evil\.example/p\.png) \:red\[x\] \$x\$ \*\*b\*\* \<img src=x>
-    >>> print(plain(":material/home: www.evil.example &lt; - 1. x"))
-    \:material\/home: www\.evil\.example \&lt; - 1. x
+    >>> print(plain("![x](http://evil.example/p.png) :red[x] $x$ **b** <img src=x>").replace(JOINER, "⁀"))
+    !\[x\](http\:⁀//evil\.example/p\.png) \:red\[x\] \$x\$ \*\*b\*\* \<img src=x>
+    >>> print(plain(":material/home: WWW.evil.example a@b.pl &lt; - 1. x").replace(JOINER, "⁀"))
+    \:material\/home: WWW⁀\.evil\.example a⁀@b\.pl \&lt; - 1. x
     >>> print(plain("1. pierwszy\n\n# drugi"))
     1\. pierwszy # drugi
     >>> plain(None), plain(12)
@@ -61,7 +67,7 @@ def html_text(value: Any) -> str:
 
     One line: a blank line would end the HTML block and let Markdown parse the rest.
 
-    >>> html_text('<img src=x onerror="alert(1)">\n\n![](http://evil.example)')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; ![](http://evil.example)'
+    >>> html_text('<img src=x onerror="alert(1)">\n\n![](http://evil.example)').replace(JOINER, "⁀")
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; ![](http:⁀//evil.example)'
     """
     return html.escape(_one_line(value))

@@ -21,7 +21,7 @@ from kooperacja.ui.text import plain
 EVIL = "http://evil.example"
 PLANTED = (
     f"![x]({EVIL}/p.png) [Sesja wygasła — zaloguj się tutaj]({EVIL}) <img src=x onerror=alert(1)> "
-    f'<a href="{EVIL}">a</a> **bold** :red[x] :material/home: $x$ www.evil.example'
+    f'<a href="{EVIL}">a</a> **bold** :red[x] :material/home: $x$ www.evil.example zaloguj@evil.example'
 )
 # Every text column a user can fill (through a form, an import, the TERC register or the template).
 TEXT_COLUMNS = {
@@ -68,22 +68,34 @@ MARKDOWN_HITS = [
 ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")  # a backslash-escaped ASCII punctuation character
 
 
+def plant(path) -> None:
+    """Write the planted text into every text column (and the region's name) of the warehouse at `path`."""
+    conn = warehouse.connect(path)
+    try:
+        for table, columns in TEXT_COLUMNS.items():
+            for column in columns:  # the row id keeps names unique
+                conn.execute(f"UPDATE {table} SET {column} = ? || ' #' || CAST(rowid AS VARCHAR)", [PLANTED])
+        conn.execute("DELETE FROM settings WHERE key = 'region_name'")
+        conn.execute("INSERT INTO settings (key, value) VALUES ('region_name', ?)", [PLANTED])
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def planted(app_db):
-    conn = warehouse.connect(app_db)
-    for table, columns in TEXT_COLUMNS.items():
-        for column in columns:  # the row id keeps names unique
-            conn.execute(f"UPDATE {table} SET {column} = ? || ' #' || CAST(rowid AS VARCHAR)", [PLANTED])
-    conn.execute("DELETE FROM settings WHERE key = 'region_name'")
-    conn.execute("INSERT INTO settings (key, value) VALUES ('region_name', ?)", [PLANTED])
-    conn.close()
+    plant(app_db)
     return app_db
+
+
+# What GFM turns into a link in the parsed text, escapes undone (escaping cannot stop these).
+AUTOLINK = re.compile(r"https?://|www\.|[\w.+-]@[\w-]+\.", re.IGNORECASE)
 
 
 def unescaped(markdown: str) -> list[str]:
     """The planted constructs Markdown would read in `markdown` (escaped characters do not count)."""
     text = ESCAPED.sub("", markdown)
-    return [hit for hit in MARKDOWN_HITS if hit in text]
+    hits = [hit for hit in MARKDOWN_HITS if hit in text]
+    return hits + AUTOLINK.findall(ESCAPED.sub(lambda m: m.group(0)[1], markdown))
 
 
 def _shown(at) -> list[tuple[str, str, bool]]:
