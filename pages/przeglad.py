@@ -11,6 +11,7 @@ from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 
 def _tiles(k: dashboard.Kpis) -> None:
@@ -22,7 +23,9 @@ def _tiles(k: dashboard.Kpis) -> None:
             widgets.metric(PROGRESS_COUNT_LABELS[state], k.by_state[state])
     with row[4]:
         widgets.metric("Członkowie PZK", k.pzk_members)
-    variants = " · ".join(f"{vocab.VARIANTS[v]}: {fmt_number(n)}" for v, n in k.by_variant.items())
+    variants = " · ".join(
+        f"{plain(vocab.VARIANTS.get(v, v))}: {fmt_number(n)}" for v, n in k.by_variant.items()
+    )
     st.caption(f"Według wariantu modelu — {variants}")
     row = st.columns(5)
     figures = [
@@ -62,7 +65,7 @@ def _table(rows: pd.DataFrame, actor: access.Actor) -> None:
 def render() -> None:
     actor = session.require_page("przeglad")
     st.title("Przegląd regionu")
-    st.caption(f"{data.region_name()} · stan na {fmt_date(session.today())}")
+    st.caption(f"{plain(data.region_name())} · stan na {fmt_date(session.today())}")
     overview = data.region_overview()
     if overview.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")

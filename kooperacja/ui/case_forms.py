@@ -15,6 +15,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
 from kooperacja.ui import errors, session, versions
+from kooperacja.ui.text import plain
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
@@ -139,7 +140,10 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     )
     notified = {
         i: st.date_input(
-            f"Powiadomiono: {names[i]}", value=held - timedelta(days=7), key=f"team_notified_{i}", **DATE
+            f"Powiadomiono: {plain(names[i])}",
+            value=held - timedelta(days=7),
+            key=f"team_notified_{i}",
+            **DATE,
         )
         for i in picked
     }
@@ -147,7 +151,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key="team_agenda") or None
 
     def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
-        return [("success", "Zapisano spotkanie zespołu.")] + [("warning", w) for w in result[1]]
+        return [("success", "Zapisano spotkanie zespołu.")] + [("warning", plain(w)) for w in result[1]]
 
     submit(
         "Zapisz spotkanie zespołu",

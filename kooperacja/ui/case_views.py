@@ -15,6 +15,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.model.rules import STATUS_COLORS, Status
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 RATE_COLORS = [
     (90, STATUS_COLORS[Status.DONE]),
@@ -162,8 +163,9 @@ def render_card(card: dict[str, Any]) -> None:
     """Every part of one case, read-only."""
     case = card["case"]
     st.markdown(
-        f"**{case['case_code']}** · {case['gmina']} · {vocab.CASE_KINDS[case['kind']]} · "
-        f"etap: **{case['stage_label']}** · zgłoszona {fmt_date(case['referred_on'])}"
+        f"**{plain(case['case_code'])}** · {plain(case['gmina'])} · "
+        f"{plain(vocab.CASE_KINDS.get(case['kind'], case['kind']))} · "
+        f"etap: **{plain(case['stage_label'])}** · zgłoszona {fmt_date(case['referred_on'])}"
     )
     facts = [
         ("Zgoda", fmt_date(case["consent_on"])),
@@ -181,13 +183,13 @@ def render_card(card: dict[str, Any]) -> None:
         ),
         ("Monitoring po zakończeniu do", fmt_date(case["followup_until"])),
     ]
-    st.markdown(" · ".join(f"{k}: {v or '—'}" for k, v in facts))
-    st.markdown(f"Obszary problemowe: {', '.join(card['problems'].label) or '—'}")
+    st.markdown(" · ".join(f"{k}: {plain(v) or '—'}" for k, v in facts))
+    st.markdown(f"Obszary problemowe: {', '.join(plain(p) for p in card['problems'].label) or '—'}")
     if case.get("main_goal"):
-        st.markdown(f"Cel główny: {case['main_goal']}")
+        st.markdown(f"Cel główny: {plain(case['main_goal'])}")
     if len(card["goals"]):
         st.markdown(
-            "Cele szczegółowe: " + "; ".join(f"{n}. {t}" for n, t in enumerate(card["goals"].text, 1))
+            "Cele szczegółowe: " + "; ".join(f"{n}. {plain(t)}" for n, t in enumerate(card["goals"].text, 1))
         )
     if len(card["tasks"]):
         _show(

@@ -12,6 +12,7 @@ from kooperacja.exchange.mapping import REGISTRIES
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
 from kooperacja.ui import errors, widgets
+from kooperacja.ui.text import plain
 
 UPLOADS = "f_imp_uploads"  # bumped after a write: the next run starts with an empty uploader
 PARSED_KEPT = 4  # parsed uploads kept (by content): a file sitting in the uploader is read once
@@ -74,7 +75,7 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     except KooperacjaError as exc:
         errors.show(exc)
         return
-    st.markdown("  \n".join(parsed.summary()))
+    st.markdown("  \n".join(plain(line) for line in parsed.summary()))
     widgets.table(parsed.report(), "f_imp_report", "raport_importu")
     if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
         _apply(conn, actor, parsed, "all_or_nothing")
@@ -100,6 +101,6 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
         return
     if result.total_written:
         st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
-        st.success("  \n".join(result.lines()), icon=":material/check_circle:")
+        st.success("  \n".join(plain(line) for line in result.lines()), icon=":material/check_circle:")
     else:
-        st.error("  \n".join(result.lines()), icon=":material/error:")
+        st.error("  \n".join(plain(line) for line in result.lines()), icon=":material/error:")
