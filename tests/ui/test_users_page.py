@@ -14,8 +14,6 @@ from kooperacja.accounts import users
 PAGE = "from pages.uzytkownicy import render\nrender()"
 DEMO_TODAY = "2026-11-24"
 
-REFUSED = "**Niepoprawne dane**\n\n"  # the title ui.errors.show puts above the reasons
-
 
 @pytest.fixture
 def app_db(demo_db, tmp_path, monkeypatch):
