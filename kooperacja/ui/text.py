@@ -8,7 +8,7 @@ character that could start Markdown there is backslash-escaped (CommonMark shows
 character as itself), line breaks become spaces. Normal text looks the same on screen: Polish
 letters, dashes, "<5".
 
-Into HTML (`unsafe_allow_html=True`) a value goes through `html_text` instead.
+Into raw HTML (markup shown with unsafe HTML allowed) a value goes through `html_text` instead.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def plain(value: Any) -> str:
 
 
 def html_text(value: Any) -> str:
-    r"""`value` as HTML text (inside markup shown with `unsafe_allow_html=True`), on one line.
+    r"""`value` as HTML text (inside markup shown with unsafe HTML allowed), on one line.
 
     One line: a blank line would end the HTML block and let Markdown parse the rest.
 
