@@ -16,7 +16,7 @@ import duckdb
 from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, load_cases_context
 from kooperacja.model.access import Actor, require_admin, require_edit_gmina
 from kooperacja.model.checks import refuse, texts
-from kooperacja.model.errors import InvalidInput, NotFound
+from kooperacja.model.errors import InvalidInput, NotFound, StaleRecord
 from kooperacja.model.records import (
     CaseFile,
     CaseProblem,
@@ -25,7 +25,7 @@ from kooperacja.model.records import (
     label,
 )
 from kooperacja.warehouse import fetch_dicts, transaction
-from kooperacja.warehouse.store import insert, update
+from kooperacja.warehouse.store import insert, stale, update
 
 STAGES = ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
 STAGE_LABELS = {
@@ -97,6 +97,11 @@ def load_case(
     if open_only and case["closed_on"] is not None:
         raise InvalidInput([f"Sprawa {case_code} jest zakończona ({case['closed_on']:%d.%m.%Y})"])
     return case
+
+
+def changed_by(conn: duckdb.DuckDBPyConnection, case_code: str) -> StaleRecord:
+    """Who saved the case last and when, as the refusal a save from an older screen gets."""
+    return stale(conn.cursor(), CaseFile.TABLE, case_code)
 
 
 def case_change_problems(

@@ -63,6 +63,7 @@ def set_contract(
     from_on: date,
     to_on: date | None,
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     """The social contract (person, family) or social project (family, group) with its dates."""
     case = load_case(conn, actor, case_code)
@@ -72,6 +73,7 @@ def set_contract(
         case,
         {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on},
         today,
+        expected_version,
     )
 
 
@@ -226,11 +228,12 @@ def evaluate(
     result: str,
     today: date,
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Evaluation of the main goal: achieved fully, partly or not (part C of attachment 6)."""
     case = load_case(conn, actor, case_code)
     changes = {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note}
-    _update_case(conn, actor, case, changes, today)
+    _update_case(conn, actor, case, changes, today, expected_version)
 
 
 def close_case(

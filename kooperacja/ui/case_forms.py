@@ -38,6 +38,7 @@ def submit(
     except KooperacjaError as exc:
         errors.show(exc)
         return
+    versions.forget()  # the user's own save: no "changed meanwhile" on the next run
     st.session_state[FLASH] = success(result)
     st.rerun()
 
@@ -54,6 +55,18 @@ def seen_version(case: dict, form: str) -> int | None:
     """
     code = case["case_code"]
     return versions.loaded(f"case_file/{form}", {code: case.get("row_version")}).get(code)
+
+
+def changed_meanwhile(case: dict) -> None:
+    """Say who changed the open case since the user's last screen when its stage moved.
+
+    The forms follow the stage: after somebody else closed the case, the closure form is gone, so the
+    user's click on "Zakończ sprawę" would otherwise be lost without a word.
+    """
+    code = case["case_code"]
+    before = versions.previous("case_file/stage", code, case["stage"])
+    if before is not None and before != case["stage"]:
+        errors.show(cases.changed_by(session.get_conn(), code))
 
 
 def show_flash() -> None:

@@ -26,11 +26,19 @@ def contract_form(actor: Actor, case: dict, today: date) -> None:
     )
     start = st.date_input("Od", value=today, key="contract_from", **DATE)
     end = st.date_input("Do", value=rules.add_months(today, 6), key="contract_to", **DATE)
+    version = seen_version(case, "contract")
     submit(
         "Zapisz kontrakt/projekt",
         "contract_submit",
         lambda: case_delivery.set_contract(
-            session.get_conn(), actor, case["case_code"], kind=kind, from_on=start, to_on=end, today=today
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            kind=kind,
+            from_on=start,
+            to_on=end,
+            today=today,
+            expected_version=version,
         ),
         ok("Zapisano kontrakt/projekt socjalny."),
     )
@@ -124,6 +132,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
         "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key="eval_result"
     )
     note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key="eval_note") or None
+    version = seen_version(case, "evaluation")
     submit(
         "Zapisz ewaluację",
         "eval_submit",
@@ -135,6 +144,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
             result=result,
             today=today,
             note=note,
+            expected_version=version,
         ),
         ok("Zapisano ewaluację."),
     )

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 _SEEN = "_kooperacja_loaded_versions"  # session key: {kind: {record key: row_version}}
+_SHOWN = "_kooperacja_shown"  # session key: {kind: {record key: value}}, e.g. the stage of a case
 
 
 def loaded(kind: str, current: Mapping[Any, Any]) -> dict[Any, int]:
@@ -27,6 +28,23 @@ def loaded(kind: str, current: Mapping[Any, Any]) -> dict[Any, int]:
     return {**now, **{k: v for k, v in before.items() if k in now}}
 
 
-def forget(kind: str) -> None:
-    """After the user's own save: the next run starts from what is stored then."""
+def previous(kind: str, key: Any, value: Any) -> Any:
+    """What `value` of record `key` was on the last run that showed it (None at first), remembering this one.
+
+    E.g. the stage of the open case: a stage that moved since the user's screen (somebody else saved the
+    case) may have taken away the form the user just submitted.
+    """
+    shown = st.session_state.setdefault(_SHOWN, {}).setdefault(kind, {})
+    before = shown.get(key)
+    shown[key] = value
+    return before
+
+
+def forget(kind: str | None = None) -> None:
+    """After the user's own save: the next run starts from what is stored then (every kind by default)."""
+    if kind is None:
+        st.session_state.pop(_SEEN, None)
+        st.session_state.pop(_SHOWN, None)
+        return
     st.session_state.get(_SEEN, {}).pop(kind, None)
+    st.session_state.get(_SHOWN, {}).pop(kind, None)

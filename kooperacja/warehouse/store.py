@@ -129,6 +129,27 @@ def row_versions(cur: duckdb.DuckDBPyConnection, cls: type[Record], keys: Sequen
     return dict(rows)
 
 
+def last_change(cur: duckdb.DuckDBPyConnection, table: str, key: Any) -> tuple[str, Any] | None:
+    """(who, when) of the latest audited write of a record, or None when the trail has none."""
+    rows = cur.execute(
+        "SELECT username, changed_at FROM audit_log WHERE table_name = ? AND record_key = ? "
+        "ORDER BY audit_id DESC LIMIT 1",
+        [table, str(key)],
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def stale(cur: duckdb.DuckDBPyConnection, table: str, key: Any) -> StaleRecord:
+    """The refusal of a save over a newer version: who changed the record and when (its audit trail).
+
+    The message reads e.g. "Zmienił(a) animator2 01.12.2026 10:14 — odśwież i spróbuj ponownie."
+    """
+    last = last_change(cur, table, key)
+    who, when = last if last else ("inny użytkownik", None)
+    at = f" {when:%d.%m.%Y %H:%M}" if when else ""
+    return StaleRecord(f"Zmienił(a) {who}{at} — odśwież i spróbuj ponownie.")
+
+
 def update(
     cur: duckdb.DuckDBPyConnection,
     username: str,
@@ -144,14 +165,7 @@ def update(
     before = get_row(cur, cls, key)
     version = before.pop("row_version", None)
     if expected_version is not None and version is not None and version != expected_version:
-        last = cur.execute(
-            "SELECT username, changed_at FROM audit_log WHERE table_name = ? AND record_key = ? "
-            "ORDER BY audit_id DESC LIMIT 1",
-            [cls.TABLE, str(key)],
-        ).fetchall()
-        who, when = last[0] if last else ("inny użytkownik", None)
-        at = f" o {when:%d.%m.%Y %H:%M}" if when else ""
-        raise StaleRecord(f"Rekord zmienił {who}{at}. Wczytaj go ponownie i wprowadź zmiany jeszcze raz.")
+        raise stale(cur, cls.TABLE, key)
     record = cls.parse({**before, **changes})
     after = record.model_dump()
     sets = ", ".join(f"{ident(c)} = ?" for c in after if c != cls.KEY)

@@ -207,7 +207,7 @@ FORM_CASES: list[Case] = [
     (
         "recommendation-stale",
         lambda c: wzk.set_recommendation_status(c, ADMIN, 3, "done", TODAY, TODAY, expected_version=0),
-        "Wczytaj go ponownie",
+        "odśwież i spróbuj ponownie",
     ),
     ("user-login-format", _user(username="Zły Login!"), "Login"),
     ("user-login-sql", _user(username="x'; DELETE FROM app_user; --"), "Login"),
