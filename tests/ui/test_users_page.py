@@ -123,7 +123,9 @@ def test_admin_adding_a_user_with_a_short_password_is_refused_naming_the_field(a
     at.text_input(key="nowy_haslo").input("abcd")
     at.button(key="dodaj").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nHasło: co najmniej 12 znaków (np. kilka słów)"]
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nHasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
     assert "animator3" not in list(at.dataframe[0].value["Login"])
 
 
@@ -132,7 +134,9 @@ def test_admin_reset_with_a_short_password_is_refused_and_a_long_one_accepted(ap
     at.selectbox(key="haslo_login").set_value("wzk")
     at.text_input(key="haslo_nowe").input("demo1234")
     at.button(key="zmien_haslo").click().run()
-    assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"]
+    assert [e.value for e in at.error] == [
+        "**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"
+    ]
     at.selectbox(key="haslo_login").set_value("wzk")
     at.text_input(key="haslo_nowe").input("zielona łąka nad rzeką")
     at.button(key="zmien_haslo").click().run()
