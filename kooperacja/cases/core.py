@@ -25,7 +25,7 @@ from kooperacja.model.records import (
     label,
 )
 from kooperacja.warehouse import fetch_dicts, transaction
-from kooperacja.warehouse.store import insert, stale, update
+from kooperacja.warehouse.store import idempotent, insert, stale, update
 
 STAGES = ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
 STAGE_LABELS = {
@@ -169,6 +169,7 @@ def next_case_code(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
     return f"P-{terc}-{(last or 0) + 1:04d}"
 
 
+@idempotent
 def register_case(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -179,6 +180,7 @@ def register_case(
     today: date,
     consent_on: date | None = None,
     problems: Sequence[str] = (),
+    form_token: str | None = None,
 ) -> str:
     """A person, family or group referred to the model in a pilot gmina; returns the generated code."""
     require_edit_gmina(actor, terc)
@@ -202,7 +204,10 @@ def register_case(
         return code
 
 
-def add_problem_area(conn: duckdb.DuckDBPyConnection, actor: Actor, code: str, name: str) -> None:
+@idempotent
+def add_problem_area(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, code: str, name: str, *, form_token: str | None = None
+) -> None:
     """The admin extends the list of problem areas (art. 7 ustawy o pomocy społecznej and beyond)."""
     require_admin(actor)
     record = ProblemArea.parse({"code": code, "label": name})

@@ -28,9 +28,16 @@ DATE: _DateFormat = {"format": "DD.MM.YYYY"}  # st.date_input(..., **DATE)
 
 
 def submit(
-    label: str, key: str, action: Callable[[], Any], success: Callable[[Any], list[tuple[str, str]]]
+    label: str,
+    key: str,
+    action: Callable[[], Any],
+    success: Callable[[Any], list[tuple[str, str]]],
+    form: str | None = None,
 ) -> None:
-    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun."""
+    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun.
+
+    `form`: the create form whose `versions.form_token` the action carries (a repeat is said so).
+    """
     if not st.button(label, key=key, type="primary"):
         return
     try:
@@ -39,7 +46,8 @@ def submit(
         errors.show(exc)
         return
     versions.forget()  # the user's own save: no "changed meanwhile" on the next run
-    st.session_state[FLASH] = success(result)
+    repeat = form is not None and versions.saved(form)
+    st.session_state[FLASH] = success(result) + ([("info", versions.REPEATED)] if repeat else [])
     st.rerun()
 
 
@@ -71,7 +79,7 @@ def changed_meanwhile(case: dict) -> None:
 
 def show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH, []):
-        (st.warning if kind == "warning" else st.success)(text)
+        {"warning": st.warning, "info": st.info}.get(kind, st.success)(text)
 
 
 def _areas() -> dict[str, str]:
@@ -94,6 +102,7 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.__getitem__, key="new_problems"
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
+    token = versions.form_token("case", terc, kind, referred, consent, problems)
 
     def done(code: str) -> list[tuple[str, str]]:
         st.session_state[PICK_NEXT] = code
@@ -111,8 +120,10 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
             consent_on=consent,
             problems=problems,
             today=today,
+            form_token=token,
         ),
         done,
+        "case",
     )
 
 
@@ -158,6 +169,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     }
     present = st.checkbox("Rodzina obecna na spotkaniu", key="team_family")
     agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key="team_agenda") or None
+    token = versions.form_token(f"team/{case['case_code']}", held, notified, present, agenda)
 
     def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
         return [("success", "Zapisano spotkanie zespołu.")] + [("warning", w) for w in result[1]]
@@ -174,8 +186,10 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             agenda=agenda,
             family_present=present,
+            form_token=token,
         ),
         done,
+        f"team/{case['case_code']}",
     )
 
 
@@ -216,6 +230,7 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             }
         )
     version = seen_version(case, "plan")
+    token = versions.form_token(f"plan/{case['case_code']}", plan_on, main, goals, tasks)
     submit(
         "Zapisz kartę planu pracy",
         "plan_submit",
@@ -229,6 +244,8 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             tasks=tasks,
             today=today,
             expected_version=version,
+            form_token=token,
         ),
         ok("Zapisano plan pracy."),
+        f"plan/{case['case_code']}",
     )

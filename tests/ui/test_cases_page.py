@@ -198,3 +198,16 @@ def test_a_stale_closure_is_refused_with_a_polish_message(page_test):
     assert any(STALE.search(e.value) for e in animator.error), messages(animator)
     stored = session.get_conn().execute("SELECT closure_reason FROM case_file WHERE case_code = ?", [code])
     assert stored.fetchall() == [("resigned",)]
+
+
+def test_registering_the_same_filled_in_form_twice_makes_one_case(page_test):
+    at = run(page_test("sprawy", "animator1"))
+    count = "SELECT count(*) FROM case_file WHERE terc = ?"
+    before = session.get_conn().execute(count, [GMINA]).fetchall()[0][0]
+    at.selectbox(key="new_gmina").set_value(GMINA)
+    at.date_input(key="new_referred").set_value(date(2026, 11, 2))
+    click(at, "new_submit")
+    first = next(m for m in messages(at) if m.startswith("Zarejestrowano"))
+    click(at, "new_submit")  # a double click: the form as it was
+    assert first in messages(at) and any("już zapisano" in i.value for i in at.info)
+    assert session.get_conn().execute(count, [GMINA]).fetchall()[0][0] == before + 1
