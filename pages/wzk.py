@@ -78,7 +78,7 @@ def _members(actor, today) -> None:
         with st.expander("Dodaj członka WZK"), st.form("wzk_member_form", clear_on_submit=True):
             name = st.text_input("Imię i nazwisko", key="wzk_member_name")
             role = st.text_input("Funkcja", key="wzk_member_role")
-            since = st.date_input("Od", value=today, key="wzk_member_from", format="DD.MM.YYYY")
+            since = st.date_input("Od", value=today, key="wzk_member_from", **widgets.DATE)
             member = {"full_name": name, "role": role, "from_on": since}
             token = versions.form_token("wzk_member", member)
             if st.form_submit_button("Zapisz członka"):
@@ -107,7 +107,7 @@ def _meetings(actor, today) -> None:
         serving = wzk.list_members(session.get_conn(), today)
         serving = serving[serving.active]
         with st.expander("Zapisz posiedzenie WZK"), st.form("wzk_meeting_form", clear_on_submit=True):
-            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", format="DD.MM.YYYY")
+            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", **widgets.DATE)
             agenda = st.text_area("Porządek", key="wzk_meeting_agenda")
             decisions = st.text_area("Ustalenia", key="wzk_meeting_decisions")
             names = dict(zip(serving.member_id, serving.full_name, strict=True))
@@ -153,7 +153,7 @@ def _recommendations(actor, today) -> None:
             format_func=vocab.RECOMMENDATION_STATUSES.get,
             key="wzk_rec_status",
         )
-        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", format="DD.MM.YYYY")
+        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", **widgets.DATE)
         if st.form_submit_button("Zapisz status"):
             with widgets.errors_shown():
                 wzk.set_recommendation_status(

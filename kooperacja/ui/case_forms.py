@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import Any
 
 import streamlit as st
 
@@ -14,17 +14,13 @@ from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
-from kooperacja.ui import errors, session, versions
+from kooperacja.ui import errors, session, versions, widgets
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
 
 
-class _DateFormat(TypedDict):
-    format: str
-
-
-DATE: _DateFormat = {"format": "DD.MM.YYYY"}  # st.date_input(..., **DATE)
+DATE = widgets.DATE  # st.date_input(..., **DATE)
 
 
 def submit(

@@ -38,13 +38,13 @@ def save(action: Callable[[], Any], message: str, form: str | None = None) -> An
 
 
 @overload
-def day(label: str, key: str, empty: Literal[False] = False) -> date: ...
+def day(label: str, key: str, empty: Literal[False] = False, help: str | None = None) -> date: ...
 @overload
-def day(label: str, key: str, empty: bool) -> date | None: ...
+def day(label: str, key: str, empty: bool, help: str | None = None) -> date | None: ...
 
 
-def day(label: str, key: str, empty: bool = False) -> date | None:
-    return st.date_input(label, value=None if empty else session.today(), format="DD.MM.YYYY", key=key)
+def day(label: str, key: str, empty: bool = False, help: str | None = None) -> date | None:
+    return st.date_input(label, value=None if empty else session.today(), key=key, help=help, **widgets.DATE)
 
 
 def pick(label: str, options: dict, key: str, **kwargs: Any) -> Any:
@@ -141,7 +141,12 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
         key="f_step_kind",
         horizontal=True,
     )
-    event_on = day("Data", "f_step_date")
+    earliest = data_entry.earliest_step_event(conn, terc)
+    event_on = day(
+        "Data",
+        "f_step_date",
+        help=f"Od {earliest:%d.%m.%Y} (przystąpienie gminy, start planu) do dziś." if earliest else None,
+    )
     evidence = st.text_input("Dokument (protokół, porozumienie)", key="f_step_evidence")
     note = st.text_area("Uwagi", key="f_step_note")
     token = versions.form_token("step_event", terc, substep, kind, event_on, evidence, note)
