@@ -80,16 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         metavar="PLIK",
-        help="plik kopii; katalog: kopia z datą w nazwie (kooperacja-RRRR-MM-DD-GGMM.zip)",
+        help="plik kopii; katalog: kopia ręczna z datą w nazwie (kooperacja-manual-RRRR-MM-DD-GGMMSS.zip)",
     )
-    copy.add_argument("--keep", type=int, metavar="N", help="w katalogu zachowaj N najnowszych kopii")
+    copy.add_argument(
+        "--daily",
+        action="store_true",
+        help="w katalogu: kopia dzienna (kooperacja-daily-RRRR-MM-DD.zip), np. z crona",
+    )
+    copy.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="w katalogu zachowaj N najnowszych kopii tego rodzaju (inne rodzaje i pliki nie są usuwane)",
+    )
     restore = _parser("restore", "Odtwórz hurtownię z kopii zapasowej do pliku --db.", sub)
     restore.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
     restore.add_argument("--force", action="store_true", help="zastąp istniejącą hurtownię")
     _parser("check", "Sprawdź hurtownię: liczności tabel, wersję schematu, powiązania i reguły.", sub)
     verify = _parser("verify-backup", "Sprawdź, czy plik kopii zapasowej da się odtworzyć.", sub)
     verify.add_argument("file", type=Path, metavar="PLIK", help="plik kopii .zip")
-    about = f"Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy {disclosure.LABEL} ukryte)."
+    about = (
+        "Raport efektów modelu (K10.1) do pliku PDF albo XLSX (sprawy "
+        f"{disclosure.LABEL} ukryte, z dopełnieniami „{disclosure.SECONDARY}”)."
+    )
     rep = _parser("report", about, sub)
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
@@ -216,16 +229,22 @@ def cmd_import_terc(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(db: Path, args: argparse.Namespace) -> int:
-    target = args.file / backup.daily_name() if args.file.is_dir() else args.file
+    kind = backup.DAILY if args.daily else backup.MANUAL
+    target = args.file / backup.file_name(kind) if args.file.is_dir() else args.file
+    if target.exists() and args.file.is_dir() and backup.recognise(target) is None:
+        raise backup.BackupError(
+            f"W folderze jest plik {target.name}, który nie jest kopią zrobioną przez Kooperację; "
+            "nie nadpisuję go. Przenieś go albo zmień jego nazwę."
+        )
     conn = warehouse.connect(db, create=False)
     try:
-        manifest = backup.backup(conn, target)
+        manifest = backup.backup(conn, target, kind)
     finally:
         conn.close()
     rows = sum(manifest["counts"].values())
     print(f"Kopia zapisana: {target} ({len(manifest['counts'])} tabel, {rows} wierszy).")
     if args.keep is not None:
-        for old in backup.rotate(target.parent, args.keep):
+        for old in backup.rotate(target.parent, args.keep, kind):
             print(f"Usunięto starą kopię: {old}")
     return 0
 

@@ -9,6 +9,7 @@ from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 PLAN_COLUMNS = [
     "step",
@@ -53,13 +54,14 @@ def _pick(actor: access.Actor, pilot) -> str:
 
 def _header(actor: access.Actor, gmina, today) -> None:
     st.markdown(
-        f"**{gmina['name']}** · {gmina['kind']} · wariant: {vocab.VARIANTS[gmina['variant']]} · "
-        f"animator: {gmina['animator']} · start planu: {fmt_date(gmina['plan_start'])}"
+        f"**{plain(gmina['name'])}** · {plain(gmina['kind'])} · "
+        f"wariant: {plain(vocab.VARIANTS.get(gmina['variant'], gmina['variant']))} · "
+        f"animator: {plain(gmina['animator'])} · start planu: {fmt_date(gmina['plan_start'])}"
     )
     if access.can_edit_gmina(actor, gmina["terc"]):
         st.caption("Możesz edytować dane tej gminy.")
     else:
-        st.caption(f"Tylko do odczytu: gminą opiekuje się {gmina['animator']}.")
+        st.caption(f"Tylko do odczytu: gminą opiekuje się {plain(gmina['animator'])}.")
 
 
 def _timeline(plan, today) -> None:
@@ -79,7 +81,7 @@ def _zgloszenie(terc: str, today) -> None:
     latest = rows.iloc[0]
     st.markdown(
         f"Zgłoszenie z **{fmt_date(latest.received_on)}**: kontakt ROPS do "
-        f"**{fmt_date(latest.contact_deadline)}** — {latest.contact_state}."
+        f"**{fmt_date(latest.contact_deadline)}** — {plain(latest.contact_state)}."
     )
     view = rows.rename(columns={"contact_status": "status"})
     widgets.table(to_display(view, ZGLOSZENIE_COLUMNS), "zgloszenia_table", "zgloszenia", colored=["Status"])

@@ -11,6 +11,7 @@ from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 
 def _tiles(k: dashboard.Kpis) -> None:
@@ -22,11 +23,13 @@ def _tiles(k: dashboard.Kpis) -> None:
             widgets.metric(PROGRESS_COUNT_LABELS[state], k.by_state[state])
     with row[4]:
         widgets.metric("Członkowie PZK", k.pzk_members)
-    variants = " · ".join(f"{vocab.VARIANTS[v]}: {fmt_number(n)}" for v, n in k.by_variant.items())
+    variants = " · ".join(
+        f"{plain(vocab.VARIANTS.get(v, v))}: {fmt_number(n)}" for v, n in k.by_variant.items()
+    )
     st.caption(f"Według wariantu modelu — {variants}")
     row = st.columns(5)
     figures = [
-        ("Sprawy otwarte", k.cases_open),
+        ("Sprawy otwarte", k.cases_open),  # "<5"/"x" for the WZK and the Zarząd
         ("Sprawy zamknięte", k.cases_closed),
         ("Alerty po terminie", k.alerts_overdue),
         ("Alerty z terminem dziś", k.alerts_today),
@@ -47,12 +50,7 @@ def _map() -> None:
         st.plotly_chart(figure, key="treemap", width="stretch")
 
 
-def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) -> None:
-    rows = dashboard.overview_table(overview, alerts)
-    if disclosure.hides(actor):
-        counts = ["cases_open", "cases_closed"]
-        rows = disclosure.suppress_frame(rows, counts)
-        rows[counts] = rows[counts].astype(str)  # one type per column for the grid: "0", "<5", "12"
+def _table(rows: pd.DataFrame, actor: access.Actor) -> None:
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
     may_open = access.may_open(actor, "gmina")
     if may_open:
@@ -67,17 +65,22 @@ def _table(overview: pd.DataFrame, alerts: pd.DataFrame, actor: access.Actor) ->
 def render() -> None:
     actor = session.require_page("przeglad")
     st.title("Przegląd regionu")
-    st.caption(f"{data.region_name()} · stan na {fmt_date(session.today())}")
+    st.caption(f"{plain(data.region_name())} · stan na {fmt_date(session.today())}")
     overview = data.region_overview()
     if overview.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
     alerts = dashboard.visible_alerts(data.region_alerts(), actor)
-    _tiles(dashboard.kpis(overview, alerts))
+    kpis, rows = dashboard.disclosed(
+        dashboard.kpis(overview, alerts), dashboard.overview_table(overview, alerts), actor
+    )
+    _tiles(kpis)
     st.subheader("Postęp gmin")
     _map()
     st.subheader("Gminy w pilotażu")
-    _table(overview, alerts, actor)
+    if disclosure.hides(actor):
+        st.caption(f"{disclosure.NOTE}.")
+    _table(rows, actor)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
 
@@ -81,7 +82,7 @@ def render() -> None:
         default=next(iter(names)),
         format_func=names.get,
     )
-    st.subheader(f"PZK gminy {pilot.set_index('terc').name[terc]}")
+    st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
     _members(terc, today)
     st.subheader("Przystąpienia i wystąpienia")
     _history(terc, today)

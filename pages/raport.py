@@ -9,6 +9,7 @@ from kooperacja.programme import queries
 from kooperacja.report import effects as report
 from kooperacja.report import sections
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 PDF_MIME = "application/pdf"
 
@@ -31,7 +32,7 @@ def render() -> None:
     terc = _scope()
     with widgets.errors_shown():
         effects = data.report_effects(actor, terc)
-        st.caption(effects.title + ("" if terc is None else f" — {effects.scope}"))
+        st.caption(plain(effects.title) + ("" if terc is None else f" — {plain(effects.scope)}"))
         left, right = st.columns(2)
         left.download_button(
             "Pobierz PDF",

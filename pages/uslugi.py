@@ -10,6 +10,7 @@ from kooperacja.model import disclosure, vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.programme import queries
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 
 def _choice(label: str, options: dict[str, str], key: str) -> str | None:
@@ -48,22 +49,27 @@ def _filters(today) -> lku.ServiceFilter:
 def _card(service_id: int) -> None:
     card = lku.service_card(session.get_conn(), service_id)
     with st.container(border=True):
-        st.subheader(card["name"])
+        st.subheader(plain(card["name"]))
         st.markdown(
-            f"**Realizator:** {card['provider']} ({vocab.SECTORS.get(card['sector'], card['sector'])})"
+            f"**Realizator:** {plain(card['provider'])} "
+            f"({plain(vocab.SECTORS.get(card['sector'], card['sector']))})"
         )
         st.markdown(
-            f"**Kategoria:** {vocab.SERVICE_CATEGORIES.get(card['category'], card['category'])} · "
-            f"**Poziom:** {vocab.LEVELS[card['level']]} ({card['area_terc']})"
+            f"**Kategoria:** {plain(vocab.SERVICE_CATEGORIES.get(card['category'], card['category']))} · "
+            f"**Poziom:** {plain(vocab.LEVELS.get(card['level'], card['level']))} "
+            f"({plain(card['area_terc'])})"
         )
         st.markdown(
-            "**Dla kogo:** " + ", ".join(vocab.TARGET_GROUPS.get(g, g) for g in card["target_groups"])
+            "**Dla kogo:** " + ", ".join(plain(vocab.TARGET_GROUPS.get(g, g)) for g in card["target_groups"])
+        )
+        areas = cases.list_problem_areas(session.get_conn())
+        st.markdown(
+            "**Obszary problemowe:** " + ", ".join(plain(areas.get(p, p)) for p in card["problem_areas"])
         )
         st.markdown(
-            "**Obszary problemowe:** "
-            + ", ".join(cases.list_problem_areas(session.get_conn()).get(p, p) for p in card["problem_areas"])
+            f"**Jak skorzystać:** {plain(card['access']) or '—'}  \n"
+            f"**Kontakt:** {plain(card['contact']) or '—'}"
         )
-        st.markdown(f"**Jak skorzystać:** {card['access'] or '—'}  \n**Kontakt:** {card['contact'] or '—'}")
         st.markdown(
             f"**Ważna:** od {fmt_date(card['valid_from'])}"
             + (f" do {fmt_date(card['valid_to'])}" if card["valid_to"] else " (bezterminowo)")

@@ -10,6 +10,7 @@ from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
 from kooperacja.ui import backup_panel, errors
 from kooperacja.ui.session import get_conn, require_page
+from kooperacja.ui.text import plain
 
 
 def render() -> None:
@@ -47,7 +48,7 @@ def _table(accounts: list[dict]) -> None:
 
 
 def _show_password(login: str, password: str) -> None:
-    st.success(f"Hasło użytkownika {login} (pokazane tylko teraz, przekaż je bezpiecznie):")
+    st.success(f"Hasło użytkownika {plain(login)} (pokazane tylko teraz, przekaż je bezpiecznie):")
     st.code(password, language=None)
 
 
@@ -100,7 +101,7 @@ def _active_form(actor: Actor, logins: list[str]) -> None:
     except KooperacjaError as exc:
         errors.show(exc)
         return
-    st.success(f"Konto {login}: {turn_on}.")
+    st.success(f"Konto {plain(login)}: {turn_on}.")
 
 
 if __name__ == "__main__":

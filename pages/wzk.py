@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from kooperacja import wzk
@@ -11,6 +9,7 @@ from kooperacja.charts import report as report_charts
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import data, session, versions, widgets
+from kooperacja.ui.text import html_text, plain
 
 SLIDE_KEY = "wzk_slide"
 SLIDE_CSS = """<style>
@@ -25,12 +24,12 @@ SLIDE_CSS = """<style>
 
 def _slide_html(slide: wzk.Slide) -> str:
     numbers = "".join(
-        f'<div class="wzk-number"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>'
+        f'<div class="wzk-number"><b>{html_text(v)}</b><span>{html_text(k)}</span></div>'
         for k, v in slide.numbers
     )
-    lines = "".join(f"<li>{html.escape(line)}</li>" for line in slide.lines)
+    lines = "".join(f"<li>{html_text(line)}</li>" for line in slide.lines)
     return (
-        f'<div class="wzk-slide"><h1>{html.escape(slide.title)}</h1><div class="wzk-numbers">{numbers}</div>'
+        f'<div class="wzk-slide"><h1>{html_text(slide.title)}</h1><div class="wzk-numbers">{numbers}</div>'
         f"<ul>{lines}</ul></div>"
     )
 
@@ -102,7 +101,7 @@ def _meetings(actor, today) -> None:
     if rows:
         row = meetings.iloc[rows[0]]
         present = wzk.attendance(session.get_conn(), int(row.meeting_id))
-        st.markdown(f"**Obecni {fmt_date(row.held_on)}:** " + ", ".join(present.full_name))
+        st.markdown(f"**Obecni {fmt_date(row.held_on)}:** " + ", ".join(plain(n) for n in present.full_name))
     if actor.is_admin:
         serving = wzk.list_members(session.get_conn(), today)
         serving = serving[serving.active]

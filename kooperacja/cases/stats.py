@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,19 +10,67 @@ import pandas as pd
 
 from kooperacja.cases.core import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES
 from kooperacja.model import disclosure, rules
-from kooperacja.model.access import Actor, require_case_read
+from kooperacja.model.access import SYSTEM, Actor, require_case_read
 from kooperacja.model.vocab import CLOSURE_REASONS, SECTORS
 from kooperacja.programme import alerts
 
+# The count columns of each summary table, and the figures derived from them (blanked where hidden).
+COUNTS: dict[str, tuple[str, ...]] = {
+    "funnel": ("cases", "reached"),
+    "closures": ("cases",),
+    "time_to_plan": ("cases",),
+    "completeness": ("expected", "received"),
+    "overdue_meetings": ("open_cases", "overdue"),
+    "notice_breaches": ("meetings", "invitations", "breaches"),
+    "task_sectors": ("tasks", "open_tasks", "cases"),
+}
+DERIVED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # table: (blanked columns, their bases)
+    "time_to_plan": (("median_days", "min_days", "max_days"), ("cases",)),
+    "completeness": (("rate",), ("expected", "received")),
+    "overdue_meetings": (("max_days",), ("overdue",)),
+}
 
-def _for(
-    actor: Actor, df: pd.DataFrame, counts: Sequence[str], hide: Sequence[str] = (), base: str | None = None
-) -> pd.DataFrame:
-    """Suppress for the WZK and the Zarząd; `hide` columns are blanked where `base` is small."""
+
+def relations(tables: dict[str, pd.DataFrame]) -> list[disclosure.Relation]:
+    """The sums an attacker could subtract within and across the summary tables.
+
+    The funnel: reached stage k = the cases now at stages k, k+1, …; closed cases = Σ closure
+    reasons; cases with a plan = Σ over gminy of the time to plan; open planned cases (Σ of the
+    monitoring table) = planned − closed (each kept only where it holds on the true figures).
+    """
+    out: list[disclosure.Relation] = []
+    if "funnel" in tables:
+        n = len(tables["funnel"])
+        out += [
+            disclosure.total([("funnel", j, "cases") for j in range(k, n)], ("funnel", k, "reached"))
+            for k in range(n)
+        ]
+        reached = {s: ("funnel", STAGES.index(s), "reached") for s in STAGES}
+        for name, col, stage in (("closures", "cases", "closed"), ("time_to_plan", "cases", "plan")):
+            if name in tables:
+                parts = [(name, i, col) for i in range(len(tables[name]))]
+                out.append(disclosure.total(parts, reached[stage]))
+        if "overdue_meetings" in tables:  # open planned cases = planned − closed
+            parts = [("overdue_meetings", i, "open_cases") for i in range(len(tables["overdue_meetings"]))]
+            out.append([*disclosure.total(parts, reached["plan"]), (reached["closed"], 1)])
+    return out
+
+
+def disclosed(actor: Actor, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The summary tables as `actor` may see them: for the WZK and the Zarząd small counts "<5",
+    their complements "x" (so that no sum gives a "<5" back, see `disclosure`) and the rates and
+    medians over hidden counts blanked; the others see every number."""
     if not disclosure.hides(actor):
-        return df
-    out = df if base is None else disclosure.blank_where_small(df, hide, base)
-    return disclosure.suppress_frame(out, counts)
+        return tables
+    out = disclosure.protect_frames(tables, {n: COUNTS[n] for n in tables}, relations(tables))
+    for name, (columns, bases) in DERIVED.items():
+        if name in out:
+            out[name] = disclosure.blank_where_hidden(out[name], columns, bases)
+    return out
+
+
+def _for(actor: Actor, name: str, df: pd.DataFrame) -> pd.DataFrame:
+    return disclosed(actor, {name: df})[name]
 
 
 CASE_COUNTS = """
@@ -89,7 +136,7 @@ def funnel(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = Non
             "reached": [int(reached[s]) for s in STAGES],
         }
     )
-    return _for(actor, out, ["cases", "reached"])
+    return _for(actor, "funnel", out)
 
 
 CLOSURES = """
@@ -108,7 +155,7 @@ def closure_reasons(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | N
             "cases": [int(found.get(r, 0)) for r in CLOSURE_REASONS],
         }
     )
-    return _for(actor, out, ["cases"])
+    return _for(actor, "closures", out)
 
 
 PILOT = """
@@ -136,7 +183,7 @@ def time_to_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None
     figures = conn.cursor().execute(TIME_TO_PLAN, {"terc": terc}).df()
     out = _per_gmina(conn, terc, figures)
     out["cases"] = out.cases.fillna(0).astype(int)
-    return _for(actor, out, ["cases"], hide=["median_days", "min_days", "max_days"], base="cases")
+    return _for(actor, "time_to_plan", out)
 
 
 COMPLETENESS = (
@@ -167,7 +214,7 @@ def report_completeness(
     out[["expected", "received"]] = out[["expected", "received"]].fillna(0).astype(int)
     out["rate"] = (out.received / out.expected.where(out.expected > 0)).round(3)
     out["month"] = out.month.dt.date
-    return _for(actor, out, ["expected", "received"], hide=["rate"], base="expected")
+    return _for(actor, "completeness", out)
 
 
 def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
@@ -186,6 +233,24 @@ def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
         .rename_axis(index="Gmina", columns=None)
         .reset_index()
     )
+
+
+COMPLETENESS_HEADERS = {
+    "gmina": "Gmina",
+    "month": "Miesiąc",
+    "expected": "Oczekiwane",
+    "received": "Otrzymane",
+    "rate": "Odsetek",
+}
+
+
+def completeness_xlsx(completeness: pd.DataFrame) -> bytes:
+    """The Sprawy page's download: `report_completeness` (as the actor saw it) a row per gmina
+    and month, with the Polish headers."""
+    from kooperacja.model import xlsx
+
+    long = completeness.drop(columns=["terc"]).rename(columns=COMPLETENESS_HEADERS)
+    return xlsx.to_xlsx(long, sheet_name="kompletnosc")
 
 
 def overdue_meetings(
@@ -208,7 +273,7 @@ def overdue_meetings(
     out[["open_cases", "overdue", "max_days"]] = (
         out[["open_cases", "overdue", "max_days"]].fillna(0).astype(int)
     )
-    return _for(actor, out, ["open_cases", "overdue"], hide=["max_days"], base="overdue")
+    return _for(actor, "overdue_meetings", out)
 
 
 def notice_breaches(
@@ -229,7 +294,7 @@ def notice_breaches(
     out = _per_gmina(conn, terc, figures)
     cols = ["meetings", "invitations", "breaches"]
     out[cols] = out[cols].fillna(0).astype(int)
-    return _for(actor, out, cols)
+    return _for(actor, "notice_breaches", out)
 
 
 TASK_SECTORS = """
@@ -247,4 +312,21 @@ def task_sectors(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None
     out = conn.cursor().execute(TASK_SECTORS, {"terc": terc}).df()
     labels: dict[str, Any] = {**SECTORS, "rodzina": "rodzina / osoba (zadania własne)"}
     out.insert(1, "label", out.sector.map(labels))
-    return _for(actor, out, ["tasks", "open_tasks", "cases"])
+    return _for(actor, "task_sectors", out)
+
+
+def summary(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table of the Sprawy summary, protected together (the funnel's "reached" figures
+    are the sums of the closure reasons and of the cases with a plan per gmina)."""
+    tables = {
+        "funnel": funnel(conn, SYSTEM, terc),
+        "closures": closure_reasons(conn, SYSTEM, terc),
+        "time_to_plan": time_to_plan(conn, SYSTEM, terc),
+        "completeness": report_completeness(conn, SYSTEM, today, terc),
+        "overdue_meetings": overdue_meetings(conn, SYSTEM, today, terc),
+        "notice_breaches": notice_breaches(conn, SYSTEM, today, terc),
+        "task_sectors": task_sectors(conn, SYSTEM, terc),
+    }
+    return disclosed(actor, tables)

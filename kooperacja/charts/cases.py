@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kooperacja.charts.programme import FONT
+from kooperacja.charts.programme import FONT, esc
 from kooperacja.model.rules import STATUS_COLORS, Status
 
 FUNNEL_COLOR = STATUS_COLORS[Status.ON_TIME]
@@ -26,7 +26,7 @@ def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Funnel(
             name="Sprawy",
-            y=list(funnel.label),
+            y=[esc(v) for v in funnel.label],
             x=x,
             text=text,
             textinfo="text",
@@ -44,7 +44,7 @@ def closure_figure(reasons: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             name="Zakończone",
-            y=list(reasons.label),
+            y=[esc(v) for v in reasons.label],
             x=x,
             text=text,
             orientation="h",

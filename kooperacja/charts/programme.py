@@ -2,12 +2,16 @@
 
 No database access here. Status colours come from rules.STATUS_COLORS (Okabe–Ito), and every status
 is also named in words (legend, hover), so colour is never the only carrier of meaning.
+
+plotly reads `<b>`, `<br>`, `<a href>` and entities in every text it draws (hover, ticks, tile and
+legend labels): a text from the warehouse goes in through `esc` (HTML-escaped, shown as typed).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -38,6 +42,15 @@ DAY_MS = 86_400_000
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
 
 
+def esc(value: object) -> str:
+    """A text from the warehouse as plotly text: shown as typed, never as markup.
+
+    >>> esc('<a href="http://evil.example">x</a> & <b>')
+    '&lt;a href=&quot;http://evil.example&quot;&gt;x&lt;/a&gt; &amp; &lt;b&gt;'
+    """
+    return escape("" if value is None else str(value))
+
+
 def _short(text: str, n: int = LABEL_CHARS) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -53,7 +66,7 @@ def _as_date(value: object) -> date | None:
 def substep_label(row) -> str:
     """Y-axis label of a sub-step: number and shortened title, region steps marked as the ROPS's."""
     who = " (ROPS)" if row.level == "region" else ""
-    return _short(f"{row.substep} {row.title}") + who
+    return esc(_short(f"{row.substep} {row.title}")) + who
 
 
 def _empty(message: str) -> go.Figure:
@@ -99,14 +112,14 @@ def _actual_span(r, today: date) -> tuple[date, date] | None:
 
 def _hover(r) -> str:
     lines = [
-        f"<b>{r.substep} {r.title}</b>",
+        f"<b>{esc(r.substep)} {esc(r.title)}</b>",
         f"Plan: {fmt_date(r.planned_start)} – {fmt_date(r.planned_due)}",
         f"Rozpoczęto: {fmt_date(r.started_on) or '—'}",
         f"Zakończono: {fmt_date(r.completed_on) or '—'}",
-        f"Status: {r.label}",
+        f"Status: {esc(r.label)}",
     ]
     if isinstance(r.evidence, str) and r.evidence:
-        lines.append(f"Dowody: {_short(r.evidence, 80)}")
+        lines.append(f"Dowody: {esc(_short(r.evidence, 80))}")
     return "<br>".join(lines)
 
 
@@ -136,7 +149,7 @@ def gantt(plan: pd.DataFrame, today: date, title: str | None = None) -> go.Figur
                 "y": r.y,
                 "start": _as_date(first.planned_start.min()),
                 "end": cast(date, _as_date(first.planned_due.max())) + timedelta(days=1),
-                "hover": f"<b>{r.substep} {r.title}</b><br>powtarzane co kwartał",
+                "hover": f"<b>{esc(r.substep)} {esc(r.title)}</b><br>powtarzane co kwartał",
             }
         )
     fig = go.Figure()
@@ -183,8 +196,8 @@ def _add_occurrences(fig: go.Figure, recurring: pd.DataFrame) -> None:
             for r in row_tuples(part)
         ]
         hover = [
-            f"<b>{r.substep} {r.title}</b><br>Kwartał do {fmt_date(r.planned_due)}<br>"
-            f"Odbyło się: {fmt_date(r.completed_on) or '—'}<br>Status: {r.label}"
+            f"<b>{esc(r.substep)} {esc(r.title)}</b><br>Kwartał do {fmt_date(r.planned_due)}<br>"
+            f"Odbyło się: {fmt_date(r.completed_on) or '—'}<br>Status: {esc(r.label)}"
             for r in row_tuples(part)
         ]
         fig.add_trace(
@@ -238,8 +251,9 @@ def _hover_gmina(r) -> str:
     step = r.current_step if isinstance(r.current_step, str) else "—"
     delay = f", opóźnienie {rules.days_pl(int(r.delay_days))}" if r.delay_days else ""
     return (
-        f"<b>{r.name}</b> ({r.powiat})<br>Stan: {state}{delay}<br>Bieżący krok: {step}<br>"
-        f"Wariant: {vocab.VARIANTS.get(r.variant, r.variant)}<br>Animator: {r.animator}"
+        f"<b>{esc(r.name)}</b> ({esc(r.powiat)})<br>Stan: {esc(state)}{delay}<br>"
+        f"Bieżący krok: {esc(step)}<br>"
+        f"Wariant: {esc(vocab.VARIANTS.get(r.variant, r.variant))}<br>Animator: {esc(r.animator)}"
     )
 
 
@@ -277,7 +291,7 @@ def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] |
                 name="poza pilotażem",
                 showlegend=True,
                 marker={"line": {"color": "white", "width": 0.5}},
-                customdata=[names.get(t) or t for t in context],
+                customdata=[esc(names.get(t) or t) for t in context],
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )
@@ -313,18 +327,25 @@ def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] |
 
 def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:
     """Województwo → powiat → gmina, gminy coloured by progress state (named in the tile and hover)."""
-    ids, labels, parents, colors, hover, values = [region_name], [region_name], [""], ["#FFFFFF"], [""], [0]
+    ids, labels, parents, colors, hover, values = (
+        [esc(region_name)],
+        [esc(region_name)],
+        [""],
+        ["#FFFFFF"],
+        [""],
+        [0],
+    )
     for (powiat_terc, powiat), part in overview.groupby(["powiat_terc", "powiat"], sort=True):
         pid = f"p{powiat_terc}"
         ids.append(pid)
-        labels.append(str(powiat) if str(powiat).lower().startswith("powiat") else f"powiat {powiat}")
-        parents.append(region_name)
+        labels.append(esc(powiat if str(powiat).lower().startswith("powiat") else f"powiat {powiat}"))
+        parents.append(esc(region_name))
         colors.append("#F5F5F5")
         hover.append(f"{labels[-1]}: {len(part)} gmin w pilotażu")
         values.append(0)
         for r in row_tuples(part):
             ids.append(r.terc)
-            labels.append(f"{r.name}<br>{PROGRESS_LABELS.get(r.progress_state, r.progress_state)}")
+            labels.append(f"{esc(r.name)}<br>{esc(PROGRESS_LABELS.get(r.progress_state, r.progress_state))}")
             parents.append(pid)
             colors.append(PROGRESS_COLORS.get(r.progress_state, PLAN_COLOR))
             hover.append(_hover_gmina(r))
@@ -366,11 +387,11 @@ def coverage_heatmap(coverage: pd.DataFrame) -> go.Figure:
     edge = 0.5 / zmax  # values < 0.5 (i.e. 0) fall in the "missing" band
     scale = [[0, MISSING_COLOR], [edge, MISSING_COLOR], [edge, COVERED_LIGHT], [1, COVERED_DARK]]
     text = [["brak" if v == 0 else str(int(v)) for v in row] for row in z]
-    sector_names = [vocab.SECTORS.get(s, s) for s in sectors]
+    sector_names = [esc(vocab.SECTORS.get(s, s)) for s in sectors]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=gminy,
+            x=[esc(g) for g in gminy],
             y=sector_names,
             zmin=0,
             zmax=zmax,
@@ -405,7 +426,7 @@ def pzk_history(history: pd.DataFrame, today: date) -> go.Figure:
         hover = [f"{fmt_date(d)}: {n} instytucji" for d, n in zip(days, counts, strict=True)]
         fig.add_trace(
             go.Scatter(
-                name=str(part.gmina.iloc[0] or terc),
+                name=esc(part.gmina.iloc[0] or terc),
                 x=[d.isoformat() for d in days],
                 y=counts,
                 mode="lines+markers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kooperacja.charts.programme import COVERED_DARK, COVERED_LIGHT, FONT, MISSING_COLOR
+from kooperacja.charts.programme import COVERED_DARK, COVERED_LIGHT, FONT, MISSING_COLOR, esc
 from kooperacja.lku import GAP_STATES
 from kooperacja.model import disclosure
 
@@ -22,13 +22,13 @@ def bars(table: pd.DataFrame, columns: list[str] | None = None, height: int | No
     """Horizontal bars of a report table: rows named by the first column, one trace per column."""
     label = table.columns[0]
     columns = columns or [c for c in table.columns[1:]]
-    rows = list(table[label].astype(str))
+    rows = [esc(v) for v in table[label].astype(str)]
     fig = go.Figure()
     for n, col in enumerate(columns):
         values = list(table[col])
         fig.add_trace(
             go.Bar(
-                name=str(col),
+                name=esc(col),
                 orientation="h",
                 y=rows,
                 x=[_length(v) for v in values],
@@ -36,7 +36,7 @@ def bars(table: pd.DataFrame, columns: list[str] | None = None, height: int | No
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=SERIES_COLORS[n % len(SERIES_COLORS)],
-                hovertemplate="%{y}: %{text}<extra>" + str(col) + "</extra>",
+                hovertemplate="%{y}: %{text}<extra>" + esc(col) + "</extra>",
             )
         )
     fig.update_layout(
@@ -87,8 +87,8 @@ def gap_heatmap(gaps: pd.DataFrame, hide_small: bool = False) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=gminy,
-            y=problems,
+            x=[esc(g) for g in gminy],
+            y=[esc(p) for p in problems],
             zmin=-0.5,
             zmax=3.5,
             colorscale=scale,

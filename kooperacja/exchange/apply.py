@@ -12,9 +12,6 @@ import duckdb
 
 from kooperacja.cases.checks import (
     CasesContext,
-    check_case_file,
-    check_case_task,
-    check_monthly_report,
     load_cases_context,
 )
 from kooperacja.exchange.mapping import (
@@ -27,22 +24,14 @@ from kooperacja.exchange.mapping import (
     Registry,
     RowError,
 )
-from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model.access import (
     Actor,
-    require_admin,
-    require_edit_gmina,
-    require_edit_institution,
-    require_edit_service,
     require_write_data,
 )
-from kooperacja.model.checks import Problem
 from kooperacja.model.errors import AccessDenied
-from kooperacja.model.records import CaseProblem, Record
+from kooperacja.model.records import Record
 from kooperacja.programme.checks import (
     ProgrammeContext,
-    check_pzk_member,
-    check_step_event,
     load_programme_context,
 )
 from kooperacja.warehouse import ident, transaction
@@ -52,19 +41,6 @@ MODES = ("all_or_nothing", "valid_only")
 CHUNK = 1000  # rows per insert, and how often the progress callback hears about it
 Progress = Callable[[int, int], None]
 
-# field → what it must refer to; checked against the warehouse and the file's earlier valid rows. The
-# references a capability's check reports itself (a step event's or a case's pilot gmina, a PZK row's
-# institution) are left to that check, so that a row gets one reason, the form's.
-REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "institution": (("seat_terc", "area"),),
-    "pzk_member": (),
-    "service": (("area_terc", "area"),),
-    "case_file": ((PROBLEMS_FIELD, "problem"),),
-    "case_goal": (("case_code", "case"),),
-    "case_task": (("case_code", "case"), ("goal_id", "goal"), ("institution_id", "institution")),
-    "monthly_report": (("task_id", "task"),),
-    "step_event": (),
-}
 _MISSING = {
     "area": "nieznany kod TERC {v}",
     "institution": "nie ma instytucji nr {v}",
@@ -72,18 +48,6 @@ _MISSING = {
     "goal": "nie ma celu nr {v}",
     "task": "nie ma zadania nr {v}",
     "problem": "nieznany obszar {v}",
-}
-# table → the pure check of its rows, the one its form calls
-CHECKS: dict[str, Callable[[ParsedRow, _Known, Actor], list[Problem]]] = {
-    "step_event": lambda w, k, a: check_step_event(w.record, k.programme, a),  # type: ignore[arg-type]
-    "pzk_member": lambda w, k, a: check_pzk_member(w.record, k.programme),  # type: ignore[arg-type]
-    "service": lambda w, k, a: check_service(
-        w.record,  # type: ignore[arg-type]
-        ServiceContext(k.refs["problem"], k.programme.institutions),
-    ),
-    "case_file": lambda w, k, a: check_case_file(w.record, k.cases, w.problems),  # type: ignore[arg-type]
-    "case_task": lambda w, k, a: check_case_task(w.record, k.cases),  # type: ignore[arg-type]
-    "monthly_report": lambda w, k, a: check_monthly_report(w.record, k.cases),  # type: ignore[arg-type]
 }
 
 
@@ -136,27 +100,6 @@ def _lookup(known: _Known, kind: str) -> Any:
     return contexts[kind] if kind in contexts else known.refs[kind]
 
 
-def _case_terc(known: _Known, case_code: str | None) -> str | None:
-    case = known.cases.cases.get(case_code or "")
-    return case.terc if case else None
-
-
-def _require_import(actor: Actor, reg: Registry, record: Any, known: _Known) -> None:
-    """The row's permission, by the access rule its form uses (raises AccessDenied)."""
-    if reg.table == "institution":
-        require_edit_institution(actor, record.seat_terc)
-    elif reg.table == "service":
-        require_edit_service(actor, record.level, record.area_terc)
-    elif reg.table in ("case_goal", "case_task"):
-        require_edit_gmina(actor, _case_terc(known, record.case_code))
-    elif reg.table == "monthly_report":
-        require_edit_gmina(actor, _case_terc(known, known.cases.task_case.get(record.task_id)))
-    elif reg.table == "step_event" and record.terc is None:
-        require_admin(actor)
-    else:
-        require_edit_gmina(actor, record.terc)
-
-
 def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor: Actor) -> list[RowError]:
     heads = reg.headers()
     record = row.record
@@ -173,7 +116,7 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
         bad(reg.key, key, "taki klucz jest już w hurtowni")
     if reg.unique and tuple(getattr(record, c) for c in reg.unique) in known.unique[reg.table]:
         bad(reg.unique[0], getattr(record, reg.unique[0]), "taki wpis jest już w hurtowni")
-    for name, kind in REFERENCES[reg.table]:
+    for name, kind in reg.references:
         value = row.problems if name == PROBLEMS_FIELD else getattr(record, name)
         values = value if isinstance(value, list) else [value]
         missing = [v for v in values if v is not None and v not in _lookup(known, kind)]
@@ -182,13 +125,11 @@ def _row_errors(reg: Registry, sheet: str, row: ParsedRow, known: _Known, actor:
     if found:
         return found
     try:
-        _require_import(actor, reg, record, known)
+        reg.permission(actor, record, known)
     except AccessDenied as exc:
-        column = {"institution": "seat_terc", "service": "area_terc"}.get(reg.table, "terc")
-        column = column if column in heads else "case_code" if "case_code" in heads else reg.key
-        bad(column, getattr(record, column), f"brak uprawnień: {exc.message}")
+        bad(reg.scope, getattr(record, reg.scope), f"brak uprawnień: {exc.message}")
         return found
-    for problem in CHECKS[reg.table](row, known, actor) if reg.table in CHECKS else []:
+    for problem in reg.check(row, known, actor) if reg.check else []:
         value = row.problems if problem.field == PROBLEMS_FIELD else getattr(record, problem.field)
         bad(problem.field, value, problem.message)
     return found
@@ -270,11 +211,9 @@ def _write(
         done += len(chunk)
         if progress:
             progress(done, total)
-    if sheet.registry.table == "case_file":
+    if sheet.registry.links:
         links = [
-            CaseProblem(case_code=rec.case_code, problem_code=code)  # type: ignore[attr-defined]
-            for rec, row in zip(records, rows, strict=True)
-            for code in row.problems
+            link for rec, row in zip(records, rows, strict=True) for link in sheet.registry.links(rec, row)
         ]
         insert_many(cur, links, actor.username)
     return done

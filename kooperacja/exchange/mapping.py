@@ -1,10 +1,15 @@
-"""The registries that travel as XLSX/CSV: Polish header ↔ field, cell ↔ value, and the import report."""
+"""The registries that travel as XLSX/CSV: Polish header ↔ field, cell ↔ value, and the import report.
+
+A registry is described once, here: its sheet, record, what its rows refer to, the pure check its
+form calls and the access rule its form uses. A new registry is one `Registry(...)` below.
+"""
 
 from __future__ import annotations
 
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,11 +17,16 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
-from kooperacja.cases.checks import LABELS, PROBLEMS
+from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, check_case_task, check_monthly_report
+from kooperacja.lku_checks import ServiceContext, check_service
+from kooperacja.model import access
+from kooperacja.model.access import Actor
+from kooperacja.model.checks import Problem
 from kooperacja.model.records import (
     KEY_HEADERS,
     CaseFile,
     CaseGoal,
+    CaseProblem,
     CaseTask,
     Institution,
     MonthlyReport,
@@ -25,20 +35,60 @@ from kooperacja.model.records import (
     Service,
     StepEvent,
 )
+from kooperacja.programme.checks import check_pzk_member, check_step_event
 
 LIST_SEPARATOR = ";"
 PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
 PROBLEMS_HEADER = LABELS[PROBLEMS]
 
 
+# (parsed row, the file's context, actor) → the form's refusals; the context is exchange.apply's,
+# loaded once per file: `.refs`, `.programme` (programme.checks), `.cases` (cases.checks).
+RowCheck = Callable[[Any, Any, Actor], list[Problem]]
+# (actor, record, context) → raises AccessDenied unless the actor's form could write the row
+Permission = Callable[[Actor, Any, Any], None]
+
+
+def _case_terc(known: Any, case_code: str | None) -> str | None:
+    case = known.cases.cases.get(case_code or "")
+    return case.terc if case else None
+
+
+def _edit_gmina(actor: Actor, record: Any, known: Any) -> None:
+    """The forms' default rule: the row's gmina is the actor's; a row without one is the ROPS's own."""
+    if record.terc is None:
+        access.require_admin(actor)
+    else:
+        access.require_edit_gmina(actor, record.terc)
+
+
+def _edit_case(actor: Actor, record: Any, known: Any) -> None:
+    access.require_edit_gmina(actor, _case_terc(known, record.case_code))
+
+
+def _edit_task(actor: Actor, record: Any, known: Any) -> None:
+    access.require_edit_gmina(actor, _case_terc(known, known.cases.task_case.get(record.task_id)))
+
+
+def _check_service(row: Any, known: Any, actor: Actor) -> list[Problem]:
+    return check_service(row.record, ServiceContext(known.refs["problem"], known.programme.institutions))
+
+
 @dataclass(frozen=True)
 class Registry:
-    """One registry: its table, sheet name, record and the columns unique together besides the key."""
+    """One registry: its table, sheet name, record and the columns unique together besides the key;
+    for the import, what its fields refer to (field, kind of key), its form's pure check, its form's
+    access rule and the column a refusal of that rule is reported in."""
 
     table: str
     sheet: str
     model: type[Record]
     unique: tuple[str, ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
+    check: RowCheck | None = None
+    permission: Permission = _edit_gmina
+    scope: str = "terc"
+    links: Callable[[Any, Any], list[Record]] | None = None  # (record, parsed row) → rows of a link table
 
     @property
     def key(self) -> str:
@@ -59,18 +109,84 @@ class Registry:
         return [heads[n] for n, info in self.model.model_fields.items() if info.is_required()]
 
 
-# Parents first: a file's rows may refer to rows of an earlier sheet of the same file.
+# Parents first: a file's rows may refer to rows of an earlier sheet of the same file. The references
+# a check reports itself (a step event's or a case's pilot gmina, a PZK row's institution) are left
+# to that check, so that a row gets one reason, the form's.
 REGISTRIES: dict[str, Registry] = {
     r.table: r
     for r in (
-        Registry("institution", "Instytucje", Institution),
-        Registry("pzk_member", "Członkowie PZK", PzkMember),
-        Registry("service", "Usługi", Service),
-        Registry("case_file", "Sprawy", CaseFile),
-        Registry("case_goal", "Cele spraw", CaseGoal),
-        Registry("case_task", "Zadania spraw", CaseTask),
-        Registry("monthly_report", "Sprawozdania miesięczne", MonthlyReport, ("task_id", "month")),
-        Registry("step_event", "Zdarzenia kroków", StepEvent),
+        Registry(
+            "institution",
+            "Instytucje",
+            Institution,
+            references=(("seat_terc", "area"),),
+            permission=lambda a, r, k: access.require_edit_institution(a, r.seat_terc),
+            scope="seat_terc",
+        ),
+        Registry(
+            "pzk_member",
+            "Członkowie PZK",
+            PzkMember,
+            check=lambda w, k, a: check_pzk_member(w.record, k.programme),
+        ),
+        Registry(
+            "service",
+            "Usługi",
+            Service,
+            references=(("area_terc", "area"),),
+            check=lambda w, k, a: check_service(
+                w.record, ServiceContext(k.refs["problem"], k.programme.institutions)
+            ),
+            permission=lambda a, r, k: access.require_edit_service(a, r.level, r.area_terc),
+            scope="area_terc",
+        ),
+        Registry(
+            "case_file",
+            "Sprawy",
+            CaseFile,
+            references=((PROBLEMS_FIELD, "problem"),),
+            check=lambda w, k, a: check_case_file(w.record, k.cases, w.problems),
+            links=lambda rec, row: [
+                CaseProblem(case_code=rec.case_code, problem_code=c) for c in row.problems
+            ],
+        ),
+        Registry(
+            "case_goal",
+            "Cele spraw",
+            CaseGoal,
+            references=(("case_code", "case"),),
+            permission=_edit_case,
+            scope="case_code",
+        ),
+        Registry(
+            "case_task",
+            "Zadania spraw",
+            CaseTask,
+            references=(("case_code", "case"), ("goal_id", "goal"), ("institution_id", "institution")),
+            check=lambda w, k, a: check_case_task(w.record, k.cases),
+            permission=_edit_case,
+            scope="case_code",
+        ),
+        Registry(
+            "monthly_report",
+            "Sprawozdania miesięczne",
+            MonthlyReport,
+            ("task_id", "month"),
+            references=(("task_id", "task"),),
+            check=lambda w, k, a: check_monthly_report(w.record, k.cases),
+            permission=_edit_task,
+            scope="task_id",
+        ),
+        Registry(
+            "step_event",
+            "Zdarzenia kroków",
+            StepEvent,
+            check=lambda w, k, a: check_step_event(w.record, k.programme, a),
+            # a region-level event (no gmina) is the ROPS's own: admins only, as in the form
+            permission=lambda a, r, k: (
+                access.require_edit_gmina(a, r.terc) if r.terc else access.require_admin(a)
+            ),
+        ),
     )
 }
 BY_SHEET = {r.sheet.lower(): r for r in REGISTRIES.values()} | {t: r for t, r in REGISTRIES.items()}
@@ -134,8 +250,21 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"nie ma takiego dnia: {text}") from None
 
 
+@dataclass(frozen=True)
+class UnreadCell:
+    """An XLSX cell with no value to import: a formula saved without its result, or an error (#N/A)."""
+
+    shown: str  # what the report shows in „Wartość”
+    reason: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 def to_value(kind: str, name: str, value: Any) -> Any:
     """A cell (openpyxl value or CSV text) as the field's Python value; raises ValueError in Polish."""
+    if isinstance(value, UnreadCell):
+        raise ValueError(value.reason)
     if isinstance(value, str):
         value = value.strip()
     if value is None or value == "":

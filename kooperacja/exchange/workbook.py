@@ -6,13 +6,18 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import date
 from typing import Any
 
 import duckdb
 import openpyxl
 import pandas as pd
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser  # the parser read-only mode uses
+from openpyxl.xml.constants import SHARED_STRINGS
+from openpyxl.xml.functions import fromstring
 
 from kooperacja.exchange.apply import apply_import, check_import
 from kooperacja.exchange.mapping import (
@@ -25,6 +30,7 @@ from kooperacja.exchange.mapping import (
     ParsedSheet,
     Registry,
     RowError,
+    UnreadCell,
     field_kind,
     to_cell,
     to_value,
@@ -47,6 +53,8 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 200 * 1024 * 1024  # what the XLSX's parts may add up to once unzipped
 MAX_RATIO = 200  # a sheet part packed tighter than this is a zip bomb, not a spreadsheet
 MAX_ROWS = 50_000
+MAX_CELLS = 1_000_000  # cells an XLSX may hold: 50 000 rows of the widest registry (19 columns)
+MAX_STRINGS = 250_000  # distinct texts (shared strings): openpyxl loads them all on open, ~30 µs each
 NOT_A_SHEET = "Plik nie jest arkuszem XLSX ani plikiem CSV. Zapisz dane w Excelu jako .xlsx albo CSV."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -81,51 +89,223 @@ def _registry(table: str) -> Registry:
     return REGISTRIES[table]
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb by the sizes its directory declares, before anything is unpacked."""
+def _n(count: int) -> str:
+    """A count the Polish way: 1 000 000."""
+    return f"{count:,}".replace(",", " ")
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    """Refuse a zip bomb by the sizes its directory declares, before anything is unpacked.
+
+    zipfile never unpacks more than a member's declared size (a member that holds more fails its
+    CRC check), so the declared sizes bound everything read later.
+    """
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
         raise InvalidInput([NOT_A_SHEET]) from None
     unpacked = sum(i.file_size for i in infos)
-    bomb = any(
-        i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
-    )
+    bomb = [
+        i
+        for i in infos
+        if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+    ]
     if unpacked > MAX_UNPACKED or bomb:
+        why = (
+            f"część {bomb[0].filename} jest spakowana ponad {MAX_RATIO}-krotnie"
+            if bomb and unpacked <= MAX_UNPACKED
+            else f"limit to {MAX_UNPACKED // 2**20} MB"
+        )
         raise InvalidInput(
             [
-                f"Plik XLSX po rozpakowaniu miałby {unpacked // 2**20} MB — to nie jest "
+                f"Plik XLSX po rozpakowaniu miałby {unpacked // 2**20} MB ({why}) — to nie jest "
                 "zwykły arkusz; odrzucono go bez otwierania."
             ]
         )
     if "xl/workbook.xml" not in {i.filename for i in infos}:
         raise InvalidInput([NOT_A_SHEET])
+    return archive
+
+
+_SST = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
+_COUNTS = re.compile(rb"""\b(count|uniqueCount)\s*=\s*["'](\d{1,15})["']""")
+
+
+def _strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The shared-strings part, found the way openpyxl finds it (the package's content types)."""
+    try:
+        root: Any = fromstring(archive.read("[Content_Types].xml"))
+        manifest: Any = Manifest.from_tree(root)
+    except Exception:  # a broken package: openpyxl refuses it next, with the "damaged" message
+        return None
+    part = manifest.find(SHARED_STRINGS)
+    name = part.PartName[1:] if part is not None else None
+    return name if name in archive.NameToInfo else None
+
+
+def _too_many_strings(count: str) -> InvalidInput:
+    return InvalidInput(
+        [
+            f"Plik XLSX ma {count} różnych tekstów — limit to {_n(MAX_STRINGS)}. To za dużo jak na "
+            "rejestr: podziel plik na mniejsze części. Odrzucono go bez wczytywania."
+        ]
+    )
+
+
+def _check_strings(archive: zipfile.ZipFile) -> None:
+    """Refuse too many shared strings before openpyxl loads them all (it does, at open, whatever the
+    rows): the counts the part declares first, then the strings counted while unzipping, stopping at
+    the limit — a part that understates its count costs no more than an honest one."""
+    name = _strings_part(archive)
+    if name is None:
+        return
+    with archive.open(name) as src:
+        chunk = src.read(1 << 16)
+        head = _SST.search(chunk)
+        declared = {k.decode(): int(v) for k, v in _COUNTS.findall(head.group())} if head else {}
+        if declared.get("uniqueCount", 0) > MAX_STRINGS:  # the distinct texts
+            raise _too_many_strings(_n(declared["uniqueCount"]))
+        if declared.get("count", 0) > MAX_CELLS:  # the cells holding one of them
+            raise _too_many_cells(_n(declared["count"]))
+        prefix = (head.group(1) or b"") if head else b""
+        start = b"<" + prefix + b"si"  # no other element of the table starts so: <si>, <si/>, <t>, <r>
+        counted, carry = 0, b""
+        while chunk:  # bytes.count: ten times faster than a regular expression
+            buffer = carry + chunk
+            counted += buffer.count(start)
+            if counted > MAX_STRINGS:
+                raise _too_many_strings(f"ponad {_n(MAX_STRINGS)}")
+            carry, chunk = buffer[-len(start) + 1 :], src.read(1 << 20)
+
+
+def _too_many_cells(count: str) -> InvalidInput:
+    return InvalidInput(
+        [
+            f"Plik XLSX ma {count} komórek — limit to {_n(MAX_CELLS)}. Podziel plik na mniejsze części "
+            "(albo usuń puste wiersze i kolumny poza danymi). Odrzucono go bez wczytywania."
+        ]
+    )
+
+
+def _check_sizes(worksheets: list[Any]) -> None:
+    """Refuse sheets too big by the dimensions they declare (read at open), before any row is read."""
+    cells = 0
+    for ws in worksheets:
+        rows, columns = ws.max_row or 0, ws.max_column or 0
+        if rows - 1 > MAX_ROWS:
+            raise InvalidInput(
+                [
+                    f"Arkusz {ws.title}: zakres {ws.calculate_dimension()} ma {_n(rows)} wierszy — limit "
+                    f"to {_n(MAX_ROWS)} wierszy danych. Podziel plik na mniejsze części (albo usuń puste "
+                    "wiersze pod danymi). Odrzucono go bez wczytywania."
+                ]
+            )
+        cells += rows * columns
+    if cells > MAX_CELLS:
+        raise _too_many_cells(_n(cells))
+
+
+class _CachedValues(WorkSheetParser):
+    """openpyxl's sheet parser reading a formula by the value Excel saved with it (data_only); a formula
+    saved without one (the file was never opened in Excel) or an error value (#N/A) is an UnreadCell,
+    not an empty cell."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        formula = element.find(FORMULA_TAG)
+        if formula is not None and cell["value"] is None:
+            shown = f"={formula.text or ''}"
+            cell["value"] = UnreadCell(
+                shown,
+                "formuła bez zapisanej wartości (plik nie był otwarty w Excelu) — otwórz go w Excelu i "
+                "zapisz albo wpisz wartość zamiast formuły",
+            )
+        elif element.get("t") == "e" or cell["data_type"] == "e":
+            cell["value"] = UnreadCell(str(cell["value"]), f"komórka zawiera błąd {cell['value']}")
+        return cell
 
 
 def _xlsx_sheets(data: bytes) -> Iterator[tuple[str | None, Iterator[tuple]]]:
-    _check_zip(data)
+    archive = _check_zip(data)
+    _check_strings(archive)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise InvalidInput(["Plik XLSX jest uszkodzony albo nie jest arkuszem Excela."]) from None
-    for ws in wb.worksheets:
-        yield ws.title, _xlsx_rows(ws.title, ws.iter_rows(values_only=True))
+    sheets: list[Any] = list(wb.worksheets)  # ReadOnlyWorksheet: its private parts are read below
+    _check_sizes(sheets)
+    for ws in sheets:
+        yield ws.title, _xlsx_rows(wb, ws)
 
 
-def _xlsx_rows(sheet: str, rows: Iterator[tuple]) -> Iterator[tuple]:
-    """The sheet's rows; a row openpyxl cannot read refuses the file naming the sheet and the row."""
-    row_number = 0
+def _xlsx_rows(wb: Any, ws: Any) -> Iterator[tuple]:
+    """The sheet's rows by cached values, as many as it holds (not cut at a declared dimension).
+
+    Refuses the file when a row cannot be read (naming sheet and row), past the row or cell limit, and
+    — once the sheet is read — when merged cells reach into its data: a merged range keeps its value in
+    the first cell only and would import the others as empty (an empty TERC is a region-level event).
+    """
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _CachedValues(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        extent = yield from _parsed_rows(ws.title, parser)
+    _check_merged(ws.title, parser.merged_cells, extent)
+
+
+def _parsed_rows(sheet: str, parser: _CachedValues) -> Generator[tuple, None, tuple[int, int]]:
+    """Rows as tuples of values (missing rows empty); returns the extent of the filled cells."""
+    rows, expected, cells, extent = parser.parse(), 1, 0, (0, 0)
     while True:
         try:
-            row = next(rows)
+            number, found = next(rows)
         except StopIteration:
-            return
+            break
         except Exception:  # openpyxl raises many kinds (OverflowError, ValueError…) for a broken cell
             raise InvalidInput(
-                [f"Arkusz {sheet}, wiersz {row_number + 1}: komórki nie da się odczytać (uszkodzony arkusz)."]
+                [f"Arkusz {sheet}, wiersz {expected}: komórki nie da się odczytać (uszkodzony arkusz)."]
             ) from None
-        row_number += 1
-        yield row
+        if number < expected:  # rows out of order: openpyxl skips them too
+            continue
+        if number - 1 > MAX_ROWS:
+            raise InvalidInput([f"Plik ma ponad {MAX_ROWS} wierszy — podziel go na mniejsze części."])
+        cells += len(found)
+        if cells > MAX_CELLS:
+            raise _too_many_cells(f"ponad {_n(MAX_CELLS)}")
+        yield from [()] * (number - expected)
+        row: list[Any] = [None] * max((c["column"] for c in found), default=0)
+        for c in found:
+            row[c["column"] - 1] = c["value"]
+        filled = [i for i, v in enumerate(row, start=1) if v is not None and str(v).strip() != ""]
+        if filled:
+            extent = (number, max(extent[1], filled[-1]))
+        expected = number + 1
+        yield tuple(row)
+    return extent
+
+
+SHOWN_RANGES = 5  # merged ranges named in the refusal
+
+
+def _check_merged(sheet: str, merged: Any, extent: tuple[int, int]) -> None:
+    refs = [m.coord for m in (merged.mergeCell if merged is not None else [])]
+    inside = []
+    for ref in refs:
+        min_col, min_row, _, _ = range_boundaries(ref)
+        if min_row is not None and min_col is not None and min_row <= extent[0] and min_col <= extent[1]:
+            inside.append(ref)
+    if inside:
+        more = len(inside) - SHOWN_RANGES
+        shown = ", ".join(inside[:SHOWN_RANGES]) + (f" i {more} innych" if more > 0 else "")
+        raise InvalidInput(
+            [f"Arkusz {sheet}: scalone komórki {shown} — rozdziel je i wpisz wartość w każdym wierszu"]
+        )
 
 
 def _decode(data: bytes) -> str:
@@ -186,7 +366,7 @@ def _pick_registry(name: str | None, headers: list[str], table: str | None, alon
             return BY_SHEET[name.lower()]
         sheets = ", ".join(r.sheet for r in REGISTRIES.values())
         raise InvalidInput([f"Nieznany arkusz „{name}” — oczekiwane arkusze: {sheets} (albo wskaż tabelę)."])
-    given = {_norm(h) for h in headers}
+    given = {_norm(h) for h in headers} - {""}  # Excel's trailing ";;" leaves columns without a header
     for reg in REGISTRIES.values():
         if {_norm(h) for h in reg.required()} <= given <= {_norm(h) for h in reg.headers().values()}:
             return reg
@@ -198,12 +378,15 @@ def _pick_registry(name: str | None, headers: list[str], table: str | None, alon
     )
 
 
-def _columns(reg: Registry, sheet: str, headers: list[Any]) -> dict[int, str]:
-    """Column index → field; refuses a sheet with unknown or missing headers, naming them."""
+def _columns(reg: Registry, sheet: str, headers: list[Any]) -> tuple[dict[int, str], list[int]]:
+    """Column index → field, and the columns without a header; refuses a sheet with unknown or missing
+    headers, naming them. A column without a header is ignored while it is empty (Excel's trailing
+    ";;" in a CSV); a value in it is a row error, not silently dropped."""
     by_header = {_norm(h): f for f, h in reg.headers().items()}
-    found, unknown = {}, []
+    found, unknown, blank = {}, [], []
     for i, h in enumerate(headers):
         if _norm(h) == "":
+            blank.append(i)
             continue
         if _norm(h) in by_header:
             found[i] = by_header[_norm(h)]
@@ -217,7 +400,7 @@ def _columns(reg: Registry, sheet: str, headers: list[Any]) -> dict[int, str]:
         problems.append(f"Arkusz {sheet}: nieznane kolumny: {', '.join(unknown)}")
     if problems:
         raise InvalidInput(problems)
-    return found
+    return found, blank
 
 
 def _show(value: Any) -> str:
@@ -227,12 +410,24 @@ def _show(value: Any) -> str:
 
 
 def _parse_row(
-    parsed: ParsedSheet, n: int, cells: tuple, columns: dict[int, str], errors: list[RowError]
+    parsed: ParsedSheet,
+    n: int,
+    cells: tuple,
+    columns: tuple[dict[int, str], list[int]],
+    errors: list[RowError],
 ) -> None:
     reg, heads = parsed.registry, parsed.registry.headers()
-    raw = {columns[i]: cells[i] for i in columns if i < len(cells)}
+    named, blank = columns
+    raw = {named[i]: cells[i] for i in named if i < len(cells)}
     parsed.raw[n] = raw
     data, broken = {}, set()
+    for i in blank:
+        if i < len(cells) and cells[i] is not None and str(cells[i]).strip() != "":
+            column = f"{get_column_letter(i + 1)} (bez nagłówka)"
+            errors.append(
+                RowError(parsed.sheet, n, column, _show(cells[i]), "wartość w kolumnie bez nagłówka")
+            )
+            broken.add(column)
     for name, cell in raw.items():
         try:
             value = to_value(field_kind(reg.model, name), name, cell)

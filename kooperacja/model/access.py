@@ -15,7 +15,13 @@ ADMIN = "admin"  # koordynator ROPS
 ANIMATOR = "animator"  # animator współpracy: the gminy assigned to them
 WZK = "wzk"  # członek WZK: aggregates only, small counts hidden
 ZARZAD = "zarzad"  # Zarząd Województwa: aggregates only, small counts hidden
-ROLES: tuple[str, ...] = (ADMIN, ANIMATOR, WZK, ZARZAD)
+ROLE_LABELS = {  # the Polish name of each role, as the pages show it
+    ADMIN: "koordynator ROPS (administrator)",
+    ANIMATOR: "animator współpracy",
+    WZK: "członek WZK",
+    ZARZAD: "Zarząd Województwa",
+}
+ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 ROPS_STAFF = frozenset({ADMIN, ANIMATOR})  # case-level detail, data entry, imports
 GMINA_CARERS: tuple[str, ...] = (ANIMATOR, ADMIN)  # accounts a pilot gmina may be assigned to
 AGGREGATES_ONLY = frozenset({WZK, ZARZAD})

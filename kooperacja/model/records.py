@@ -26,31 +26,70 @@ def _plausible(d: date) -> date:
 def _clean(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("tekst zawiera znaki sterujące")
-    # A leading formula sign would come back out of an XLSX export as a live formula.
-    formula = text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not text[1].isspace()
-    if formula and not re.fullmatch(r"[-+]?\d[\d\s.,]*", text):
+    # A leading formula sign would come back out of an XLSX export as a live formula; dashes followed
+    # by a space ("- uwaga", "-- nic") are a list or a blank mark, not a formula.
+    formula = text[:1] in ("=", "+", "-", "@") and len(text) > 1 and not _DASHES_THEN_SPACE.match(text)
+    if formula and not _SIGNED_NUMBER.fullmatch(text):
         raise ValueError("tekst nie może zaczynać się od znaku formuły (=, +, -, @)")
     return text
 
 
-def _no_personal_data(text: str | None) -> str | None:
-    reason = privacy.find_personal_data(text) if text else None
-    if reason:
-        raise ValueError(
-            f"{reason} — dane osobowe nie mogą trafić do systemu (sprawy są prowadzone pod kodem)"
-        )
-    return text
+_DASHES_THEN_SPACE = re.compile(r"[=+@-]\s|-+(?:\s|$)")
+_SIGNED_NUMBER = re.compile(r"[-+]?\d[\d\s.,]*")
+_REFUSAL = "dane osobowe nie mogą trafić do systemu (sprawy są prowadzone pod kodem)"
+
+
+def _guard(find: Any) -> Any:
+    def check(text: str | None) -> str | None:
+        reason = find(text) if text else None
+        if reason:
+            raise ValueError(f"{reason} — {_REFUSAL}")
+        return text
+
+    check.__name__ = f"_no_personal_data_{find.__name__}"
+    return check
+
+
+# The one guard of free text: every str field of every record carries one of these three.
+_no_personal_data = _guard(privacy.find_personal_data)
+_no_personal_data_in_contact = _guard(privacy.find_in_contact)
+_no_personal_data_but_a_name = _guard(privacy.find_in_official_name)
+
+
+def _no_pesel_in_code(code: str) -> str:
+    if privacy.case_code_hides_pesel(code):
+        raise ValueError(f"{privacy.PESEL} — {_REFUSAL}")
+    return code
 
 
 Day = Annotated[date, AfterValidator(_plausible)]
-Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean)]
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
-CaseText = Annotated[Text, AfterValidator(_no_personal_data)]
+# Free text and short names: no personal data, whatever door (form, import, CLI, demo) builds the record.
+_TEXT = (AfterValidator(_clean), AfterValidator(_no_personal_data))
+Text = Annotated[str, Field(min_length=1, max_length=2000), *_TEXT]
+Name = Annotated[str, Field(min_length=1, max_length=300), *_TEXT]
+CaseText = Text  # the case fields' old name: every Text is guarded now
+# An institution's or a service's contact: its phone and e-mail pass; a person's e-mail, a PESEL,
+# an ID number, an address or a person's name do not.
+Contact = Annotated[
+    str,
+    Field(min_length=1, max_length=300),
+    AfterValidator(_clean),
+    AfterValidator(_no_personal_data_in_contact),
+]
+# A member of a body named in their role (WZK): the name is the point, nothing else personal is.
+OfficialName = Annotated[
+    str,
+    Field(min_length=1, max_length=300),
+    AfterValidator(_clean),
+    AfterValidator(_no_personal_data_but_a_name),
+]
 TercGmina = Annotated[str, Field(pattern=r"^[0-9]{6}[123]$")]
 TercPowiat = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 TercArea = Annotated[str, Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}[123])$")]
 Substep = Annotated[str, Field(pattern=r"^([1-9]|10)(\.[0-9]{1,2})?$")]
-CaseCode = Annotated[str, Field(pattern=r"^P-[0-9]{7}-[0-9]{4,6}$")]
+# Generated as P-<gmina's TERC>-<NNNN>; a hand-typed code whose digits are a PESEL is refused
+# (privacy.case_code_hides_pesel says why a generated one never is).
+CaseCode = Annotated[str, Field(pattern=r"^P-[0-9]{7}-[0-9]{4,6}$"), AfterValidator(_no_pesel_in_code)]
 Username = Annotated[str, Field(pattern=r"^[a-z0-9_.-]{2,32}$")]
 Variant = Literal["rural", "urban_rural", "urban"]
 Level = Literal["gmina", "powiat", "region"]
@@ -251,8 +290,8 @@ class Meeting(Record):
     terc: TercGmina | None = _t("Kod TERC gminy", default=None)
     case_code: CaseCode | None = _t("Kod sprawy", default=None)
     held_on: Day = _t("Data spotkania")
-    agenda: CaseText | None = _t("Porządek", default=None)
-    decisions: CaseText | None = _t("Ustalenia", default=None)
+    agenda: Text | None = _t("Porządek", default=None)
+    decisions: Text | None = _t("Ustalenia", default=None)
     family_present: bool | None = _t("Obecność rodziny", default=None)
 
 
@@ -281,7 +320,7 @@ class CaseFile(Record):
     consent_on: Day | None = _t("Data zgody", default=None)
     diagnosed_on: Day | None = _t("Data diagnozy", default=None)
     plan_on: Day | None = _t("Data planu pracy", default=None)
-    main_goal: CaseText | None = _t("Cel główny", default=None)
+    main_goal: Text | None = _t("Cel główny", default=None)
     contract_kind: Literal["kontrakt_socjalny", "projekt_socjalny"] | None = _t(
         "Kontrakt/projekt", default=None
     )
@@ -289,13 +328,13 @@ class CaseFile(Record):
     contract_to: Day | None = _t("Kontrakt do", default=None)
     evaluated_on: Day | None = _t("Data ewaluacji", default=None)
     evaluation: Literal["full", "partial", "none"] | None = _t("Ocena", default=None)
-    evaluation_note: CaseText | None = _t("Uwagi z ewaluacji", default=None)
+    evaluation_note: Text | None = _t("Uwagi z ewaluacji", default=None)
     closed_on: Day | None = _t("Data zakończenia", default=None)
     closure_reason: Literal["goals_achieved", "no_cooperation", "resigned", "other"] | None = _t(
         "Powód zakończenia", default=None
     )
     followup_until: Day | None = _t("Monitoring po zakończeniu do", default=None)
-    followup_note: CaseText | None = _t("Uwagi z monitoringu", default=None)
+    followup_note: Text | None = _t("Uwagi z monitoringu", default=None)
 
     def model_post_init(self, _: Any) -> None:
         problems = []
@@ -330,7 +369,7 @@ class CaseGoal(Record):
     KEY = "goal_id"
     goal_id: int | None = None
     case_code: CaseCode = _t("Kod sprawy")
-    text: CaseText = _t("Cel szczegółowy")
+    text: Text = _t("Cel szczegółowy")
 
 
 class CaseTask(Record):
@@ -339,7 +378,7 @@ class CaseTask(Record):
     task_id: int | None = None
     case_code: CaseCode = _t("Kod sprawy")
     goal_id: int | None = _t("Cel", default=None)
-    description: CaseText = _t("Zadanie")
+    description: Text = _t("Zadanie")
     institution_id: int | None = _t("Instytucja (puste: rodzina)", default=None)
     due_on: Day = _t("Termin")
     done_on: Day | None = _t("Data wykonania", default=None)
@@ -353,7 +392,7 @@ class MonthlyReport(Record):
     month: Day = _t("Miesiąc")
     reported_on: Day = _t("Data sprawozdania")
     progress: Literal["on_track", "delayed", "done", "not_started"] = _t("Postęp")
-    note: CaseText | None = _t("Uwagi", default=None)
+    note: Text | None = _t("Uwagi", default=None)
 
     def model_post_init(self, _: Any) -> None:
         if self.month.day != 1:
@@ -372,7 +411,7 @@ class Service(Record):
     level: Level = _t("Poziom")
     area_terc: TercArea = _t("Obszar (TERC)")
     access: Text | None = _t("Jak skorzystać", default=None)
-    contact: Name | None = _t("Kontakt", default=None)
+    contact: Contact | None = _t("Kontakt", default=None)
     valid_from: Day = _t("Ważna od")
     valid_to: Day | None = _t("Ważna do", default=None)
 
@@ -395,7 +434,7 @@ class WzkMember(Record):
     TABLE = "wzk_member"
     KEY = "member_id"
     member_id: int | None = None
-    full_name: Name = _t("Imię i nazwisko członka WZK")
+    full_name: OfficialName = _t("Imię i nazwisko członka WZK")
     role: Name = _t("Funkcja")
     institution_id: int | None = _t("Instytucja", default=None)
     from_on: Day = _t("Od")

@@ -119,9 +119,4 @@ RECOMMENDATION_STATUSES = {
     "rejected": "odrzucona",
 }
 
-ROLES = {
-    access.ADMIN: "koordynator ROPS (administrator)",
-    access.ANIMATOR: "animator współpracy",
-    access.WZK: "członek WZK",
-    access.ZARZAD: "Zarząd Województwa",
-}
+ROLES = access.ROLE_LABELS  # the roles are defined, with their names, in access

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from kooperacja.model import access, vocab
+from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.rules import STATUS_LABELS, Status
 from kooperacja.programme.queries import PROGRESS_LABELS
@@ -37,8 +37,8 @@ class Kpis:
     by_variant: dict[str, int]
     by_state: dict[str, int]
     pzk_members: int
-    cases_open: int
-    cases_closed: int
+    cases_open: int | str  # "<5" or "x" for the WZK and the Zarząd (`disclosed`)
+    cases_closed: int | str
     alerts_overdue: int
     alerts_today: int
     alerts_soon: int
@@ -73,6 +73,35 @@ def overview_table(overview: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame
     out["progress_state"] = out.progress_state.map(PROGRESS_LABELS)
     out["current_step"] = out.current_step.fillna("—")
     return out.reset_index(drop=True)
+
+
+OVERVIEW_COUNTS = ("cases_open", "cases_closed")
+
+
+def disclosed(k: Kpis, rows: pd.DataFrame, actor: Actor) -> tuple[Kpis, pd.DataFrame]:
+    """The tiles and the `overview_table` as `actor` may see them.
+
+    For the WZK and the Zarząd the cases per gmina are suppressed ("<5") together with the
+    tiles, which are their sums, so that no tile minus the other gminy gives a "<5" back
+    (complements "x", see `disclosure`); one type per column for the grid: "0", "<5", "12".
+
+    >>> rows = pd.DataFrame({"cases_open": [3, 9, 20], "cases_closed": [0, 5, 6]})
+    >>> k = Kpis(3, {}, {}, 0, 32, 11, 0, 0, 0)
+    >>> shown, table = disclosed(k, rows, Actor("w", "wzk"))
+    >>> shown.cases_open, list(table.cases_open), shown.cases_closed, list(table.cases_closed)
+    (32, ['<5', 'x', '20'], 11, ['0', '5', '6'])
+    """
+    if not disclosure.hides(actor):
+        return k, rows
+    tiles = pd.DataFrame({c: [getattr(k, c)] for c in OVERVIEW_COUNTS})
+    relations = [
+        disclosure.total([("rows", i, c) for i in range(len(rows))], ("tiles", 0, c)) for c in OVERVIEW_COUNTS
+    ]
+    counts = {"rows": OVERVIEW_COUNTS, "tiles": OVERVIEW_COUNTS}
+    out = disclosure.protect_frames({"rows": rows, "tiles": tiles}, counts, relations)
+    table = out["rows"]
+    table[list(OVERVIEW_COUNTS)] = table[list(OVERVIEW_COUNTS)].astype(str)
+    return replace(k, **{c: out["tiles"][c].tolist()[0] for c in OVERVIEW_COUNTS}), table
 
 
 def filter_alerts(

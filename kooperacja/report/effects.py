@@ -186,6 +186,57 @@ def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.Da
     return out
 
 
+HEADLINE_CASES = ("Sprawy zgłoszone", "Sprawy zakończone", "Cele osiągnięte w pełni")
+CASE_COUNTS = ["Zgłoszone", "Z planem pracy", "Zakończone"]
+
+
+def _disclosed(
+    cases: pd.DataFrame,
+    closures: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    baskets: pd.DataFrame,
+    headline: dict[str, int | str],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int | str]]:
+    """The case counts for the WZK and the Zarząd: "<5" and their complements "x", together.
+
+    The headline figures are sums of the tables: referred and closed = Σ kinds, closed = Σ
+    closure reasons, goals achieved = the first row of the evaluation (see `disclosure`).
+    """
+    frames = {
+        "cases": cases,
+        "closures": closures,
+        "evaluation": evaluation,
+        "baskets": baskets,
+        "headline": pd.DataFrame({k: [headline[k]] for k in HEADLINE_CASES}),
+    }
+    counts = {
+        "cases": CASE_COUNTS,
+        "closures": ["Sprawy"],
+        "evaluation": ["Sprawy"],
+        "baskets": ["Sprawy"],
+        "headline": list(HEADLINE_CASES),
+    }
+
+    def column(name: str, col: str) -> list[tuple[str, int, str]]:
+        return [(name, i, col) for i in range(len(frames[name]))]
+
+    relations = [
+        disclosure.total(column("cases", "Zgłoszone"), ("headline", 0, HEADLINE_CASES[0])),
+        disclosure.total(column("cases", "Zakończone"), ("headline", 0, HEADLINE_CASES[1])),
+        disclosure.total(column("closures", "Sprawy"), ("headline", 0, HEADLINE_CASES[1])),
+        disclosure.total(column("evaluation", "Sprawy")[:1], ("headline", 0, HEADLINE_CASES[2])),
+    ]
+    out = disclosure.protect_frames(frames, counts, relations)
+    shown = {k: out["headline"][k].tolist()[0] for k in HEADLINE_CASES}  # plain ints for the XLSX
+    return (
+        out["cases"],
+        out["closures"],
+        out["evaluation"],
+        out["baskets"],
+        {**headline, **{k: shown[k] for k in HEADLINE_CASES}},
+    )
+
+
 def effects(
     conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
 ) -> EffectsReport:
@@ -267,12 +318,9 @@ def effects(
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
     if hidden:
-        cases = disclosure.suppress_frame(cases, ["Zgłoszone", "Z planem pracy", "Zakończone"])
-        closures = disclosure.suppress_frame(closures, ["Sprawy"])
-        evaluation = disclosure.suppress_frame(evaluation, ["Sprawy"])
-        baskets = disclosure.suppress_frame(baskets, ["Sprawy"])
-        for key in ("Sprawy zgłoszone", "Sprawy zakończone", "Cele osiągnięte w pełni"):
-            headline[key] = disclosure.suppress(int(headline[key]))  # type: ignore[assignment]
+        cases, closures, evaluation, baskets, headline = _disclosed(
+            cases, closures, evaluation, baskets, headline
+        )
     return EffectsReport(
         region=region,
         today=today,
@@ -295,12 +343,10 @@ def effects(
 
 def to_xlsx(report: EffectsReport) -> bytes:
     """One sheet per table with the underlying numbers, after a sheet naming the report."""
-    about = pd.DataFrame(
-        {
-            "Pozycja": ["Raport", "Zakres", "Stan na", *report.headline],
-            "Wartość": [report.title, report.scope, report.today, *report.headline.values()],
-        }
-    )
+    note = [("Uwaga", disclosure.NOTE + ".")] if report.suppressed else []
+    rows = [("Raport", report.title), ("Zakres", report.scope), ("Stan na", report.today)]
+    rows += [*report.headline.items(), *note]
+    about = pd.DataFrame(rows, columns=["Pozycja", "Wartość"])
     sheets = {"Raport": about} | {name[:31]: df for name, df in report.tables().items()}
     return export.to_xlsx(sheets)
 

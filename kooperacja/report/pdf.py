@@ -110,7 +110,7 @@ def _table(pdf: FPDF, df: pd.DataFrame, widths: tuple[float, ...] | None = None,
 
 
 def _counts(series: pd.Series) -> bool:
-    return all(isinstance(v, int) or str(v).startswith("<") for v in series)
+    return all(isinstance(v, int) or disclosure.is_hidden(v) for v in series)
 
 
 def _header_style():
@@ -120,7 +120,7 @@ def _header_style():
 
 
 def _number(value: object) -> float | None:
-    """A bar length; None for a suppressed count ("<5"), drawn as text only."""
+    """A bar length; None for a suppressed count ("<5", "x"), drawn as text only."""
     return float(value) if isinstance(value, int | float) and not pd.isna(value) else None
 
 

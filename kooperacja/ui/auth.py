@@ -15,6 +15,7 @@ from kooperacja.demo import DEMO_PASSWORD
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.vocab import ROLES
 from kooperacja.ui.session import current_actor, get_conn
+from kooperacja.ui.text import plain
 from kooperacja.warehouse import get_setting
 
 COOKIE_NAME = "kooperacja_auth"
@@ -82,7 +83,7 @@ def _cookie_login(authenticator: stauth.Authenticate, creds: dict, key: str) -> 
 def _user_box(name: str, role: str, authenticator: stauth.Authenticate) -> bool:
     """Who is logged in and their own password change, in the sidebar; True when they pressed "Wyloguj"."""
     with st.sidebar:
-        st.markdown(f"**{name}**  \n{ROLES.get(role, role)}")
+        st.markdown(f"**{plain(name)}**  \n{plain(ROLES.get(role, role))}")
         if st.button("Wyloguj", key="wyloguj", icon=":material/logout:"):
             return True
         _own_password_form(authenticator)

@@ -17,17 +17,20 @@ def render(actor: Actor) -> None:
     st.subheader("Kopie zapasowe")
     folder = backup_schedule.backup_dir(warehouse.db_path())
     keep = backup_schedule.keep_count()
+    keep_manual = backup_schedule.manual_keep_count()
     daily = backup_schedule.running(folder)
     when = "codziennie (przy pierwszym uruchomieniu aplikacji danego dnia i co godzinę)"
     st.caption(
-        f"Folder: `{folder}` · zachowywanych kopii: {keep} · kopia dzienna: "
+        f"Folder: `{folder}` · zachowywane: kopie dzienne z {keep} ostatnich dni, {keep_manual} "
+        "ostatnich kopii ręcznych (kopia ręczna nie usuwa dziennych; inne pliki w folderze nie są "
+        "usuwane) · kopia dzienna: "
         + (when if daily else "nie działa (wyłączona: KOOPERACJA_BACKUP_DAILY=0)")
     )
     if daily is not None and daily.failures:
         st.warning(f"Ostatnia kopia dzienna nie powiodła się: {daily.failures[-1]}")
     if st.button("Zrób kopię teraz", key="kopia_teraz", icon=":material/backup:"):
         try:
-            made = backup_schedule.backup_now(get_conn(), actor, folder, keep)
+            made = backup_schedule.backup_now(get_conn(), actor, folder, keep_manual)
         except KooperacjaError as exc:
             errors.show(exc)
         else:
@@ -39,6 +42,7 @@ def render(actor: Actor) -> None:
     table = pd.DataFrame(
         {
             "Plik": [f.path.name for f in files],
+            "Rodzaj": [f.label for f in files],
             "Utworzono": [f"{f.made_at:%d.%m.%Y %H:%M}" for f in files],
             "Rozmiar (kB)": [round(f.size / 1024) for f in files],
         }

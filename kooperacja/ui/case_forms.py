@@ -15,6 +15,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
 from kooperacja.ui import errors, session, versions, widgets
+from kooperacja.ui.text import plain
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
@@ -159,7 +160,10 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     )
     notified = {
         i: st.date_input(
-            f"Powiadomiono: {names[i]}", value=held - timedelta(days=7), key=f"team_notified_{i}", **DATE
+            f"Powiadomiono: {plain(names[i])}",
+            value=held - timedelta(days=7),
+            key=f"team_notified_{i}",
+            **DATE,
         )
         for i in picked
     }
@@ -168,7 +172,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     token = versions.form_token(f"team/{case['case_code']}", held, notified, present, agenda)
 
     def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
-        return [("success", "Zapisano spotkanie zespołu.")] + [("warning", w) for w in result[1]]
+        return [("success", "Zapisano spotkanie zespołu.")] + [("warning", plain(w)) for w in result[1]]
 
     submit(
         "Zapisz spotkanie zespołu",

@@ -11,11 +11,11 @@ import streamlit as st
 from kooperacja.cases import stats as case_stats
 from kooperacja.charts import cases as case_charts
 from kooperacja.model import disclosure, rules, vocab
-from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.model.rules import STATUS_COLORS, Status
 from kooperacja.ui import data, session, widgets
+from kooperacja.ui.text import plain
 
 RATE_COLORS = [
     (90, STATUS_COLORS[Status.DONE]),
@@ -95,18 +95,9 @@ def _completeness(rate: pd.DataFrame) -> None:
         "Zielony: co najmniej 90%, żółty: 70–89%, czerwony: poniżej 70%, szary „—”: nic nie "
         "oczekiwano (lub ukryto małą liczbę)."
     )
-    long = rate.drop(columns=["terc"]).rename(
-        columns={
-            "gmina": "Gmina",
-            "month": "Miesiąc",
-            "expected": "Oczekiwane",
-            "received": "Otrzymane",
-            "rate": "Odsetek",
-        }
-    )
     st.download_button(
         "Pobierz XLSX",
-        data=lambda: export.to_xlsx(long, sheet_name="kompletnosc"),
+        data=lambda: case_stats.completeness_xlsx(rate),
         file_name="sprawozdania_kompletnosc.xlsx",
         mime=widgets.XLSX_MIME,
         key="completeness_xlsx",
@@ -121,10 +112,7 @@ def render_summary(actor: Actor) -> None:
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     terc = st.selectbox("Zakres", list(names), format_func=names.__getitem__, key="cases_summary_scope")
     if disclosure.hides(actor):
-        st.info(
-            f"Liczby od 1 do {disclosure.THRESHOLD - 1} pokazano jako „{disclosure.LABEL}”, "
-            "aby nikogo nie można było rozpoznać."
-        )
+        st.info(f"{disclosure.NOTE}, aby nikogo nie można było rozpoznać.")
     summary = data.case_summary(actor, terc)
     left, right = st.columns(2)
     with left:
@@ -175,8 +163,9 @@ def render_card(card: dict[str, Any]) -> None:
     """Every part of one case, read-only."""
     case = card["case"]
     st.markdown(
-        f"**{case['case_code']}** · {case['gmina']} · {vocab.CASE_KINDS[case['kind']]} · "
-        f"etap: **{case['stage_label']}** · zgłoszona {fmt_date(case['referred_on'])}"
+        f"**{plain(case['case_code'])}** · {plain(case['gmina'])} · "
+        f"{plain(vocab.CASE_KINDS.get(case['kind'], case['kind']))} · "
+        f"etap: **{plain(case['stage_label'])}** · zgłoszona {fmt_date(case['referred_on'])}"
     )
     facts = [
         ("Zgoda", fmt_date(case["consent_on"])),
@@ -194,13 +183,13 @@ def render_card(card: dict[str, Any]) -> None:
         ),
         ("Monitoring po zakończeniu do", fmt_date(case["followup_until"])),
     ]
-    st.markdown(" · ".join(f"{k}: {v or '—'}" for k, v in facts))
-    st.markdown(f"Obszary problemowe: {', '.join(card['problems'].label) or '—'}")
+    st.markdown(" · ".join(f"{k}: {plain(v) or '—'}" for k, v in facts))
+    st.markdown(f"Obszary problemowe: {', '.join(plain(p) for p in card['problems'].label) or '—'}")
     if case.get("main_goal"):
-        st.markdown(f"Cel główny: {case['main_goal']}")
+        st.markdown(f"Cel główny: {plain(case['main_goal'])}")
     if len(card["goals"]):
         st.markdown(
-            "Cele szczegółowe: " + "; ".join(f"{n}. {t}" for n, t in enumerate(card["goals"].text, 1))
+            "Cele szczegółowe: " + "; ".join(f"{n}. {plain(t)}" for n, t in enumerate(card["goals"].text, 1))
         )
     if len(card["tasks"]):
         _show(

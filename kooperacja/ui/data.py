@@ -198,16 +198,7 @@ def case_list(
 def _case_summary(
     path: str, today: date, token: str, terc: str | None, hidden: bool, _actor: Actor
 ) -> dict[str, pd.DataFrame]:
-    conn, a = session.get_conn(), _actor
-    return {
-        "funnel": case_stats.funnel(conn, a, terc),
-        "closures": case_stats.closure_reasons(conn, a, terc),
-        "time_to_plan": case_stats.time_to_plan(conn, a, terc),
-        "completeness": case_stats.report_completeness(conn, a, today, terc),
-        "overdue_meetings": case_stats.overdue_meetings(conn, a, today, terc),
-        "notice_breaches": case_stats.notice_breaches(conn, a, today, terc),
-        "task_sectors": case_stats.task_sectors(conn, a, terc),
-    }
+    return case_stats.summary(session.get_conn(), _actor, today, terc)
 
 
 def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:

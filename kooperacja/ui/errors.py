@@ -18,6 +18,7 @@ import streamlit as st
 
 from kooperacja import warehouse
 from kooperacja.model.errors import DiskFull, InvalidInput, KooperacjaError, WarehouseUnavailable
+from kooperacja.ui.text import plain
 
 ICON = ":material/error:"
 UNEXPECTED = (
@@ -37,14 +38,20 @@ _log = logging.getLogger("kooperacja.ui")
 def text(exc: KooperacjaError) -> str:
     """The error box's markdown: the bold title (unless the message starts with it), then the message.
 
+    Title, message and problems are text (`plain`): a message may quote what a user typed or uploaded.
+
     >>> text(InvalidInput(["Login: za krótki", "Rola: nieznana"]))
     '**Niepoprawne dane**\\n\\n- Login: za krótki\\n- Rola: nieznana'
+    >>> print(text(InvalidInput(["Nazwa: **[zaloguj się](zaloguj.html)**"])))
+    **Niepoprawne dane**
+    <BLANKLINE>
+    Nazwa: \\*\\*\\[zaloguj się\\](zaloguj\\.html)\\*\\*
     """
     problems = exc.problems if isinstance(exc, InvalidInput) else []
-    body = "\n".join(f"- {p}" for p in problems) if len(problems) > 1 else exc.message
+    body = "\n".join(f"- {plain(p)}" for p in problems) if len(problems) > 1 else plain(exc.message)
     if exc.message.lower().startswith(exc.title.lower()):
         return body
-    return f"**{exc.title}**\n\n{body}"
+    return f"**{plain(exc.title)}**\n\n{body}"
 
 
 def show(exc: KooperacjaError, where=st) -> None:

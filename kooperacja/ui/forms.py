@@ -16,6 +16,7 @@ from kooperacja.model.records import Zgloszenie
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui import errors, session, versions, widgets
+from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
@@ -253,7 +254,9 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     chosen = st.multiselect(
         "Obecne instytucje", list(options), format_func=options.__getitem__, key=f"f_meet_att_{terc}"
     )
-    notified = {i: day(f"Powiadomienie: {options[i]}", f"f_meet_notified_{i}", empty=True) for i in chosen}
+    notified = {
+        i: day(f"Powiadomienie: {plain(options[i])}", f"f_meet_notified_{i}", empty=True) for i in chosen
+    }
     data = {
         "kind": kind,
         "terc": terc,

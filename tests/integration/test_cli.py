@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import time
 
 import bcrypt
 import pytest
@@ -148,11 +150,17 @@ def test_backup_into_a_folder_names_files_by_date_and_rotates(db_file, tmp_path)
     cli.main(["init", "--db", str(db_file)])
     folder = tmp_path / "kopie"
     folder.mkdir()
-    for name in ("kooperacja-2020-01-01-0200.zip", "kooperacja-2020-01-02-0200.zip"):
-        (folder / name).write_bytes(b"stara")
-    assert cli.main(["backup", str(folder), "--keep", "2", "--db", str(db_file)]) == 0
+    for name in ("kooperacja-2020-01-01-0200.zip", "kooperacja-2020-01-02-0200.zip", "notes.zip"):
+        (folder / name).write_bytes(b"stara")  # not made by the app: never deleted
+    assert cli.main(["backup", str(folder), "--daily", "--keep", "1", "--db", str(db_file)]) == 0
+    assert cli.main(["backup", str(folder), "--keep", "1", "--db", str(db_file)]) == 0
+    time.sleep(1.01)  # a new second: a new manual file, the first one rotated away
+    assert cli.main(["backup", str(folder), "--keep", "1", "--db", str(db_file)]) == 0
     names = sorted(p.name for p in folder.iterdir())
-    assert len(names) == 2 and names[0] == "kooperacja-2020-01-02-0200.zip"
+    assert names[:2] == ["kooperacja-2020-01-01-0200.zip", "kooperacja-2020-01-02-0200.zip"]
+    assert re.fullmatch(r"kooperacja-daily-\d{4}-\d{2}-\d{2}\.zip", names[2])
+    assert re.fullmatch(r"kooperacja-manual-\d{4}-\d{2}-\d{2}-\d{6}\.zip", names[3])
+    assert names[4:] == ["notes.zip"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -296,3 +296,16 @@ def test_the_page_the_pdf_and_the_xlsx_share_one_order():
     pdf = [n for n, _ in sections.pdf_numbered()]
     assert [n for n in pdf if n is not None] == list(range(1, 9))  # closures and evaluation share 6.
     assert len({s.key for s in sections.SECTIONS}) == len(sections.SECTIONS)
+
+
+def test_the_importer_names_no_registry():
+    # a new registry is one Registry(...) in exchange/mapping.py: apply.py iterates, never asks for a table
+    text = (ROOT / "kooperacja/exchange/apply.py").read_text(encoding="utf-8")
+    assert ".table ==" not in text and ".table in" not in text
+
+
+def test_a_role_is_named_and_labelled_in_access_only():
+    from kooperacja.model import vocab
+
+    assert vocab.ROLES is access.ROLE_LABELS
+    assert tuple(access.ROLE_LABELS) == access.ROLES
