@@ -19,7 +19,7 @@ from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Service
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
-from kooperacja.warehouse.store import get_row, insert, update
+from kooperacja.warehouse.store import get_row, idempotent, insert, update
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,10 @@ def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
     refuse(Service, check_service(record, load_service_context(cur, record.institution_id)))
 
 
-def add_service(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
+@idempotent
+def add_service(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], *, form_token: str | None = None
+) -> int:
     """A new service in the registry (gmina/powiat list, or the region's list for admins)."""
     record = Service.parse({**data, "service_id": None})
     assert isinstance(record, Service)

@@ -19,7 +19,7 @@ from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
 from kooperacja.programme import queries
 from kooperacja.report import effects as report
 from kooperacja.warehouse import get_setting, transaction
-from kooperacja.warehouse.store import get_row, insert, update
+from kooperacja.warehouse.store import get_row, idempotent, insert, update
 
 MEMBERS = """
 SELECT m.member_id, m.full_name, m.role, i.name AS institution, m.from_on, m.to_on,
@@ -34,7 +34,10 @@ def list_members(conn: duckdb.DuckDBPyConnection, on: date) -> pd.DataFrame:
     return conn.cursor().execute(MEMBERS, {"on": on}).df()
 
 
-def add_member(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
+@idempotent
+def add_member(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], *, form_token: str | None = None
+) -> int:
     require_admin(actor)
     record = WzkMember.parse({**data, "member_id": None})
     with transaction(conn) as cur:
@@ -75,6 +78,7 @@ def attendance(conn: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame
     return conn.cursor().execute(ATTENDANCE, [meeting_id]).df()
 
 
+@idempotent
 def record_meeting(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -84,6 +88,7 @@ def record_meeting(
     decisions: str | None,
     member_ids: list[int],
     today: date,
+    form_token: str | None = None,
 ) -> int:
     """A WZK meeting (K8) with its agenda, decisions and the members who attended."""
     require_admin(actor)
@@ -121,8 +126,14 @@ def list_recommendations(conn: duckdb.DuckDBPyConnection, statuses: list[str] | 
     return conn.cursor().execute(RECOMMENDATIONS, {"status": statuses}).df()
 
 
+@idempotent
 def add_recommendation(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], today: date
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    data: dict[str, Any],
+    today: date,
+    *,
+    form_token: str | None = None,
 ) -> int:
     """A new recommendation, open from the day it was made."""
     require_admin(actor)

@@ -77,13 +77,15 @@ def _members(actor, today) -> None:
         with st.expander("Dodaj członka WZK"), st.form("wzk_member_form", clear_on_submit=True):
             name = st.text_input("Imię i nazwisko", key="wzk_member_name")
             role = st.text_input("Funkcja", key="wzk_member_role")
-            since = st.date_input("Od", value=today, key="wzk_member_from", format="DD.MM.YYYY")
+            since = st.date_input("Od", value=today, key="wzk_member_from", **widgets.DATE)
+            member = {"full_name": name, "role": role, "from_on": since}
+            token = versions.form_token("wzk_member", member)
             if st.form_submit_button("Zapisz członka"):
                 with widgets.errors_shown():
-                    wzk.add_member(
-                        session.get_conn(), actor, {"full_name": name, "role": role, "from_on": since}
-                    )
+                    wzk.add_member(session.get_conn(), actor, member, form_token=token)
                     st.success("Zapisano członka WZK.")
+                    if versions.saved("wzk_member"):
+                        st.info(versions.REPEATED)
 
 
 def _meetings(actor, today) -> None:
@@ -104,11 +106,12 @@ def _meetings(actor, today) -> None:
         serving = wzk.list_members(session.get_conn(), today)
         serving = serving[serving.active]
         with st.expander("Zapisz posiedzenie WZK"), st.form("wzk_meeting_form", clear_on_submit=True):
-            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", format="DD.MM.YYYY")
+            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", **widgets.DATE)
             agenda = st.text_area("Porządek", key="wzk_meeting_agenda")
             decisions = st.text_area("Ustalenia", key="wzk_meeting_decisions")
             names = dict(zip(serving.member_id, serving.full_name, strict=True))
             present = st.multiselect("Obecni", list(names), format_func=names.get, key="wzk_meeting_present")
+            token = versions.form_token("wzk_meeting", held, agenda, decisions, present)
             if st.form_submit_button("Zapisz posiedzenie"):
                 with widgets.errors_shown():
                     wzk.record_meeting(
@@ -119,8 +122,11 @@ def _meetings(actor, today) -> None:
                         decisions=decisions or None,
                         member_ids=present,
                         today=today,
+                        form_token=token,
                     )
                     st.success("Zapisano posiedzenie.")
+                    if versions.saved("wzk_meeting"):
+                        st.info(versions.REPEATED)
 
 
 def _recommendations(actor, today) -> None:
@@ -146,7 +152,7 @@ def _recommendations(actor, today) -> None:
             format_func=vocab.RECOMMENDATION_STATUSES.get,
             key="wzk_rec_status",
         )
-        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", format="DD.MM.YYYY")
+        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", **widgets.DATE)
         if st.form_submit_button("Zapisz status"):
             with widgets.errors_shown():
                 wzk.set_recommendation_status(
@@ -163,12 +169,14 @@ def _recommendations(actor, today) -> None:
         )
         text = st.text_area("Treść rekomendacji", key="wzk_rec_text")
         owner = st.text_input("Odpowiedzialny", key="wzk_rec_owner")
+        recommendation = {"kind": kind, "text": text, "owner": owner}
+        token = versions.form_token("recommendation", recommendation)
         if st.form_submit_button("Zapisz rekomendację"):
             with widgets.errors_shown():
-                wzk.add_recommendation(
-                    session.get_conn(), actor, {"kind": kind, "text": text, "owner": owner}, today
-                )
+                wzk.add_recommendation(session.get_conn(), actor, recommendation, today, form_token=token)
                 st.success("Zapisano rekomendację.")
+                if versions.saved("recommendation"):
+                    st.info(versions.REPEATED)
 
 
 def render() -> None:

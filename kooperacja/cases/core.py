@@ -16,7 +16,7 @@ import duckdb
 from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, load_cases_context
 from kooperacja.model.access import Actor, require_admin, require_edit_gmina
 from kooperacja.model.checks import refuse, texts
-from kooperacja.model.errors import InvalidInput, NotFound
+from kooperacja.model.errors import InvalidInput, NotFound, StaleRecord
 from kooperacja.model.records import (
     CaseFile,
     CaseProblem,
@@ -25,7 +25,7 @@ from kooperacja.model.records import (
     label,
 )
 from kooperacja.warehouse import fetch_dicts, transaction
-from kooperacja.warehouse.store import insert, update
+from kooperacja.warehouse.store import idempotent, insert, stale, update
 
 STAGES = ["referred", "diagnosed", "plan", "contract", "delivery", "evaluated", "closed"]
 STAGE_LABELS = {
@@ -99,6 +99,11 @@ def load_case(
     return case
 
 
+def changed_by(conn: duckdb.DuckDBPyConnection, case_code: str) -> StaleRecord:
+    """Who saved the case last and when, as the refusal a save from an older screen gets."""
+    return stale(conn.cursor(), CaseFile.TABLE, case_code)
+
+
 def case_change_problems(
     cur: duckdb.DuckDBPyConnection,
     case: Mapping[str, Any],
@@ -164,6 +169,7 @@ def next_case_code(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
     return f"P-{terc}-{(last or 0) + 1:04d}"
 
 
+@idempotent
 def register_case(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -174,6 +180,7 @@ def register_case(
     today: date,
     consent_on: date | None = None,
     problems: Sequence[str] = (),
+    form_token: str | None = None,
 ) -> str:
     """A person, family or group referred to the model in a pilot gmina; returns the generated code."""
     require_edit_gmina(actor, terc)
@@ -197,7 +204,10 @@ def register_case(
         return code
 
 
-def add_problem_area(conn: duckdb.DuckDBPyConnection, actor: Actor, code: str, name: str) -> None:
+@idempotent
+def add_problem_area(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, code: str, name: str, *, form_token: str | None = None
+) -> None:
     """The admin extends the list of problem areas (art. 7 ustawy o pomocy społecznej and beyond)."""
     require_admin(actor)
     record = ProblemArea.parse({"code": code, "label": name})

@@ -16,7 +16,7 @@ from kooperacja.model.checks import texts
 from kooperacja.model.errors import InvalidInput, NotFound
 from kooperacja.model.records import CaseFile, CaseService, CaseTask, MonthlyReport
 from kooperacja.warehouse import audit, fetch_dicts, transaction
-from kooperacja.warehouse.store import insert, update
+from kooperacja.warehouse.store import idempotent, insert, update
 
 # Services of the lokalny koszyk usług open to a gmina on a day: its own, its powiat's, the region's.
 AVAILABLE_SERVICES = """
@@ -63,6 +63,7 @@ def set_contract(
     from_on: date,
     to_on: date | None,
     today: date,
+    expected_version: int | None = None,
 ) -> None:
     """The social contract (person, family) or social project (family, group) with its dates."""
     case = load_case(conn, actor, case_code)
@@ -72,9 +73,11 @@ def set_contract(
         case,
         {"contract_kind": kind, "contract_from": from_on, "contract_to": to_on},
         today,
+        expected_version,
     )
 
 
+@idempotent
 def assign_services(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -84,6 +87,7 @@ def assign_services(
     from_on: date,
     today: date,
     to_on: date | None = None,
+    form_token: str | None = None,
 ) -> int:
     """The individual basket: services picked from the LKU open to the case's gmina on `from_on`."""
     case = load_case(conn, actor, case_code)
@@ -117,6 +121,7 @@ def assign_services(
     return len(records)
 
 
+@idempotent
 def record_monthly_report(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -127,6 +132,7 @@ def record_monthly_report(
     institution_id: int | None,
     today: date,
     note: str | None = None,
+    form_token: str | None = None,
 ) -> int:
     """An institution's monthly progress on its own task (attachment 7); the family's by the coordinator.
 
@@ -173,6 +179,7 @@ def _institution_name(conn: duckdb.DuckDBPyConnection, institution_id: int | Non
     return rows[0][0] if rows else f"instytucji {institution_id}"
 
 
+@idempotent
 def record_monitoring_meeting(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -184,6 +191,7 @@ def record_monitoring_meeting(
     attendees: Mapping[int, date | None],
     today: date,
     decisions: str | None = None,
+    form_token: str | None = None,
 ) -> int:
     """The quarterly monitoring meeting: the family present, or told of the outcome afterwards."""
     case = load_case(conn, actor, case_code)
@@ -226,11 +234,12 @@ def evaluate(
     result: str,
     today: date,
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Evaluation of the main goal: achieved fully, partly or not (part C of attachment 6)."""
     case = load_case(conn, actor, case_code)
     changes = {"evaluated_on": evaluated_on, "evaluation": result, "evaluation_note": note}
-    _update_case(conn, actor, case, changes, today)
+    _update_case(conn, actor, case, changes, today, expected_version)
 
 
 def close_case(

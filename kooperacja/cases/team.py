@@ -17,7 +17,7 @@ from kooperacja.model.records import CaseFile, CaseGoal, CaseTask, Meeting, Meet
 from kooperacja.model.vocab import TASK_TEAM
 from kooperacja.programme.queries import pzk_on
 from kooperacja.warehouse import transaction
-from kooperacja.warehouse.store import insert, update
+from kooperacja.warehouse.store import idempotent, insert, update
 
 
 def team_name(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
@@ -83,6 +83,7 @@ def insert_meeting(
     return meeting_id
 
 
+@idempotent
 def convene_team(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -94,6 +95,7 @@ def convene_team(
     agenda: str | None = None,
     decisions: str | None = None,
     family_present: bool | None = None,
+    form_token: str | None = None,
 ) -> tuple[int, list[str]]:
     """A GGK/ZZK meeting of PZK institutions for the case; returns its id and the 5-day warnings.
 
@@ -140,6 +142,7 @@ def team_of(conn: duckdb.DuckDBPyConnection, case_code: str) -> dict[int, str]:
     return dict(conn.cursor().execute(TEAM, [case_code]).fetchall())
 
 
+@idempotent
 def save_plan(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -151,6 +154,7 @@ def save_plan(
     tasks: Sequence[Mapping[str, Any]],
     today: date,
     expected_version: int | None = None,
+    form_token: str | None = None,
 ) -> None:
     """The work plan card (attachment 6): main goal, specific goals, tasks with institution and due date.
 

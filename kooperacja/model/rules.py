@@ -15,6 +15,21 @@ MONITORING_EVERY_MONTHS = 3  # case monitoring meeting at least quarterly (001, 
 WZK_EVERY_MONTHS = 3  # WZK and animators meet at least quarterly (K8)
 DUE_SOON_DAYS = 7  # window of the "due this week" to-dos
 STALLED_DAYS = 90  # overdue steps and no step event for this long: the gmina is stalled
+STEP_EVENT_LEAD_DAYS = 31  # a step event is dated at most this long before the gmina's plan starts
+
+
+def earliest_step_event(joined_on: date, plan_start: date) -> date:
+    """The first day a gmina's step event may carry: not before it joined the pilot (or its plan start,
+    when that is earlier) and not more than STEP_EVENT_LEAD_DAYS before its plan starts.
+
+    The form, the import and `python -m kooperacja check` all use this one rule.
+
+    >>> earliest_step_event(date(2026, 1, 10), date(2026, 2, 1))
+    datetime.date(2026, 1, 10)
+    >>> earliest_step_event(date(2025, 6, 1), date(2026, 2, 1))
+    datetime.date(2026, 1, 1)
+    """
+    return max(min(joined_on, plan_start), plan_start - timedelta(days=STEP_EVENT_LEAD_DAYS))
 
 
 def add_months(d: date, months: int) -> date:

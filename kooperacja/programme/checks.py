@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from kooperacja.model import rules
 from kooperacja.model.access import Actor, can_record_for
 from kooperacja.model.checks import Problem, future
 from kooperacja.model.records import PlanShift, PzkMember, StepEvent
@@ -123,6 +124,14 @@ def check_step_event(record: StepEvent, ctx: ProgrammeContext, actor: Actor) -> 
                 "event_on",
                 f"{record.event_on:%d.%m.%Y} jest przed przystąpieniem gminy "
                 f"do pilotażu ({pilot.joined_on:%d.%m.%Y})",
+            )
+        )
+    elif record.event_on < (earliest := rules.earliest_step_event(pilot.joined_on, pilot.plan_start)):
+        problems.append(
+            Problem(
+                "event_on",
+                f"{record.event_on:%d.%m.%Y} jest ponad {rules.days_pl(rules.STEP_EVENT_LEAD_DAYS)} przed "
+                f"startem planu gminy ({pilot.plan_start:%d.%m.%Y}); najwcześniej {earliest:%d.%m.%Y}",
             )
         )
     return problems

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 
-from kooperacja.model import access
+from kooperacja.model import access, rules
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
 from kooperacja.programme import harmonogram
@@ -83,6 +85,16 @@ def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> d
         return found
     mine = {t[: len(next(iter(found), ""))] for t in actor.gminy} if found else set()
     return {k: v for k, v in found.items() if k in mine}
+
+
+def earliest_step_event(conn: duckdb.DuckDBPyConnection, terc: str) -> date | None:
+    """The first date a step event of the gmina may carry (the rule the save checks), else None."""
+    rows = (
+        conn.cursor()
+        .execute("SELECT joined_on, plan_start FROM pilot_gmina WHERE terc = ?", [terc])
+        .fetchall()
+    )
+    return rules.earliest_step_event(*rows[0]) if rows else None
 
 
 def substep_choices(conn: duckdb.DuckDBPyConnection, terc: str) -> dict[str, str]:

@@ -41,7 +41,7 @@ from kooperacja.programme.checks import (
 )
 from kooperacja.programme.harmonogram import ensure_default_template
 from kooperacja.warehouse import one_row, transaction
-from kooperacja.warehouse.store import get_row, insert, update
+from kooperacja.warehouse.store import get_row, idempotent, insert, update
 
 
 def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
@@ -62,6 +62,7 @@ def set_variant_override(
         update(cur, actor.username, Gmina, terc, {"variant_override": variant})
 
 
+@idempotent
 def add_pilot_gmina(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -72,6 +73,7 @@ def add_pilot_gmina(
     plan_start: date,
     variant: str | None = None,
     template: tuple[int, int] | None = None,
+    form_token: str | None = None,
 ) -> None:
     """Bring a gmina into the pilot, with its plan: a pinned template version and a start date."""
     require_admin(actor)
@@ -98,6 +100,7 @@ def add_pilot_gmina(
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
 
 
+@idempotent
 def record_step_event(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -110,6 +113,7 @@ def record_step_event(
     evidence: str | None = None,
     note: str | None = None,
     recorded_by: str | None = None,
+    form_token: str | None = None,
 ) -> int:
     """Record that a sub-step started or was completed, with its evidence (protocol, agreement).
 
@@ -134,6 +138,7 @@ def record_step_event(
         return insert(cur, actor.username, record)
 
 
+@idempotent
 def shift_plan(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -143,6 +148,7 @@ def shift_plan(
     reason: str,
     today: date,
     substep: str | None = None,
+    form_token: str | None = None,
 ) -> int:
     """Move a gmina's plan by `days`: from `substep` on (it and every later-starting one), or all."""
     require_edit_gmina(actor, terc)
@@ -155,8 +161,14 @@ def shift_plan(
         return insert(cur, actor.username, record)
 
 
+@idempotent
 def record_zgloszenie(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], today: date
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    data: dict[str, Any],
+    today: date,
+    *,
+    form_token: str | None = None,
 ) -> int:
     """A notification to the ROPS: through the ROPS, or a self-formed cooperation after signing."""
     record = Zgloszenie.parse(data)
@@ -205,7 +217,10 @@ def record_first_contact(
         )
 
 
-def add_institution(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any]) -> int:
+@idempotent
+def add_institution(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], *, form_token: str | None = None
+) -> int:
     """An institution that may join PZKs; animators add those seated in their gminy or powiaty."""
     record = Institution.parse(data)
     require_edit_institution(actor, record.seat_terc)
@@ -213,6 +228,7 @@ def add_institution(conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[st
         return insert(cur, actor.username, record)
 
 
+@idempotent
 def add_pzk_member(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -221,6 +237,7 @@ def add_pzk_member(
     institution_id: int,
     signed_on: date,
     today: date | None = None,
+    form_token: str | None = None,
 ) -> int:
     """An institution signs the gmina's PZK agreement (at its formation or joining later)."""
     require_edit_gmina(actor, terc)
@@ -251,11 +268,14 @@ def leave_pzk(
         update(cur, actor.username, PzkMember, membership_id, {"left_on": left_on})
 
 
+@idempotent
 def record_meeting(
     conn: duckdb.DuckDBPyConnection,
     actor: Actor,
     data: dict[str, Any],
     attendees: list[tuple[int, date | None]],
+    *,
+    form_token: str | None = None,
 ) -> int:
     """A meeting with the institutions that attended and when each was notified."""
     record = Meeting.parse(data)

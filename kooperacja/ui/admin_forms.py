@@ -10,6 +10,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import row_tuples
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
+from kooperacja.ui import versions
 from kooperacja.ui.forms import day, pick, save
 
 TEMPLATE_COLUMNS = {
@@ -39,12 +40,13 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     joined_on = day("Data przystąpienia", "f_pilot_joined")
     plan_start = day("Początek harmonogramu", "f_pilot_start")
-    versions = data_entry.templates(conn)
+    templates = data_entry.templates(conn)
     options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
+        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(templates)
     }
     template = pick("Szablon harmonogramu", options, "f_pilot_template") if options else None
     animator = st.selectbox("Animator", data_entry.animator_choices(conn), key="f_pilot_animator")
+    token = versions.form_token("pilot_gmina", terc, variant, joined_on, plan_start, template, animator)
     if st.button("Dodaj gminę do pilotażu", key="f_pilot_save", type="primary"):
         save(
             lambda: programme.add_pilot_gmina(
@@ -56,8 +58,10 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 plan_start=plan_start,
                 variant=variant,
                 template=template,
+                form_token=token,
             ),
             "Gmina dołączyła do pilotażu.",
+            "pilot_gmina",
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import Any
 
 import streamlit as st
 
@@ -14,24 +14,27 @@ from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
-from kooperacja.ui import errors, session, versions
+from kooperacja.ui import errors, session, versions, widgets
 from kooperacja.ui.text import plain
 
 FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
 
 
-class _DateFormat(TypedDict):
-    format: str
-
-
-DATE: _DateFormat = {"format": "DD.MM.YYYY"}  # st.date_input(..., **DATE)
+DATE = widgets.DATE  # st.date_input(..., **DATE)
 
 
 def submit(
-    label: str, key: str, action: Callable[[], Any], success: Callable[[Any], list[tuple[str, str]]]
+    label: str,
+    key: str,
+    action: Callable[[], Any],
+    success: Callable[[Any], list[tuple[str, str]]],
+    form: str | None = None,
 ) -> None:
-    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun."""
+    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun.
+
+    `form`: the create form whose `versions.form_token` the action carries (a repeat is said so).
+    """
     if not st.button(label, key=key, type="primary"):
         return
     try:
@@ -39,7 +42,9 @@ def submit(
     except KooperacjaError as exc:
         errors.show(exc)
         return
-    st.session_state[FLASH] = success(result)
+    versions.forget()  # the user's own save: no "changed meanwhile" on the next run
+    repeat = form is not None and versions.saved(form)
+    st.session_state[FLASH] = success(result) + ([("info", versions.REPEATED)] if repeat else [])
     st.rerun()
 
 
@@ -57,9 +62,21 @@ def seen_version(case: dict, form: str) -> int | None:
     return versions.loaded(f"case_file/{form}", {code: case.get("row_version")}).get(code)
 
 
+def changed_meanwhile(case: dict) -> None:
+    """Say who changed the open case since the user's last screen when its stage moved.
+
+    The forms follow the stage: after somebody else closed the case, the closure form is gone, so the
+    user's click on "Zakończ sprawę" would otherwise be lost without a word.
+    """
+    code = case["case_code"]
+    before = versions.previous("case_file/stage", code, case["stage"])
+    if before is not None and before != case["stage"]:
+        errors.show(cases.changed_by(session.get_conn(), code))
+
+
 def show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH, []):
-        (st.warning if kind == "warning" else st.success)(text)
+        {"warning": st.warning, "info": st.info}.get(kind, st.success)(text)
 
 
 def _areas() -> dict[str, str]:
@@ -82,6 +99,7 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.__getitem__, key="new_problems"
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
+    token = versions.form_token("case", terc, kind, referred, consent, problems)
 
     def done(code: str) -> list[tuple[str, str]]:
         st.session_state[PICK_NEXT] = code
@@ -99,8 +117,10 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
             consent_on=consent,
             problems=problems,
             today=today,
+            form_token=token,
         ),
         done,
+        "case",
     )
 
 
@@ -149,6 +169,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
     }
     present = st.checkbox("Rodzina obecna na spotkaniu", key="team_family")
     agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key="team_agenda") or None
+    token = versions.form_token(f"team/{case['case_code']}", held, notified, present, agenda)
 
     def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
         return [("success", "Zapisano spotkanie zespołu.")] + [("warning", plain(w)) for w in result[1]]
@@ -165,8 +186,10 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             agenda=agenda,
             family_present=present,
+            form_token=token,
         ),
         done,
+        f"team/{case['case_code']}",
     )
 
 
@@ -207,6 +230,7 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             }
         )
     version = seen_version(case, "plan")
+    token = versions.form_token(f"plan/{case['case_code']}", plan_on, main, goals, tasks)
     submit(
         "Zapisz kartę planu pracy",
         "plan_submit",
@@ -220,6 +244,8 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             tasks=tasks,
             today=today,
             expected_version=version,
+            form_token=token,
         ),
         ok("Zapisano plan pracy."),
+        f"plan/{case['case_code']}",
     )

@@ -13,7 +13,7 @@ from kooperacja.cases.card import to_date
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import row_tuples
-from kooperacja.ui import session
+from kooperacja.ui import session, versions
 from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
 
 
@@ -26,11 +26,19 @@ def contract_form(actor: Actor, case: dict, today: date) -> None:
     )
     start = st.date_input("Od", value=today, key="contract_from", **DATE)
     end = st.date_input("Do", value=rules.add_months(today, 6), key="contract_to", **DATE)
+    version = seen_version(case, "contract")
     submit(
         "Zapisz kontrakt/projekt",
         "contract_submit",
         lambda: case_delivery.set_contract(
-            session.get_conn(), actor, case["case_code"], kind=kind, from_on=start, to_on=end, today=today
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            kind=kind,
+            from_on=start,
+            to_on=end,
+            today=today,
+            expected_version=version,
         ),
         ok("Zapisano kontrakt/projekt socjalny."),
     )
@@ -47,13 +55,22 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         format_func=names.__getitem__,
         key="services_pick",
     )
+    form = f"services/{case['case_code']}"
+    token = versions.form_token(form, start, picked)
     submit(
         "Dodaj do koszyka",
         "services_submit",
         lambda: case_delivery.assign_services(
-            session.get_conn(), actor, case["case_code"], service_ids=picked, from_on=start, today=today
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            service_ids=picked,
+            from_on=start,
+            today=today,
+            form_token=token,
         ),
         lambda n: [("success", f"Dodano usług do koszyka: {n}.")],
+        form,
     )
 
 
@@ -76,6 +93,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key="report_note") or None
     who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
+    token = versions.form_token("report", task_id, month, progress, note)
     submit(
         "Zapisz sprawozdanie",
         "report_submit",
@@ -88,8 +106,10 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
             institution_id=who,
             today=today,
             note=note,
+            form_token=token,
         ),
         ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
+        "report",
     )
 
 
@@ -100,6 +120,8 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
     present = st.checkbox("Rodzina obecna", key="mon_family")
     told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
     decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
+    form = f"monitoring/{case['case_code']}"
+    token = versions.form_token(form, held, picked, present, told, decisions)
     submit(
         "Zapisz spotkanie monitorujące",
         "mon_submit",
@@ -113,8 +135,10 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
             attendees=dict.fromkeys(picked),
             today=today,
             decisions=decisions,
+            form_token=token,
         ),
         ok("Zapisano spotkanie monitorujące."),
+        form,
     )
 
 
@@ -124,6 +148,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
         "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key="eval_result"
     )
     note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key="eval_note") or None
+    version = seen_version(case, "evaluation")
     submit(
         "Zapisz ewaluację",
         "eval_submit",
@@ -135,6 +160,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
             result=result,
             today=today,
             note=note,
+            expected_version=version,
         ),
         ok("Zapisano ewaluację."),
     )

@@ -22,25 +22,30 @@ from kooperacja.warehouse import store
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
 
 
-def save(action: Callable[[], Any], message: str) -> Any:
-    """Run a domain write; show its Polish refusal or a success message (never a traceback)."""
+def save(action: Callable[[], Any], message: str, form: str | None = None) -> Any:
+    """Run a domain write; show its Polish refusal or a success message (never a traceback).
+
+    `form`: the create form whose `versions.form_token` the write carries (a repeat is said so).
+    """
     try:
         result = action()
     except KooperacjaError as exc:
         errors.show(exc)
         return None
     st.success(message, icon=":material/check_circle:")
+    if form is not None and versions.saved(form):
+        st.info(versions.REPEATED)
     return result
 
 
 @overload
-def day(label: str, key: str, empty: Literal[False] = False) -> date: ...
+def day(label: str, key: str, empty: Literal[False] = False, help: str | None = None) -> date: ...
 @overload
-def day(label: str, key: str, empty: bool) -> date | None: ...
+def day(label: str, key: str, empty: bool, help: str | None = None) -> date | None: ...
 
 
-def day(label: str, key: str, empty: bool = False) -> date | None:
-    return st.date_input(label, value=None if empty else session.today(), format="DD.MM.YYYY", key=key)
+def day(label: str, key: str, empty: bool = False, help: str | None = None) -> date | None:
+    return st.date_input(label, value=None if empty else session.today(), key=key, help=help, **widgets.DATE)
 
 
 def pick(label: str, options: dict, key: str, **kwargs: Any) -> Any:
@@ -90,16 +95,21 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         "has_agreement_copy": st.checkbox("Kopia porozumienia", key="f_zgl_copy"),
     }
     note = st.text_area("Uwagi", key="f_zgl_note")
+    data = {
+        "terc": terc,
+        "route": route,
+        "received_on": received,
+        "signed_on": signed,
+        "note": text(note),
+        **attachments,
+    }
+    token = versions.form_token("zgloszenie", data)
     if st.button("Zapisz zgłoszenie", key="f_zgl_save", type="primary"):
-        data = {
-            "terc": terc,
-            "route": route,
-            "received_on": received,
-            "signed_on": signed,
-            "note": text(note),
-            **attachments,
-        }
-        save(lambda: programme.record_zgloszenie(conn, actor, data, session.today()), "Zapisano zgłoszenie.")
+        save(
+            lambda: programme.record_zgloszenie(conn, actor, data, session.today(), form_token=token),
+            "Zapisano zgłoszenie.",
+            "zgloszenie",
+        )
 
 
 def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
@@ -132,9 +142,15 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
         key="f_step_kind",
         horizontal=True,
     )
-    event_on = day("Data", "f_step_date")
+    earliest = data_entry.earliest_step_event(conn, terc)
+    event_on = day(
+        "Data",
+        "f_step_date",
+        help=f"Od {earliest:%d.%m.%Y} (przystąpienie gminy, start planu) do dziś." if earliest else None,
+    )
     evidence = st.text_input("Dokument (protokół, porozumienie)", key="f_step_evidence")
     note = st.text_area("Uwagi", key="f_step_note")
+    token = versions.form_token("step_event", terc, substep, kind, event_on, evidence, note)
     if st.button("Zapisz zdarzenie", key="f_step_save", type="primary"):
         save(
             lambda: programme.record_step_event(
@@ -147,8 +163,10 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
                 today=session.today(),
                 evidence=text(evidence),
                 note=text(note),
+                form_token=token,
             ),
             "Zapisano zdarzenie kroku.",
+            "step_event",
         )
 
 
@@ -165,6 +183,7 @@ def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
         key="f_shift_days",
     )
     reason = st.text_area("Powód przesunięcia", key="f_shift_reason")
+    token = versions.form_token("plan_shift", terc, substep, days, reason)
     if st.button("Zapisz przesunięcie", key="f_shift_save", type="primary"):
         save(
             lambda: programme.shift_plan(
@@ -175,8 +194,10 @@ def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
                 reason=reason,
                 today=session.today(),
                 substep=substep or None,
+                form_token=token,
             ),
             "Zapisano przesunięcie planu.",
+            "plan_shift",
         )
 
 
@@ -187,9 +208,14 @@ def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     level = pick("Poziom", vocab.LEVELS, "f_inst_level")
     seats = data_entry.area_choices(conn, actor, level)
     seat = pick("Siedziba", seats, f"f_inst_seat_{level}")
+    data = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
+    token = versions.form_token("institution", data)
     if st.button("Zapisz instytucję", key="f_inst_save", type="primary"):
-        data = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
-        save(lambda: programme.add_institution(conn, actor, data), "Zapisano instytucję.")
+        save(
+            lambda: programme.add_institution(conn, actor, data, form_token=token),
+            "Zapisano instytucję.",
+            "institution",
+        )
 
 
 def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
@@ -197,12 +223,14 @@ def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.caption("Podpisanie porozumienia przy tworzeniu PZK i późniejsze przystąpienie zapisuje się tak samo.")
     institution_id = pick("Instytucja", data_entry.institution_choices(conn, terc), f"f_pzk_inst_{terc}")
     signed_on = day("Data podpisania / przystąpienia", "f_pzk_signed")
+    token = versions.form_token("pzk_member", terc, institution_id, signed_on)
     if st.button("Zapisz przystąpienie", key="f_pzk_join", type="primary"):
         save(
             lambda: programme.add_pzk_member(
-                conn, actor, terc=terc, institution_id=institution_id, signed_on=signed_on
+                conn, actor, terc=terc, institution_id=institution_id, signed_on=signed_on, form_token=token
             ),
             "Zapisano przystąpienie do PZK.",
+            "pzk_member",
         )
     members = data_entry.member_choices(conn, terc)
     if members:
@@ -229,14 +257,17 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     notified = {
         i: day(f"Powiadomienie: {plain(options[i])}", f"f_meet_notified_{i}", empty=True) for i in chosen
     }
+    data = {
+        "kind": kind,
+        "terc": terc,
+        "held_on": held_on,
+        "agenda": text(agenda),
+        "decisions": text(decisions),
+    }
+    token = versions.form_token("meeting", data, notified)
     if st.button("Zapisz spotkanie", key="f_meet_save", type="primary"):
-        data = {
-            "kind": kind,
-            "terc": terc,
-            "held_on": held_on,
-            "agenda": text(agenda),
-            "decisions": text(decisions),
-        }
         save(
-            lambda: programme.record_meeting(conn, actor, data, list(notified.items())), "Zapisano spotkanie."
+            lambda: programme.record_meeting(conn, actor, data, list(notified.items()), form_token=token),
+            "Zapisano spotkanie.",
+            "meeting",
         )

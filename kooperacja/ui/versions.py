@@ -6,12 +6,20 @@ on the screen the user filled in, i.e. the one read on the previous run.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 _SEEN = "_kooperacja_loaded_versions"  # session key: {kind: {record key: row_version}}
+_TOKENS = "_kooperacja_form_tokens"  # session key: {form: {"token", "digest", "saved"}}
+REPEATED = (
+    "Ten formularz z tymi samymi danymi już zapisano — drugi raz niczego nie dodano. "
+    "Aby dodać kolejny wpis, zmień dane formularza."
+)
+_SHOWN = "_kooperacja_shown"  # session key: {kind: {record key: value}}, e.g. the stage of a case
 
 
 def loaded(kind: str, current: Mapping[Any, Any]) -> dict[Any, int]:
@@ -27,6 +35,57 @@ def loaded(kind: str, current: Mapping[Any, Any]) -> dict[Any, int]:
     return {**now, **{k: v for k, v in before.items() if k in now}}
 
 
-def forget(kind: str) -> None:
-    """After the user's own save: the next run starts from what is stored then."""
+def previous(kind: str, key: Any, value: Any) -> Any:
+    """What `value` of record `key` was on the last run that showed it (None at first), remembering this one.
+
+    E.g. the stage of the open case: a stage that moved since the user's screen (somebody else saved the
+    case) may have taken away the form the user just submitted.
+    """
+    shown = st.session_state.setdefault(_SHOWN, {}).setdefault(kind, {})
+    before = shown.get(key)
+    shown[key] = value
+    return before
+
+
+def forget(kind: str | None = None) -> None:
+    """After the user's own save: the next run starts from what is stored then (every kind by default)."""
+    if kind is None:
+        st.session_state.pop(_SEEN, None)
+        st.session_state.pop(_SHOWN, None)
+        return
     st.session_state.get(_SEEN, {}).pop(kind, None)
+    st.session_state.get(_SHOWN, {}).pop(kind, None)
+
+
+def _digest(values: tuple[Any, ...]) -> str:
+    return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
+
+
+def form_token(form: str, *values: Any) -> str:
+    """The one-time token of a create form as filled in now: pass it to the domain write (`form_token=`).
+
+    Call it on every run of the form with the values its widgets hold. The token stays the same until a
+    save with it succeeds (`saved`); after that, the first change of any value draws a new one. So the
+    same form sent again unchanged — a double click, a click on the form re-rendered after the save, a
+    resent run — carries the used token and the warehouse returns the first save's result instead of
+    writing a second row. A new entry needs a change, and a refused save keeps its token for the fix.
+    """
+    tokens = st.session_state.setdefault(_TOKENS, {})
+    digest = _digest(values)
+    entry = tokens.get(form)
+    if entry is None or (entry["saved"] and entry["digest"] != digest):
+        entry = tokens[form] = {"token": uuid.uuid4().hex, "digest": digest, "saved": False}
+    elif not entry["saved"]:
+        entry["digest"] = digest
+    return entry["token"]
+
+
+def saved(form: str) -> bool:
+    """After a successful save with `form_token(form, …)`; True when that token had been saved already
+    (the submit was a repeat and wrote nothing: tell the user `REPEATED`)."""
+    entry = st.session_state.get(_TOKENS, {}).get(form)
+    if entry is None:
+        return False
+    repeat = bool(entry["saved"])
+    entry["saved"] = True
+    return repeat

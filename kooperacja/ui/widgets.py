@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 import streamlit as st
@@ -14,9 +14,23 @@ from kooperacja.charts.programme import PROGRESS_COLORS, PROGRESS_ORDER
 from kooperacja.model import formatting
 from kooperacja.model import xlsx as export
 from kooperacja.model.errors import KooperacjaError
+from kooperacja.model.records import EARLIEST, LATEST
 from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
 from kooperacja.programme.queries import PROGRESS_LABELS
 from kooperacja.ui import errors
+
+
+class DateInput(TypedDict):
+    format: str
+    min_value: date
+    max_value: date
+
+
+# st.date_input(..., **DATE) in every form: the widget takes exactly the dates the records accept.
+# Streamlit's own bounds (ten years around the value) turned a valid older date red and saved the
+# previous value instead; the narrower rules of a save (not in the future, not before the gmina
+# joined the pilot…) are the domain's to refuse, in Polish, never the widget's to drop silently.
+DATE: DateInput = {"format": "DD.MM.YYYY", "min_value": EARLIEST, "max_value": LATEST}
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages

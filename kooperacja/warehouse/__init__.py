@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ TABLES = (
     "pilot_gmina", "plan_shift", "step_event", "zgloszenie", "institution", "pzk_member",
     "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
     "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
-    "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary",
+    "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary", "form_token",
 )  # fmt: skip
 
 
@@ -195,13 +196,35 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
         _log.debug("ROLLBACK failed", exc_info=True)
 
 
+# The transaction a `transaction()` opened in this thread joins instead of opening its own (set by
+# `joined`): a form-token write and the write it guards commit together (kooperacja.warehouse.store.once).
+_JOINED: ContextVar[tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection] | None] = ContextVar(
+    "kooperacja_joined_transaction", default=None
+)
+
+
+@contextmanager
+def joined(conn: duckdb.DuckDBPyConnection, cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Inside the block, a `transaction` on `conn` in this thread yields `cur` (already open) itself."""
+    reset = _JOINED.set((conn, cur))
+    try:
+        yield
+    finally:
+        _JOINED.reset(reset)
+
+
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor whose statements commit together or not at all, one writing transaction at a time.
 
     A full disk or another I/O failure, in the body or at COMMIT, raises DiskFull / WriteFailed;
     a write conflict at COMMIT raises StaleRecord. Nothing of the transaction is kept either way.
+    Inside `joined(conn, cur)` it is part of that open transaction (which commits or rolls back).
     """
+    outer = _JOINED.get()
+    if outer is not None and outer[0] is conn:
+        yield outer[1]
+        return
     with WRITE_LOCK:
         cur = conn.cursor()
         cur.execute("BEGIN TRANSACTION")

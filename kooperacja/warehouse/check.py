@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from kooperacja import warehouse
+from kooperacja.model.rules import STEP_EVENT_LEAD_DAYS
 
 # (child table, child columns, parent table, parent columns, condition on the child row).
 # The schema has no FOREIGN KEYs (a gmina's TERC changes with its type), so they are checked here.
@@ -52,9 +53,9 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
 
 # (what is wrong, query counting the rows where it is so).
 RULES: tuple[tuple[str, str], ...] = (
-    ("zdarzenia kroków datowane ponad 31 dni przed startem planu gminy",
+    (f"zdarzenia kroków datowane ponad {STEP_EVENT_LEAD_DAYS} dni przed startem planu gminy",
      "SELECT count(*) FROM step_event e JOIN pilot_gmina p USING (terc) "
-     "WHERE e.event_on < p.plan_start - INTERVAL 31 DAY"),
+     f"WHERE e.event_on < p.plan_start - INTERVAL {STEP_EVENT_LEAD_DAYS} DAY"),
     ("zakończenie podkroku wcześniejsze niż jego rozpoczęcie",
      "SELECT count(*) FROM step_event c JOIN step_event s ON s.terc IS NOT DISTINCT FROM c.terc "
      "AND s.substep = c.substep AND s.kind = 'started' "

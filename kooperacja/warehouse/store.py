@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
 
 from kooperacja.model.errors import InvalidInput, NotFound, StaleRecord
 from kooperacja.model.records import Record, label
-from kooperacja.warehouse import audit, fetch_dicts, ident
+from kooperacja.warehouse import audit, fetch_dicts, ident, joined, to_json, transaction
 
 # Tables whose generated key comes from the sequence `<table>_seq`.
 SEQUENCED = {
@@ -129,6 +132,27 @@ def row_versions(cur: duckdb.DuckDBPyConnection, cls: type[Record], keys: Sequen
     return dict(rows)
 
 
+def last_change(cur: duckdb.DuckDBPyConnection, table: str, key: Any) -> tuple[str, Any] | None:
+    """(who, when) of the latest audited write of a record, or None when the trail has none."""
+    rows = cur.execute(
+        "SELECT username, changed_at FROM audit_log WHERE table_name = ? AND record_key = ? "
+        "ORDER BY audit_id DESC LIMIT 1",
+        [table, str(key)],
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def stale(cur: duckdb.DuckDBPyConnection, table: str, key: Any) -> StaleRecord:
+    """The refusal of a save over a newer version: who changed the record and when (its audit trail).
+
+    The message reads e.g. "Zmienił(a) animator2 01.12.2026 10:14 — odśwież i spróbuj ponownie."
+    """
+    last = last_change(cur, table, key)
+    who, when = last if last else ("inny użytkownik", None)
+    at = f" {when:%d.%m.%Y %H:%M}" if when else ""
+    return StaleRecord(f"Zmienił(a) {who}{at} — odśwież i spróbuj ponownie.")
+
+
 def update(
     cur: duckdb.DuckDBPyConnection,
     username: str,
@@ -144,14 +168,7 @@ def update(
     before = get_row(cur, cls, key)
     version = before.pop("row_version", None)
     if expected_version is not None and version is not None and version != expected_version:
-        last = cur.execute(
-            "SELECT username, changed_at FROM audit_log WHERE table_name = ? AND record_key = ? "
-            "ORDER BY audit_id DESC LIMIT 1",
-            [cls.TABLE, str(key)],
-        ).fetchall()
-        who, when = last[0] if last else ("inny użytkownik", None)
-        at = f" o {when:%d.%m.%Y %H:%M}" if when else ""
-        raise StaleRecord(f"Rekord zmienił {who}{at}. Wczytaj go ponownie i wprowadź zmiany jeszcze raz.")
+        raise stale(cur, cls.TABLE, key)
     record = cls.parse({**before, **changes})
     after = record.model_dump()
     sets = ", ".join(f"{ident(c)} = ?" for c in after if c != cls.KEY)
@@ -166,3 +183,66 @@ def delete(cur: duckdb.DuckDBPyConnection, username: str, cls: type[Record], key
     before = get_row(cur, cls, key)
     cur.execute(f"DELETE FROM {ident(cls.TABLE)} WHERE {ident(cls.KEY)} = ?", [key])
     audit(cur, username, "delete", cls.TABLE, key, before, None, area_of(before))
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _stored(result: Any) -> str | None:
+    return to_json({"tuple": isinstance(result, tuple), "value": result})
+
+
+def _restored(stored: str | None) -> Any:
+    if stored is None:
+        return None
+    found = json.loads(stored)
+    return tuple(found["value"]) if found["tuple"] else found["value"]
+
+
+def once(
+    conn: duckdb.DuckDBPyConnection, token: str | None, username: str, action: str, write: Callable[[], T]
+) -> T:
+    """Run `write` at most once per form token: a second call with a used token writes nothing and
+    returns what the first call returned (a double click, a resent form, two submits at once).
+
+    The token is recorded in the same transaction as the write (`write`'s own `transaction()` joins
+    it), so it is kept exactly when the write is: a refused write leaves the token unused. Writes are
+    serialised by WRITE_LOCK, so of two submits at the same moment the second sees the first's token.
+    """
+    if token is None:
+        return write()
+    if not TOKEN.fullmatch(token):
+        raise InvalidInput(["Formularz: niepoprawny znacznik formularza — odśwież stronę"])
+    with transaction(conn) as cur:
+        first = cur.execute("SELECT username, result FROM form_token WHERE token = ?", [token]).fetchall()
+        if first:
+            if first[0][0] != username:
+                raise InvalidInput(
+                    ["Formularz: znacznik formularza należy do innego użytkownika — odśwież stronę"]
+                )
+            return _restored(first[0][1])
+        with joined(conn, cur):
+            result = write()
+        cur.execute(
+            "INSERT INTO form_token (token, username, action, result) VALUES (?, ?, ?, ?)",
+            [token, username, action, _stored(result)],
+        )
+        return result
+
+
+def idempotent(fn: Callable[P, T]) -> Callable[P, T]:
+    """A create function (conn, actor, …, form_token=None) run at most once per `form_token` (see once)."""
+    signature = inspect.signature(fn)
+    action = f"{fn.__module__.removeprefix('kooperacja.')}.{fn.__name__}"
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        token = kwargs.get("form_token")
+        if token is None:
+            return fn(*args, **kwargs)
+        given = signature.bind(*args, **kwargs).arguments
+        return once(given["conn"], str(token), given["actor"].username, action, lambda: fn(*args, **kwargs))
+
+    return run

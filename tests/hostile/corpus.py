@@ -232,7 +232,7 @@ FORM_CASES: list[Case] = [
     (
         "recommendation-stale",
         lambda c: wzk.set_recommendation_status(c, ADMIN, 3, "done", TODAY, TODAY, expected_version=0),
-        "Wczytaj go ponownie",
+        "odśwież i spróbuj ponownie",
     ),
     *_each("event-note", lambda v: _event(note=v), "Uwagi"),
     *_each("event-evidence", lambda v: _event(evidence=v), "Dokument (protokół, porozumienie)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -14,7 +15,7 @@ from kooperacja.cases import stats as case_stats
 from kooperacja.cases import team as case_team
 from kooperacja.cases.card import case_card
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import AccessDenied, InvalidInput
+from kooperacja.model.errors import AccessDenied, InvalidInput, StaleRecord
 from kooperacja.model.records import Gmina, ProblemArea, Service
 from kooperacja.model.vocab import PROBLEM_AREAS
 from kooperacja.programme import alerts
@@ -567,3 +568,39 @@ def test_the_funnel_agrees_with_direct_counts_on_the_demo_region(demo_db):
         assert (rate.received <= rate.expected).all() and rate.expected.sum() > 0
     finally:
         conn.close()
+
+
+def _version(conn, code):
+    return conn.execute("SELECT row_version FROM case_file WHERE case_code = ?", [code]).fetchall()[0][0]
+
+
+@pytest.mark.parametrize("form", ["evaluation", "contract"])
+def test_a_second_save_from_the_same_loaded_case_is_refused_naming_who_and_when(region, form):
+    """Two people opened the same case; the first saves, the second's save must not overwrite it."""
+    conn, ids = region
+    code = planned_case(conn, ids)
+    seen = _version(conn, code)  # both screens show this version
+
+    def save(actor, day, value):
+        if form == "evaluation":
+            case_delivery.evaluate(
+                conn, actor, code, evaluated_on=date(2026, 10, day), result=value, today=TODAY,
+                expected_version=seen,
+            )  # fmt: skip
+        else:
+            case_delivery.set_contract(
+                conn, actor, code, kind=value, from_on=date(2026, 5, day), to_on=None, today=TODAY,
+                expected_version=seen,
+            )  # fmt: skip
+
+    first, second = ("full", "none") if form == "evaluation" else ("kontrakt_socjalny", "projekt_socjalny")
+    save(ADMIN, 1, first)
+    with pytest.raises(StaleRecord) as stale:
+        save(ANIMATOR, 2, second)
+    assert re.fullmatch(
+        r"Zmienił\(a\) admin \d\d\.\d\d\.\d{4} \d\d:\d\d — odśwież i spróbuj ponownie\.", stale.value.message
+    )
+    column = "evaluation" if form == "evaluation" else "contract_kind"
+    stored = conn.execute(f"SELECT {column} FROM case_file WHERE case_code = ?", [code]).fetchall()
+    assert stored == [(first,)]
+    assert _version(conn, code) == seen + 1

@@ -55,6 +55,7 @@ LOW_LEVEL_WRITERS = {
     "warehouse.store.insert_many",
     "warehouse.store.update",
     "warehouse.store.delete",
+    "warehouse.store.once",
     "warehouse.audit",
     "warehouse.migrate",
     "warehouse.set_setting",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -44,8 +45,9 @@ def test_the_second_of_two_saves_from_the_same_loaded_version_is_refused_naming_
     wzk.set_recommendation_status(conn, ADMIN, 3, "done", TODAY, TODAY, expected_version=1)
     with pytest.raises(StaleRecord) as stale:
         wzk.set_recommendation_status(conn, ADMIN, 3, "rejected", TODAY, TODAY, expected_version=1)
-    assert stale.value.message.startswith("Rekord zmienił admin o ")
-    assert "Wczytaj go ponownie" in stale.value.message
+    assert re.fullmatch(
+        r"Zmienił\(a\) admin \d\d\.\d\d\.\d{4} \d\d:\d\d — odśwież i spróbuj ponownie\.", stale.value.message
+    )
     assert conn.execute(
         "SELECT status, row_version FROM recommendation WHERE recommendation_id = 3"
     ).fetchall() == [("done", 2)]

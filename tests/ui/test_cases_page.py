@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from kooperacja.cases import delivery as case_delivery
@@ -155,3 +156,63 @@ def test_the_admin_and_the_zarzad_open_the_page_without_an_error(page_test):
     assert [t.label for t in admin.tabs] == ["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"]
     zarzad = run(page_test("sprawy", "zarzad"))
     assert not zarzad.tabs and len(zarzad.get("plotly_chart")) == 2
+
+
+STALE = re.compile(r"Zmienił\(a\) admin \d\d\.\d\d\.\d{4} \d\d:\d\d — odśwież i spróbuj ponownie\.")
+
+
+def stale_shown(at) -> bool:
+    """The who/when refusal among the error boxes (their text is Markdown-escaped: drop the escapes)."""
+    return any(STALE.search(e.value.replace("\\", "")) for e in at.error)
+
+
+def _same_case_in_two_sessions(page_test):
+    """animator1 and the admin open the same case under way in Zawiśle (both screens show one version)."""
+    sessions = []
+    for user in ("admin", "animator1"):
+        at = run(page_test("sprawy", user))
+        at.selectbox(key="cases_gmina").set_value(GMINA)
+        at.selectbox(key="cases_stage").set_value("delivery")
+        run(at)
+        sessions.append(at)
+    code = sessions[0].selectbox(key="case_pick").value
+    sessions[1].selectbox(key="case_pick").set_value(code)
+    run(sessions[1])
+    return code, *sessions
+
+
+def test_two_sessions_evaluating_one_case_the_second_is_refused_with_who_and_when(page_test):
+    code, admin, animator = _same_case_in_two_sessions(page_test)
+    admin.selectbox(key="eval_result").set_value("full")
+    click(admin, "eval_submit")
+    assert "Zapisano ewaluację." in messages(admin)
+    animator.selectbox(key="eval_result").set_value("none")
+    click(animator, "eval_submit")
+    assert stale_shown(animator), messages(animator)
+    stored = session.get_conn().execute("SELECT evaluation FROM case_file WHERE case_code = ?", [code])
+    assert stored.fetchall() == [("full",)]
+
+
+def test_a_stale_closure_is_refused_with_a_polish_message(page_test):
+    code, admin, animator = _same_case_in_two_sessions(page_test)
+    admin.selectbox(key="close_reason").set_value("resigned")
+    click(admin, "close_submit")
+    assert "Sprawę zakończono." in messages(admin)
+    animator.selectbox(key="close_reason").set_value("no_cooperation")
+    click(animator, "close_submit")
+    assert stale_shown(animator), messages(animator)
+    stored = session.get_conn().execute("SELECT closure_reason FROM case_file WHERE case_code = ?", [code])
+    assert stored.fetchall() == [("resigned",)]
+
+
+def test_registering_the_same_filled_in_form_twice_makes_one_case(page_test):
+    at = run(page_test("sprawy", "animator1"))
+    count = "SELECT count(*) FROM case_file WHERE terc = ?"
+    before = session.get_conn().execute(count, [GMINA]).fetchall()[0][0]
+    at.selectbox(key="new_gmina").set_value(GMINA)
+    at.date_input(key="new_referred").set_value(date(2026, 11, 2))
+    click(at, "new_submit")
+    first = next(m for m in messages(at) if m.startswith("Zarejestrowano"))
+    click(at, "new_submit")  # a double click: the form as it was
+    assert first in messages(at) and any("już zapisano" in i.value for i in at.info)
+    assert session.get_conn().execute(count, [GMINA]).fetchall()[0][0] == before + 1

@@ -87,3 +87,36 @@ def test_an_animator_is_refused_the_history_page(page_test):
     assert not at.exception
     assert [e.value for e in at.error] == ["Brak uprawnień do tej strony."]
     assert not at.dataframe
+
+
+def test_a_double_click_on_the_step_event_form_saves_one_event(page_test, app_db):
+    at = page_test("dane", "animator1")
+    at.run(timeout=30)
+    _fill_step_event(at, date(2026, 11, 20), "Protokół 31/2026")
+    at.button("f_step_save").click().run()  # the same form again, unchanged
+    assert not at.exception and not at.error
+    assert at.success[0].value == "Zapisano zdarzenie kroku."
+    assert "już zapisano" in at.info[0].value
+    at.text_input("f_step_evidence").input("Protokół 32/2026").run()  # a changed form is a new entry
+    at.button("f_step_save").click().run()
+    conn = warehouse.connect(app_db)
+    try:
+        saved = conn.execute(
+            "SELECT evidence FROM step_event WHERE evidence LIKE 'Protokół 3_/2026' ORDER BY evidence"
+        ).fetchall()
+        assert saved == [("Protokół 31/2026",), ("Protokół 32/2026",)]
+    finally:
+        conn.close()
+
+
+def test_the_step_event_date_accepts_what_the_records_accept_and_a_refusal_is_told(page_test):
+    """Streamlit's default bounds (ten years around today) made an older date turn red and kept today."""
+    at = page_test("dane", "animator1")
+    at.run(timeout=30)
+    at.selectbox("dane_section").set_value("Zdarzenie kroku").run()
+    at.selectbox("f_gmina").set_value(GMINA).run()
+    widget = at.date_input("f_step_date")
+    assert (widget.min, widget.max) == (date(2010, 1, 1), date(2040, 12, 31))
+    assert widget.help and widget.help.startswith("Od ")
+    _fill_step_event(at, date(2015, 6, 1), "Protokół z 2015")
+    assert not at.success and "przed przystąpieniem gminy do pilotażu" in at.error[0].value

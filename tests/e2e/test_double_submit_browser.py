@@ -1,0 +1,35 @@
+"""A double click in a real browser: two clicks on "Zapisz zdarzenie" 150 ms apart save one event."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit_page import login, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+EVIDENCE = "Protokół nr 99/2026 (podwójne kliknięcie)"
+
+
+def test_two_clicks_150_ms_apart_on_the_step_event_form_save_one_event(app_url, page):
+    page.goto(app_url)
+    login(page, "animator1")
+    page.get_by_role("link", name="Wprowadzanie danych").click()
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("Zdarzenie kroku harmonogramu").wait_for()
+    main.get_by_text("zakończenie", exact=True).click()
+    wait_idle(page)
+    main.get_by_label("Dokument (protokół, porozumienie)").fill(EVIDENCE)
+    main.get_by_label("Uwagi").fill("Dwa kliknięcia")
+    button = main.get_by_role("button", name="Zapisz zdarzenie")
+    button.click()
+    page.wait_for_timeout(150)
+    button.click()
+    wait_idle(page, settle=1.0)
+    main.get_by_text("Zapisano zdarzenie kroku.").wait_for()
+
+    page.get_by_role("link", name="Gmina", exact=True).click()
+    wait_idle(page, settle=1.0)
+    main.get_by_role("heading", name="Zdarzenia i dowody").wait_for()
+    cells = page.locator("[data-testid='stDataFrame'] td").all_inner_texts()
+    assert cells.count(EVIDENCE) == 1
