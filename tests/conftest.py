@@ -42,6 +42,24 @@ def demo_db(tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    """A fresh copy of the demo warehouse file, for a test that writes or opens it its own way."""
+    import shutil
+
+    path = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture
+def demo_conn(demo_copy):
+    """A connection on a fresh copy of the demo warehouse."""
+    c = warehouse.connect(demo_copy)
+    yield c
+    c.close()
+
+
 def pytest_terminal_summary(terminalreporter):
     """The figures of the reliability tests (issue 8), printed when this run made any."""
     from tests.reliability_figures import RELIABILITY

@@ -298,6 +298,7 @@ def record_followup(
     *,
     until: date,
     note: str | None,
+    today: date,
     expected_version: int | None = None,
 ) -> None:
     """Monitoring of the situation after support ended (000): until when, and what was seen."""
@@ -305,4 +306,4 @@ def record_followup(
     if case["closed_on"] is None:
         raise InvalidInput(["Monitoring po zakończeniu: sprawa jest jeszcze prowadzona"])
     changes = {"followup_until": until, "followup_note": note}
-    _update_case(conn, actor, case, changes, date.today(), expected_version)
+    _update_case(conn, actor, case, changes, today, expected_version)

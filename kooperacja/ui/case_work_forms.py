@@ -199,7 +199,13 @@ def followup_form(actor: Actor, case: dict, today: date) -> None:
         "Zapisz monitoring po zakończeniu",
         "follow_submit",
         lambda: case_delivery.record_followup(
-            session.get_conn(), actor, case["case_code"], until=until, note=note, expected_version=version
+            session.get_conn(),
+            actor,
+            case["case_code"],
+            until=until,
+            note=note,
+            today=session.today(),
+            expected_version=version,
         ),
         ok("Zapisano monitoring po zakończeniu."),
     )

@@ -227,7 +227,13 @@ def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     if st.button("Zapisz przystąpienie", key="f_pzk_join", type="primary"):
         save(
             lambda: programme.add_pzk_member(
-                conn, actor, terc=terc, institution_id=institution_id, signed_on=signed_on, form_token=token
+                conn,
+                actor,
+                terc=terc,
+                institution_id=institution_id,
+                signed_on=signed_on,
+                today=session.today(),
+                form_token=token,
             ),
             "Zapisano przystąpienie do PZK.",
             "pzk_member",
@@ -238,7 +244,7 @@ def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         left_on = day("Data wystąpienia", "f_pzk_left")
         if st.button("Zapisz wystąpienie", key="f_pzk_leave"):
             save(
-                lambda: programme.leave_pzk(conn, actor, membership_id, left_on),
+                lambda: programme.leave_pzk(conn, actor, membership_id, left_on, today=session.today()),
                 "Zapisano wystąpienie z PZK.",
             )
 

@@ -11,7 +11,7 @@ from kooperacja.exchange import workbook as exchange
 from kooperacja.exchange.mapping import REGISTRIES
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
-from kooperacja.ui import errors, widgets
+from kooperacja.ui import errors, session, widgets
 from kooperacja.ui.text import plain
 
 UPLOADS = "f_imp_uploads"  # bumped after a write: the next run starts with an empty uploader
@@ -70,7 +70,7 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     try:
         parsed = exchange.check_import(
-            conn, actor, parsed_upload(upload.getvalue(), upload.name, table or None)
+            conn, actor, parsed_upload(upload.getvalue(), upload.name, table or None), today=session.today()
         )
     except KooperacjaError as exc:
         errors.show(exc)
@@ -95,7 +95,7 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
         bar.progress(done / max(total, 1), text=f"Zapisano {done} z {total} wierszy")
 
     try:
-        result = exchange.apply_import(conn, actor, parsed, mode, progress)
+        result = exchange.apply_import(conn, actor, parsed, mode, progress, today=session.today())
     except KooperacjaError as exc:
         errors.show(exc)
         return

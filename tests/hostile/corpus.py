@@ -199,7 +199,9 @@ FORM_CASES: list[Case] = [
     ),
     (
         "case-followup-open",
-        lambda c: case_delivery.record_followup(c, ANIMATOR, "P-3401011-0001", until=TODAY, note=None),
+        lambda c: case_delivery.record_followup(
+            c, ANIMATOR, "P-3401011-0001", until=TODAY, note=None, today=TODAY
+        ),
         "Monitoring po zakończeniu",
     ),
     (

@@ -270,7 +270,9 @@ def test_a_case_goes_from_referral_to_closure_through_every_stage(region):
         conn, ANIMATOR, code, closed_on=date(2026, 10, 10), reason="goals_achieved", today=TODAY
     )
     assert stage(conn, code) == "closed"
-    case_delivery.record_followup(conn, ANIMATOR, code, until=date(2027, 4, 10), note="Kontakt co miesiąc")
+    case_delivery.record_followup(
+        conn, ANIMATOR, code, until=date(2027, 4, 10), note="Kontakt co miesiąc", today=TODAY
+    )
     card = case_card(conn, ADMIN, code)
     assert card["case"]["followup_note"] == "Kontakt co miesiąc"
     assert set(card["services"].to_on.dt.date) == {date(2026, 10, 10)}  # the basket ends with the case

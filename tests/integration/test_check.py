@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kooperacja import warehouse
 from kooperacja.cli import main
 from kooperacja.warehouse.check import REFERENCES, check_warehouse
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
 
 
 def test_empty_warehouse_has_a_line_per_table_and_no_problems(conn):

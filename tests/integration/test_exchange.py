@@ -41,12 +41,8 @@ DEMO_TODAY = date(2026, 11, 24)  # the demo's pinned today: a later event would 
 
 
 @pytest.fixture
-def wh(demo_db, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def wh(demo_conn):
+    return demo_conn
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
 
-from kooperacja import warehouse
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, InvalidInput, KooperacjaError
 from kooperacja.programme import data_entry
@@ -23,12 +21,8 @@ CANDIDATE = "3401022"  # in the register, not in the pilot
 
 
 @pytest.fixture
-def wh(demo_db, tmp_path):
-    path = tmp_path / "forms.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def wh(demo_conn):
+    return demo_conn
 
 
 @pytest.fixture

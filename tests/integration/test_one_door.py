@@ -7,7 +7,6 @@ that reason, and that neither door wrote anything.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kooperacja import lku, warehouse
+from kooperacja import lku
 from kooperacja.cases import core as cases
 from kooperacja.cases import delivery, team
 from kooperacja.exchange import apply, workbook
@@ -227,12 +226,8 @@ REFUSALS = {
 
 
 @pytest.fixture
-def wh(demo_db, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def wh(demo_conn):
+    return demo_conn
 
 
 def _csv(table: str, rows: list[dict[str, Any]]) -> bytes:

@@ -8,7 +8,6 @@ records, so each door refuses the same text with the same Polish reason and writ
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
 
 import openpyxl
@@ -41,12 +40,8 @@ PERSONAL = {
 
 
 @pytest.fixture
-def wh(demo_db, tmp_path):
-    path = tmp_path / "doors.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def wh(demo_conn):
+    return demo_conn
 
 
 def _count(conn, table: str) -> int:

@@ -3,12 +3,10 @@ an event it stores is not flagged afterwards as dated too long before the gmina'
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 
-from kooperacja import warehouse
 from kooperacja.model import rules
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
@@ -21,12 +19,8 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def conn(demo_db, tmp_path):
-    path = tmp_path / "dates.duckdb"
-    shutil.copy(demo_db, path)
-    c = warehouse.connect(path)
-    yield c
-    c.close()
+def conn(demo_conn):
+    return demo_conn
 
 
 def _flagged(conn) -> dict[str, int]:

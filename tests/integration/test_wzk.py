@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 
-from kooperacja import warehouse, wzk
+from kooperacja import wzk
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, InvalidInput
 from tests.conftest import DEMO_TODAY
@@ -22,12 +21,8 @@ REFUSED = [
 
 
 @pytest.fixture
-def demo(demo_db, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def demo(demo_conn):
+    return demo_conn
 
 
 def audit_rows(conn, table):

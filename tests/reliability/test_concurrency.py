@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from datetime import date
@@ -25,12 +24,8 @@ WRITERS = 20
 
 
 @pytest.fixture
-def conn(demo_db, tmp_path):
-    path = tmp_path / "together.duckdb"
-    shutil.copy(demo_db, path)
-    c = warehouse.connect(path)
-    yield c
-    c.close()
+def conn(demo_conn):
+    return demo_conn
 
 
 def _all(workers: list[threading.Thread]) -> None:

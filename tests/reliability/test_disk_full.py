@@ -62,12 +62,8 @@ class _Cursor:
 
 
 @pytest.fixture
-def wh(demo_db, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(demo_db, path)
-    conn = warehouse.connect(path)
-    yield conn
-    conn.close()
+def wh(demo_conn):
+    return demo_conn
 
 
 def _names(conn) -> int:

@@ -6,7 +6,6 @@ submit's result back and the warehouse holds one row.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 import uuid
@@ -14,7 +13,6 @@ from datetime import date
 
 import pytest
 
-from kooperacja import warehouse
 from kooperacja.cases import core as cases
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
@@ -28,12 +26,8 @@ GMINA = "3401011"
 
 
 @pytest.fixture
-def conn(demo_db, tmp_path):
-    path = tmp_path / "tokens.duckdb"
-    shutil.copy(demo_db, path)
-    c = warehouse.connect(path)
-    yield c
-    c.close()
+def conn(demo_conn):
+    return demo_conn
 
 
 def _count(conn, table):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -36,12 +35,8 @@ UNSAFE_HTML_ALLOWED = {
 
 
 @pytest.fixture
-def conn(demo_db, tmp_path):
-    path = tmp_path / "inj.duckdb"
-    shutil.copy(demo_db, path)
-    c = warehouse.connect(path)
-    yield c
-    c.close()
+def conn(demo_conn):
+    return demo_conn
 
 
 def test_injection_strings_are_stored_verbatim_and_run_nothing(conn):
