@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 
-.PHONY: all setup run dev-deps test test-deps lint format reliability
+.PHONY: all setup run dev-deps test test-deps lint format reliability soak
 
 all: lint test
 
@@ -25,6 +25,9 @@ test: test-deps  ## the whole suite: doctests, unit, integration, page and brows
 reliability:  ## the reliability and security tests alone, ending with their figures
 	$(PYTHON) -m pytest tests/hostile tests/reliability tests/ui/test_reliability_app.py \
 		tests/unit/test_login_throttle.py tests/integration/test_backup_schedule.py
+
+soak: test-deps  ## the browser soak alone: 20 sessions, writes interleaved (KOOPERACJA_SOAK_SECONDS, 120)
+	KOOPERACJA_SOAK_SECONDS=$${KOOPERACJA_SOAK_SECONDS:-120} $(PYTHON) -m pytest -s tests/e2e/test_soak_browser.py
 
 lint: dev-deps  ## ruff, the import contracts (import-linter) and the types (mypy)
 	$(PYTHON) -m ruff check kooperacja pages tests app.py

@@ -73,6 +73,10 @@ def _for_grid(df: pd.DataFrame) -> Any:
     formats: dict[Any, str | Callable[[Any], str] | None] = dict.fromkeys(df.columns, _cell_text)
     for col in df.columns:
         missing = df[col].isna()
+        if _mixed_text(df[col], missing):  # e.g. suppressed counts: 7, "<5", "x"
+            values = zip(df[col], missing, strict=True)
+            data[col] = ["" if m else v if isinstance(v, str) else _cell_text(v) for v, m in values]
+            continue
         if not missing.any():
             continue
         if col in dates:
@@ -82,6 +86,16 @@ def _for_grid(df: pd.DataFrame) -> Any:
         elif all(isinstance(v, str) for v in df[col][~missing]):  # text only: Arrow refuses mixed types
             data[col] = df[col].where(~missing, "")
     return data.style.format(formats)
+
+
+def _mixed_text(column: pd.Series, missing: pd.Series) -> bool:
+    """Whether an object column holds texts and other values: Arrow refuses it (Streamlit logs a
+    traceback for each such table and converts it itself), so the grid gets the texts shown instead.
+    """
+    if column.dtype != object:
+        return False
+    kinds = {isinstance(v, str) for v in column[~missing]}
+    return kinds == {True, False}
 
 
 def table(
