@@ -19,8 +19,8 @@ dev-deps:  ## the pinned test and lint packages (requirements-dev.txt)
 test-deps: dev-deps  ## test packages and the Debian chromium the browser tests drive
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: test-deps  ## the whole suite: doctests, unit, integration, page and browser tests
-	$(PYTHON) -m pytest
+test: test-deps  ## the whole suite: doctests, unit, integration, page and browser tests (2 workers)
+	$(PYTHON) -m pytest -n 2
 
 reliability:  ## the reliability and security tests alone, ending with their figures
 	$(PYTHON) -m pytest tests/hostile tests/reliability tests/ui/test_reliability_app.py \
