@@ -207,8 +207,9 @@ def _exposed(
     for j in range(len(unknown)):
         same.setdefault(a[:, j].tobytes(), []).append(j)
     out = []
+    moved_by: set[int] = set()  # cells another solution found so far gives another value
     for i, cell in enumerate(unknown):
-        if hidden[cell] != LABEL or (only is not None and cell != only):
+        if hidden[cell] != LABEL or (only is not None and cell != only) or i in moved_by:
             continue
         twins = [j for j in same[a[:, i].tobytes()] if j != i]
         if any(  # a cell in the very same sums: one up, the other down, both still in bounds
@@ -222,7 +223,9 @@ def _exposed(
             if low <= high:
                 lo2, hi2 = lo.copy(), hi.copy()
                 lo2[i], hi2[i] = low, high
-                if _solve(a, b, lo2, hi2) is not None:
+                found = _solve(a, b, lo2, hi2)
+                if found is not None:  # it moves every cell it gives another value, too
+                    moved_by.update(np.flatnonzero(np.round(found) != truth).tolist())
                     moved = True
                     break
         if not moved:
@@ -243,11 +246,18 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
     rels = [list(r) for r in relations if sum(k * values[c] for c, k in r) == 0]
     hidden: dict[Cell, str] = {c: LABEL for c, v in values.items() if is_small(v)}
     stuck: set[Cell] = set()  # exposed, but with nothing truthful left to hide around it
+    # Hiding more never exposes a "<5" (the true figures stay a solution), so the cells exposed
+    # at first are taken in turn, each checked again on its own before (and after) a complement.
+    queue = _exposed(values, hidden, rels)
     while True:
-        exposed = [c for c in _exposed(values, hidden, rels) if c not in stuck]
-        if not exposed:
-            return _pruned(values, hidden, rels, stuck)
-        cell = exposed[0]
+        if not queue:
+            queue = [c for c in _exposed(values, hidden, rels) if c not in stuck]
+            if not queue:
+                return _pruned(values, hidden, rels, stuck)
+        cell = queue.pop(0)
+        if cell in stuck or not _exposed(values, hidden, rels, cell):
+            continue
+        queue.insert(0, cell)  # checked again once its complement is in
         reach, candidates = {cell}, list[Cell]()
         while not candidates:  # the relations with the cell, then those tied to them, …
             wider = reach | {o for r in rels if any(c in reach for c, _ in r) for o, _ in r}
@@ -257,6 +267,7 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
             reach = wider
         if not candidates:
             stuck.add(cell)
+            queue.pop(0)
             continue
         candidates.sort(key=lambda o: (values[o] < PROTECTED, values[o], repr(o)))
         pick = next(  # the first (smallest) complement that does hide the exposed cell, if any
