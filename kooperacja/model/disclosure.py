@@ -195,13 +195,47 @@ def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict
     return out
 
 
+class _Relations(list[Relation]):
+    """`protect`'s relations (that hold on `values`) with their matrix, built once for every check."""
+
+    def __init__(self, values: Mapping[Cell, int], relations: Iterable[Relation]) -> None:
+        import numpy as np
+
+        super().__init__(list(r) for r in relations if sum(k * values[c] for c, k in r) == 0)
+        self.cells = sorted({c for r in self for c, _ in r}, key=repr)
+        col = {c: j for j, c in enumerate(self.cells)}
+        self.matrix = np.zeros((len(self), len(self.cells)))
+        for i, r in enumerate(self):
+            for c, k in r:
+                self.matrix[i, col[c]] += k
+        self.values = np.array([values[c] for c in self.cells], dtype=float)
+
+    def system(
+        self, hidden: Mapping[Cell, str]
+    ) -> tuple[list[Cell], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """As `_system` of the shown figures, from the matrix."""
+        import numpy as np
+
+        mask = np.array([c in hidden for c in self.cells], dtype=bool)
+        rows = (self.matrix[:, mask] != 0).any(axis=1)
+        a = self.matrix[rows][:, mask]
+        b = -(self.matrix[rows][:, ~mask] @ self.values[~mask])
+        unknown = [c for c, m in zip(self.cells, mask, strict=True) if m]
+        lo = np.array([_bounds(hidden[c])[0] for c in unknown], dtype=float)
+        hi = np.array([_bounds(hidden[c])[1] for c in unknown], dtype=float)
+        return unknown, a, b, lo, hi
+
+
 def _exposed(
     values: Mapping[Cell, int], hidden: Mapping[Cell, str], rels: Sequence[Relation], only: Cell | None = None
 ) -> list[Cell]:
     """The LABEL cells that no other solution of the relations moves (all, or just `only`)."""
     import numpy as np
 
-    unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
+    if isinstance(rels, _Relations):
+        unknown, a, b, lo, hi = rels.system(hidden)
+    else:
+        unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
     truth = np.array([values[c] for c in unknown], dtype=float)
     same: dict[bytes, list[int]] = {}  # cells in the very same relations with the same coefficients
     for j in range(len(unknown)):
@@ -243,7 +277,7 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
     >>> protect({"a": 1, "b": 1, "c": 30, "t": 32}, [total(["a", "b", "c"], "t")])  # 1 + 1 = 2
     {'a': '<5', 'b': '<5', 'c': 'x'}
     """
-    rels = [list(r) for r in relations if sum(k * values[c] for c, k in r) == 0]
+    rels = _Relations(values, relations)
     hidden: dict[Cell, str] = {c: LABEL for c, v in values.items() if is_small(v)}
     stuck: set[Cell] = set()  # exposed, but with nothing truthful left to hide around it
     # Hiding more never exposes a "<5" (the true figures stay a solution), so the cells exposed
