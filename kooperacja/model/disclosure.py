@@ -195,20 +195,55 @@ def recover(shown: Mapping[Cell, object], relations: Iterable[Relation]) -> dict
     return out
 
 
+class _Relations(list[Relation]):
+    """`protect`'s relations (that hold on `values`) with their matrix, built once for every check."""
+
+    def __init__(self, values: Mapping[Cell, int], relations: Iterable[Relation]) -> None:
+        import numpy as np
+
+        super().__init__(list(r) for r in relations if sum(k * values[c] for c, k in r) == 0)
+        self.cells = sorted({c for r in self for c, _ in r}, key=repr)
+        col = {c: j for j, c in enumerate(self.cells)}
+        self.matrix = np.zeros((len(self), len(self.cells)))
+        for i, r in enumerate(self):
+            for c, k in r:
+                self.matrix[i, col[c]] += k
+        self.values = np.array([values[c] for c in self.cells], dtype=float)
+
+    def system(
+        self, hidden: Mapping[Cell, str]
+    ) -> tuple[list[Cell], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """As `_system` of the shown figures, from the matrix."""
+        import numpy as np
+
+        mask = np.array([c in hidden for c in self.cells], dtype=bool)
+        rows = (self.matrix[:, mask] != 0).any(axis=1)
+        a = self.matrix[rows][:, mask]
+        b = -(self.matrix[rows][:, ~mask] @ self.values[~mask])
+        unknown = [c for c, m in zip(self.cells, mask, strict=True) if m]
+        lo = np.array([_bounds(hidden[c])[0] for c in unknown], dtype=float)
+        hi = np.array([_bounds(hidden[c])[1] for c in unknown], dtype=float)
+        return unknown, a, b, lo, hi
+
+
 def _exposed(
     values: Mapping[Cell, int], hidden: Mapping[Cell, str], rels: Sequence[Relation], only: Cell | None = None
 ) -> list[Cell]:
     """The LABEL cells that no other solution of the relations moves (all, or just `only`)."""
     import numpy as np
 
-    unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
+    if isinstance(rels, _Relations):
+        unknown, a, b, lo, hi = rels.system(hidden)
+    else:
+        unknown, a, b, lo, hi = _system({c: hidden.get(c, v) for c, v in values.items()}, rels)
     truth = np.array([values[c] for c in unknown], dtype=float)
     same: dict[bytes, list[int]] = {}  # cells in the very same relations with the same coefficients
     for j in range(len(unknown)):
         same.setdefault(a[:, j].tobytes(), []).append(j)
     out = []
+    moved_by: set[int] = set()  # cells another solution found so far gives another value
     for i, cell in enumerate(unknown):
-        if hidden[cell] != LABEL or (only is not None and cell != only):
+        if hidden[cell] != LABEL or (only is not None and cell != only) or i in moved_by:
             continue
         twins = [j for j in same[a[:, i].tobytes()] if j != i]
         if any(  # a cell in the very same sums: one up, the other down, both still in bounds
@@ -222,7 +257,9 @@ def _exposed(
             if low <= high:
                 lo2, hi2 = lo.copy(), hi.copy()
                 lo2[i], hi2[i] = low, high
-                if _solve(a, b, lo2, hi2) is not None:
+                found = _solve(a, b, lo2, hi2)
+                if found is not None:  # it moves every cell it gives another value, too
+                    moved_by.update(np.flatnonzero(np.round(found) != truth).tolist())
                     moved = True
                     break
         if not moved:
@@ -240,14 +277,21 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
     >>> protect({"a": 1, "b": 1, "c": 30, "t": 32}, [total(["a", "b", "c"], "t")])  # 1 + 1 = 2
     {'a': '<5', 'b': '<5', 'c': 'x'}
     """
-    rels = [list(r) for r in relations if sum(k * values[c] for c, k in r) == 0]
+    rels = _Relations(values, relations)
     hidden: dict[Cell, str] = {c: LABEL for c, v in values.items() if is_small(v)}
     stuck: set[Cell] = set()  # exposed, but with nothing truthful left to hide around it
+    # Hiding more never exposes a "<5" (the true figures stay a solution), so the cells exposed
+    # at first are taken in turn, each checked again on its own before (and after) a complement.
+    queue = _exposed(values, hidden, rels)
     while True:
-        exposed = [c for c in _exposed(values, hidden, rels) if c not in stuck]
-        if not exposed:
-            return _pruned(values, hidden, rels, stuck)
-        cell = exposed[0]
+        if not queue:
+            queue = [c for c in _exposed(values, hidden, rels) if c not in stuck]
+            if not queue:
+                return _pruned(values, hidden, rels, stuck)
+        cell = queue.pop(0)
+        if cell in stuck or not _exposed(values, hidden, rels, cell):
+            continue
+        queue.insert(0, cell)  # checked again once its complement is in
         reach, candidates = {cell}, list[Cell]()
         while not candidates:  # the relations with the cell, then those tied to them, …
             wider = reach | {o for r in rels if any(c in reach for c, _ in r) for o, _ in r}
@@ -257,6 +301,7 @@ def protect(values: Mapping[Cell, int], relations: Iterable[Relation]) -> dict[C
             reach = wider
         if not candidates:
             stuck.add(cell)
+            queue.pop(0)
             continue
         candidates.sort(key=lambda o: (values[o] < PROTECTED, values[o], repr(o)))
         pick = next(  # the first (smallest) complement that does hide the exposed cell, if any
