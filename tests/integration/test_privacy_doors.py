@@ -7,10 +7,8 @@ records, so each door refuses the same text with the same Polish reason and writ
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import openpyxl
 import pytest
 
 from kooperacja import lku, warehouse
@@ -18,6 +16,7 @@ from kooperacja.exchange import workbook as exchange
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
 from kooperacja.programme import services as programme
+from tests.hostile.files import csv_bytes, xlsx_bytes
 
 ADMIN = Actor("admin", "admin")
 GMINA = "3401011"
@@ -48,23 +47,6 @@ def _count(conn, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def _csv(headers: list[str], rows: list[list[object]]) -> bytes:
-    lines = [";".join(headers)] + [";".join("" if v is None else str(v) for v in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _xlsx(sheet: str, headers: list[str], rows: list[list[object]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(("text", "kind"), PERSONAL.values(), ids=PERSONAL.keys())
 def test_a_step_event_note_with_personal_data_is_refused_by_the_form_service(wh, text, kind):
     before = _count(wh, "step_event")
@@ -91,9 +73,9 @@ def test_the_same_text_is_refused_through_the_import_in_note_and_evidence(wh, te
     rows = [good, [GMINA, "5.1", "started", "01.02.2026", "admin", None, text],
             [GMINA, "5.3", "started", "01.02.2026", "admin", text, None]]  # fmt: skip
     if form == "csv":
-        parsed = exchange.parse_file(_csv(EVENT_HEADERS, rows), "zdarzenia.csv")
+        parsed = exchange.parse_file(csv_bytes(EVENT_HEADERS, rows), "zdarzenia.csv")
     else:
-        parsed = exchange.parse_file(_xlsx("Zdarzenia kroków", EVENT_HEADERS, rows), "zdarzenia.xlsx")
+        parsed = exchange.parse_file(xlsx_bytes("Zdarzenia kroków", EVENT_HEADERS, rows), "zdarzenia.xlsx")
     before = (_count(wh, "step_event"), _count(wh, "audit_log"))
     result = exchange.apply_import(wh, ADMIN, parsed)
     assert [(e.row, e.column) for e in result.errors] == [
@@ -115,7 +97,9 @@ def test_a_services_contact_may_hold_the_institutions_phone_and_e_mail_through_t
             "Poradnictwo rodzinne", "Zapisy w sekretariacie", "sekretariat@ops.gmina.pl, 56 123 45 67"
         )
     ]
-    result = exchange.apply_import(wh, ADMIN, exchange.parse_file(_csv(SERVICE_HEADERS, rows), "uslugi.csv"))
+    result = exchange.apply_import(
+        wh, ADMIN, exchange.parse_file(csv_bytes(SERVICE_HEADERS, rows), "uslugi.csv")
+    )
     assert not result.errors and result.written == {"service": 1}
 
 
@@ -126,7 +110,9 @@ def test_a_persons_e_mail_or_a_phone_in_how_to_is_refused_through_the_import_and
         _service_row("Poradnictwo C", None, "PESEL 44051401359"),
     ]
     before = _count(wh, "service")
-    result = exchange.apply_import(wh, ADMIN, exchange.parse_file(_csv(SERVICE_HEADERS, rows), "uslugi.csv"))
+    result = exchange.apply_import(
+        wh, ADMIN, exchange.parse_file(csv_bytes(SERVICE_HEADERS, rows), "uslugi.csv")
+    )
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "Jak skorzystać"),
         (3, "Kontakt"),
@@ -145,7 +131,7 @@ def test_an_institution_named_after_a_person_is_refused_but_a_patron_passes_thro
     rows = [["Szkoła Podstawowa im. Jana Pawła II", "edukacja", "gmina", GMINA],
             ["Fundacja im. Marii Konopnickiej", "ngo", "gmina", GMINA],
             ["Stowarzyszenie Jan Kowalski i Syn", "ngo", "gmina", GMINA]]  # fmt: skip
-    parsed = exchange.parse_file(_xlsx("Instytucje", headers, rows), "instytucje.xlsx")
+    parsed = exchange.parse_file(xlsx_bytes("Instytucje", headers, rows), "instytucje.xlsx")
     result = exchange.apply_import(wh, ADMIN, parsed, mode="valid_only")
     assert [(e.row, e.column) for e in result.errors] == [(4, "Nazwa instytucji")]
     assert result.written == {"institution": 2}
