@@ -32,7 +32,7 @@ soak: test-deps  ## the browser soak alone: 20 sessions, writes interleaved (KOO
 lint: dev-deps  ## ruff, the import contracts (import-linter) and the types (mypy)
 	$(PYTHON) -m ruff check kooperacja pages tests app.py
 	$(PYTHON) -m ruff format --check kooperacja pages tests app.py
-	lint-imports
+	$(PYTHON) -c "from importlinter.cli import lint_imports_command; lint_imports_command()"  # lint-imports, whatever PATH holds
 	$(PYTHON) -m mypy kooperacja
 
 format:
