@@ -38,6 +38,7 @@ def test_a_wzk_member_steps_through_the_meeting_slides_and_back(app_url, page):
     page.screenshot(path=SCREENSHOT, full_page=True)
     page.get_by_role("button", name="Wstecz").click()
     page.locator(".wzk-counter", has_text=f"4 / {len(TITLES)}").wait_for()
+    wait_idle(page)  # the counter can be drawn before the rest of the slide
     assert slide_title(page) == "Luki w koszyku usług"
     font = page.locator(".wzk-slide h1").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert font >= 40  # readable on a projector
