@@ -30,3 +30,17 @@ def nav_titles(page) -> list[str]:
     return [
         t.strip().split("\n")[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
     ]
+
+
+def fill_step_completion(page, user: str, evidence: str, note: str):
+    """Log in as `user` and fill the step-event form for a completion; returns the main area."""
+    login(page, user)
+    page.get_by_role("link", name="Wprowadzanie danych").click()
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("Zdarzenie kroku harmonogramu").wait_for()
+    main.get_by_text("zakończenie", exact=True).click()
+    wait_idle(page)
+    main.get_by_label("Dokument (protokół, porozumienie)").fill(evidence)
+    main.get_by_label("Uwagi").fill(note)
+    return main

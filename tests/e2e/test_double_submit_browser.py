@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from streamlit_page import login, wait_idle
+from streamlit_page import fill_step_completion, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -12,15 +12,7 @@ EVIDENCE = "Protokół nr 99/2026 (podwójne kliknięcie)"
 
 def test_two_clicks_150_ms_apart_on_the_step_event_form_save_one_event(app_url, page):
     page.goto(app_url)
-    login(page, "animator1")
-    page.get_by_role("link", name="Wprowadzanie danych").click()
-    wait_idle(page)
-    main = page.locator("[data-testid='stMain']")
-    main.get_by_text("Zdarzenie kroku harmonogramu").wait_for()
-    main.get_by_text("zakończenie", exact=True).click()
-    wait_idle(page)
-    main.get_by_label("Dokument (protokół, porozumienie)").fill(EVIDENCE)
-    main.get_by_label("Uwagi").fill("Dwa kliknięcia")
+    main = fill_step_completion(page, "animator1", EVIDENCE, "Dwa kliknięcia")
     button = main.get_by_role("button", name="Zapisz zdarzenie")
     button.click()
     page.wait_for_timeout(150)

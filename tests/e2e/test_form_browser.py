@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from streamlit_page import login, wait_idle
+from streamlit_page import fill_step_completion, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -12,15 +12,7 @@ EVIDENCE = "Protokół PZK nr 12/2026 (test przeglądarki)"
 
 def test_an_animator_records_a_step_completion_and_the_gmina_page_shows_it(app_url, page):
     page.goto(app_url)
-    login(page, "animator1")
-    page.get_by_role("link", name="Wprowadzanie danych").click()
-    wait_idle(page)
-    main = page.locator("[data-testid='stMain']")
-    main.get_by_text("Zdarzenie kroku harmonogramu").wait_for()
-    main.get_by_text("zakończenie", exact=True).click()
-    wait_idle(page)
-    main.get_by_label("Dokument (protokół, porozumienie)").fill(EVIDENCE)
-    main.get_by_label("Uwagi").fill("Wpisane w teście przeglądarki")
+    main = fill_step_completion(page, "animator1", EVIDENCE, "Wpisane w teście przeglądarki")
     main.get_by_role("button", name="Zapisz zdarzenie").click()
     wait_idle(page)
     main.get_by_text("Zapisano zdarzenie kroku.").wait_for()
