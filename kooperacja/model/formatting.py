@@ -132,6 +132,27 @@ def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The number with the right Polish form of a noun: the one plural helper of every count shown.
+
+    >>> [plural(n, "alert", "alerty", "alertów") for n in (1, 2, 5, 12, 22, 0)]
+    ['1 alert', '2 alerty', '5 alertów', '12 alertów', '22 alerty', '0 alertów']
+    >>> plural(1234, "wiersz", "wiersze", "wierszy") == "1\u00a0234 wierszy"
+    True
+    """
+    return f"{fmt_number(n)} {plural_form(n, one, few, many)}"
+
+
+def plural_form(n: int, one: str, few: str, many: str) -> str:
+    """Only the noun of `plural` ("alerty" for 2), for counts drawn apart from their noun."""
+    n = abs(int(n))
+    if n == 1:
+        return one
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return few
+    return many
+
+
 def fmt_days(n: int | None) -> str:
     """Days in words with the right Polish form ("1 dzień", "5 dni")."""
     return "" if is_missing(n) else rules.days_pl(int(n))  # type: ignore[arg-type]

@@ -182,6 +182,28 @@ def _t(title: str, **kw: Any) -> Any:
     return Field(title=title, **kw)
 
 
+class Correction(BaseModel):
+    """Why a saved record is edited or withdrawn: free text like any other, so it passes the guard."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    reason: Text = _t("Powód zmiany")
+
+
+def correction_reason(text: str | None) -> str:
+    """The reason of a correction, validated (required, no personal data), or InvalidInput in Polish.
+
+    >>> correction_reason("  pomyłka w dacie ")
+    'pomyłka w dacie'
+    >>> correction_reason("")
+    Traceback (most recent call last):
+    kooperacja.model.errors.InvalidInput: Powód zmiany: pole nie może być puste
+    """
+    try:
+        return Correction.model_validate({"reason": text or ""}).reason
+    except ValidationError as exc:
+        raise InvalidInput(flatten(Correction, exc)) from None
+
+
 class Gmina(Record):
     TABLE = "gmina"
     KEY = "terc"

@@ -269,12 +269,13 @@ def audit(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     terc: str | None = None,
+    reason: str | None = None,
 ) -> None:
-    """Record one write in audit_log, inside the caller's transaction."""
+    """Record one write in audit_log, inside the caller's transaction (`reason`: a correction's)."""
     cur.execute(
-        "INSERT INTO audit_log (username, action, table_name, record_key, terc, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [username, action, table, str(key), terc, to_json(before), to_json(after)],
+        "INSERT INTO audit_log (username, action, table_name, record_key, terc, before, after, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [username, action, table, str(key), terc, to_json(before), to_json(after), reason],
     )
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.model.errors import InvalidInput, NotFound, StaleRecord
-from kooperacja.model.records import Record, label
+from kooperacja.model.records import Record, correction_reason, label
 from kooperacja.warehouse import audit, fetch_dicts, ident, joined, to_json, transaction
 
 # Tables whose generated key comes from the sequence `<table>_seq`.
@@ -160,10 +160,12 @@ def update(
     key: Any,
     changes: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Record:
     """Validate the changed record as a whole and write it; refuse if someone saved in between.
 
     `expected_version` is the row_version the user's form was loaded with (tables that have one).
+    `reason` is a correction's (required by the caller for edits of saved facts, see `correction`).
     """
     before = get_row(cur, cls, key)
     version = before.pop("row_version", None)
@@ -175,14 +177,34 @@ def update(
     values = [v for c, v in after.items() if c != cls.KEY]
     bump = ", row_version = row_version + 1" if version is not None else ""
     cur.execute(f"UPDATE {ident(cls.TABLE)} SET {sets}{bump} WHERE {ident(cls.KEY)} = ?", [*values, key])
-    audit(cur, username, "update", cls.TABLE, key, before, after, area_of(after))
+    if reason is not None:
+        reason = correction_reason(reason)
+    audit(cur, username, "update", cls.TABLE, key, before, after, area_of(after), reason)
     return record
 
 
-def delete(cur: duckdb.DuckDBPyConnection, username: str, cls: type[Record], key: Any) -> None:
+def delete(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    cls: type[Record],
+    key: Any,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """Delete one record, keeping it whole in the audit trail; returns the row as it was.
+
+    A user's withdrawal of a saved fact passes `reason` (required then, guarded like any free text):
+    the history shows who withdrew what, when and why — never a silent delete.
+    """
+    if reason is not None:
+        reason = correction_reason(reason)
     before = get_row(cur, cls, key)
+    version = before.get("row_version")
+    if expected_version is not None and version is not None and version != expected_version:
+        raise stale(cur, cls.TABLE, key)
     cur.execute(f"DELETE FROM {ident(cls.TABLE)} WHERE {ident(cls.KEY)} = ?", [key])
-    audit(cur, username, "delete", cls.TABLE, key, before, None, area_of(before))
+    audit(cur, username, "delete", cls.TABLE, key, before, None, area_of(before), reason)
+    return before
 
 
 P = ParamSpec("P")
