@@ -10,6 +10,7 @@ from typing import cast
 import bcrypt
 import duckdb
 
+from kooperacja.model import access
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import AccessDenied, InvalidInput, NotFound
 from kooperacja.model.vocab import ROLES
@@ -196,8 +197,57 @@ def _checks(password: str, stored: bytes) -> bool:
         return False
 
 
+CARED_FOR = """
+SELECT g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE p.animator = ? ORDER BY g.name
+"""
+OTHER_ADMINS = "SELECT count(*) FROM app_user WHERE active AND list_contains(?, role) AND username <> ?"
+
+
+def _keep_the_programme_cared_for(
+    cur: duckdb.DuckDBPyConnection, user: dict, active: bool, role: str
+) -> None:
+    """Refuse a change that would leave no active admin, or an animator's gminy without their carer
+    (naming the gminy)."""
+    if user["active"] and access.administers(user["role"]) and not (active and access.administers(role)):
+        others = cur.execute(OTHER_ADMINS, [[r for r in ROLES if access.administers(r)], user["username"]])
+        if not others.fetchall()[0][0]:
+            raise InvalidInput(
+                [
+                    f"Konto {user['username']}: to jedyne aktywne konto administratora — najpierw dodaj "
+                    "albo włącz drugie"
+                ]
+            )
+    if active and access.cares_for_gminy(role):
+        return
+    names = [r[0] for r in cur.execute(CARED_FOR, [user["username"]]).fetchall()]
+    if names:
+        raise InvalidInput(
+            [
+                f"Konto {user['username']}: opiekuje się gminami pilotażowymi {', '.join(names)} — "
+                "najpierw przypisz je innemu animatorowi (Użytkownicy → Gminy animatora)"
+            ]
+        )
+
+
+def set_role(conn: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: str) -> None:
+    """An admin changes a user's role (audited); refused when no active admin would be left or the
+    user's pilot gminy would lose their animator."""
+    require_admin(actor)
+    if role not in ROLES:
+        raise InvalidInput([f"Rola: dozwolone wartości: {', '.join(ROLES.values())}"])
+    with transaction(conn) as cur:
+        before = _get_user(cur, username)
+        if before["role"] == role:
+            raise InvalidInput([f"Rola: {username} ma już rolę {ROLES[role]}"])
+        _keep_the_programme_cared_for(cur, before, bool(before["active"]), role)
+        cur.execute("UPDATE app_user SET role = ? WHERE username = ?", [role, username])
+        audit(cur, actor.username, "update", "app_user", username, {"role": before["role"]}, {"role": role})
+        _revoke(cur, username)  # the next run loads the new role: no page of the old one stays open
+
+
 def set_active(conn: duckdb.DuckDBPyConnection, actor: Actor, username: str, active: bool) -> None:
-    """An admin switches an account on or off; nobody switches their own account off."""
+    """An admin switches an account on or off; nobody switches their own account off, the last active
+    admin stays on, and an animator goes off only once their gminy have another animator."""
     require_admin(actor)
     if not active and username == actor.username:
         raise InvalidInput(["Nie można wyłączyć własnego konta."])
@@ -205,6 +255,7 @@ def set_active(conn: duckdb.DuckDBPyConnection, actor: Actor, username: str, act
         before = _get_user(cur, username)
         if before["active"] == active:
             return
+        _keep_the_programme_cared_for(cur, before, active, before["role"])
         cur.execute("UPDATE app_user SET active = ? WHERE username = ?", [active, username])
         audit(
             cur,

@@ -54,6 +54,16 @@ def has_role(actor: Actor, roles: Iterable[str]) -> bool:
     return actor.role in set(roles)
 
 
+def cares_for_gminy(role: str) -> bool:
+    """Whether an account of `role` may be a pilot gmina's animator (the one who cares for it)."""
+    return role in GMINA_CARERS
+
+
+def administers(role: str) -> bool:
+    """Whether an account of `role` administers the installation (at least one active must remain)."""
+    return role == ADMIN
+
+
 def can_edit_gmina(actor: Actor, terc: str | None) -> bool:
     """Admins edit everything; an animator only the gminy assigned to them (never region rows)."""
     if actor.role == ADMIN:

@@ -481,3 +481,25 @@ class Recommendation(Record):
     owner: Name = _t("Odpowiedzialny")
     status: Literal["open", "in_progress", "done", "rejected"] = _t("Status")
     status_on: Day = _t("Data statusu")
+
+
+class PilotExit(Record):
+    """A gmina's stay in the pilot as it was when it left: its pilot row, the day it left and why."""
+
+    TABLE = "pilot_exit"
+    KEY = "exit_id"
+    exit_id: int | None = None
+    terc: TercGmina = _t("Kod TERC gminy")
+    joined_on: Day = _t("Data przystąpienia")
+    animator: Username = _t("Animator")
+    variant: Variant = _t("Wariant modelu")
+    template_id: int = _t("Szablon harmonogramu")
+    template_version: int = _t("Wersja szablonu", ge=1)
+    plan_start: Day = _t("Początek harmonogramu")
+    left_on: Day = _t("Data wyjścia z pilotażu")
+    reason: Text = _t("Powód wyjścia z pilotażu")
+    recorded_by: Username = _t("Zapisał(a)")
+
+    def model_post_init(self, _: Any) -> None:
+        if self.left_on < self.joined_on:
+            raise InvalidInput(["Data wyjścia z pilotażu: wcześniejsza niż data przystąpienia"])

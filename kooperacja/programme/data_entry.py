@@ -14,7 +14,7 @@ from kooperacja.programme import harmonogram
 from kooperacja.programme.services import gmina_variant
 from kooperacja.territory import geo
 from kooperacja.territory import terc as territory
-from kooperacja.warehouse import transaction
+from kooperacja.warehouse import fetch_dicts, transaction
 
 PILOT_CHOICES = """
 SELECT p.terc, g.name || ' (' || coalesce(pw.name, left(p.terc, 4)) || ')' AS label
@@ -120,9 +120,44 @@ def default_variant(conn: duckdb.DuckDBPyConnection, terc: str) -> str:
     return gmina_variant(conn.cursor(), terc)
 
 
-def animator_choices(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    sql = "SELECT username FROM app_user WHERE list_contains(?, role) AND active ORDER BY role DESC, 1"
-    return [r[0] for r in conn.cursor().execute(sql, [list(access.GMINA_CARERS)]).fetchall()]
+ANIMATORS = """
+SELECT username, display_name || ' (' || username || ')' FROM app_user
+WHERE active AND list_contains(?, role) ORDER BY display_name, username
+"""
+
+
+def animator_choices(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Login → "Name (login)" of the active animators, whom a pilot gmina is assigned to."""
+    return dict(conn.cursor().execute(ANIMATORS, [[access.ANIMATOR]]).fetchall())
+
+
+PILOT_REGISTER = """
+SELECT g.name, p.terc, 'w pilotażu' AS stan, p.joined_on, NULL::DATE AS left_on,
+       coalesce(u.display_name, p.animator) AS animator, p.variant,
+       t.name || ', wersja ' || p.template_version AS template, p.plan_start, NULL AS reason
+FROM pilot_gmina p JOIN gmina g USING (terc)
+LEFT JOIN app_user u ON u.username = p.animator
+LEFT JOIN template t ON t.template_id = p.template_id AND t.version = p.template_version
+UNION ALL
+SELECT coalesce(g.name, x.terc), x.terc, 'poza pilotażem', x.joined_on, x.left_on,
+       coalesce(u.display_name, x.animator), x.variant,
+       t.name || ', wersja ' || x.template_version, x.plan_start, x.reason
+FROM pilot_exit x LEFT JOIN gmina g USING (terc)
+LEFT JOIN app_user u ON u.username = x.animator
+LEFT JOIN template t ON t.template_id = x.template_id AND t.version = x.template_version
+ORDER BY 1, 4 DESC
+"""
+
+
+def pilot_register(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Current and former pilot gminy (each stay a row; a gmina that rejoined has several)."""
+    return conn.cursor().execute(PILOT_REGISTER).df()
+
+
+def pilot_rows(conn: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """TERC → the pilot row (with the gmina's name) as the admin's change form shows and sends back."""
+    sql = "SELECT p.*, g.name FROM pilot_gmina p JOIN gmina g USING (terc) ORDER BY g.name"
+    return {r["terc"]: r for r in fetch_dicts(conn.cursor(), sql)}
 
 
 def templates(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

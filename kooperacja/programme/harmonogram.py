@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,8 @@ import pandas as pd
 
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import TemplateStep
-from kooperacja.warehouse import audit
+from kooperacja.programme import queries
+from kooperacja.warehouse import audit, transaction
 from kooperacja.warehouse.store import insert_many
 
 DEFAULT_TEMPLATE_CSV = Path(__file__).parents[1] / "data" / "harmonogram_18m.csv"
@@ -126,3 +129,94 @@ def template_steps(cur: duckdb.DuckDBPyConnection, template_id: int, version: in
         "ORDER BY start_month, string_split(substep, '.')[1]::INT, substep",
         [template_id, version],
     ).df()
+
+
+# --- Moving running gminy to another template version -------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    """A sub-step (one occurrence of a recurring one) whose planned window moves."""
+
+    substep: str
+    title: str
+    occurrence: int | None
+    before: tuple[date, date]
+    after: tuple[date, date]
+
+
+@dataclass(frozen=True)
+class MovePreview:
+    """What moving one gmina to another template version changes in its plan."""
+
+    terc: str
+    changed: list[WindowChange] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # "substep title"
+    removed: list[str] = field(default_factory=list)
+    events_under_removed: int = 0  # step events recorded under removed sub-steps (they stay stored)
+
+
+class _DryRun(Exception):
+    def __init__(self, before: pd.DataFrame, after: pd.DataFrame) -> None:
+        self.before, self.after = before, after
+
+
+def _windows(plan: pd.DataFrame, terc: str) -> dict[tuple[str, int], tuple[str, tuple[date, date]]]:
+    rows = plan[plan.terc == terc]
+    return {
+        (r.substep, -1 if pd.isna(r.occurrence) else int(r.occurrence)): (
+            r.title,
+            (pd.Timestamp(r.planned_start).date(), pd.Timestamp(r.planned_due).date()),
+        )
+        for r in rows.itertuples(index=False)
+    }
+
+
+def template_move_preview(
+    conn: duckdb.DuckDBPyConnection, tercs: list[str], template: tuple[int, int]
+) -> list[MovePreview]:
+    """Per gmina, what moving it to `template` (template_id, version) changes: sub-steps whose planned
+    window moves (from→to, shifts included), sub-steps added and removed, and the step events recorded
+    under removed ones.
+
+    The move itself is made and rolled back (a dry run of the plan query), so the preview is exactly
+    what `services.move_to_template` then does.
+    """
+    if not tercs:
+        return []
+    try:
+        with transaction(conn) as cur:
+            before = cur.execute(queries.PLAN, {"terc": None, "today": date.today()}).df()
+            cur.execute(
+                "UPDATE pilot_gmina SET template_id = ?, template_version = ? WHERE list_contains(?, terc)",
+                [template[0], template[1], list(tercs)],
+            )
+            after = cur.execute(queries.PLAN, {"terc": None, "today": date.today()}).df()
+            raise _DryRun(before, after)
+    except _DryRun as run:
+        before, after = run.before, run.after
+    return [_preview(conn, terc, before, after) for terc in tercs]
+
+
+def _preview(
+    conn: duckdb.DuckDBPyConnection, terc: str, before: pd.DataFrame, after: pd.DataFrame
+) -> MovePreview:
+    old, new = _windows(before, terc), _windows(after, terc)
+    changed = [
+        WindowChange(key[0], new[key][0], None if key[1] < 0 else key[1], old[key][1], new[key][1])
+        for key in old
+        if key in new and old[key][1] != new[key][1]
+    ]
+    old_steps = {k[0]: v[0] for k, v in old.items()}
+    new_steps = {k[0]: v[0] for k, v in new.items()}
+    removed = [s for s in old_steps if s not in new_steps]
+    events = conn.cursor().execute(
+        "SELECT count(*) FROM step_event WHERE terc = ? AND list_contains(?, substep)", [terc, removed]
+    )
+    return MovePreview(
+        terc=terc,
+        changed=changed,
+        added=[f"{s} {t}" for s, t in new_steps.items() if s not in old_steps],
+        removed=[f"{s} {old_steps[s]}" for s in removed],
+        events_under_removed=int(events.fetchall()[0][0]),
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from kooperacja.model import access
+from kooperacja.model import access, rules
 from kooperacja.model.access import (
     Actor,
     can_write_data,
@@ -21,16 +21,19 @@ from kooperacja.model.access import (
 )
 from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import plural
 from kooperacja.model.records import (
     Gmina,
     Institution,
     Meeting,
     MeetingAttendee,
+    PilotExit,
     PilotGmina,
     PlanShift,
     PzkMember,
     StepEvent,
     Zgloszenie,
+    correction_reason,
 )
 from kooperacja.model.vocab import DEFAULT_VARIANT
 from kooperacja.programme.checks import (
@@ -40,8 +43,8 @@ from kooperacja.programme.checks import (
     load_programme_context,
 )
 from kooperacja.programme.harmonogram import ensure_default_template
-from kooperacja.warehouse import one_row, transaction
-from kooperacja.warehouse.store import get_row, idempotent, insert, update
+from kooperacja.warehouse import fetch_dicts, one_row, transaction
+from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 
 
 def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
@@ -53,13 +56,77 @@ def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
 
 
 def set_variant_override(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, variant: str | None
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str,
+    variant: str | None,
+    reason: str | None = None,
 ) -> None:
     """An admin lets a gmina follow another variant (a small town, a gmina that chose another model)."""
     require_admin(actor)
     with transaction(conn) as cur:
         gmina_variant(cur, terc)
-        update(cur, actor.username, Gmina, terc, {"variant_override": variant})
+        update(cur, actor.username, Gmina, terc, {"variant_override": variant}, reason=reason)
+
+
+# --- Pilot gminy: joining, the admin's changes after set-up, leaving (and rejoining) ---------------
+# The pilot row is the one home of a gmina's plan and of "who cares for it" (its animator). Every
+# change after set-up is a correction of a saved fact: it takes a reason and the row_version the
+# admin's form was loaded with; leaving keeps the row as it was in pilot_exit.
+
+
+def _require_carer(cur: duckdb.DuckDBPyConnection, username: str) -> None:
+    """The account exists, is active and may care for a gmina (an animator, or an admin)."""
+    row = one_row(cur, "SELECT role, active FROM app_user WHERE username = ?", [username])
+    if row is None or not row[1] or not access.cares_for_gminy(row[0]):
+        raise InvalidInput([f"Animator: nie ma aktywnego animatora {username}"])
+
+
+def _pilot_row(cur: duckdb.DuckDBPyConnection, terc: str) -> dict[str, Any]:
+    rows = fetch_dicts(
+        cur, "SELECT p.*, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE p.terc = ?", [terc]
+    )
+    if not rows:
+        raise InvalidInput([f"Gmina: {gmina_name(cur, terc)} nie jest w pilotażu"])
+    return rows[0]
+
+
+def gmina_name(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
+    """The gmina's name as the register has it (its TERC when the register does not know it)."""
+    row = one_row(cur, "SELECT name FROM gmina WHERE terc = ?", [terc])
+    return row[0] if row else terc
+
+
+def _require_template(cur: duckdb.DuckDBPyConnection, template: tuple[int, int]) -> None:
+    if one_row(cur, "SELECT 1 FROM template WHERE template_id = ? AND version = ?", list(template)) is None:
+        raise InvalidInput([f"Szablon harmonogramu: nie ma wersji {template[1]} szablonu nr {template[0]}"])
+
+
+def _events_before(cur: duckdb.DuckDBPyConnection, terc: str, earliest: date) -> list[str]:
+    rows = cur.execute(
+        "SELECT count(*), min(event_on) FROM step_event WHERE terc = ? AND event_on < ?", [terc, earliest]
+    ).fetchall()
+    count, first = rows[0]
+    if not count:
+        return []
+    events = plural(count, "zdarzenie kroku", "zdarzenia kroków", "zdarzeń kroków")
+    return [
+        f"Początek harmonogramu: przy tej dacie {events} (najwcześniejsze z {first:%d.%m.%Y}) "
+        f"wypadłoby przed dopuszczalnym {earliest:%d.%m.%Y} — popraw je najpierw albo wybierz inną datę"
+    ]
+
+
+def _keep_variant_choice(
+    cur: duckdb.DuckDBPyConnection, username: str, terc: str, variant: str, reason: str
+) -> None:
+    """A pilot variant other than the gmina type's default is the admin's choice: kept as its override
+    (so that a later TERC re-import tells a deliberate choice from a changed type)."""
+    kind = one_row(cur, "SELECT kind, variant_override FROM gmina WHERE terc = ?", [terc])
+    if kind is None:
+        return
+    wanted = None if DEFAULT_VARIANT[kind[0]] == variant else variant
+    if wanted != kind[1]:
+        update(cur, username, Gmina, terc, {"variant_override": wanted}, reason=reason)
 
 
 @idempotent
@@ -75,13 +142,15 @@ def add_pilot_gmina(
     template: tuple[int, int] | None = None,
     form_token: str | None = None,
 ) -> None:
-    """Bring a gmina into the pilot, with its plan: a pinned template version and a start date."""
+    """Bring a gmina into the pilot (or back into it), with its plan: a pinned template version and a
+    start date."""
     require_admin(actor)
     with transaction(conn) as cur:
-        variant = variant or gmina_variant(cur, terc)
-        carer = "SELECT 1 FROM app_user WHERE username = ? AND list_contains(?, role)"
-        if one_row(cur, carer, [animator, list(access.GMINA_CARERS)]) is None:
-            raise InvalidInput([f"Animator: nie ma animatora {animator}"])
+        default = gmina_variant(cur, terc)
+        variant = variant or default
+        _require_carer(cur, animator)
+        if template is not None:
+            _require_template(cur, template)
         template_id, version = template or ensure_default_template(cur, actor.username)
         record = PilotGmina.parse(
             {
@@ -95,9 +164,202 @@ def add_pilot_gmina(
             }
         )
         if one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]):
-            raise InvalidInput([f"Kod TERC gminy: gmina {terc} jest już w pilotażu"])
+            raise InvalidInput([f"Kod TERC gminy: gmina {gmina_name(cur, terc)} jest już w pilotażu"])
         insert(cur, actor.username, record)
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
+        if variant != default:
+            _keep_variant_choice(cur, actor.username, terc, variant, "wariant wybrany przy przystąpieniu")
+
+
+def change_pilot_gmina(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str,
+    *,
+    reason: str,
+    expected_version: int | None,
+    animator: str | None = None,
+    variant: str | None = None,
+    plan_start: date | None = None,
+    template: tuple[int, int] | None = None,
+) -> list[str]:
+    """An admin changes a pilot gmina's animator, variant, plan start or template version, with a
+    reason (audited). Only what differs is written; returns the changed fields' names."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        wanted = {"animator": animator, "variant": variant, "plan_start": plan_start, "template": template}
+        return _change_pilot(cur, actor.username, terc, wanted, reason, expected_version)
+
+
+def _change_pilot(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    terc: str,
+    wanted: dict[str, Any],
+    reason: str,
+    expected_version: int | None,
+) -> list[str]:
+    row = _pilot_row(cur, terc)
+    changes: dict[str, Any] = {}
+    if wanted.get("animator") is not None and wanted["animator"] != row["animator"]:
+        _require_carer(cur, wanted["animator"])
+        changes["animator"] = wanted["animator"]
+    if wanted.get("variant") is not None and wanted["variant"] != row["variant"]:
+        changes["variant"] = wanted["variant"]
+    plan_start = wanted.get("plan_start")
+    if plan_start is not None and plan_start != row["plan_start"]:
+        problems = _events_before(cur, terc, rules.earliest_step_event(row["joined_on"], plan_start))
+        if problems:
+            raise InvalidInput(problems)
+        changes["plan_start"] = plan_start
+    template = wanted.get("template")
+    if template is not None and tuple(template) != (row["template_id"], row["template_version"]):
+        _require_template(cur, template)
+        changes |= {"template_id": template[0], "template_version": template[1]}
+    if not changes:
+        raise InvalidInput([f"Gmina {row['name']}: nic się nie zmieniło — zmień co najmniej jedno pole"])
+    update(cur, username, PilotGmina, terc, changes, expected_version, reason)
+    if "variant" in changes:
+        _keep_variant_choice(cur, username, terc, changes["variant"], reason)
+    return list(changes)
+
+
+def move_to_template(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    tercs: list[str],
+    template: tuple[int, int],
+    *,
+    reason: str,
+    expected_versions: dict[str, int] | None = None,
+) -> int:
+    """Move running gminy to another template version in one audited transaction (what
+    `harmonogram.template_move_preview` showed); returns how many gminy moved."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    if not tercs:
+        raise InvalidInput(["Gminy: wybierz co najmniej jedną gminę"])
+    seen = expected_versions or {}
+    with transaction(conn) as cur:
+        _require_template(cur, template)
+        for terc in tercs:
+            _change_pilot(cur, actor.username, terc, {"template": template}, reason, seen.get(terc))
+        return len(tercs)
+
+
+def assign_gminy(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    animator: str,
+    tercs: list[str],
+    *,
+    reason: str,
+    expected_versions: dict[str, int] | None = None,
+) -> list[str]:
+    """The pilot gminy `animator` cares for become exactly `tercs` (pilot_gmina.animator, the one home
+    of who cares for a gmina). A gmina taken away must go to another animator first: none is left
+    without one. Returns the TERC codes that changed hands."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    seen = expected_versions or {}
+    with transaction(conn) as cur:
+        _require_carer(cur, animator)
+        now = dict(cur.execute("SELECT terc, animator FROM pilot_gmina").fetchall())
+        unknown = [t for t in tercs if t not in now]
+        if unknown:
+            raise InvalidInput([f"Gminy: {gmina_name(cur, t)} nie jest w pilotażu" for t in unknown])
+        dropped = sorted(t for t, who in now.items() if who == animator and t not in tercs)
+        if dropped:
+            names = ", ".join(gmina_name(cur, t) for t in dropped)
+            raise InvalidInput(
+                [
+                    f"Gminy: {names} zostałyby bez animatora — przypisz je najpierw innemu animatorowi "
+                    "(wybierz tamtego animatora i dodaj mu te gminy)"
+                ]
+            )
+        moved = [t for t in tercs if now[t] != animator]
+        for terc in moved:
+            update(cur, actor.username, PilotGmina, terc, {"animator": animator}, seen.get(terc), reason)
+        return moved
+
+
+def leave_pilot(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str,
+    *,
+    left_on: date,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> int:
+    """Take a gmina out of the pilot: its pilot row is kept as it was in pilot_exit (with the day and
+    the reason), its plan shifts are withdrawn with the same reason (audited), and its step events,
+    notifications, PZK and cases stay. The gmina may rejoin (add_pilot_gmina). Returns the exit's id."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _pilot_row(cur, terc)
+        if today < left_on:
+            raise InvalidInput([f"Data wyjścia z pilotażu: {left_on:%d.%m.%Y} jest w przyszłości"])
+        stay = {k: row[k] for k in PilotGmina.model_fields}
+        record = PilotExit.parse(
+            {**stay, "left_on": left_on, "reason": reason, "recorded_by": actor.username}
+        )
+        delete(cur, actor.username, PilotGmina, terc, reason, expected_version)
+        for (shift_id,) in cur.execute("SELECT shift_id FROM plan_shift WHERE terc = ?", [terc]).fetchall():
+            delete(cur, actor.username, PlanShift, shift_id, reason)
+        return insert(cur, actor.username, record)
+
+
+def variant_notices(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Pilot gminy whose variant no longer matches their type (e.g. a TERC re-import made a wiejska
+    gmina miejsko-wiejska) and that no admin chose deliberately: terc, name, kind, variant, the
+    variant of the type (`expected`) and row_version, for the admin's notice and its one-click fix."""
+    rows = fetch_dicts(
+        conn.cursor(),
+        "SELECT p.terc, g.name, g.kind, g.variant_override, p.variant, p.row_version "
+        "FROM pilot_gmina p JOIN gmina g USING (terc) ORDER BY g.name",
+    )
+    found = []
+    for row in rows:
+        expected = row.pop("variant_override") or DEFAULT_VARIANT[row["kind"]]
+        if expected != row["variant"]:
+            found.append({**row, "expected": expected})
+    return found
+
+
+def fix_variant(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, expected_version: int | None = None
+) -> None:
+    """The notice's one click: the pilot variant becomes the variant of the gmina's type, through the
+    same change as the admin's form, with an automatic reason."""
+    cur = conn.cursor()
+    row = one_row(cur, "SELECT kind FROM gmina WHERE terc = ?", [terc])
+    if row is None:
+        raise InvalidInput([f"Kod TERC gminy: nieznana gmina {terc}"])
+    reason = f"rodzaj gminy w rejestrze TERC: {row[0]} — wariant według rodzaju gminy"
+    change_pilot_gmina(
+        conn,
+        actor,
+        terc,
+        variant=DEFAULT_VARIANT[row[0]],
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def keep_variant(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, reason: str) -> None:
+    """The notice's other answer: the gmina keeps its pilot variant, recorded as the admin's choice."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _pilot_row(cur, terc)
+        update(cur, actor.username, Gmina, terc, {"variant_override": row["variant"]}, reason=reason)
+
+
+# --- end of the pilot gminy block ----------------------------------------------------------------
 
 
 @idempotent

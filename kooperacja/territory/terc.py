@@ -23,7 +23,7 @@ MAX_PROBLEMS = 30
 TERC_REFERENCES = (
     ("pilot_gmina", "terc"), ("plan_shift", "terc"), ("step_event", "terc"), ("zgloszenie", "terc"),
     ("institution", "seat_terc"), ("pzk_member", "terc"), ("meeting", "terc"), ("case_file", "terc"),
-    ("service", "area_terc"),
+    ("service", "area_terc"), ("pilot_exit", "terc"),
 )  # fmt: skip
 NOT_TERC = (
     "Plik nie jest rejestrem TERC. Pobierz z serwisu eteryt.stat.gov.pl katalog TERC "

@@ -44,6 +44,10 @@ def refer_to(conn, terc: str) -> None:
         INSERT INTO pilot_gmina (terc, joined_on, animator, variant, template_id, template_version, plan_start)
             VALUES ('{terc}', DATE '2024-03-01', 'anna', 'rural', 1, 1, DATE '2024-04-01');
         INSERT INTO plan_shift (terc, days, reason, shifted_on) VALUES ('{terc}', 30, 'wybory', DATE '2024-05-01');
+        INSERT INTO pilot_exit (terc, joined_on, animator, variant, template_id, template_version, plan_start,
+                                left_on, reason, recorded_by)
+            VALUES ('{terc}', DATE '2023-01-01', 'anna', 'rural', 1, 1, DATE '2023-02-01', DATE '2023-12-31',
+                    'rezygnacja', 'admin');
         INSERT INTO step_event (terc, substep, kind, event_on, recorded_by)
             VALUES ('{terc}', '2.4', 'completed', DATE '2024-04-02', 'anna');
         INSERT INTO zgloszenie (terc, route, received_on) VALUES ('{terc}', 'rops', DATE '2024-03-01');
