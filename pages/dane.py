@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja.ui import admin_forms, forms, import_widgets, session
+from kooperacja.ui import admin_forms, forms, import_widgets, pilot_admin, session
 
 GMINA_FORMS = {
     "Zdarzenie kroku": forms.step_event,
@@ -23,6 +23,7 @@ OTHER_FORMS = {
 }
 ADMIN_FORMS = {
     "Gmina w pilotażu": admin_forms.pilot,
+    "Gminy w pilotażu: zmiany i wyjście": pilot_admin.manage,
     "Rejestr TERC": admin_forms.terc_register,
     "Granice gmin": admin_forms.boundaries,
     "Szablon harmonogramu": admin_forms.template,

@@ -10,7 +10,7 @@ from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, session, setup_panel, widgets
 from kooperacja.ui.text import plain
 
 
@@ -66,6 +66,7 @@ def render() -> None:
     actor = session.require_page("przeglad")
     st.title("Przegląd regionu")
     st.caption(f"{plain(data.region_name())} · stan na {fmt_date(session.today())}")
+    setup_panel.render(session.get_conn(), actor)  # an admin's first-run checklist, while incomplete
     overview = data.region_overview()
     if overview.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")

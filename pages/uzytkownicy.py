@@ -1,4 +1,5 @@
-"""Użytkownicy: the admin's list of accounts, adding one, new passwords, switching accounts off, backups."""
+"""Użytkownicy: the admin's accounts (add, role, gminy of an animator, password, on/off), the first-run
+checklist, backups."""
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +9,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel, errors
+from kooperacja.ui import backup_panel, errors, pilot_admin, setup_panel, user_admin
 from kooperacja.ui.session import get_conn, require_page
 from kooperacja.ui.text import plain
 
@@ -20,16 +21,22 @@ def render() -> None:
     except AccessDenied as exc:
         errors.show(exc)
         st.stop()
+    checklist = st.container()  # filled last too: it follows this run's changes
+    pilot_admin.flash()
     accounts = users.list_users(get_conn())
     table = st.container()  # filled last, so that it shows this run's changes
     left, right = st.columns(2)
     with left:
         _add_form(actor)
+        user_admin.role_form(get_conn(), actor, accounts)
     with right:
         _password_form(actor, [a["username"] for a in accounts])
         _active_form(actor, [a["username"] for a in accounts])
+    user_admin.gminy_form(get_conn(), actor)
     with table:
         _table(users.list_users(get_conn()))
+    with checklist:
+        setup_panel.render(get_conn(), actor, always=True)
     st.divider()
     backup_panel.render(actor)
 

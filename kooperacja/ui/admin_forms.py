@@ -7,12 +7,13 @@ import streamlit as st
 
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.formatting import row_tuples
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import versions
+from kooperacja.ui import pilot_admin, template_move, versions
 from kooperacja.ui.forms import day, pick, save
 
+PICK = pilot_admin.PICK
+_UPLOADS = "_kooperacja_template_uploads"  # session key: how many versions this session saved
 TEMPLATE_COLUMNS = {
     "template_id": "Szablon",
     "version": "Wersja",
@@ -27,9 +28,18 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Gmina w pilotażu")
     candidates = data_entry.register_choices(conn, outside_pilot=True)
     if not candidates:
-        st.info("Wszystkie gminy z rejestru TERC są już w pilotażu (albo rejestr jest pusty).")
+        if data_entry.register_choices(conn):
+            st.info("Wszystkie gminy z rejestru TERC są już w pilotażu.")
+        else:
+            st.info("Rejestr TERC jest pusty — najpierw wczytaj go w formularzu „Rejestr TERC”.")
         return
-    terc = pick("Gmina z rejestru TERC", candidates, "f_pilot_gmina")
+    animators = data_entry.animator_choices(conn)
+    if not animators:
+        st.info("Brak animatorów — najpierw dodaj animatora w Użytkownicy (rola „animator współpracy”).")
+        return
+    terc = pick("Gmina z rejestru TERC", candidates, "f_pilot_gmina", placeholder=PICK)
+    if terc is None:
+        return
     variants = list(vocab.VARIANTS)
     default = data_entry.default_variant(conn, terc)
     variant = pick(
@@ -37,15 +47,15 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         vocab.VARIANTS,
         f"f_pilot_variant_{terc}",
         index=variants.index(default),
+        placeholder=PICK,
     )
     joined_on = day("Data przystąpienia", "f_pilot_joined")
     plan_start = day("Początek harmonogramu", "f_pilot_start")
-    templates = data_entry.templates(conn)
-    options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(templates)
-    }
-    template = pick("Szablon harmonogramu", options, "f_pilot_template") if options else None
-    animator = st.selectbox("Animator", data_entry.animator_choices(conn), key="f_pilot_animator")
+    options = pilot_admin.template_options(conn)
+    template = (
+        pick("Szablon harmonogramu", options, "f_pilot_template", placeholder=PICK) if options else None
+    )
+    animator = pick("Animator", animators, "f_pilot_animator", placeholder=PICK)
     token = versions.form_token("pilot_gmina", terc, variant, joined_on, plan_start, template, animator)
     if st.button("Dodaj gminę do pilotażu", key="f_pilot_save", type="primary"):
         save(
@@ -54,7 +64,7 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 actor,
                 terc,
                 joined_on=joined_on,
-                animator=animator,
+                animator=animator or "",
                 plan_start=plan_start,
                 variant=variant,
                 template=template,
@@ -80,6 +90,7 @@ def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         )
         if lines:
             st.text("\n".join(lines))
+    pilot_admin.variant_notice(conn, actor)
 
 
 def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
@@ -100,19 +111,18 @@ def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Szablon harmonogramu")
-    versions = data_entry.templates(conn)
-    if versions.empty:
+    pilot_admin.flash()
+    found = data_entry.templates(conn)
+    if found.empty:
         st.info("Brak szablonów.")
         return
     st.dataframe(
-        versions.rename(columns=TEMPLATE_COLUMNS),
+        found.rename(columns=TEMPLATE_COLUMNS),
         hide_index=True,
         key="f_tpl_versions",
         column_config={"Utworzono": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
     )
-    options = {
-        (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
-    }
+    options = pilot_admin.template_options(conn)
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
     st.download_button(
         "Pobierz CSV",
@@ -122,15 +132,16 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         key="f_tpl_csv",
     )
     st.caption("Zmieniony plik zapisuje się jako nowa wersja; gminy zachowują wersję, z którą zaczęły.")
-    upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key="f_tpl_file")
+    uploads = st.session_state.setdefault(_UPLOADS, 0)  # a new key after a save empties the uploader
+    upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key=f"f_tpl_file_{uploads}")
     if (
         st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
         and upload is not None
     ):
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
-        saved = save(
+        st.session_state[_UPLOADS] = uploads + 1
+        pilot_admin.done(  # reruns: the list and the choices below show the new version
             lambda: data_entry.save_template_version(conn, actor, text, template_id),
             "Zapisano nową wersję szablonu.",
         )
-        if saved:
-            st.caption(f"Szablon {saved[0]}, wersja {saved[1]}.")
+    template_move.render(conn, actor, options)

@@ -11,7 +11,7 @@ import streamlit_authenticator as stauth
 
 from kooperacja.accounts import users
 from kooperacja.accounts.login_throttle import LOGIN_THROTTLE as THROTTLE
-from kooperacja.demo import DEMO_PASSWORD
+from kooperacja.demo import DEMO_PASSWORD, DEMO_USERS
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.vocab import ROLES
 from kooperacja.ui.session import current_actor, get_conn
@@ -233,7 +233,9 @@ def throttle_keys(login: str) -> tuple[str, ...]:
 
 
 def _demo_hint(creds: dict) -> None:
-    lines = [f"- `{u}` — {ROLES.get(c['roles'][0], c['roles'][0])}" for u, c in creds["usernames"].items()]
+    """The demo's own accounts (those still active), never accounts an admin added later."""
+    demo = [u for u, _, _ in DEMO_USERS if u in creds["usernames"]]
+    lines = [f"- `{u}` — {ROLES.get(r := creds['usernames'][u]['roles'][0], r)}" for u in demo]
     st.info(
         "**Instalacja demonstracyjna.** Konta:\n\n"
         + "\n".join(lines)

@@ -1,0 +1,87 @@
+"""The admin's user forms beyond the account itself: a user's role and the gminy of an animator."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from kooperacja.accounts import users
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import KooperacjaError
+from kooperacja.model.vocab import ROLES
+from kooperacja.programme import data_entry
+from kooperacja.programme import services as programme
+from kooperacja.ui import errors, pilot_admin, versions
+from kooperacja.ui.text import plain
+
+
+def role_form(conn: duckdb.DuckDBPyConnection, actor: Actor, accounts: list[dict]) -> None:
+    names = {a["username"]: f"{a['display_name']} ({a['username']})" for a in accounts}
+    with st.form("rola", clear_on_submit=True):
+        st.subheader("Zmień rolę")
+        login = st.selectbox(
+            "Użytkownik",
+            list(names),
+            format_func=names.__getitem__,
+            key="rola_login",
+            placeholder=pilot_admin.PICK,
+        )
+        role = st.selectbox(
+            "Nowa rola", list(ROLES), format_func=ROLES.get, key="rola_nowa", placeholder=pilot_admin.PICK
+        )
+        if not st.form_submit_button("Zmień rolę", key="zmien_role"):
+            return
+    try:
+        users.set_role(conn, actor, login or "", role or "")
+    except KooperacjaError as exc:
+        errors.show(exc)
+        return
+    st.success(f"Konto {plain(login or '')}: rola {ROLES[role or '']}.")
+
+
+def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """ "Gminy animatora": the pilot gminy one animator cares for (pilot_gmina.animator)."""
+    st.subheader("Gminy animatora")
+    animators = data_entry.animator_choices(conn)
+    rows = data_entry.pilot_rows(conn)
+    if not animators or not rows:
+        st.info(
+            "Najpierw dodaj animatora (formularz obok)."
+            if not animators
+            else "W pilotażu nie ma jeszcze gmin — dodaj je w Wprowadzanie danych → Gmina w pilotażu."
+        )
+        return
+    login = st.selectbox(
+        "Animator",
+        list(animators),
+        format_func=animators.__getitem__,
+        key="gminy_animator",
+        placeholder=pilot_admin.PICK,
+    )
+    if login is None:
+        return
+    seen = versions.loaded("pilot_gmina", {t: r["row_version"] for t, r in rows.items()})
+    mine = [t for t, r in rows.items() if r["animator"] == login]
+    labels = {
+        t: r["name"] + ("" if r["animator"] == login else f" (teraz: {r['animator']})")
+        for t, r in rows.items()
+    }
+    stamp = "_".join(f"{t}{rows[t]['row_version']}" for t in mine) or "0"
+    chosen = st.multiselect(
+        "Gminy pilotażowe",
+        list(rows),
+        default=mine,
+        format_func=labels.__getitem__,
+        key=f"gminy_wybor_{login}_{stamp}",
+        placeholder=pilot_admin.PICK,
+        help="Gmina dodana tutaj przechodzi od obecnego animatora; aby oddać gminę, przypisz ją "
+        "innemu animatorowi.",
+    )
+    reason = st.text_input(
+        "Powód zmiany", key=f"gminy_powod_{login}_{stamp}", placeholder="np. podział pracy"
+    )
+    if st.button("Zapisz gminy animatora", key="gminy_zapisz", type="primary"):
+        pilot_admin.done(
+            lambda: programme.assign_gminy(conn, actor, login, chosen, reason=reason, expected_versions=seen),
+            f"Zapisano gminy animatora {animators[login]}.",
+        )
