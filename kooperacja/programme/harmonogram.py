@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.model.errors import InvalidInput
+from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import TemplateStep
 from kooperacja.programme import queries
 from kooperacja.warehouse import audit, transaction
@@ -168,7 +169,7 @@ def _windows(plan: pd.DataFrame, terc: str) -> dict[tuple[str, int], tuple[str, 
             r.title,
             (pd.Timestamp(r.planned_start).date(), pd.Timestamp(r.planned_due).date()),
         )
-        for r in rows.itertuples(index=False)
+        for r in row_tuples(rows, index=False)
     }
 
 

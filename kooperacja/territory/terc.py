@@ -58,6 +58,7 @@ class ImportSummary:
     type_changed: int = 0
     changes: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    pilot_retyped: list[str] = field(default_factory=list)  # pilot gminy of a new type: check the variant
 
     def lines(self) -> list[str]:
         """The summary as Polish lines to print or show."""
@@ -72,6 +73,11 @@ class ImportSummary:
             f"Zmieniony rodzaj gminy (nowy kod TERC): {self.type_changed}",
         ]
         out += [f"  {change}" for change in self.changes]
+        if self.pilot_retyped:
+            out.append(
+                "Gminy pilotażowe o zmienionym rodzaju — sprawdź ich wariant modelu "
+                f"(Wprowadzanie danych → Gminy w pilotażu): {', '.join(self.pilot_retyped)}"
+            )
         if self.absent:
             out.append(f"Gminy nieobecne w nowym rejestrze (zachowane w hurtowni): {len(self.absent)}")
             out += [f"  {gmina}" for gmina in self.absent]
@@ -339,6 +345,8 @@ def _write_gminy(
     for row in row_tuples(retyped, index=False):
         _renumber(cur, row.old_terc, row.terc, row.kind, username)
         summary.changes.append(f"{row.name}: {row.old_terc} → {row.terc} ({row.kind})")
+        if cur.execute("SELECT count(*) FROM pilot_gmina WHERE terc = ?", [row.terc]).fetchall()[0][0]:
+            summary.pilot_retyped.append(row.name)
     _upsert(cur, "gmina", new.drop(columns="prefix"), username)
     summary.new = int((merged["_merge"] == "left_only").sum())
     summary.renamed = int((both["name"] != both["old_name"]).sum())

@@ -3,6 +3,7 @@ pilot, and the notice of gminy whose type changed in a TERC re-import."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -71,13 +72,13 @@ def variant_notice(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         left, right = st.columns(2)
         if left.button(f"Zmień wariant na {wanted}", key=f"f_fix_variant_{n['terc']}", type="primary"):
             done(
-                lambda n=n: programme.fix_variant(conn, actor, n["terc"], n["row_version"]),
+                functools.partial(programme.fix_variant, conn, actor, n["terc"], n["row_version"]),
                 f"{n['name']}: wariant zmieniony na {wanted}.",
             )
         if right.button(f"Zostaw wariant {short_variant(n['variant'])}", key=f"f_keep_variant_{n['terc']}"):
             reason = f"wariant {short_variant(n['variant'])} zostaje mimo zmiany rodzaju gminy na {n['kind']}"
             done(
-                lambda n=n, reason=reason: programme.keep_variant(conn, actor, n["terc"], reason),
+                functools.partial(programme.keep_variant, conn, actor, n["terc"], reason),
                 f"{n['name']}: wariant bez zmian.",
             )
 

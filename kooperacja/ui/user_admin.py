@@ -27,7 +27,11 @@ def role_form(conn: duckdb.DuckDBPyConnection, actor: Actor, accounts: list[dict
             placeholder=pilot_admin.PICK,
         )
         role = st.selectbox(
-            "Nowa rola", list(ROLES), format_func=ROLES.get, key="rola_nowa", placeholder=pilot_admin.PICK
+            "Nowa rola",
+            list(ROLES),
+            format_func=lambda r: ROLES[r],
+            key="rola_nowa",
+            placeholder=pilot_admin.PICK,
         )
         if not st.form_submit_button("Zmień rolę", key="zmien_role"):
             return

@@ -266,7 +266,11 @@ RETYPED = "0201033"
 
 def test_a_terc_reimport_that_makes_a_gmina_miejsko_wiejska_is_noticed_and_fixed_in_one_click(region):
     assert programme.variant_notices(region) == []
-    import_terc(region, TERC_FILE.encode(), "02", "admin")
+    summary = import_terc(region, TERC_FILE.encode(), "02", "admin")
+    assert summary.lines()[-1] == (
+        "Gminy pilotażowe o zmienionym rodzaju — sprawdź ich wariant modelu "
+        "(Wprowadzanie danych → Gminy w pilotażu): Gromadka"
+    )
     notices = programme.variant_notices(region)
     assert [(n["terc"], n["name"], n["variant"], n["expected"]) for n in notices] == [
         (RETYPED, "Gromadka", "rural", "urban_rural")

@@ -137,7 +137,11 @@ def test_admin_sets_up_the_pilot_from_the_app_alone(fresh):
     assert not at.exception and not at.error
     assert any("Zapisano gminy animatora Bartosz Lis" in s.value for s in at.success)
     assert read(fresh, "SELECT animator FROM pilot_gmina WHERE terc = '0201032'") == [("bartek",)]
-    assert users.load_actor(warehouse.connect(fresh, read_only=True), "bartek").gminy == {"0201032"}
+    conn = warehouse.connect(fresh, read_only=True)
+    try:
+        assert users.load_actor(conn, "bartek").gminy == {"0201032"}
+    finally:
+        conn.close()
 
     # Nowogrodziec leaves the pilot; the register shows it as a former pilot gmina
     dane = page("dane")
