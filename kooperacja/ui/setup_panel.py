@@ -6,6 +6,8 @@ import duckdb
 import streamlit as st
 
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import plural_form
+from kooperacja.programme import services as programme
 from kooperacja.programme import setup
 from kooperacja.ui.text import plain
 
@@ -15,6 +17,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, *, always: bool = Fals
     only when incomplete)."""
     if not actor.is_admin:
         return
+    _variant_pointer(conn)
     steps = setup.setup_checklist(conn)
     open_ = setup.incomplete(steps)
     if not open_ and not always:
@@ -26,3 +29,18 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, *, always: bool = Fals
             st.markdown(
                 f"{mark} **{n}. {plain(step.title)}**  \n{plain(step.todo)}  \nGdzie: {plain(step.where)}"
             )
+
+
+def _variant_pointer(conn: duckdb.DuckDBPyConnection) -> None:
+    """After a TERC re-import changed a pilot gmina's type: where its one-click fix is."""
+    notices = programme.variant_notices(conn)
+    if notices:
+        names = ", ".join(n["name"] for n in notices)
+        which = plural_form(
+            len(notices), "Gmina pilotażowa ma", "Gminy pilotażowe mają", "Gminy pilotażowe mają"
+        )
+        st.warning(
+            f"{which} wariant modelu niezgodny z rodzajem gminy w rejestrze TERC: {plain(names)}. "
+            "Popraw w: Wprowadzanie danych → Gminy w pilotażu: zmiany i wyjście.",
+            icon=":material/warning:",
+        )

@@ -20,6 +20,7 @@ TABLE_LABELS = {
     "wojewodztwo": "województwa (TERC)",
     "template": "szablony harmonogramu",
     "pilot_gmina": "gminy w pilotażu",
+    "pilot_exit": "wyjścia z pilotażu",
     "plan_shift": "przesunięcia planu",
     "step_event": "zdarzenia kroków",
     "zgloszenie": "zgłoszenia",

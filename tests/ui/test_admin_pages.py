@@ -222,6 +222,8 @@ def test_a_terc_type_change_is_noticed_and_fixed_in_one_click(fresh):
         )
     finally:
         conn.close()
+    landing = page("przeglad")
+    assert any("Gmina pilotażowa ma wariant modelu niezgodny" in w.value for w in landing.warning)
     dane = page("dane")
     dane.selectbox("dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
     assert any("Gromadka" in w.value and "miejsko-wiejska" in w.value for w in dane.warning)
@@ -297,3 +299,40 @@ def test_a_new_template_version_is_listed_and_offered_right_after_the_upload(fre
     assert any("Zapisano nową wersję szablonu." in s.value for s in at.success)
     assert list(at.dataframe[0].value["Wersja"]) == [2, 1]
     assert any("wersja 2" in o for o in at.selectbox("f_tpl_pick").options)
+
+
+def test_running_gminy_move_to_a_new_version_after_a_preview(fresh):
+    from datetime import date as day
+
+    from kooperacja.programme import data_entry
+    from kooperacja.programme import services as programme
+
+    with_terc(fresh)
+    conn = warehouse.connect(fresh)
+    try:
+        users.add_user(conn, ADMIN, "ania", "Anna Nowak", "animator")
+        programme.add_pilot_gmina(
+            conn, ADMIN, "0201032", joined_on=day(2026, 1, 10), animator="ania", plan_start=day(2026, 2, 1)
+        )
+        tid = int(data_entry.templates(conn).template_id[0])
+        text = data_entry.template_csv(conn, tid, 1).replace(",3,3,", ",4,5,", 1)
+        data_entry.save_template_version(conn, ADMIN, text, tid)
+    finally:
+        conn.close()
+    dane = page("dane")
+    dane.selectbox("dane_section").set_value("Szablon harmonogramu").run()
+    assert dane.selectbox("f_move_target").value == (tid, 2)
+    assert dane.multiselect(f"f_move_gminy_{tid}_2").value == ["0201032"]
+    [preview] = [e for e in dane.expander if e.label.startswith("Gromadka:")]
+    assert preview.label == "Gromadka: 1 podkrok zmienia termin, 0 dodanych, 0 usuniętych"
+    shown = dane.dataframe[1].value
+    assert list(shown.iloc[0][["Podkrok", "Było", "Będzie"]]) == [
+        "3",
+        "01.04.2026–30.04.2026",
+        "01.05.2026–30.06.2026",
+    ]
+    dane.text_input(f"f_move_reason_{tid}_2").input("nowa wersja harmonogramu")
+    dane.button("f_move_save").click().run()
+    assert not dane.exception and not dane.error
+    assert any("Przeniesiono 1 gminę" in s.value for s in dane.success)
+    assert read(fresh, "SELECT template_version FROM pilot_gmina") == [(2,)]
