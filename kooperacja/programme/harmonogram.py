@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import TemplateStep
@@ -174,15 +175,16 @@ def _windows(plan: pd.DataFrame, terc: str) -> dict[tuple[str, int], tuple[str, 
 
 
 def template_move_preview(
-    conn: duckdb.DuckDBPyConnection, tercs: list[str], template: tuple[int, int]
+    conn: duckdb.DuckDBPyConnection, actor: Actor, tercs: list[str], template: tuple[int, int]
 ) -> list[MovePreview]:
     """Per gmina, what moving it to `template` (template_id, version) changes: sub-steps whose planned
     window moves (from→to, shifts included), sub-steps added and removed, and the step events recorded
     under removed ones.
 
     The move itself is made and rolled back (a dry run of the plan query), so the preview is exactly
-    what `services.move_to_template` then does.
+    what `services.move_to_template` then does. For admins, like the move.
     """
+    require_admin(actor)
     if not tercs:
         return []
     try:

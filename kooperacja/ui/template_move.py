@@ -110,7 +110,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
     if not chosen:
         return
     st.caption("Podgląd: co zmieni się w harmonogramach (z przesunięciami planu), zanim cokolwiek zapiszesz.")
-    for preview in harmonogram.template_move_preview(conn, chosen, target):
+    for preview in harmonogram.template_move_preview(conn, actor, chosen, target):
         _show(preview, movable[preview.terc]["name"])
     reason = st.text_input(
         "Powód przeniesienia",
