@@ -55,7 +55,9 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
 RULES: tuple[tuple[str, str], ...] = (
     (f"zdarzenia kroków datowane ponad {STEP_EVENT_LEAD_DAYS} dni przed startem planu gminy",
      "SELECT count(*) FROM step_event e JOIN pilot_gmina p USING (terc) "
-     f"WHERE e.event_on < p.plan_start - INTERVAL {STEP_EVENT_LEAD_DAYS} DAY"),
+     f"WHERE e.event_on < p.plan_start - INTERVAL {STEP_EVENT_LEAD_DAYS} DAY "
+     # an event of an earlier stay in the pilot (the gmina left and rejoined) is not of this plan
+     "AND NOT EXISTS (SELECT 1 FROM pilot_exit x WHERE x.terc = e.terc AND e.event_on <= x.left_on)"),
     ("zakończenie podkroku wcześniejsze niż jego rozpoczęcie",
      "SELECT count(*) FROM step_event c JOIN step_event s ON s.terc IS NOT DISTINCT FROM c.terc "
      "AND s.substep = c.substep AND s.kind = 'started' "

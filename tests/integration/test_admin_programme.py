@@ -183,6 +183,7 @@ def test_leaving_the_pilot_keeps_the_stay_and_the_step_events_and_the_gmina_can_
     programme.add_pilot_gmina(
         region, ADMIN, RURAL, joined_on=date(2026, 11, 20), animator="animator2", plan_start=date(2026, 12, 1)
     )
+    assert check_warehouse(region)[1] == []  # the first stay's step event is not of the new plan
     register = data_entry.pilot_register(region)
     stays = register[register.terc == RURAL]
     assert list(stays.stan) == ["w pilotażu", "poza pilotażem"]
