@@ -279,6 +279,10 @@ def assign_gminy(
                 ]
             )
         moved = [t for t in tercs if now[t] != animator]
+        if not moved:
+            raise InvalidInput(
+                ["Gminy: nic się nie zmieniło — dodaj gminę, aby przypisać ją temu animatorowi"]
+            )
         for terc in moved:
             update(cur, actor.username, PilotGmina, terc, {"animator": animator}, seen.get(terc), reason)
         return moved

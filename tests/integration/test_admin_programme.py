@@ -213,6 +213,8 @@ def test_assigning_gminy_sets_the_pilot_animator_and_refuses_orphans_by_name(reg
     assert moved == [RURAL]
     assert users.load_actor(region, "animator2").gminy == {RURAL}
     assert users.load_actor(region, "animator1").gminy == {TOWN}
+    with pytest.raises(InvalidInput, match="Gminy: nic się nie zmieniło"):
+        programme.assign_gminy(region, ADMIN, "animator2", [RURAL], reason="podział pracy")
     with pytest.raises(InvalidInput, match="Gminy: Gromadka zostałyby bez animatora"):
         programme.assign_gminy(region, ADMIN, "animator2", [], reason="podział pracy")
     with pytest.raises(InvalidInput, match="Powód zmiany"):
@@ -252,6 +254,20 @@ def test_the_pilot_form_offers_the_active_animators_only(region):
     }
     users.set_active(region, ADMIN, "animator2", False)
     assert list(data_entry.animator_choices(region)) == ["animator1"]
+
+
+@pytest.mark.parametrize(
+    "door",
+    [
+        lambda c: users.add_user(c, ADMIN, "nowy", "Nowy", "animator", "krotkie1"),
+        lambda c: users.set_password(c, ADMIN, "animator1", "krotkie1"),
+        lambda c: users.change_own_password(c, "animator1", "x", "krotkie1", "krotkie1"),
+    ],
+    ids=["add_user", "set_password", "change_own_password"],
+)
+def test_every_door_that_sets_a_password_takes_the_12_character_rule(region, door):
+    with pytest.raises(InvalidInput, match="co najmniej 12 znaków"):
+        door(region)
 
 
 # --- 3. a TERC re-import that changes a gmina's type ----------------------------------------------
