@@ -137,7 +137,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
     >>> [plural(n, "alert", "alerty", "alertów") for n in (1, 2, 5, 12, 22, 0)]
     ['1 alert', '2 alerty', '5 alertów', '12 alertów', '22 alerty', '0 alertów']
-    >>> plural(1234, "wiersz", "wiersze", "wierszy") == "1\u00a0234 wierszy"
+    >>> plural(1235, "wiersz", "wiersze", "wierszy") == "1\u00a0235 wierszy"
     True
     """
     return f"{fmt_number(n)} {plural_form(n, one, few, many)}"
