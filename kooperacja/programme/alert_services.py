@@ -73,7 +73,7 @@ def assign_zgloszenie(
     if not terc:
         raise NotFound(f"Nie ma zgłoszenia {zgloszenie_id}.")
     if not cur.execute(CARER, [animator, list(access.GMINA_CARERS)]).fetchall():
-        raise InvalidInput([f"Animator: nie ma aktywnego konta animatora {animator}"])
+        raise InvalidInput([f"Animator: {animator or 'nie wybrano'} — wybierz aktywne konto animatora"])
     record = ZgloszenieAssignment.parse(
         {"zgloszenie_id": zgloszenie_id, "animator": animator, "assigned_by": actor.username}
     )
