@@ -333,3 +333,23 @@ def test_an_empty_warehouse_has_empty_alert_lists_with_their_columns(conn):
             frame.columns
         )
     assert alerts.overdue_count(alerts.list_alerts(conn, TODAY)) == 0
+
+
+def test_the_effects_report_counts_the_recorded_breaches_per_rule(pilot):
+    import io
+
+    import openpyxl
+
+    from kooperacja.report import effects
+
+    conn, _ = pilot
+    _ggk(conn, date(2026, 11, 10), date(2026, 11, 7))
+    report = effects.effects(conn, ADMIN, TODAY)
+    table = report.tables()["Zapisane naruszenia terminów"]
+    counts = dict(zip(table["Reguła"], table["Naruszenia"], strict=True))
+    assert counts == {label: int(rule == "ggk_notice") for rule, label in rules.BREACH_LABELS.items()}
+    book = openpyxl.load_workbook(io.BytesIO(effects.to_xlsx(report)))
+    assert "Zapisane naruszenia terminów" in book.sheetnames
+    assert effects.to_pdf(report)[:4] == b"%PDF"
+    hidden = effects.effects(conn, WZK, TODAY).breaches  # the WZK: small counts as "<5"
+    assert "<5" in set(hidden["Naruszenia"])
