@@ -27,6 +27,7 @@ def explain_alert(
     An animator explains the alerts of their gminy, the notifications assigned to them and the
     region's; an admin any; the WZK and the Zarząd none.
     """
+    access.require_write_data(actor, "wyjaśniać alertów")
     text = correction_reason(reason)
     todo = alerts.list_alerts(conn, today)
     found = todo[todo.alert_id == alert_id]
@@ -55,6 +56,7 @@ def withdraw_explanation(
     conn: duckdb.DuckDBPyConnection, actor: Actor, alert_id: str, reason: str, today: date
 ) -> None:
     """Withdraw an explanation (an audited delete with its reason): the alert is a to-do again."""
+    access.require_write_data(actor, "wycofywać wyjaśnień alertów")
     text = correction_reason(reason)
     with transaction(conn) as cur:
         before = get_row(cur, AlertExplanation, alert_id)

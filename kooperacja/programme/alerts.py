@@ -125,26 +125,28 @@ def _contact_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame
     )
 
 
-NOTICES = f"""
-SELECT * FROM (
-    SELECT m.meeting_id, a.institution_id, m.terc, m.case_code, m.held_on, a.notified_on,
-           i.name AS institution, c.closed_on,
-           {rules.NOTICE_SHORT_SQL.format(meeting="m.held_on", notified="a.notified_on")} AS short
-    FROM meeting m
-    JOIN meeting_attendee a USING (meeting_id)
-    JOIN institution i USING (institution_id)
-    LEFT JOIN case_file c ON c.case_code = m.case_code
-    WHERE m.kind = 'ggk'
-)
+_NOTICE_ROWS = f"""
+SELECT m.meeting_id, a.institution_id, m.terc, m.case_code, m.held_on, a.notified_on,
+       i.name AS institution, c.closed_on,
+       {rules.NOTICE_SHORT_SQL.format(meeting="m.held_on", notified="a.notified_on")} AS short
+FROM meeting m
+JOIN meeting_attendee a USING (meeting_id)
+JOIN institution i USING (institution_id)
+LEFT JOIN case_file c ON c.case_code = m.case_code
+WHERE m.kind = 'ggk'
 """
+# Every GGK/ZZK invitation since $since (cases.stats counts the notice breaches per gmina over it).
+NOTICES = _NOTICE_ROWS + " AND m.held_on >= $since"
 # To do: a meeting still ahead, of a running case, whose invitee has not been told yet (shown from a
 # week before the notice deadline). Recorded: told too late, or a meeting held without telling.
 NOTICES_TO_DO = (
-    NOTICES
+    f"SELECT * FROM ({_NOTICE_ROWS})"
     + f"""WHERE held_on > $today AND notified_on IS NULL AND (closed_on IS NULL OR closed_on > $today)
   AND date_diff('day', $today, held_on) <= {rules.GGK_NOTICE_DAYS + rules.DUE_SOON_DAYS}"""
 )
-NOTICES_BREACHED = NOTICES + "WHERE short > 0 OR (held_on <= $today AND notified_on IS NULL)"
+NOTICES_BREACHED = (
+    f"SELECT * FROM ({_NOTICE_ROWS})" + "WHERE short > 0 OR (held_on <= $today AND notified_on IS NULL)"
+)
 
 
 def _notices(found: pd.DataFrame, **columns: object) -> pd.DataFrame:
@@ -182,7 +184,7 @@ def _notice_breaches(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFram
     found = cur.execute(NOTICES_BREACHED, {"today": today}).df()
     if found.empty:
         return pd.DataFrame()
-    told = pd.Series(
+    told: pd.Series = pd.Series(
         np.where(
             found.short.isna(),
             "nie powiadomiono",
@@ -191,6 +193,7 @@ def _notice_breaches(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFram
             + " przed",
         ),
         index=found.index,
+        dtype=object,
     )
     return _notices(
         found,

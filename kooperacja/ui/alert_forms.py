@@ -139,8 +139,13 @@ def unassigned_queue(actor: Actor, todo: pd.DataFrame) -> None:
     carers = data_entry.animator_choices(session.get_conn())
     with st.form("alert_assign"):
         left, right = st.columns(2)
-        picked = left.selectbox("Zgłoszenie", list(labels), format_func=labels.get, key="assign_alert",
-                                placeholder="Wybierz zgłoszenie…")  # fmt: skip
+        picked = left.selectbox(
+            "Zgłoszenie",
+            list(labels),
+            format_func=labels.__getitem__,
+            key="assign_alert",
+            placeholder="Wybierz…",
+        )
         who = right.selectbox("Animator", carers, index=None, key="assign_animator", placeholder="Wybierz…")
         if st.form_submit_button("Przydziel", icon=":material/person_add:"):
             zid = int(str(picked).split(":")[1])

@@ -15,7 +15,8 @@ from kooperacja.model.privacy import find_personal_data
 TODAY = date(2026, 11, 24)
 TERC_CSV = Path("/work/shared/reference/teryt/TERC_Urzedowy_2025-01-01.csv")
 # a fictional województwo has no PRG shapes; form tokens come from forms submitted in the app only
-EMPTY_IN_FICTIONAL_REGION = {"gmina_boundary", "form_token"}
+# Explanations and assignments are the users' own acts: the demo leaves its to-do list unexplained.
+EMPTY_IN_FICTIONAL_REGION = {"gmina_boundary", "form_token", "alert_explanation", "zgloszenie_assignment"}
 
 
 @pytest.fixture(scope="module")
