@@ -94,7 +94,15 @@ def render() -> None:
     shown = dashboard.filter_alerts(todo, who, where, what)
     count = plural(len(shown), "alert", "alerty", "alertów")
     st.markdown(f"**{count}** na liście, w tym **{alerts.overdue_count(shown)}** po terminie.")
-    tabs = st.tabs(["Do zrobienia", "Wyjaśnione", "Naruszenia terminów (zapisane)"])
+    done = dashboard.filter_alerts(explained, who, where, what)
+    past = dashboard.filter_alerts(breaches, who, where, what)
+    tabs = st.tabs(
+        [
+            f"Do zrobienia ({len(shown)})",
+            f"Wyjaśnione ({len(done)})",
+            f"Naruszenia terminów (zapisane) ({len(past)})",
+        ]
+    )
     with tabs[0]:
         if shown.empty:
             st.success("Brak alertów dla wybranych filtrów.")
@@ -110,7 +118,6 @@ def render() -> None:
         widgets.table(to_display(dashboard.alert_counts(shown)), "alert_counts_table", "alerty_wg_reguly")
         widgets.status_legend()
     with tabs[1]:
-        done = dashboard.filter_alerts(explained, who, where, what)
         if done.empty:
             st.caption("Żaden alert nie jest oznaczony jako wyjaśniony.")
         else:
@@ -119,7 +126,6 @@ def render() -> None:
         st.caption(
             "Terminy, które minęły i których nie da się już dotrzymać; liczby są też w raporcie efektów."
         )
-        past = dashboard.filter_alerts(breaches, who, where)
         if past.empty:
             st.caption("Brak zapisanych naruszeń terminów.")
         else:

@@ -42,3 +42,10 @@ def test_a_tile_label_names_what_it_counts_for_roles_that_see_fewer_alerts():
 
 def test_unassigned_alerts_are_those_of_a_gmina_without_an_animator():
     assert list(alerts.unassigned(_alerts()).rule) == ["first_contact"]
+
+
+def test_every_recorded_breach_is_of_an_alert_rule_and_named_in_polish():
+    from kooperacja.model import rules
+
+    assert set(rules.BREACH_LABELS) <= set(rules.RULE_LABELS)
+    assert rules.BREACH_LABELS["ggk_notice"] == "Spotkanie GGK/ZZK bez powiadomienia 5 dni wcześniej"
