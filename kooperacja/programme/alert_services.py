@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import pandas as pd
 
 from kooperacja.model import access
 from kooperacja.model.access import Actor
@@ -36,8 +37,8 @@ def explain_alert(
             "Tego alertu nie ma na liście zadań (sprawa zamknięta, termin minął albo już wyjaśniony)."
         )
     row = found.iloc[0]
-    terc = None if row.terc is None else str(row.terc)
-    access.require_explain_alert(actor, terc, None if row.animator != row.animator else row.animator)
+    terc = None if pd.isna(row.terc) else str(row.terc)
+    access.require_explain_alert(actor, terc, None if pd.isna(row.animator) else str(row.animator))
     record = AlertExplanation.parse(
         {
             "alert_id": alert_id,

@@ -69,9 +69,9 @@ def _explain_form(actor: Actor, row: Any) -> None:
         return
     with st.form("alert_explain"):
         reason = st.text_area(
-            "Wyjaśnienie",
+            "Powód zmiany: dlaczego alert nie wymaga działania",
             key="alert_reason",
-            placeholder="Dlaczego ten alert nie wymaga działania, np. spotkanie przełożone na prośbę rodziny",
+            placeholder="np. spotkanie przełożone na prośbę rodziny",
             help="Alert zniknie z listy zadań i trafi do zakładki „Wyjaśnione”. Bez danych osobowych.",
         )
         if st.form_submit_button("Oznacz jako wyjaśnione", icon=":material/task_alt:"):
@@ -89,7 +89,7 @@ def _withdraw_form(actor: Actor, row: Any) -> None:
     st.markdown(f"Wyjaśnione przez {plain(row.explained_by)}, {when}: „{plain(row.reason)}”")
     with st.form("alert_withdraw"):
         reason = st.text_input(
-            "Powód wycofania wyjaśnienia",
+            "Powód zmiany: dlaczego wycofujesz wyjaśnienie",
             key="alert_withdraw_reason",
             placeholder="np. rodzina jednak nie przełożyła spotkania",
         )

@@ -98,6 +98,10 @@ def test_an_alert_opened_by_its_link_is_explained_and_leaves_the_list(app_db):
     explained = _table(at, "alerts_explained").value
     assert list(explained["Wyjaśnił(a)"]) == ["animator1"]
     assert any(m.value.startswith("Wyjaśnione przez animator1") for m in at.markdown)
+    at.text_input(key="alert_withdraw_reason").input("rodzina jednak nie przełożyła spotkania")
+    next(b for b in at.button if b.label == "Wycofaj wyjaśnienie").click().run(timeout=30)
+    assert [s.value for s in at.success] == ["Wyjaśnienie wycofano — alert wrócił na listę zadań."]
+    assert len(_table(at, "alerts_table").value) == before
 
 
 def test_the_admin_sees_unassigned_notifications_first_and_assigns_them(app_db):
