@@ -14,7 +14,7 @@ from kooperacja.ui import data, session, setup_panel, widgets
 from kooperacja.ui.text import plain
 
 
-def _tiles(k: dashboard.Kpis) -> None:
+def _tiles(k: dashboard.Kpis, alert_tiles: list[tuple[str, int]]) -> None:
     row = st.columns(5)
     with row[0]:
         widgets.metric("Gminy w pilotażu", k.gminy)
@@ -31,9 +31,7 @@ def _tiles(k: dashboard.Kpis) -> None:
     figures = [
         ("Sprawy otwarte", k.cases_open),  # "<5"/"x" for the WZK and the Zarząd
         ("Sprawy zamknięte", k.cases_closed),
-        ("Alerty po terminie", k.alerts_overdue),
-        ("Alerty z terminem dziś", k.alerts_today),
-        ("Alerty na ten tydzień", k.alerts_soon),
+        *alert_tiles,  # one label, one count: the WZK's and the Zarząd's say "(bez spraw)"
     ]
     for col, (label, value) in zip(row, figures, strict=True):
         with col:
@@ -52,6 +50,7 @@ def _map() -> None:
 
 def _table(rows: pd.DataFrame, actor: access.Actor) -> None:
     view = to_display(rows, dashboard.OVERVIEW_COLUMNS, {"variant": dashboard.VARIANT_SHORT})
+    view = view.rename(columns={"Alerty": dashboard.alert_label("Alerty", actor)})
     may_open = access.may_open(actor, "gmina")
     if may_open:
         st.caption("Zaznacz wiersz, aby przejść do harmonogramu gminy.")
@@ -75,7 +74,7 @@ def render() -> None:
     kpis, rows = dashboard.disclosed(
         dashboard.kpis(overview, alerts), dashboard.overview_table(overview, alerts), actor
     )
-    _tiles(kpis)
+    _tiles(kpis, dashboard.alert_tiles(data.region_alerts(), actor))
     st.subheader("Postęp gmin")
     _map()
     st.subheader("Gminy w pilotażu")

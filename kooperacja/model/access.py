@@ -82,6 +82,23 @@ def require_admin(actor: Actor) -> None:
         raise AccessDenied(f"Tę operację może wykonać tylko administrator ({actor.username} nim nie jest).")
 
 
+def can_explain_alert(actor: Actor, terc: str | None, animator: str | None) -> bool:
+    """Admins explain any alert; an animator those of their gminy, of the region (no gmina) and the
+    notifications assigned to them (`animator`); the WZK and the Zarząd only read.
+    """
+    if actor.role == ADMIN:
+        return True
+    return actor.role == ANIMATOR and (terc is None or terc in actor.gminy or animator == actor.username)
+
+
+def require_explain_alert(actor: Actor, terc: str | None, animator: str | None) -> None:
+    if not can_explain_alert(actor, terc, animator):
+        raise AccessDenied(
+            f"Użytkownik {actor.username} nie może wyjaśniać alertów tej gminy — animator wyjaśnia alerty "
+            "swoich gmin, przydzielonych mu zgłoszeń i regionu."
+        )
+
+
 def can_read_cases(actor: Actor) -> bool:
     """Case-level detail is for the ROPS staff; the WZK and the Zarząd see aggregates only."""
     return actor.role in ROPS_STAFF

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -280,6 +280,33 @@ class Zgloszenie(Record):
     has_agreement_copy: bool = _t("Kopia porozumienia", default=False)
     first_contact_on: Day | None = _t("Data pierwszego kontaktu ROPS", default=None)
     note: Text | None = _t("Uwagi", default=None)
+
+
+# rule:record key:period, e.g. "monthly_report:P-0201011-0001/7:2026-10" (programme.alerts builds it).
+AlertId = Annotated[str, Field(pattern=r"^[a-z_]{2,40}:[A-Za-z0-9./-]{1,60}:[A-Za-z0-9-]{0,20}$")]
+
+
+class AlertExplanation(Record):
+    """Why an alert needs no action: it leaves the to-do list, listed under "Wyjaśnione"."""
+
+    TABLE = "alert_explanation"
+    KEY = "alert_id"
+    alert_id: AlertId = _t("Alert")
+    rule: Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")] = _t("Reguła")
+    terc: TercGmina | None = _t("Kod TERC gminy", default=None)
+    reason: Text = _t("Wyjaśnienie")
+    explained_by: Username = _t("Wyjaśnił(a)")
+    explained_at: datetime = _t("Kiedy")
+
+
+class ZgloszenieAssignment(Record):
+    """The animator who answers a notification from a gmina outside the pilot (set by the admin)."""
+
+    TABLE = "zgloszenie_assignment"
+    KEY = "zgloszenie_id"
+    zgloszenie_id: int = _t("Zgłoszenie")
+    animator: Username = _t("Animator")
+    assigned_by: Username = _t("Przydzielił(a)")
 
 
 class Institution(Record):

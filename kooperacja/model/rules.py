@@ -256,6 +256,14 @@ def self_formed_report_deadline(signed_on: date) -> date:
     return signed_on + timedelta(days=SELF_FORMED_REPORT_DAYS)
 
 
+def self_formed_report_deadline_sql(signed: str) -> str:
+    """self_formed_report_deadline for the warehouse (`signed`: an SQL date expression), built on each call.
+
+    tests/unit/test_rules_sql.py proves both forms agree.
+    """
+    return f"(({signed})::DATE + {int(SELF_FORMED_REPORT_DAYS)})"
+
+
 def self_formed_report_late_days(signed_on: date, received_on: date) -> int:
     """Days beyond the 7 allowed between signing a self-formed cooperation and ROPS receiving it.
 
@@ -446,6 +454,17 @@ def _rule_labels() -> dict[str, str]:
     }
 
 
+# The rules whose breach, once past, is kept as a recorded breach (the to-do list drops it):
+# a meeting held without the notice, a cooperation reported late, a first contact made late.
+def _breach_labels() -> dict[str, str]:
+    return {
+        "ggk_notice": f"Spotkanie GGK/ZZK bez powiadomienia {days_pl(GGK_NOTICE_DAYS)} wcześniej",
+        "self_formed_report": "Samodzielną współpracę zgłoszono później niż w "
+        + days_pl(SELF_FORMED_REPORT_DAYS),
+        "first_contact": f"Kontakt ROPS później niż w {days_pl(FIRST_CONTACT_DAYS)}",
+    }
+
+
 class _Labels(Mapping[str, str]):
     """A read-only mapping built on each use, so that the labels follow the rule constants."""
 
@@ -464,3 +483,5 @@ class _Labels(Mapping[str, str]):
 
 # Alert code → Polish label; the day counts come from the constants above.
 RULE_LABELS: Mapping[str, str] = _Labels(_rule_labels)
+# Rule code → the Polish name of its recorded breach (the Alerty page's tab, the effects report).
+BREACH_LABELS: Mapping[str, str] = _Labels(_breach_labels)

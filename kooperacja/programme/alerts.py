@@ -1,95 +1,60 @@
-"""The alerts of every dated rule across the region: the animators' to-do list."""
+"""The alerts of every dated rule across the region: the to-do list, its explained alerts, the breaches.
+
+An alert stays on the to-do list only while someone can act on it: a closed case has none, and a
+deadline that passed with nothing left to do (a meeting held without the notice, a cooperation
+reported late, a first contact made late) is a recorded breach (`list_breaches`), not a to-do. Each
+alert has a stable `alert_id` (rule:record key:period); an explanation (`alert_services`) takes it off
+the list into `list_explained`. Every count shown of these lists is one function here.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from kooperacja.model import rules
-from kooperacja.model.formatting import row_tuples
+from kooperacja import warehouse
+from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
 from kooperacja.programme.queries import gmina_plans
 
-COLUMNS = ["rule", "rule_label", "terc", "gmina", "animator", "subject", "due_on", "days_over", "message"]
-RECENT_DAYS = 92  # breaches older than a quarter are history, not to-dos
-
-ZGLOSZENIA = """
-SELECT z.zgloszenie_id, z.terc, z.route, z.received_on, z.signed_on, z.first_contact_on
-FROM zgloszenie z
-"""
-NOTICES = f"""
-SELECT m.meeting_id, m.terc, m.case_code, m.held_on, a.notified_on, i.name AS institution,
-       {rules.NOTICE_SHORT_SQL.format(meeting="m.held_on", notified="a.notified_on")} AS short
-FROM meeting m
-JOIN meeting_attendee a USING (meeting_id)
-JOIN institution i USING (institution_id)
-WHERE m.kind = 'ggk' AND m.held_on >= $since
-"""
-# The monthly-report rule (rules.missing_report_months) over every open task of an institution:
-# each calendar month from the plan's month to the last month ended before today, within the
-# task's life, must have a report. Done in SQL because the national warehouse holds millions.
-# Shared with case_stats (reporting completeness), so that the rule lives in one place.
-EXPECTED_REPORTS = """
-WITH tasks AS (
-    SELECT t.task_id, c.case_code, c.terc, i.name AS institution,
-           date_trunc('month', greatest(c.plan_on, $since))::DATE AS first_month,
-           date_trunc('month', least(coalesce(t.done_on, c.closed_on, $today), $today))::DATE AS last_month
-    FROM case_task t
-    JOIN case_file c USING (case_code)
-    JOIN institution i USING (institution_id)
-    WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on >= $since)
-), expected AS (
-    SELECT task_id, case_code, terc, institution,
-           unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month
-    FROM tasks WHERE first_month <= last_month
-), due AS (
-    SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
-)
-"""
-MISSING_REPORTS = (
-    EXPECTED_REPORTS
-    + """
-SELECT e.case_code, e.terc, e.institution, e.month, count(*) AS tasks
-FROM due e
-ANTI JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
-GROUP BY ALL
-"""
-)
-MONITORING = f"""
-SELECT case_code, terc, plan_on, last_on,
-       {
-    rules.QUARTERLY_OVERDUE_SQL.format(last="coalesce(last_on, plan_on)", every=rules.MONITORING_EVERY_MONTHS)
-} AS days
-FROM (SELECT c.case_code, c.terc, c.plan_on, max(m.held_on) AS last_on
-      FROM case_file c
-      LEFT JOIN meeting m ON m.case_code = c.case_code AND m.kind = 'monitoring'
-      WHERE c.plan_on IS NOT NULL AND c.closed_on IS NULL
-      GROUP BY ALL)
-"""
+COLUMNS = [
+    "alert_id",
+    "rule",
+    "rule_label",
+    "terc",
+    "gmina",
+    "animator",
+    "subject",
+    "due_on",
+    "days_over",
+    "message",
+    "link",
+]
+EXPLAINED_COLUMNS = [*COLUMNS, "reason", "explained_by", "explained_at"]
+_PART = ["alert_id", "rule", "terc", "subject", "due_on", "days_over", "message", "link", "assigned"]
+NAMES = "SELECT g.terc, g.name AS gmina, p.animator FROM gmina g LEFT JOIN pilot_gmina p USING (terc)"
 
 
-def _alert(rule: str, terc: str | None, subject: str, due_on: date, days_over: int, message: str) -> dict:
-    return {
-        "rule": rule,
-        "rule_label": rules.RULE_LABELS[rule],
-        "terc": terc,
-        "subject": subject,
-        "due_on": due_on,
-        "days_over": days_over,
-        "message": message,
-    }
+def _link(page: str, keys: pd.Series) -> pd.Series:
+    """links.url(page, key) over a column of keys that need no escaping (TERC codes, case codes)."""
+    return links.url(page, "") + keys.astype(str)
+
+
+def _ids(rule: str, key: pd.Series, period: pd.Series) -> pd.Series:
+    """Alert ids "rule:record key:period", stable from day to day while the alert lasts."""
+    return rule + ":" + key.astype(str) + ":" + period
+
+
+def _day(series: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(series).dt.strftime(fmt)
 
 
 def _frame(rule: str, found: pd.DataFrame, **columns: object) -> pd.DataFrame:
     """Alerts of one rule from a result frame: `columns` are Series or scalars by alert column."""
-    out = pd.DataFrame({"terc": found["terc"], **columns}, index=found.index)
-    return out.assign(rule=rule, rule_label=rules.RULE_LABELS[rule])
-
-
-def _dates(series: pd.Series) -> list[date]:
-    return [v.date() if hasattr(v, "date") else v for v in series]
+    return pd.DataFrame({"terc": found["terc"], **columns}, index=found.index).assign(rule=rule)
 
 
 def _step_alerts(plan: pd.DataFrame) -> list[pd.DataFrame]:
@@ -100,120 +65,344 @@ def _step_alerts(plan: pd.DataFrame) -> list[pd.DataFrame]:
         _frame(
             rule,
             rows,
+            alert_id=rule
+            + ":"
+            + rows.terc
+            + "/"
+            + rows.substep
+            + ":"
+            + rows.occurrence.astype("string").fillna(""),
             subject=rows.step + " / " + rows.substep,
             due_on=rows.planned_due,
             days_over=sign * rows.days,
             message=rows.substep + " " + rows.title + ": " + rows.label,
+            link=_link("gmina", rows.terc),
         )
         for rule, rows, sign in (("step_overdue", overdue, 1), ("step_due", soon, -1))
     ]
 
 
-def _zgloszenie_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> list[dict]:
-    out = []
-    for z in row_tuples(cur.execute(ZGLOSZENIA).df()):
-        received = z.received_on.date()
-        contact = None if pd.isna(z.first_contact_on) else z.first_contact_on.date()
-        state = rules.first_contact_state(received, contact, today)
-        deadline = rules.first_contact_deadline(received)
-        if state.status in (Status.DUE, Status.OVERDUE):
-            over = state.days if state.status == Status.OVERDUE else -state.days
-            out.append(
-                _alert(
-                    "first_contact",
-                    z.terc,
-                    f"zgłoszenie z {received:%d.%m.%Y}",
-                    deadline,
-                    over,
-                    f"Kontakt z gminą po zgłoszeniu: {state.label}",
-                )
-            )
-        if (
-            z.route == "self_formed"
-            and not pd.isna(z.signed_on)
-            and received >= today - timedelta(RECENT_DAYS)
-        ):
-            late = rules.self_formed_report_late_days(z.signed_on.date(), received)
-            if late > 0:
-                signed = z.signed_on.date()
-                out.append(
-                    _alert(
-                        "self_formed_report",
-                        z.terc,
-                        f"porozumienie z {signed:%d.%m.%Y}",
-                        rules.self_formed_report_deadline(signed),
-                        late,
-                        f"Samodzielnie zawiązaną współpracę zgłoszono {rules.days_pl(late)} po terminie",
-                    )
-                )
-    return out
+def _contacts_sql() -> str:
+    # Built on each call: the deadline follows rules.FIRST_CONTACT_DAYS as it is then.
+    deadline = rules.first_contact_deadline_sql("z.received_on")
+    return f"""
+SELECT z.zgloszenie_id, z.terc, z.received_on, a.animator AS assigned, p.terc IS NOT NULL AS in_pilot,
+       {deadline} AS due_on, date_diff('day', {deadline}, $today) AS days_over
+FROM zgloszenie z
+LEFT JOIN zgloszenie_assignment a USING (zgloszenie_id)
+LEFT JOIN pilot_gmina p ON p.terc = z.terc
+WHERE z.first_contact_on IS NULL AND z.received_on <= $today
+"""
 
 
-def _notice_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    found = cur.execute(NOTICES, {"since": today - timedelta(days=RECENT_DAYS)}).df()
-    found = found[found.short.isna() | (found.short > 0)]
-    held = _dates(found.held_on)
-    told = [
-        "nie powiadomiono"
-        if pd.isna(s)
-        else f"powiadomiono {rules.days_pl(rules.GGK_NOTICE_DAYS - int(s))} przed"
-        for s in found.short
-    ]
+def _state_labels(days_over: pd.Series) -> pd.Series:
+    """The Polish status of each deadline ("po terminie 3 dni", "do zrobienia, termin dziś")."""
+    labels = {
+        d: rules.StepState(Status.OVERDUE, d).label if d > 0 else rules.StepState(Status.DUE, -d).label
+        for d in set(days_over.astype(int))
+    }
+    return days_over.astype(int).map(labels)
+
+
+def _contact_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    found = cur.execute(_contacts_sql(), {"today": today}).df()
+    if found.empty:
+        return pd.DataFrame()
+    ids = "first_contact:" + found.zgloszenie_id.astype(str) + ":" + _day(found.received_on, "%Y-%m-%d")
+    outside = ~found.in_pilot.astype(bool)
+    link = _link("gmina", found.terc).astype(object)
+    link[outside] = [links.url("alerty", a) for a in ids[outside]]  # the admin's queue: no gmina page yet
+    return _frame(
+        "first_contact",
+        found,
+        alert_id=ids,
+        subject="zgłoszenie z " + _day(found.received_on, "%d.%m.%Y"),
+        due_on=found.due_on,
+        days_over=found.days_over,
+        message="Kontakt z gminą po zgłoszeniu: " + _state_labels(found.days_over),
+        link=link,
+        assigned=found.assigned,
+    )
+
+
+_NOTICE_ROWS = f"""
+SELECT m.meeting_id, a.institution_id, m.terc, m.case_code, m.held_on, a.notified_on,
+       i.name AS institution, c.closed_on,
+       {rules.NOTICE_SHORT_SQL.format(meeting="m.held_on", notified="a.notified_on")} AS short
+FROM meeting m
+JOIN meeting_attendee a USING (meeting_id)
+JOIN institution i USING (institution_id)
+LEFT JOIN case_file c ON c.case_code = m.case_code
+WHERE m.kind = 'ggk'
+"""
+# Every GGK/ZZK invitation since $since (cases.stats counts the notice breaches per gmina over it).
+NOTICES = _NOTICE_ROWS + " AND m.held_on >= $since"
+# To do: a meeting still ahead, of a running case, whose invitee has not been told yet (shown from a
+# week before the notice deadline). Recorded: told too late, or a meeting held without telling.
+NOTICES_TO_DO = (
+    f"SELECT * FROM ({_NOTICE_ROWS})"
+    + f"""WHERE held_on > $today AND notified_on IS NULL AND (closed_on IS NULL OR closed_on > $today)
+  AND date_diff('day', $today, held_on) <= {rules.GGK_NOTICE_DAYS + rules.DUE_SOON_DAYS}"""
+)
+NOTICES_BREACHED = (
+    f"SELECT * FROM ({_NOTICE_ROWS})" + "WHERE short > 0 OR (held_on <= $today AND notified_on IS NULL)"
+)
+
+
+def _notices(found: pd.DataFrame, **columns: object) -> pd.DataFrame:
+    held = _day(found.held_on, "%Y-%m-%d")
     return _frame(
         "ggk_notice",
         found,
+        alert_id="ggk_notice:"
+        + found.meeting_id.astype(str)
+        + "/"
+        + found.institution_id.astype(str)
+        + ":"
+        + held,
         subject=found.case_code + ": " + found.institution,
-        due_on=[rules.notice_deadline(h) for h in held],
-        days_over=found.short.fillna(rules.GGK_NOTICE_DAYS).astype(int),
-        message=[
-            f"Spotkanie {h:%d.%m.%Y}: {t} (wymagane {rules.GGK_NOTICE_DAYS} dni)"
-            for h, t in zip(held, told, strict=True)
-        ],
+        due_on=[rules.notice_deadline(h) for h in pd.to_datetime(found.held_on).dt.date],
+        link=_link("sprawy", found.case_code),
+        **columns,
     )
+
+
+def _notice_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    found = cur.execute(NOTICES_TO_DO, {"today": today}).df()
+    if found.empty:
+        return pd.DataFrame()
+    due = pd.to_datetime(found.held_on) - pd.Timedelta(days=rules.GGK_NOTICE_DAYS)
+    return _notices(
+        found,
+        days_over=(pd.Timestamp(today) - due).dt.days,
+        message="Spotkanie " + _day(found.held_on, "%d.%m.%Y") + ": instytucji jeszcze nie powiadomiono "
+        f"(wymagane {rules.days_pl(rules.GGK_NOTICE_DAYS)} wcześniej)",
+    )
+
+
+def _notice_breaches(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    found = cur.execute(NOTICES_BREACHED, {"today": today}).df()
+    if found.empty:
+        return pd.DataFrame()
+    told: pd.Series = pd.Series(
+        np.where(
+            found.short.isna(),
+            "nie powiadomiono",
+            "powiadomiono "
+            + (rules.GGK_NOTICE_DAYS - found.short.fillna(0)).astype(int).map(rules.days_pl)
+            + " przed",
+        ),
+        index=found.index,
+        dtype=object,
+    )
+    return _notices(
+        found,
+        days_over=found.short.fillna(rules.GGK_NOTICE_DAYS).astype(int),
+        message="Spotkanie " + _day(found.held_on, "%d.%m.%Y") + ": " + told
+        + f" (wymagane {rules.days_pl(rules.GGK_NOTICE_DAYS)})",
+    )  # fmt: skip
+
+
+# The monthly-report rule (rules.missing_report_months) over every open task of an institution:
+# each calendar month from the plan's month to the last month ended before today, within the
+# task's life, must have a report. Done in SQL because the national warehouse holds millions.
+# Shared with case_stats (reporting completeness), so that the rule lives in one place.
+EXPECTED_REPORTS = """
+WITH tasks AS (
+    SELECT t.task_id, c.case_code, c.terc, t.institution_id, i.name AS institution,
+           date_trunc('month', greatest(c.plan_on, $since))::DATE AS first_month,
+           date_trunc('month', least(coalesce(t.done_on, c.closed_on, $today), $today))::DATE AS last_month
+    FROM case_task t
+    JOIN case_file c USING (case_code)
+    JOIN institution i USING (institution_id)
+    WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on >= $since)
+), expected AS (
+    SELECT task_id, case_code, terc, institution_id, institution,
+           unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month
+    FROM tasks WHERE first_month <= last_month
+), due AS (
+    SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
+)
+"""
+# To do only while the case runs: a closed case's missing reports end at its closure.
+MISSING_REPORTS = (
+    EXPECTED_REPORTS
+    + """
+SELECT e.case_code, e.terc, e.institution_id, e.institution, e.month,
+       (e.month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS due_on, count(*) AS tasks
+FROM due e
+JOIN case_file c ON c.case_code = e.case_code AND (c.closed_on IS NULL OR c.closed_on > $today)
+ANTI JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
+GROUP BY ALL
+"""
+)
+MONITORING = f"""
+SELECT case_code, terc, coalesce(last_on, plan_on) AS since,
+       (coalesce(last_on, plan_on) + to_months({rules.MONITORING_EVERY_MONTHS}))::DATE AS due_on,
+       {
+    rules.QUARTERLY_OVERDUE_SQL.format(last="coalesce(last_on, plan_on)", every=rules.MONITORING_EVERY_MONTHS)
+} AS days
+FROM (SELECT c.case_code, c.terc, c.plan_on, max(m.held_on) AS last_on
+      FROM case_file c
+      LEFT JOIN meeting m ON m.case_code = c.case_code AND m.kind = 'monitoring'
+      WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on > $today)
+      GROUP BY ALL)
+"""
 
 
 def _report_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
     since = rules.add_months(today.replace(day=1), -3)
     found = cur.execute(MISSING_REPORTS, {"today": today, "since": since}).df()
-    months = _dates(found.month)
-    due = [rules.add_months(m, 1) - timedelta(days=1) for m in months]
+    if found.empty:
+        return pd.DataFrame()
+    key = found.case_code + "/" + found.institution_id.astype(str)
     return _frame(
         "monthly_report",
         found,
+        alert_id="monthly_report:" + key + ":" + _day(found.month, "%Y-%m"),
         subject=found.case_code + ": " + found.institution,
-        due_on=due,
-        days_over=[(today - d).days for d in due],
-        message=[
-            f"Brak sprawozdania za {m:%m.%Y} ({n} zad.)" for m, n in zip(months, found.tasks, strict=True)
-        ],
+        due_on=found.due_on,
+        days_over=(pd.Timestamp(today) - pd.to_datetime(found.due_on)).dt.days,
+        message="Brak sprawozdania za "
+        + _day(found.month, "%m.%Y")
+        + " ("
+        + found.tasks.astype(str)
+        + " zad.)",
+        link=_link("sprawy", found.case_code),
     )
 
 
 def _monitoring_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
     found = cur.execute(MONITORING, {"today": today}).df()
+    if found.empty:
+        return pd.DataFrame()
     found = found[found.days > 0]
-    since = _dates(found.last_on.fillna(found.plan_on))
     return _frame(
         "monitoring",
         found,
+        alert_id="monitoring:" + found.case_code + ":" + _day(found.due_on, "%Y-%m-%d"),
         subject=found.case_code,
-        due_on=[today - timedelta(days=int(d)) for d in found.days],
+        due_on=found.due_on,
         days_over=found.days.astype(int),
-        message=[f"Ostatnie spotkanie monitorujące / plan: {s:%d.%m.%Y}" for s in since],
+        message="Ostatnie spotkanie monitorujące / plan: " + _day(found.since, "%d.%m.%Y"),
+        link=_link("sprawy", found.case_code),
     )
 
 
-def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: date | None) -> list[dict]:
+def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: date | None) -> pd.DataFrame:
     last = cur.execute("SELECT max(held_on) FROM meeting WHERE kind = 'wzk'").fetchall()[0][0]
     if programme_start is None and last is None:
-        return []
+        return pd.DataFrame()
     over = rules.wzk_overdue_days(last, programme_start or last, today)
     if over <= 0:
-        return []
+        return pd.DataFrame()
+    due = today - timedelta(days=over)
     since = f"ostatnie {last:%d.%m.%Y}" if last else "jeszcze się nie odbyło"
-    return [
-        _alert("wzk_quarterly", None, "WZK", today - timedelta(days=over), over, f"Posiedzenie WZK ({since})")
+    row = {"terc": None, "subject": "WZK", "due_on": due, "days_over": over, "link": "wzk"}
+    row |= {"alert_id": f"wzk_quarterly:region:{due:%Y-%m-%d}", "message": f"Posiedzenie WZK ({since})"}
+    return pd.DataFrame([row]).assign(rule="wzk_quarterly")
+
+
+def _self_formed_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    deadline = rules.self_formed_report_deadline_sql("signed_on")
+    found = cur.execute(
+        f"SELECT zgloszenie_id, terc, signed_on, received_on, {deadline} AS due_on, "
+        f"date_diff('day', {deadline}, received_on) AS days_over FROM zgloszenie "
+        f"WHERE route = 'self_formed' AND received_on > {deadline}"
+    ).df()
+    if found.empty:
+        return pd.DataFrame()
+    return _frame(
+        "self_formed_report",
+        found,
+        alert_id="self_formed_report:"
+        + found.zgloszenie_id.astype(str)
+        + ":"
+        + _day(found.signed_on, "%Y-%m-%d"),
+        subject="porozumienie z " + _day(found.signed_on, "%d.%m.%Y"),
+        due_on=found.due_on,
+        days_over=found.days_over,
+        message="Samodzielnie zawiązaną współpracę zgłoszono "
+        + found.days_over.astype(int).map(rules.days_pl)
+        + " po terminie",
+        link=_link("gmina", found.terc),
+    )
+
+
+def _contact_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    deadline = rules.first_contact_deadline_sql("received_on")
+    found = cur.execute(
+        f"SELECT zgloszenie_id, terc, received_on, first_contact_on, {deadline} AS due_on, "
+        f"date_diff('day', {deadline}, first_contact_on) AS days_over FROM zgloszenie "
+        f"WHERE first_contact_on > {deadline}"
+    ).df()
+    if found.empty:
+        return pd.DataFrame()
+    return _frame(
+        "first_contact",
+        found,
+        alert_id=_ids("first_contact", found.zgloszenie_id, _day(found.received_on, "%Y-%m-%d")),
+        subject="zgłoszenie z " + _day(found.received_on, "%d.%m.%Y"),
+        due_on=found.due_on,
+        days_over=found.days_over,
+        message="Pierwszy kontakt " + _day(found.first_contact_on, "%d.%m.%Y") + ", "
+        + found.days_over.astype(int).map(rules.days_pl) + " po terminie",
+        link=_link("gmina", found.terc),
+    )  # fmt: skip
+
+
+def _finish(
+    cur: duckdb.DuckDBPyConnection, parts: list[pd.DataFrame], labels: dict[str, str]
+) -> pd.DataFrame:
+    """One frame of COLUMNS from the rules' parts (none: empty), most overdue first."""
+    found = [p.reindex(columns=_PART) for p in parts if len(p)]
+    frame = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=_PART)
+    frame["due_on"] = pd.to_datetime(frame.due_on).dt.date
+    frame["days_over"] = frame.days_over.astype(int)
+    frame["terc"] = frame.terc.astype(object).where(frame.terc.notna(), None)
+    frame = frame.merge(cur.execute(NAMES).df(), on="terc", how="left")
+    frame["animator"] = frame.animator.astype(object).where(frame.animator.notna(), frame.assigned)
+    frame["rule_label"] = frame.rule.map(labels)
+    frame = frame[COLUMNS].sort_values(["days_over", "rule", "alert_id"], ascending=[False, True, True])
+    return frame.reset_index(drop=True)
+
+
+def read_programme_start(conn: duckdb.DuckDBPyConnection) -> date | None:
+    """The programme's start from settings (the first WZK meeting is due a quarter after it)."""
+    start = warehouse.get_setting(conn, "programme_start")
+    return date.fromisoformat(start) if start else None
+
+
+EXPLANATIONS = "SELECT alert_id, reason, explained_by, explained_at FROM alert_explanation"
+
+
+def alert_lists(
+    conn: duckdb.DuckDBPyConnection,
+    today: date,
+    plan: pd.DataFrame | None = None,
+    programme_start: date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the to-do list, its explained alerts) of the region: every alert someone can act on.
+
+    `programme_start` defaults to the setting. The explained frame adds reason, explained_by and
+    explained_at.
+    """
+    cur = conn.cursor()
+    plan = gmina_plans(conn, today) if plan is None else plan
+    start = programme_start or read_programme_start(conn)
+    parts = [
+        *_step_alerts(plan),
+        _contact_alerts(cur, today),
+        _notice_alerts(cur, today),
+        _report_alerts(cur, today),
+        _monitoring_alerts(cur, today),
+        _wzk_alerts(cur, today, start),
     ]
+    current = _finish(cur, parts, dict(rules.RULE_LABELS))
+    notes = cur.execute(EXPLANATIONS).df()
+    done = current.alert_id.isin(notes.alert_id)
+    explained = current[done].merge(notes, on="alert_id")[EXPLAINED_COLUMNS]
+    return current[~done].reset_index(drop=True), explained.reset_index(drop=True)
 
 
 def list_alerts(
@@ -222,23 +411,53 @@ def list_alerts(
     plan: pd.DataFrame | None = None,
     programme_start: date | None = None,
 ) -> pd.DataFrame:
-    """Every open alert in the region, most overdue first, with the gmina's name and animator."""
+    """The to-do list: every open, unexplained alert in the region, most overdue first."""
+    return alert_lists(conn, today, plan, programme_start)[0]
+
+
+def list_explained(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
+    """The alerts marked "wyjaśnione", with who explained them, when and why."""
+    return alert_lists(conn, today)[1]
+
+
+def list_breaches(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:
+    """Recorded breaches: deadlines that passed with nothing left to do (rules.BREACH_LABELS)."""
     cur = conn.cursor()
-    if plan is None:
-        plan = gmina_plans(conn, today)
-    parts = [
-        *_step_alerts(plan),
-        _notice_alerts(cur, today),
-        _report_alerts(cur, today),
-        _monitoring_alerts(cur, today),
-        pd.DataFrame(_zgloszenie_alerts(cur, today) + _wzk_alerts(cur, today, programme_start)),
-    ]
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    frame = frame.reindex(columns=[c for c in COLUMNS if c not in ("gmina", "animator")])
-    frame["due_on"] = _dates(frame.due_on)
-    frame["days_over"] = frame.days_over.astype(int)
-    names = cur.execute(
-        "SELECT g.terc, g.name AS gmina, p.animator FROM gmina g LEFT JOIN pilot_gmina p USING (terc)"
-    ).df()
-    frame = frame.merge(names, on="terc", how="left")[COLUMNS]
-    return frame.sort_values(["days_over", "rule"], ascending=[False, True], ignore_index=True)
+    parts = [_notice_breaches(cur, today), _self_formed_breaches(cur), _contact_breaches(cur)]
+    found = _finish(cur, parts, dict(rules.BREACH_LABELS))
+    return found if terc is None else found[found.terc == terc].reset_index(drop=True)
+
+
+def overdue_count(alerts: pd.DataFrame) -> int:
+    """Alerts past their deadline ("Alerty po terminie"): the one count of that label.
+
+    >>> overdue_count(pd.DataFrame({"days_over": [3, 0, -2, 1]}))
+    2
+    """
+    return int((alerts.days_over > 0).sum())
+
+
+def due_today_count(alerts: pd.DataFrame) -> int:
+    """Alerts whose deadline is today ("Alerty z terminem dziś")."""
+    return int((alerts.days_over == 0).sum())
+
+
+def due_soon_count(alerts: pd.DataFrame) -> int:
+    """Alerts still ahead of their deadline ("Alerty na ten tydzień")."""
+    return int((alerts.days_over < 0).sum())
+
+
+def unassigned(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Alerts of a gmina with nobody to act on them: notifications from gminy outside the pilot."""
+    return alerts[alerts.terc.notna() & alerts.animator.isna()].reset_index(drop=True)
+
+
+def breach_counts(breaches: pd.DataFrame) -> pd.DataFrame:
+    """Recorded breaches per rule, every rule of rules.BREACH_LABELS (zero where none)."""
+    found = breaches.rule.value_counts()
+    return pd.DataFrame(
+        {
+            "Reguła": list(rules.BREACH_LABELS.values()),
+            "Naruszenia": [int(found.get(r, 0)) for r in rules.BREACH_LABELS],
+        }
+    )

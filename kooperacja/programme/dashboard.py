@@ -10,6 +10,7 @@ import pandas as pd
 from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.rules import STATUS_LABELS, Status
+from kooperacja.programme import alerts as alert_lists
 from kooperacja.programme.queries import PROGRESS_LABELS
 
 CASE_RULES = frozenset({"ggk_notice", "monthly_report", "monitoring"})  # alerts naming a case
@@ -59,10 +60,35 @@ def kpis(overview: pd.DataFrame, alerts: pd.DataFrame) -> Kpis:
         pzk_members=int(overview.pzk_members.sum()),
         cases_open=int(overview.cases_open.sum()),
         cases_closed=int(overview.cases_closed.sum()),
-        alerts_overdue=int((alerts.days_over > 0).sum()),
-        alerts_today=int((alerts.days_over == 0).sum()),
-        alerts_soon=int((alerts.days_over < 0).sum()),
+        alerts_overdue=alert_lists.overdue_count(alerts),
+        alerts_today=alert_lists.due_today_count(alerts),
+        alerts_soon=alert_lists.due_soon_count(alerts),
     )
+
+
+# The overview's alert tiles: (label, the one count function of that label).
+ALERT_TILES = (
+    ("Alerty po terminie", alert_lists.overdue_count),
+    ("Alerty z terminem dziś", alert_lists.due_today_count),
+    ("Alerty na ten tydzień", alert_lists.due_soon_count),
+)
+WITHOUT_CASES = " (bez spraw)"
+
+
+def alert_label(label: str, actor: Actor) -> str:
+    """A label of an alert count as `actor` reads it: the WZK and the Zarząd count no case alerts,
+    so their label says so — one label never shows two figures on the same day.
+
+    >>> alert_label("Alerty po terminie", Actor("w", "wzk"))
+    'Alerty po terminie (bez spraw)'
+    """
+    return label if access.can_read_cases(actor) else label + WITHOUT_CASES
+
+
+def alert_tiles(alerts: pd.DataFrame, actor: Actor) -> list[tuple[str, int]]:
+    """(label, count) of the overview's alert tiles over the region's to-do list, as `actor` sees it."""
+    shown = visible_alerts(alerts, actor)
+    return [(alert_label(label, actor), count(shown)) for label, count in ALERT_TILES]
 
 
 def overview_table(overview: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
@@ -137,11 +163,14 @@ def visible_alerts(alerts: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     return alerts[~alerts.rule.isin(CASE_RULES)].reset_index(drop=True)
 
 
+UNASSIGNED = "nieprzypisane"
+
+
 def alerts_table(alerts: pd.DataFrame) -> pd.DataFrame:
     """The to-do list: each alert with its status in words (overdue, or still to do)."""
     out = alerts.copy()
-    out["status"] = [
-        STATUS_LABELS[Status.OVERDUE] if d > 0 else STATUS_LABELS[Status.DUE] for d in out.days_over
-    ]
-    out["gmina"] = out.gmina.fillna("(region)")
+    overdue = out.days_over > 0
+    out["status"] = overdue.map({True: STATUS_LABELS[Status.OVERDUE], False: STATUS_LABELS[Status.DUE]})
+    out["animator"] = out.animator.astype(object).where(out.animator.notna() | out.terc.isna(), UNASSIGNED)
+    out["gmina"] = out.gmina.astype(object).where(out.gmina.notna(), "(region)")
     return out

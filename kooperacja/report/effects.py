@@ -23,7 +23,7 @@ from kooperacja.model.vocab import (
     SERVICE_CATEGORIES,
     VARIANTS,
 )
-from kooperacja.programme import queries
+from kooperacja.programme import alerts, queries
 from kooperacja.warehouse import get_setting
 
 DONE = (Status.DONE.value, Status.DONE_LATE.value)
@@ -48,6 +48,7 @@ class EffectsReport:
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
     baskets: pd.DataFrame = field(default_factory=pd.DataFrame)
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breaches: pd.DataFrame = field(default_factory=pd.DataFrame)  # recorded breaches per rule
     # The gminy summed per województwo (per powiat when all are in one): the PDF's summary of a
     # large region; not a section of its own (the page and the XLSX list every gmina).
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -317,10 +318,12 @@ def effects(
         "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
+    breaches = alerts.breach_counts(alerts.list_breaches(conn, today, terc))
     if hidden:
         cases, closures, evaluation, baskets, headline = _disclosed(
             cases, closures, evaluation, baskets, headline
         )
+        breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(
         region=region,
         today=today,
@@ -337,6 +340,7 @@ def effects(
         evaluation=evaluation,
         baskets=baskets,
         recommendations=recommendations,
+        breaches=breaches,
         areas=areas,
     )
 

@@ -132,6 +132,13 @@ SECTIONS: tuple[Section, ...] = (
         pdf_title="Rekomendacje WZK (krok K10.2)",
         pdf=_pdf("recommendations_body"),
     ),
+    Section(
+        "breaches",
+        "Zapisane naruszenia terminów",
+        attrgetter("breaches"),
+        bars("Naruszenia"),
+        pdf_title="Zapisane naruszenia terminów modelu (minione, poza listą zadań)",
+    ),
 )
 
 
@@ -149,7 +156,7 @@ def pdf_numbered(items: tuple[Section, ...] | None = None) -> list[tuple[int | N
     """(PDF heading number, section): sections continuing the previous heading get None.
 
     >>> [n for n, _ in pdf_numbered()]
-    [1, 2, 3, 4, 5, 6, None, 7, 8]
+    [1, 2, 3, 4, 5, 6, None, 7, 8, 9]
     """
     out: list[tuple[int | None, Section]] = []
     n = 0

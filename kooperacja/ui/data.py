@@ -40,10 +40,10 @@ def _overview(path: str, today: date, token: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _alerts(path: str, today: date, token: str) -> pd.DataFrame:
+def _alerts(path: str, today: date, token: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     conn = session.get_conn()
-    start = warehouse.get_setting(conn, "programme_start")
-    return alerts.list_alerts(conn, today, programme_start=date.fromisoformat(start) if start else None)
+    todo, explained = alerts.alert_lists(conn, today)
+    return todo, explained, alerts.list_breaches(conn, today)
 
 
 def region_overview() -> pd.DataFrame:
@@ -52,8 +52,18 @@ def region_overview() -> pd.DataFrame:
 
 
 def region_alerts() -> pd.DataFrame:
-    """`alerts.list_alerts` for today (with the programme start from settings), cached like above."""
-    return _alerts(*_key())
+    """`alerts.list_alerts` for today (the to-do list), recomputed only after a write."""
+    return _alerts(*_key())[0]
+
+
+def region_explained_alerts() -> pd.DataFrame:
+    """`alerts.list_explained` for today: the alerts marked "wyjaśnione", with who, when and why."""
+    return _alerts(*_key())[1]
+
+
+def region_breaches() -> pd.DataFrame:
+    """`alerts.list_breaches` for today: the recorded breaches of the region."""
+    return _alerts(*_key())[2]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -105,12 +105,14 @@ def table(
     *,
     colored: Sequence[str] = (),
     select: bool = False,
+    links: dict[str, str] | None = None,
 ) -> Any:
     """A display table (Polish headers already) with dd.mm.rrrr dates and a "Pobierz XLSX" button.
 
     Cells read as `formatting.cell_text` while sorting still uses the values; the XLSX gets the
     values themselves (real dates). `colored`: columns holding a status in words, painted in its
-    colour. `select`: single-row selection; returns the selection event (else None).
+    colour. `select`: single-row selection; returns the selection event (else None). `links`:
+    columns holding a relative URL (`model.links.url`) → the Polish text of their link ("Otwórz").
     """
     shown = df.head(MAX_SHOWN)  # the first rows keep their positions: a selection still indexes df
     styler = _for_grid(shown)
@@ -118,6 +120,10 @@ def table(
         styler = styler.map(_cell_style, subset=list(colored))
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
     height = HEADER_PX + ROW_PX * max(1, min(len(df), MAX_ROWS)) + 2
+    for column, text in (links or {}).items():
+        kwargs.setdefault("column_config", {})[column] = st.column_config.LinkColumn(
+            column, display_text=text
+        )
     event = st.dataframe(styler, key=key, hide_index=True, height=height, width="stretch", **kwargs)
     if len(df) > MAX_SHOWN:
         st.caption(

@@ -40,6 +40,8 @@ TABLE_LABELS = {
     "wzk_attendance": "obecność na WZK",
     "recommendation": "rekomendacje",
     "gmina_boundary": "granice gmin",
+    "alert_explanation": "wyjaśnienia alertów",
+    "zgloszenie_assignment": "przydział zgłoszeń",
 }
 COLUMNS = {
     "changed_at": "Kiedy",

@@ -15,8 +15,14 @@ from kooperacja.model.privacy import find_personal_data
 TODAY = date(2026, 11, 24)
 TERC_CSV = Path("/work/shared/reference/teryt/TERC_Urzedowy_2025-01-01.csv")
 # a fictional województwo has no PRG shapes; form tokens come from forms submitted in the app only;
-# no demo gmina has left the pilot (pilot_exit)
-EMPTY_IN_FICTIONAL_REGION = {"gmina_boundary", "form_token", "pilot_exit"}
+# no demo gmina has left the pilot (pilot_exit); explanations and assignments are the users' own acts
+EMPTY_IN_FICTIONAL_REGION = {
+    "gmina_boundary",
+    "form_token",
+    "pilot_exit",
+    "alert_explanation",
+    "zgloszenie_assignment",
+}
 
 
 @pytest.fixture(scope="module")

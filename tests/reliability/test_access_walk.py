@@ -41,6 +41,8 @@ READERS = {
     "cases.core.load_case",
     "programme.dashboard.disclosed",
     "programme.dashboard.visible_alerts",
+    "programme.dashboard.alert_label",
+    "programme.dashboard.alert_tiles",
     "programme.data_entry.area_choices",
     "programme.data_entry.open_zgloszenia",
     "programme.data_entry.pilot_choices",

@@ -87,6 +87,14 @@ def test_the_sql_first_contact_deadline_agrees_with_first_contact_deadline(monke
             assert got == rules.first_contact_deadline(day) == day + timedelta(days=days), (days, day)
 
 
+def test_the_sql_self_formed_report_deadline_agrees_with_the_rule_across_month_ends():
+    con = duckdb.connect()
+    sql = rules.self_formed_report_deadline_sql("?")
+    for day in [BASE + timedelta(days=d) for d in (-40, -1, 0, 1, 26, 27, 28, 333)]:
+        got = con.execute(f"SELECT {sql}", [day]).fetchall()[0][0]
+        assert got == rules.self_formed_report_deadline(day), day
+
+
 def test_the_sql_pzk_membership_agrees_with_is_pzk_member_on_a_grid_of_dates():
     days = [BASE + timedelta(days=d) for d in (-1, 0, 1, 28, 29)]
     cases = [
