@@ -12,7 +12,7 @@ import pandas as pd
 from kooperacja.cases.core import list_problem_areas
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor, require_edit_service, require_write_data
+from kooperacja.model.access import Actor, can_edit_service, require_edit_service, require_write_data
 from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import plural, row_tuples
@@ -199,6 +199,33 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     """Only the gaps, the ones with the most cases first."""
     found = gap_frame[gap_frame.state == "gap"]
     return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
+
+
+PROVIDERS = """
+SELECT i.institution_id, i.name || coalesce(' (' || coalesce(g.name, p.name, w.name) || ')', '')
+FROM institution i
+LEFT JOIN gmina g ON g.terc = i.seat_terc
+LEFT JOIN powiat p ON p.terc = i.seat_terc
+LEFT JOIN wojewodztwo w ON w.terc = i.seat_terc
+ORDER BY i.name, i.institution_id
+"""
+AREA_CHOICES = {
+    "gmina": "SELECT g.terc, g.name || coalesce(' (pow. ' || p.name || ')', '') FROM gmina g "
+    "LEFT JOIN powiat p ON p.terc = left(g.terc, 4) ORDER BY g.name, g.terc",
+    "powiat": "SELECT terc, 'powiat ' || name FROM powiat ORDER BY name",
+    "region": "SELECT terc, 'województwo ' || lower(name) FROM wojewodztwo ORDER BY name",
+}
+
+
+def provider_choices(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Institution id → "name (its seat)": who may provide a service."""
+    return dict(conn.cursor().execute(PROVIDERS).fetchall())
+
+
+def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> dict[str, str]:
+    """TERC → name of the areas of `level` the actor may keep services for (an admin: all)."""
+    found = dict(conn.cursor().execute(AREA_CHOICES[level]).fetchall())
+    return {t: name for t, name in found.items() if can_edit_service(actor, level, t)}
 
 
 def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
