@@ -74,8 +74,12 @@ def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.Dat
 
 CARD = """
 SELECT s.*, i.name AS provider, i.sector, i.seat_terc,
+       coalesce(g.name, p.name, w.name, s.area_terc) AS area_name,
        (SELECT count(*) FROM case_service cs WHERE cs.service_id = s.service_id) AS baskets
 FROM service s JOIN institution i USING (institution_id)
+LEFT JOIN gmina g ON s.level = 'gmina' AND g.terc = s.area_terc
+LEFT JOIN powiat p ON s.level = 'powiat' AND p.terc = s.area_terc
+LEFT JOIN wojewodztwo w ON s.level = 'region' AND w.terc = s.area_terc
 WHERE s.service_id = ?
 """
 

@@ -57,7 +57,7 @@ def _card(service_id: int, actor, today) -> None:
         st.markdown(
             f"**Kategoria:** {plain(vocab.SERVICE_CATEGORIES.get(card['category'], card['category']))} · "
             f"**Poziom:** {plain(vocab.LEVELS.get(card['level'], card['level']))} "
-            f"({plain(card['area_terc'])})"
+            f"({plain(card['area_name'])})"
         )
         st.markdown(
             "**Dla kogo:** " + ", ".join(plain(vocab.TARGET_GROUPS.get(g, g)) for g in card["target_groups"])

@@ -103,12 +103,24 @@ def assign_services(
         .execute("SELECT service_id FROM case_service WHERE case_code = ?", [case_code])
         .fetchall()
     }
+    names = dict(
+        conn.cursor()
+        .execute(
+            "SELECT service_id, name FROM service WHERE list_contains(?, service_id)", [list(service_ids)]
+        )
+        .fetchall()
+    )
     problems = [
-        f"Usługa {s}: nie ma jej w koszyku gminy, powiatu ani regionu w dniu {from_on:%d.%m.%Y}"
+        f"Usługa „{names.get(s, s)}”: nie ma jej w koszyku gminy, powiatu ani regionu "
+        f"w dniu {from_on:%d.%m.%Y}"
         for s in service_ids
         if s not in open_
     ]
-    problems += [f"Usługa {s}: jest już w indywidualnym koszyku sprawy" for s in service_ids if s in taken]
+    problems += [
+        f"Usługa „{names.get(s, s)}”: jest już w indywidualnym koszyku sprawy"
+        for s in service_ids
+        if s in taken
+    ]
     if problems:
         raise InvalidInput(problems)
     records = [

@@ -77,7 +77,7 @@ def form_token(form: str, *values: Any) -> str:
     entry = tokens.get(form)
     done = entry.setdefault("done", {}) if entry else {}
     if digest in done:
-        entry["last"] = done[digest]  # type: ignore[index]
+        entry["last"] = done[digest]
         return done[digest]
     if entry is None or (entry["saved"] and entry["digest"] != digest):
         entry = tokens[form] = {"token": uuid.uuid4().hex, "digest": digest, "saved": False, "done": done}

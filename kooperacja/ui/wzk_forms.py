@@ -12,6 +12,7 @@ import streamlit as st
 from kooperacja import lku, wzk
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import saving, session, versions, widgets
 
@@ -24,8 +25,16 @@ def _pick(label: str, options: dict[Any, str], key: str) -> Any:
     )
 
 
+def _chosen(value: Any, field: str) -> Any:
+    """The record picked in a selectbox, or the Polish refusal of a form sent without one."""
+    if value is None:
+        raise InvalidInput([f"{field}: wybierz z listy"])
+    return value
+
+
 def _institution(key: str, value: int | None = None) -> int | None:
-    providers: dict[int | None, str] = {None: "— brak —", **lku.provider_choices(session.get_conn())}
+    providers: dict[int | None, str] = {None: "— brak —"}
+    providers.update(dict(lku.provider_choices(session.get_conn()).items()))
     index = list(providers).index(value) if value in providers else 0
     return st.selectbox(
         "Instytucja", list(providers), index=index, format_func=providers.__getitem__, key=key
@@ -60,7 +69,7 @@ def member_forms(actor: Actor, members: pd.DataFrame, today: date) -> None:
         saving.submit(
             "Zapisz koniec członkostwa",
             "wzk_end_submit",
-            lambda: wzk.end_membership(conn, actor, who, end, expected_version=seen.get(who)),
+            lambda: wzk.end_membership(conn, actor, _chosen(who, "Członek WZK"), end, seen.get(who)),
             saving.ok(f"Zapisano koniec członkostwa ({end:%d.%m.%Y})."),
             reset=["wzk_end_pick", "wzk_end_on"],
         )
@@ -117,7 +126,7 @@ def _attendance(key: str, held: date, default: list[int]) -> list[int]:
         "Obecni",
         list(names),
         default=[m for m in default if m in names],
-        format_func=names.get,
+        format_func=names.__getitem__,
         key=key,
         placeholder=saving.PICK,
     )
@@ -151,7 +160,7 @@ def meeting_forms(actor: Actor, meetings: pd.DataFrame, today: date) -> None:
     if meetings.empty:
         return
     with st.expander("Popraw lub wycofaj posiedzenie"):
-        dates = {int(m.meeting_id): fmt_date(m.held_on) for m in meetings.itertuples()}
+        dates = {int(i): fmt_date(d) for i, d in zip(meetings.meeting_id, meetings.held_on, strict=True)}
         mid = _pick("Posiedzenie", dates, "wzk_mfix_pick")
         if mid is None:
             return
@@ -196,7 +205,9 @@ def meeting_forms(actor: Actor, meetings: pd.DataFrame, today: date) -> None:
 def _meeting_link(key: str, value: int | None) -> int | None:
     found = wzk.list_meetings(session.get_conn())
     options: dict[int | None, str] = {None: "— bez posiedzenia —"}
-    options |= {int(m.meeting_id): f"posiedzenie {fmt_date(m.held_on)}" for m in found.itertuples()}
+    options |= {
+        int(i): f"posiedzenie {fmt_date(d)}" for i, d in zip(found.meeting_id, found.held_on, strict=True)
+    }
     index = list(options).index(value) if value in options else 0
     return st.selectbox(
         "Posiedzenie WZK", list(options), index=index, format_func=options.__getitem__, key=key
@@ -209,28 +220,24 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
     texts = dict(zip(recs.recommendation_id, recs.text.str.slice(0, 90), strict=True))
     with st.expander("Zmień status rekomendacji"):
         rec = _pick("Rekomendacja", texts, "wzk_rec_pick")
+        statuses: dict[str, str] = vocab.RECOMMENDATION_STATUSES
         status = st.selectbox(
-            "Nowy status",
-            list(vocab.RECOMMENDATION_STATUSES),
-            format_func=vocab.RECOMMENDATION_STATUSES.get,
-            key="wzk_rec_status",
+            "Nowy status", list(statuses), format_func=statuses.__getitem__, key="wzk_rec_status"
         )
         on = st.date_input("Data statusu", value=today, key="wzk_rec_on", **DATE)
         saving.submit(
             "Zapisz status",
             "wzk_status_submit",
             lambda: wzk.set_recommendation_status(
-                conn, actor, rec, status, on, today, expected_version=seen.get(rec)
+                conn, actor, _chosen(rec, "Rekomendacja"), status, on, today, expected_version=seen.get(rec)
             ),
             saving.ok("Zapisano status."),
             reset=["wzk_rec_pick", "wzk_rec_status", "wzk_rec_on"],
         )
     with st.expander("Dodaj rekomendację"):
-        kinds = list(vocab.RECOMMENDATION_KINDS)
+        kinds: dict[str, str] = vocab.RECOMMENDATION_KINDS
         recommendation = {
-            "kind": st.selectbox(
-                "Rodzaj", kinds, format_func=vocab.RECOMMENDATION_KINDS.get, key="wzk_rec_kind"
-            ),
+            "kind": st.selectbox("Rodzaj", list(kinds), format_func=kinds.__getitem__, key="wzk_rec_kind"),
             "text": st.text_area("Treść rekomendacji", key="wzk_rec_text"),
             "owner": st.text_input("Odpowiedzialny", key="wzk_rec_owner"),
             "meeting_id": _meeting_link("wzk_rec_meeting", None),
@@ -250,14 +257,14 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
             return
         row = recs.set_index("recommendation_id").loc[rid]
         p = f"wzk_recfix_{rid}"
-        kinds = list(vocab.RECOMMENDATION_KINDS)
+        kinds = vocab.RECOMMENDATION_KINDS
         meeting = None if pd.isna(row.meeting_id) else int(row.meeting_id)
         changes = {
             "kind": st.selectbox(
                 "Rodzaj",
-                kinds,
-                index=kinds.index(row.kind),
-                format_func=vocab.RECOMMENDATION_KINDS.get,
+                list(kinds),
+                index=list(kinds).index(str(row.kind)),
+                format_func=kinds.__getitem__,
                 key=f"{p}_kind",
             ),
             "text": st.text_area("Treść rekomendacji", value=row.text, key=f"{p}_text"),

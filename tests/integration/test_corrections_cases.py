@@ -402,3 +402,23 @@ def test_only_admins_correct_the_wzk_registry(demo_conn, actor):
     for call in calls:
         with pytest.raises(AccessDenied):
             call()
+
+
+# --- refusals name what they refuse ---
+
+
+def test_refusals_name_the_institution_the_gmina_and_the_service(demo_conn):
+    from kooperacja.cases import team
+
+    actor = animator(demo_conn)
+    with pytest.raises(InvalidInput) as exc:
+        team.convene_team(demo_conn, actor, "P-3401011-0001", held_on=date(2026, 11, 20),
+                          attendees={3: date(2026, 11, 10)}, today=TODAY)  # fmt: skip
+    assert (
+        "Szkoła Podstawowa nr 1 w Zawiślu nie należała do PZK gminy Zawiśle w dniu 20.11.2026"
+        in (exc.value.problems[0])
+    )
+    with pytest.raises(InvalidInput) as exc:
+        delivery.assign_services(demo_conn, actor, "P-3401011-0001", service_ids=[118],
+                                 from_on=date(2026, 11, 20), today=TODAY)  # fmt: skip
+    assert exc.value.problems[0].startswith("Usługa „Mieszkanie chronione treningowe”: nie ma jej w koszyku")

@@ -112,3 +112,37 @@ def test_the_admin_ends_a_wzk_membership(page_test):
     assert any("Zapisano koniec członkostwa" in t for t in texts(at))
     assert one("SELECT to_on FROM wzk_member WHERE member_id = 3") == (date(2026, 11, 20),)
     assert not any("Sobolewska" in o for o in at.selectbox(key="wzk_end_pick").options)
+
+
+def open_service(at, text):
+    at.text_input(key="uslugi_tekst").set_value(text)
+    run(at)
+    at.session_state["uslugi_lista"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    return run(at)
+
+
+def test_a_service_is_corrected_under_its_card_and_a_used_one_is_not_withdrawn(page_test):
+    at = open_service(run(page_test("uslugi", "animator1")), "Interwencja kryzysowa i schronienie")
+    assert (
+        at.text_input(key="svc_edit_1_name").value == "Interwencja kryzysowa i schronienie dla ofiar przemocy"
+    )
+    at.text_input(key="svc_edit_1_name").set_value("Interwencja kryzysowa")
+    at.text_input(key="svc_edit_1_reason").set_value("skrócona nazwa")
+    click(at, "svc_edit_submit")
+    assert "Poprawiono usługę." in texts(at)
+    assert one("SELECT name, row_version FROM service WHERE service_id = 1") == ("Interwencja kryzysowa", 2)
+    at = open_service(run(page_test("uslugi", "animator1")), "Konsultacje psychologiczne dla dzieci")
+    at.text_input(key="svc_withdraw_4_reason").set_value("pomyłka")
+    click(at, "svc_withdraw_submit")
+    assert any("P-3401011-0003" in e.value and "zakończ ją" in e.value for e in at.error)
+
+
+def test_the_admin_links_a_recommendation_to_another_meeting(page_test):
+    at = run(page_test("wzk", "admin"))
+    at.selectbox(key="wzk_recfix_pick").set_value(5)
+    run(at)
+    at.selectbox(key="wzk_recfix_5_meeting").set_value(4)
+    at.text_input(key="wzk_recfix_5_reason").set_value("przyjęta na posiedzeniu czerwcowym")
+    click(at, "wzk_recfix_submit")
+    assert "Poprawiono rekomendację." in texts(at)
+    assert one("SELECT meeting_id FROM recommendation WHERE recommendation_id = 5") == (4,)
