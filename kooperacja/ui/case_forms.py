@@ -61,7 +61,11 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
     consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key="new_consent", **DATE)
     areas = _areas()
     problems = st.multiselect(
-        "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.__getitem__, key="new_problems"
+        "Obszary problemowe (jeśli już znane)",
+        list(areas),
+        format_func=areas.__getitem__,
+        key="new_problems",
+        placeholder=saving.PICK,
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
     token = versions.form_token("case", terc, kind, referred, consent, problems)
@@ -94,7 +98,11 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
     areas = _areas()
     on = st.date_input("Data diagnozy", value=today, key="diag_on", **DATE)
     problems = st.multiselect(
-        "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.__getitem__, key="diag_problems"
+        "Zdiagnozowane obszary problemowe",
+        list(areas),
+        format_func=areas.__getitem__,
+        key="diag_problems",
+        placeholder=saving.PICK,
     )
     version = seen_version(case, "diagnosis")
     submit(
@@ -124,6 +132,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key="team_members",
+        placeholder=saving.PICK,
     )
     notified = {
         i: st.date_input(

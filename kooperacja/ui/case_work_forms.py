@@ -55,6 +55,7 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key="services_pick",
+        placeholder=saving.PICK,
     )
     form = f"services/{case['case_code']}"
     token = versions.form_token(form, start, picked)
@@ -181,7 +182,13 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
 def monitoring_form(actor: Actor, case: dict, today: date) -> None:
     held = st.date_input("Data spotkania monitorującego", value=today, key="mon_held", **DATE)
     team = case_team.team_of(session.get_conn(), case["case_code"])
-    picked = st.multiselect("Instytucje obecne", list(team), format_func=team.__getitem__, key="mon_members")
+    picked = st.multiselect(
+        "Instytucje obecne",
+        list(team),
+        format_func=team.__getitem__,
+        key="mon_members",
+        placeholder=saving.PICK,
+    )
     present = st.checkbox("Rodzina obecna", key="mon_family")
     told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
     decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
