@@ -211,6 +211,9 @@ FROM institution i
 LEFT JOIN gmina g ON g.terc = i.seat_terc
 LEFT JOIN powiat p ON p.terc = i.seat_terc
 LEFT JOIN wojewodztwo w ON w.terc = i.seat_terc
+WHERE i.institution_id = $keep
+   OR $area IS NULL AND ($level IS NULL OR i.level = $level)
+   OR $area IS NOT NULL AND (i.seat_terc = left($area, 2) OR i.seat_terc LIKE left($area, 4) || '%')
 ORDER BY i.name, i.institution_id
 """
 AREA_CHOICES = {
@@ -221,9 +224,18 @@ AREA_CHOICES = {
 }
 
 
-def provider_choices(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    """Institution id → "name (its seat)": who may provide a service."""
-    return dict(conn.cursor().execute(PROVIDERS).fetchall())
+def provider_choices(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    area: str | None = None,
+    level: str | None = None,
+    keep: int | None = None,
+) -> dict[int, str]:
+    """Institution id → "name (its seat)": those seated in the area's powiat (any of them for a powiat or
+    region area: its own seat and below) or at its region; without an area, those of `level` (all by
+    default). `keep`: an institution listed whatever it is (the one a saved record names)."""
+    params = {"area": area, "level": level, "keep": keep}
+    return dict(conn.cursor().execute(PROVIDERS, params).fetchall())
 
 
 def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> dict[str, str]:

@@ -42,15 +42,36 @@ def _fields(
 ) -> tuple[dict[str, Any], list[str]]:
     """The service's widgets (prefilled from `initial`) → (the data for kooperacja.lku, their keys)."""
     conn = session.get_conn()
-    providers = lku.provider_choices(conn)
     keys = [f"{prefix}_{f}" for f in FIELDS if f != "area"]
+    levels = list(vocab.LEVELS)
+    level = st.selectbox(
+        "Poziom",
+        levels,
+        index=_index(levels, initial.get("level")) or 0,
+        format_func=vocab.LEVELS.__getitem__,
+        key=f"{prefix}_level",
+    )
+    places = lku.area_choices(conn, actor, level)
+    if not places:
+        st.caption("Na tym poziomie nie prowadzisz usług (animator: gminy i powiaty, którymi się opiekuje).")
+    area_key = f"{prefix}_area_{level}"
+    keys.append(area_key)
+    area = st.selectbox(
+        "Obszar",
+        list(places),
+        index=_index(list(places), initial.get("area_terc")) if places else None,
+        format_func=places.__getitem__,
+        key=area_key,
+        placeholder=saving.PICK,
+    )
+    providers = lku.provider_choices(conn, area=area, keep=initial.get("institution_id")) if area else {}
     inst = st.selectbox(
-        "Realizator (instytucja)",
+        "Realizator (instytucja z obszaru, jego powiatu lub województwa)",
         list(providers),
         index=_index(list(providers), initial.get("institution_id")),
         format_func=providers.__getitem__,
         key=f"{prefix}_inst",
-        placeholder=saving.PICK,
+        placeholder=saving.PICK if area else "Najpierw wybierz obszar",
     )
     name = st.text_input("Nazwa usługi", value=initial.get("name", ""), key=f"{prefix}_name")
     categories = list(vocab.SERVICE_CATEGORIES)
@@ -76,27 +97,6 @@ def _fields(
         default=[p for p in initial.get("problem_areas") or [] if p in areas],
         format_func=areas.__getitem__,
         key=f"{prefix}_problems",
-        placeholder=saving.PICK,
-    )
-    levels = list(vocab.LEVELS)
-    level = st.selectbox(
-        "Poziom",
-        levels,
-        index=_index(levels, initial.get("level")) or 0,
-        format_func=vocab.LEVELS.__getitem__,
-        key=f"{prefix}_level",
-    )
-    places = lku.area_choices(conn, actor, level)
-    if not places:
-        st.caption("Na tym poziomie nie prowadzisz usług (animator: gminy i powiaty, którymi się opiekuje).")
-    area_key = f"{prefix}_area_{level}"
-    keys.append(area_key)
-    area = st.selectbox(
-        "Obszar",
-        list(places),
-        index=_index(list(places), initial.get("area_terc")) if places else None,
-        format_func=places.__getitem__,
-        key=area_key,
         placeholder=saving.PICK,
     )
     how = st.text_area("Jak skorzystać", value=initial.get("access") or "", key=f"{prefix}_access")

@@ -34,7 +34,7 @@ def _chosen(value: Any, field: str) -> Any:
 
 def _institution(key: str, value: int | None = None) -> int | None:
     providers: dict[int | None, str] = {None: "— brak —"}
-    providers.update(dict(lku.provider_choices(session.get_conn()).items()))
+    providers.update(dict(lku.provider_choices(session.get_conn(), level="region", keep=value).items()))
     index = list(providers).index(value) if value in providers else 0
     return st.selectbox(
         "Instytucja", list(providers), index=index, format_func=providers.__getitem__, key=key

@@ -74,14 +74,15 @@ def test_a_new_report_form_is_empty_after_a_save(page_test):
 
 def test_an_animator_adds_a_service_through_the_form_and_finds_it_in_the_search(page_test):
     at = run(page_test("uslugi", "animator1"))
+    at.selectbox(key="svc_new_level").set_value("gmina")
+    run(at)
+    at.selectbox(key="svc_new_area_gmina").set_value("3401011")
+    run(at)
     at.selectbox(key="svc_new_inst").set_value(1)
     at.text_input(key="svc_new_name").set_value("Grupa wsparcia dla rodziców")
     at.selectbox(key="svc_new_category").set_value("poradnictwo")
     at.multiselect(key="svc_new_groups").set_value(["rodziny"])
     at.multiselect(key="svc_new_problems").set_value(["bezradnosc"])
-    at.selectbox(key="svc_new_level").set_value("gmina")
-    run(at)
-    at.selectbox(key="svc_new_area_gmina").set_value("3401011")
     at.text_input(key="svc_new_contact").set_value("tel. 81 555 12 34")
     at.date_input(key="svc_new_from").set_value(date(2026, 11, 1))
     click(at, "svc_new_submit")
@@ -94,12 +95,13 @@ def test_an_animator_adds_a_service_through_the_form_and_finds_it_in_the_search(
 
 def test_a_service_refused_by_the_form_names_the_reason(page_test):
     at = run(page_test("uslugi", "animator1"))
-    at.selectbox(key="svc_new_inst").set_value(1)
     at.text_input(key="svc_new_name").set_value("Poradnictwo")
     at.multiselect(key="svc_new_groups").set_value(["rodziny"])
     click(at, "svc_new_submit")
     assert any("Obszar (TERC): pole wymagane" in e.value for e in at.error)
     at.selectbox(key="svc_new_area_gmina").set_value("3401011")
+    run(at)
+    at.selectbox(key="svc_new_inst").set_value(1)
     click(at, "svc_new_submit")
     assert any("Obszary problemowe: wybierz co najmniej jeden obszar" in e.value for e in at.error)
 
@@ -146,3 +148,22 @@ def test_the_admin_links_a_recommendation_to_another_meeting(page_test):
     click(at, "wzk_recfix_submit")
     assert "Poprawiono rekomendację." in texts(at)
     assert one("SELECT meeting_id FROM recommendation WHERE recommendation_id = 5") == (4,)
+
+
+def test_a_team_meeting_entered_twice_is_withdrawn_from_the_case_page(page_test):
+    at = run(page_test("sprawy", "animator1"))
+    at.selectbox(key="cases_gmina").set_value("3401011")
+    run(at)
+    at.selectbox(key="case_pick").set_value("P-3401011-0001")
+    run(at)
+    at.selectbox(key="cmeet_pick").set_value(35)
+    run(at)
+    at.text_input(key="cmeet_reason_35").set_value("spotkanie wpisane dwa razy")
+    click(at, "cmeet_withdraw_submit")
+    assert "Wycofano spotkanie." in texts(at)
+    assert one("SELECT count(*) FROM meeting WHERE meeting_id = 35") == (0,)
+    at.selectbox(key="cmeet_pick").set_value(26)
+    run(at)
+    at.text_input(key="cmeet_reason_26").set_value("pomyłka")
+    click(at, "cmeet_withdraw_submit")  # its institutions carry the plan's tasks
+    assert any("ma zadanie w planie pracy sprawy" in e.value for e in at.error)
