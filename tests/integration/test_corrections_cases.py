@@ -422,3 +422,46 @@ def test_refusals_name_the_institution_the_gmina_and_the_service(demo_conn):
         delivery.assign_services(demo_conn, actor, "P-3401011-0001", service_ids=[118],
                                  from_on=date(2026, 11, 20), today=TODAY)  # fmt: skip
     assert exc.value.problems[0].startswith("Usługa „Mieszkanie chronione treningowe”: nie ma jej w koszyku")
+
+
+def _import_errors(conn, actor, table, row):
+    from kooperacja.exchange import apply, workbook
+    from kooperacja.exchange.mapping import REGISTRIES
+
+    heads = REGISTRIES[table].headers()
+    text = ";".join(heads[f] for f in row) + "\n" + ";".join(str(v) for v in row.values()) + "\n"
+    parsed = workbook.parse_file(text.encode(), "plik.csv", table)
+    assert not parsed.errors, parsed.errors
+    result = apply.apply_import(conn, actor, parsed, "all_or_nothing", today=TODAY)
+    return [f"{e.column}: {e.reason}" for e in result.errors]
+
+
+def test_an_edit_and_the_import_refuse_the_same_row_with_the_same_reason(demo_conn):
+    actor = animator(demo_conn)
+    with pytest.raises(InvalidInput) as edited:
+        delivery.correct_monthly_report(
+            demo_conn,
+            actor,
+            REPORT,
+            progress="on_track",
+            reported_on=date(2026, 12, 2),
+            today=TODAY,
+            reason="x",
+        )
+    report = {"task_id": 6, "month": "01.11.2026", "reported_on": "02.12.2026", "progress": "on_track"}
+    assert _import_errors(demo_conn, actor, "monthly_report", report) == edited.value.problems
+    with pytest.raises(InvalidInput) as edited:
+        lku.update_service(demo_conn, actor, FREE_SERVICE, {"valid_to": date(2026, 2, 1)}, reason="x")
+    card = _service(demo_conn, FREE_SERVICE)
+    service = {
+        "institution_id": card["institution_id"],
+        "name": card["name"],
+        "category": card["category"],
+        "target_groups": card["target_groups"][0],  # one of each: ";" parts the cells of a CSV
+        "problem_areas": card["problem_areas"][0],
+        "level": card["level"],
+        "area_terc": card["area_terc"],
+        "valid_from": f"{card['valid_from']:%d.%m.%Y}",
+        "valid_to": "01.02.2026",
+    }
+    assert _import_errors(demo_conn, actor, "service", service) == edited.value.problems
