@@ -169,7 +169,9 @@ def record_monthly_report(
         .execute("SELECT 1 FROM monthly_report WHERE task_id = ? AND month = ?", [task_id, month])
         .fetchall()
     ):
-        problems.append(f"Miesiąc: sprawozdanie z zadania za {month:%m.%Y} już zapisano")
+        problems.append(
+            f"Miesiąc: sprawozdanie z zadania za {month:%m.%Y} już zapisano — popraw zapisane sprawozdanie"
+        )
     if problems:
         raise InvalidInput(problems)
     with transaction(conn) as cur:
