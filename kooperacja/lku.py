@@ -12,14 +12,14 @@ import pandas as pd
 from kooperacja.cases.core import list_problem_areas
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
-from kooperacja.model.access import Actor, require_edit_service
+from kooperacja.model.access import Actor, can_edit_service, require_edit_service, require_write_data
 from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.formatting import row_tuples
-from kooperacja.model.records import Service
+from kooperacja.model.formatting import plural, row_tuples
+from kooperacja.model.records import Service, correction_reason
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
-from kooperacja.warehouse.store import get_row, idempotent, insert, update
+from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,12 @@ def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.Dat
 
 CARD = """
 SELECT s.*, i.name AS provider, i.sector, i.seat_terc,
+       coalesce(g.name, p.name, w.name, s.area_terc) AS area_name,
        (SELECT count(*) FROM case_service cs WHERE cs.service_id = s.service_id) AS baskets
 FROM service s JOIN institution i USING (institution_id)
+LEFT JOIN gmina g ON s.level = 'gmina' AND g.terc = s.area_terc
+LEFT JOIN powiat p ON s.level = 'powiat' AND p.terc = s.area_terc
+LEFT JOIN wojewodztwo w ON s.level = 'region' AND w.terc = s.area_terc
 WHERE s.service_id = ?
 """
 
@@ -201,6 +205,45 @@ def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     return found.sort_values(["cases", "name"], ascending=[False, True], ignore_index=True)
 
 
+PROVIDERS = """
+SELECT i.institution_id, i.name || coalesce(' (' || coalesce(g.name, p.name, w.name) || ')', '')
+FROM institution i
+LEFT JOIN gmina g ON g.terc = i.seat_terc
+LEFT JOIN powiat p ON p.terc = i.seat_terc
+LEFT JOIN wojewodztwo w ON w.terc = i.seat_terc
+WHERE i.institution_id = $keep
+   OR $area IS NULL AND ($level IS NULL OR i.level = $level)
+   OR $area IS NOT NULL AND (i.seat_terc = left($area, 2) OR i.seat_terc LIKE left($area, 4) || '%')
+ORDER BY i.name, i.institution_id
+"""
+AREA_CHOICES = {
+    "gmina": "SELECT g.terc, g.name || coalesce(' (pow. ' || p.name || ')', '') FROM gmina g "
+    "LEFT JOIN powiat p ON p.terc = left(g.terc, 4) ORDER BY g.name, g.terc",
+    "powiat": "SELECT terc, 'powiat ' || name FROM powiat ORDER BY name",
+    "region": "SELECT terc, 'województwo ' || lower(name) FROM wojewodztwo ORDER BY name",
+}
+
+
+def provider_choices(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    area: str | None = None,
+    level: str | None = None,
+    keep: int | None = None,
+) -> dict[int, str]:
+    """Institution id → "name (its seat)": those seated in the area's powiat (any of them for a powiat or
+    region area: its own seat and below) or at its region; without an area, those of `level` (all by
+    default). `keep`: an institution listed whatever it is (the one a saved record names)."""
+    params = {"area": area, "level": level, "keep": keep}
+    return dict(conn.cursor().execute(PROVIDERS, params).fetchall())
+
+
+def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> dict[str, str]:
+    """TERC → name of the areas of `level` the actor may keep services for (an admin: all)."""
+    found = dict(conn.cursor().execute(AREA_CHOICES[level]).fetchall())
+    return {t: name for t, name in found.items() if can_edit_service(actor, level, t)}
+
+
 def _check_provider(cur: duckdb.DuckDBPyConnection, record: Service) -> None:
     refuse(Service, check_service(record, load_service_context(cur, record.institution_id)))
 
@@ -219,17 +262,107 @@ def add_service(
 
 
 def update_service(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, service_id: int, changes: dict[str, Any]
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    service_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
 ) -> Service:
-    """Change a service (e.g. end its validity); the actor must be allowed both before and after."""
+    """Correct a saved service (a required reason); the actor must be allowed both before and after.
+
+    The changed service passes the same check as a new one (the form's and the import's).
+    """
+    reason = correction_reason(reason)
+    return _change(conn, actor, service_id, changes, reason, expected_version)
+
+
+def end_service(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    service_id: int,
+    valid_to: date,
+    *,
+    expected_version: int | None = None,
+) -> Service:
+    """The service is offered until `valid_to` (its last day); cases keep it in their history."""
+    return _change(conn, actor, service_id, {"valid_to": valid_to}, None, expected_version)
+
+
+def _change(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    service_id: int,
+    changes: dict[str, Any],
+    reason: str | None,
+    expected_version: int | None,
+) -> Service:
+    require_write_data(actor, "zmieniać usług")
     with transaction(conn) as cur:
         before = get_row(cur, Service, service_id)
         require_edit_service(actor, before["level"], before["area_terc"])
-        record = update(cur, actor.username, Service, service_id, changes)
+        after = Service.parse({**{k: before[k] for k in Service.model_fields}, **changes})
+        assert isinstance(after, Service)
+        require_edit_service(actor, after.level, after.area_terc)
+        _check_provider(cur, after)
+        _refuse_ending_before_use(cur, after, service_id)
+        version = expected_version
+        record = update(cur, actor.username, Service, service_id, changes, version, reason=reason)
         assert isinstance(record, Service)
-        require_edit_service(actor, record.level, record.area_terc)
-        _check_provider(cur, record)
         return record
+
+
+LATEST_USE = """
+SELECT case_code, from_on FROM case_service WHERE service_id = ? AND from_on > ?
+ORDER BY from_on DESC, case_code LIMIT 1
+"""
+
+
+def _refuse_ending_before_use(cur: duckdb.DuckDBPyConnection, record: Service, service_id: int) -> None:
+    """A service cannot end before a case's basket started using it."""
+    if record.valid_to is None:
+        return
+    found = cur.execute(LATEST_USE, [service_id, record.valid_to]).fetchall()
+    if found:
+        code, from_on = found[0]
+        raise InvalidInput(
+            [
+                f"Ważna do: usługa jest w koszyku sprawy {code} od {from_on:%d.%m.%Y} — "
+                "podaj tę datę lub późniejszą"
+            ]
+        )
+
+
+BASKETS = "SELECT DISTINCT case_code FROM case_service WHERE service_id = ? ORDER BY case_code"
+
+
+def withdraw_service(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    service_id: int,
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Take out a service entered by mistake (audited with the reason); one in a case's basket is
+    refused — such a service is ended (`end_service`) instead, so the cases keep what they used."""
+    reason = correction_reason(reason)
+    require_write_data(actor, "zmieniać usług")
+    with transaction(conn) as cur:
+        before = get_row(cur, Service, service_id)
+        require_edit_service(actor, before["level"], before["area_terc"])
+        cases = [r[0] for r in cur.execute(BASKETS, [service_id]).fetchall()]
+        if cases:
+            shown = ", ".join(cases[:10]) + (" …" if len(cases) > 10 else "")
+            raise InvalidInput(
+                [
+                    f"Usługa „{before['name']}”: jest w koszykach spraw "
+                    f"({plural(len(cases), 'sprawa', 'sprawy', 'spraw')}: {shown}) — nie można jej "
+                    "wycofać; zakończ ją, wpisując datę „Ważna do”"
+                ]
+            )
+        delete(cur, actor.username, Service, service_id, reason=reason, expected_version=expected_version)
 
 
 def sector_label(code: str) -> str:

@@ -13,17 +13,24 @@ from kooperacja import lku
 from kooperacja.model import disclosure
 from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.formatting import row_tuples
-from kooperacja.model.records import Meeting, Recommendation, WzkAttendance, WzkMember
+from kooperacja.model.formatting import plural, row_tuples
+from kooperacja.model.records import (
+    Meeting,
+    Recommendation,
+    WzkAttendance,
+    WzkMember,
+    correction_reason,
+    label,
+)
 from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
 from kooperacja.programme import queries
 from kooperacja.report import effects as report
-from kooperacja.warehouse import get_setting, transaction
-from kooperacja.warehouse.store import get_row, idempotent, insert, update
+from kooperacja.warehouse import audit, get_setting, transaction
+from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 
 MEMBERS = """
-SELECT m.member_id, m.full_name, m.role, i.name AS institution, m.from_on, m.to_on,
-       m.from_on <= $on AND (m.to_on IS NULL OR m.to_on >= $on) AS active
+SELECT m.member_id, m.full_name, m.role, m.institution_id, i.name AS institution, m.from_on, m.to_on,
+       m.from_on <= $on AND (m.to_on IS NULL OR m.to_on >= $on) AS active, m.row_version
 FROM wzk_member m LEFT JOIN institution i USING (institution_id)
 ORDER BY active DESC, m.from_on, m.member_id
 """
@@ -34,24 +41,129 @@ def list_members(conn: duckdb.DuckDBPyConnection, on: date) -> pd.DataFrame:
     return conn.cursor().execute(MEMBERS, {"on": on}).df()
 
 
+# Meetings a member is on the attendance list of although not serving that day (after a change).
+OUTSIDE_TERM = """
+SELECT m.held_on FROM wzk_attendance a JOIN meeting m USING (meeting_id)
+WHERE a.member_id = $id AND (m.held_on < $from_on OR m.held_on > coalesce($to_on, DATE '9999-12-31'))
+ORDER BY m.held_on
+"""
+
+
+def _member_problems(
+    cur: duckdb.DuckDBPyConnection, record: WzkMember, member_id: int | None = None
+) -> list[str]:
+    """A membership ends on or after it starts, at an institution of the registry; a saved member's
+    new term still covers every meeting they are on the attendance list of."""
+    problems = []
+    if record.to_on is not None and record.to_on < record.from_on:
+        problems.append(f"Do: nie może być wcześniej niż {record.from_on:%d.%m.%Y}")
+    if (
+        record.institution_id is not None
+        and not cur.execute(
+            "SELECT 1 FROM institution WHERE institution_id = ?", [record.institution_id]
+        ).fetchall()
+    ):
+        problems.append(f"Instytucja: nie ma instytucji nr {record.institution_id}")
+    if member_id is not None and not problems:
+        held = [r[0] for r in cur.execute(OUTSIDE_TERM, {"id": member_id, "from_on": record.from_on,
+                                                         "to_on": record.to_on}).fetchall()]  # fmt: skip
+        if held:
+            days = ", ".join(f"{d:%d.%m.%Y}" for d in held)
+            field = "Od" if held[0] < record.from_on else "Do"
+            problems.append(
+                f"{field}: {record.full_name} jest na liście obecności posiedzeń spoza okresu członkostwa "
+                f"({days}) — popraw najpierw listę obecności"
+            )
+    return problems
+
+
 @idempotent
 def add_member(
     conn: duckdb.DuckDBPyConnection, actor: Actor, data: dict[str, Any], *, form_token: str | None = None
 ) -> int:
+    """A member of the WZK named in their role, with their institution (from the registry) and term."""
     require_admin(actor)
     record = WzkMember.parse({**data, "member_id": None})
     with transaction(conn) as cur:
+        problems = _member_problems(cur, record)
+        if problems:
+            raise InvalidInput(problems)
         return insert(cur, actor.username, record)
 
 
-def end_membership(conn: duckdb.DuckDBPyConnection, actor: Actor, member_id: int, to_on: date) -> None:
-    """A member leaves the WZK on `to_on` (the last day they serve)."""
+def edit_member(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    member_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a member (name, role, institution, term) with a reason: the same checks as a new one."""
     require_admin(actor)
+    reason = correction_reason(reason)
+    _change_member(conn, actor, member_id, changes, reason, expected_version)
+
+
+def end_membership(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    member_id: int,
+    to_on: date,
+    expected_version: int | None = None,
+) -> None:
+    """A member leaves the WZK on `to_on` (the last day they serve): from the next day they no longer
+    count among the members of a meeting, and cannot be on its attendance list."""
+    require_admin(actor)
+    _change_member(conn, actor, member_id, {"to_on": to_on}, None, expected_version)
+
+
+def _change_member(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    member_id: int,
+    changes: dict[str, Any],
+    reason: str | None,
+    expected_version: int | None,
+) -> None:
     with transaction(conn) as cur:
         row = get_row(cur, WzkMember, member_id)
-        if to_on < row["from_on"]:
-            raise InvalidInput([f"Do: nie może być wcześniej niż {row['from_on']:%d.%m.%Y}"])
-        update(cur, actor.username, WzkMember, member_id, {"to_on": to_on})
+        record = WzkMember.parse({**{k: row[k] for k in WzkMember.model_fields}, **changes})
+        problems = _member_problems(cur, record, member_id)
+        if problems:
+            raise InvalidInput(problems)
+        update(cur, actor.username, WzkMember, member_id, changes, expected_version, reason=reason)
+
+
+def withdraw_member(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    member_id: int,
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Take out a member entered by mistake (audited with the reason); one on an attendance list is
+    refused — a member who served and left gets an end of membership instead."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = get_row(cur, WzkMember, member_id)
+        held = cur.execute(
+            "SELECT m.held_on FROM wzk_attendance a JOIN meeting m USING (meeting_id) "
+            "WHERE a.member_id = ? ORDER BY m.held_on",
+            [member_id],
+        ).fetchall()
+        if held:
+            days = ", ".join(f"{r[0]:%d.%m.%Y}" for r in held)
+            raise InvalidInput(
+                [
+                    f"Członek WZK: {row['full_name']} jest na liście obecności posiedzeń ({days}) — "
+                    "nie można go wycofać; zapisz koniec członkostwa (Do)"
+                ]
+            )
+        delete(cur, actor.username, WzkMember, member_id, reason=reason, expected_version=expected_version)
 
 
 MEETINGS = """
@@ -78,6 +190,34 @@ def attendance(conn: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame
     return conn.cursor().execute(ATTENDANCE, [meeting_id]).df()
 
 
+def meeting_members(conn: duckdb.DuckDBPyConnection, meeting_id: int) -> list[int]:
+    """Ids of the members on the meeting's attendance list."""
+    return _members_of(conn.cursor(), meeting_id)
+
+
+def _members_of(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> list[int]:
+    rows = cur.execute("SELECT member_id FROM wzk_attendance WHERE meeting_id = ?", [meeting_id])
+    return sorted(r[0] for r in rows.fetchall())
+
+
+def _refuse_attendance(
+    cur: duckdb.DuckDBPyConnection, held_on: date, member_ids: list[int], today: date
+) -> None:
+    """Attendance of a past meeting, of members serving on its day (a member who left does not count)."""
+    if held_on > today and member_ids:
+        raise InvalidInput(["Obecność: nie można odnotować obecności na przyszłym posiedzeniu"])
+    serving = {r[0] for r in cur.execute(ACTIVE_ON, [held_on, held_on]).fetchall()}
+    strangers = sorted(set(member_ids) - serving)
+    if strangers:
+        names = dict(
+            cur.execute(
+                "SELECT member_id, full_name FROM wzk_member WHERE list_contains(?, member_id)", [strangers]
+            ).fetchall()
+        )
+        who = ", ".join(names.get(m, f"nr {m}") for m in strangers)
+        raise InvalidInput([f"Obecność: {who} — nie byli członkami WZK w dniu {held_on:%d.%m.%Y}"])
+
+
 @idempotent
 def record_meeting(
     conn: duckdb.DuckDBPyConnection,
@@ -93,27 +233,89 @@ def record_meeting(
     """A WZK meeting (K8) with its agenda, decisions and the members who attended."""
     require_admin(actor)
     record = Meeting.parse({"kind": "wzk", "held_on": held_on, "agenda": agenda, "decisions": decisions})
-    if held_on > today and member_ids:
-        raise InvalidInput(["Obecność: nie można odnotować obecności na przyszłym posiedzeniu"])
     with transaction(conn) as cur:
-        serving = {r[0] for r in cur.execute(ACTIVE_ON, [held_on, held_on]).fetchall()}
-        strangers = sorted(set(member_ids) - serving)
-        if strangers:
-            raise InvalidInput(
-                [
-                    f"Obecność: osoby nr {', '.join(map(str, strangers))} nie były "
-                    f"członkami WZK w dniu {held_on:%d.%m.%Y}"
-                ]
-            )
+        _refuse_attendance(cur, held_on, member_ids, today)
         meeting_id = insert(cur, actor.username, record)
         for member_id in sorted(set(member_ids)):
             insert(cur, actor.username, WzkAttendance(meeting_id=meeting_id, member_id=member_id))
         return meeting_id
 
 
+def _wzk_meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> dict[str, Any]:
+    row = get_row(cur, Meeting, meeting_id)
+    if row["kind"] != "wzk":
+        raise InvalidInput(["Posiedzenie WZK: nie ma takiego posiedzenia"])
+    return row
+
+
+def edit_meeting(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    held_on: date,
+    agenda: str,
+    decisions: str | None,
+    member_ids: list[int],
+    today: date,
+    reason: str | None,
+) -> None:
+    """Correct a WZK meeting and its attendance list (the same checks as a new one), with a reason.
+
+    Each member added to or taken off the list is a row of the audit trail of its own.
+    """
+    require_admin(actor)
+    reason = correction_reason(reason)
+    changes = {"held_on": held_on, "agenda": agenda, "decisions": decisions}
+    with transaction(conn) as cur:
+        _wzk_meeting(cur, meeting_id)
+        _refuse_attendance(cur, held_on, member_ids, today)
+        update(cur, actor.username, Meeting, meeting_id, changes, reason=reason)
+        before = set(_members_of(cur, meeting_id))
+        for member_id in sorted(before - set(member_ids)):
+            _drop_attendance(cur, actor, meeting_id, member_id, reason)
+        for member_id in sorted(set(member_ids) - before):
+            insert(cur, actor.username, WzkAttendance(meeting_id=meeting_id, member_id=member_id))
+
+
+def _drop_attendance(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, member_id: int, reason: str
+) -> None:
+    row = {"meeting_id": meeting_id, "member_id": member_id}
+    cur.execute("DELETE FROM wzk_attendance WHERE meeting_id = ? AND member_id = ?", [meeting_id, member_id])
+    audit(
+        cur, actor.username, "delete", "wzk_attendance", f"{meeting_id}/{member_id}", row, None, None, reason
+    )
+
+
+def withdraw_meeting(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, *, reason: str | None
+) -> None:
+    """Take out a meeting entered by mistake with its attendance list (audited with the reason); a
+    meeting with recommendations is refused until they are linked elsewhere or unlinked."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _wzk_meeting(cur, meeting_id)
+        linked = cur.execute(
+            "SELECT count(*) FROM recommendation WHERE meeting_id = ?", [meeting_id]
+        ).fetchall()[0][0]
+        if linked:
+            raise InvalidInput(
+                [
+                    f"Posiedzenie WZK {row['held_on']:%d.%m.%Y}: ma "
+                    f"{plural(linked, 'rekomendację', 'rekomendacje', 'rekomendacji')} — odłącz je "
+                    "najpierw (zmiana rekomendacji, pole „Posiedzenie WZK”)"
+                ]
+            )
+        for member_id in _members_of(cur, meeting_id):
+            _drop_attendance(cur, actor, meeting_id, member_id, reason)
+        delete(cur, actor.username, Meeting, meeting_id, reason=reason)
+
+
 RECOMMENDATIONS = """
 SELECT r.recommendation_id, r.made_on, r.kind, r.text, r.owner, r.status, r.status_on,
-       m.held_on AS meeting_on, r.row_version
+       r.meeting_id, m.held_on AS meeting_on, r.row_version
 FROM recommendation r LEFT JOIN meeting m USING (meeting_id)
 WHERE $status IS NULL OR list_contains($status, r.status)
 ORDER BY CASE r.status WHEN 'open' THEN 1 WHEN 'in_progress' THEN 2 ELSE 3 END, r.made_on DESC
@@ -124,6 +326,16 @@ OPEN = ["open", "in_progress"]
 def list_recommendations(conn: duckdb.DuckDBPyConnection, statuses: list[str] | None = None) -> pd.DataFrame:
     """Recommendations (K10.2), open ones first; `statuses` narrows to those statuses."""
     return conn.cursor().execute(RECOMMENDATIONS, {"status": statuses}).df()
+
+
+def _refuse_unknown_meeting(cur: duckdb.DuckDBPyConnection, meeting_id: int | None) -> None:
+    if (
+        meeting_id is not None
+        and not cur.execute(
+            "SELECT 1 FROM meeting WHERE meeting_id = ? AND kind = 'wzk'", [meeting_id]
+        ).fetchall()
+    ):
+        raise InvalidInput(["Posiedzenie WZK: nie ma takiego posiedzenia"])
 
 
 @idempotent
@@ -144,13 +356,53 @@ def add_recommendation(
     if made_on > today:
         raise InvalidInput([f"Data: {made_on:%d.%m.%Y} jest w przyszłości"])
     with transaction(conn) as cur:
-        if record.meeting_id is not None:
-            found = cur.execute(
-                "SELECT 1 FROM meeting WHERE meeting_id = ? AND kind = 'wzk'", [record.meeting_id]
-            ).fetchall()
-            if not found:
-                raise InvalidInput(["Posiedzenie WZK: nie ma takiego posiedzenia"])
+        _refuse_unknown_meeting(cur, record.meeting_id)
         return insert(cur, actor.username, record)
+
+
+EDITABLE = ("kind", "text", "owner", "meeting_id")
+
+
+def edit_recommendation(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    recommendation_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a recommendation's text, kind, owner or its meeting (`meeting_id` None: unlinked), with a
+    reason; the status moves through `set_recommendation_status`."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput([f"{label(Recommendation, f)}: zmienia się ją zmianą statusu" for f in unknown])
+    with transaction(conn) as cur:
+        get_row(cur, Recommendation, recommendation_id)
+        _refuse_unknown_meeting(cur, changes.get("meeting_id"))
+        version = expected_version
+        update(cur, actor.username, Recommendation, recommendation_id, changes, version, reason=reason)
+
+
+def withdraw_recommendation(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    recommendation_id: int,
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Take out a recommendation entered by mistake (audited with the reason; a rejected one keeps its
+    place with the status "odrzucona" instead)."""
+    require_admin(actor)
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        version = expected_version
+        delete(
+            cur, actor.username, Recommendation, recommendation_id, reason=reason, expected_version=version
+        )
 
 
 def set_recommendation_status(

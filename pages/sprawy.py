@@ -8,6 +8,7 @@ from kooperacja.cases import stats as case_stats
 from kooperacja.cases.card import case_card
 from kooperacja.cases.core import STAGE_LABELS
 from kooperacja.model import access
+from kooperacja.ui import case_corrections as corrections
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
 from kooperacja.ui import data, session, widgets
@@ -46,6 +47,8 @@ def _work_on(actor: access.Actor, card: dict, today) -> None:
                 work.report_form(actor, case, card["tasks"], today)
             else:
                 form(actor, case, today)
+    with st.expander("Popraw lub wycofaj zapisane spotkanie (GGK/ZZK, monitoring)"):
+        corrections.meeting_form(actor, case, today)
 
 
 def _select(actor: access.Actor, terc: str | None, rows) -> str | None:

@@ -6,10 +6,10 @@ import streamlit as st
 
 from kooperacja import lku
 from kooperacja.cases import core as cases
-from kooperacja.model import disclosure, vocab
-from kooperacja.model.formatting import fmt_date
+from kooperacja.model import access, disclosure, vocab
+from kooperacja.model.formatting import fmt_date, plural
 from kooperacja.programme import queries
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, saving, service_forms, session, widgets
 from kooperacja.ui.text import plain
 
 
@@ -46,7 +46,7 @@ def _filters(today) -> lku.ServiceFilter:
     )
 
 
-def _card(service_id: int) -> None:
+def _card(service_id: int, actor, today) -> None:
     card = lku.service_card(session.get_conn(), service_id)
     with st.container(border=True):
         st.subheader(plain(card["name"]))
@@ -57,7 +57,7 @@ def _card(service_id: int) -> None:
         st.markdown(
             f"**Kategoria:** {plain(vocab.SERVICE_CATEGORIES.get(card['category'], card['category']))} · "
             f"**Poziom:** {plain(vocab.LEVELS.get(card['level'], card['level']))} "
-            f"({plain(card['area_terc'])})"
+            f"({plain(card['area_name'])})"
         )
         st.markdown(
             "**Dla kogo:** " + ", ".join(plain(vocab.TARGET_GROUPS.get(g, g)) for g in card["target_groups"])
@@ -75,16 +75,19 @@ def _card(service_id: int) -> None:
             + (f" do {fmt_date(card['valid_to'])}" if card["valid_to"] else " (bezterminowo)")
             + f" · w koszykach spraw: {card['baskets']}"
         )
+    service_forms.correction_forms(actor, card, today)
 
 
-def _registry(today) -> None:
+def _registry(actor, today) -> None:
     flt = _filters(today)
     found, listing = data.service_search(flt)
-    st.caption(f"Znaleziono {len(found)} usług. Zaznacz wiersz, aby zobaczyć kartę usługi.")
+    st.caption(
+        f"Znaleziono {plural(len(found), 'usługę', 'usługi', 'usług')}. Zaznacz wiersz, aby zobaczyć kartę."
+    )
     event = widgets.table(listing, "uslugi_lista", "lista_aktywnosci_i_uslug", select=True)
     rows = event.selection.rows if event is not None else []
     if rows:
-        _card(int(found.service_id.iloc[rows[0]]))
+        _card(int(found.service_id.iloc[rows[0]]), actor, today)
 
 
 def _gaps(actor, today) -> None:
@@ -107,10 +110,14 @@ def render() -> None:
     actor = session.require_page("uslugi")
     st.title("Lokalny koszyk usług")
     today = session.today()
+    saving.show_flash()
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
     with widgets.errors_shown():
         with registry:
-            _registry(today)
+            if access.can_write_data(actor):
+                with st.expander("Dodaj usługę"):
+                    service_forms.add_form(actor, today)
+            _registry(actor, today)
         with gaps:
             _gaps(actor, today)
 

@@ -8,7 +8,7 @@ from kooperacja import wzk
 from kooperacja.charts import report as report_charts
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
-from kooperacja.ui import data, session, versions, widgets
+from kooperacja.ui import data, saving, session, widgets, wzk_forms
 from kooperacja.ui.text import html_text, plain
 
 SLIDE_KEY = "wzk_slide"
@@ -73,19 +73,9 @@ def _members(actor, today) -> None:
         ["Imię i nazwisko", "Funkcja", "Instytucja", "Od", "Do", "W składzie"], axis=1
     )
     widgets.table(table, "wzk_members", "wzk_sklad")
+    st.caption("Członek, który odszedł, nie liczy się do składu posiedzeń po dniu odejścia.")
     if actor.is_admin:
-        with st.expander("Dodaj członka WZK"), st.form("wzk_member_form", clear_on_submit=True):
-            name = st.text_input("Imię i nazwisko", key="wzk_member_name")
-            role = st.text_input("Funkcja", key="wzk_member_role")
-            since = st.date_input("Od", value=today, key="wzk_member_from", **widgets.DATE)
-            member = {"full_name": name, "role": role, "from_on": since}
-            token = versions.form_token("wzk_member", member)
-            if st.form_submit_button("Zapisz członka"):
-                with widgets.errors_shown():
-                    wzk.add_member(session.get_conn(), actor, member, form_token=token)
-                    st.success("Zapisano członka WZK.")
-                    if versions.saved("wzk_member"):
-                        st.info(versions.REPEATED)
+        wzk_forms.member_forms(actor, members, today)
 
 
 def _meetings(actor, today) -> None:
@@ -103,30 +93,7 @@ def _meetings(actor, today) -> None:
         present = wzk.attendance(session.get_conn(), int(row.meeting_id))
         st.markdown(f"**Obecni {fmt_date(row.held_on)}:** " + ", ".join(plain(n) for n in present.full_name))
     if actor.is_admin:
-        serving = wzk.list_members(session.get_conn(), today)
-        serving = serving[serving.active]
-        with st.expander("Zapisz posiedzenie WZK"), st.form("wzk_meeting_form", clear_on_submit=True):
-            held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", **widgets.DATE)
-            agenda = st.text_area("Porządek", key="wzk_meeting_agenda")
-            decisions = st.text_area("Ustalenia", key="wzk_meeting_decisions")
-            names = dict(zip(serving.member_id, serving.full_name, strict=True))
-            present = st.multiselect("Obecni", list(names), format_func=names.get, key="wzk_meeting_present")
-            token = versions.form_token("wzk_meeting", held, agenda, decisions, present)
-            if st.form_submit_button("Zapisz posiedzenie"):
-                with widgets.errors_shown():
-                    wzk.record_meeting(
-                        session.get_conn(),
-                        actor,
-                        held_on=held,
-                        agenda=agenda,
-                        decisions=decisions or None,
-                        member_ids=present,
-                        today=today,
-                        form_token=token,
-                    )
-                    st.success("Zapisano posiedzenie.")
-                    if versions.saved("wzk_meeting"):
-                        st.info(versions.REPEATED)
+        wzk_forms.meeting_forms(actor, meetings, today)
 
 
 def _recommendations(actor, today) -> None:
@@ -134,55 +101,19 @@ def _recommendations(actor, today) -> None:
     table = recs.assign(
         kind=recs.kind.map(vocab.RECOMMENDATION_KINDS), status=recs.status.map(vocab.RECOMMENDATION_STATUSES)
     )
-    table = table[["made_on", "kind", "text", "owner", "status", "status_on"]].set_axis(
-        ["Data", "Rodzaj", "Treść", "Odpowiedzialny", "Status", "Data statusu"], axis=1
+    table = table[["made_on", "kind", "text", "owner", "meeting_on", "status", "status_on"]].set_axis(
+        ["Data", "Rodzaj", "Treść", "Odpowiedzialny", "Posiedzenie", "Status", "Data statusu"], axis=1
     )
     widgets.table(table, "wzk_recs", "wzk_rekomendacje")
-    if not actor.is_admin:
-        return
-    seen = versions.loaded("recommendation", dict(zip(recs.recommendation_id, recs.row_version, strict=True)))
-    with st.expander("Zmień status rekomendacji"), st.form("wzk_status_form"):
-        texts = dict(zip(recs.recommendation_id, recs.text, strict=True))
-        rec = st.selectbox(
-            "Rekomendacja", list(texts), format_func=lambda i: texts[i][:90], key="wzk_rec_pick"
-        )
-        status = st.selectbox(
-            "Nowy status",
-            list(vocab.RECOMMENDATION_STATUSES),
-            format_func=vocab.RECOMMENDATION_STATUSES.get,
-            key="wzk_rec_status",
-        )
-        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", **widgets.DATE)
-        if st.form_submit_button("Zapisz status"):
-            with widgets.errors_shown():
-                wzk.set_recommendation_status(
-                    session.get_conn(), actor, rec, status, on, today, expected_version=seen.get(rec)
-                )
-                versions.forget("recommendation")
-                st.success("Zapisano status.")
-    with st.expander("Dodaj rekomendację"), st.form("wzk_rec_form", clear_on_submit=True):
-        kind = st.selectbox(
-            "Rodzaj",
-            list(vocab.RECOMMENDATION_KINDS),
-            format_func=vocab.RECOMMENDATION_KINDS.get,
-            key="wzk_rec_kind",
-        )
-        text = st.text_area("Treść rekomendacji", key="wzk_rec_text")
-        owner = st.text_input("Odpowiedzialny", key="wzk_rec_owner")
-        recommendation = {"kind": kind, "text": text, "owner": owner}
-        token = versions.form_token("recommendation", recommendation)
-        if st.form_submit_button("Zapisz rekomendację"):
-            with widgets.errors_shown():
-                wzk.add_recommendation(session.get_conn(), actor, recommendation, today, form_token=token)
-                st.success("Zapisano rekomendację.")
-                if versions.saved("recommendation"):
-                    st.info(versions.REPEATED)
+    if actor.is_admin:
+        wzk_forms.recommendation_forms(actor, recs, today)
 
 
 def render() -> None:
     actor = session.require_page("wzk")
     st.title("Wojewódzki Zespół Kooperacji")
     today = session.today()
+    saving.show_flash()
     if st.toggle("Tryb posiedzenia", key="wzk_meeting_mode"):
         with widgets.errors_shown():
             _meeting_mode(actor)

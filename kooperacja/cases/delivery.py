@@ -11,12 +11,12 @@ from kooperacja.cases.checks import check_monthly_report, load_cases_context
 from kooperacja.cases.core import load_case, refuse_case_change, refuse_future
 from kooperacja.cases.team import check_attendees, insert_meeting, team_name
 from kooperacja.model import rules
-from kooperacja.model.access import Actor
-from kooperacja.model.checks import texts
+from kooperacja.model.access import Actor, require_edit_gmina
+from kooperacja.model.checks import refuse, texts
 from kooperacja.model.errors import InvalidInput, NotFound
-from kooperacja.model.records import CaseFile, CaseService, CaseTask, MonthlyReport
+from kooperacja.model.records import CaseFile, CaseService, CaseTask, MonthlyReport, correction_reason
 from kooperacja.warehouse import audit, fetch_dicts, transaction
-from kooperacja.warehouse.store import idempotent, insert, update
+from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 
 # Services of the lokalny koszyk usług open to a gmina on a day: its own, its powiat's, the region's.
 AVAILABLE_SERVICES = """
@@ -103,12 +103,24 @@ def assign_services(
         .execute("SELECT service_id FROM case_service WHERE case_code = ?", [case_code])
         .fetchall()
     }
+    names = dict(
+        conn.cursor()
+        .execute(
+            "SELECT service_id, name FROM service WHERE list_contains(?, service_id)", [list(service_ids)]
+        )
+        .fetchall()
+    )
     problems = [
-        f"Usługa {s}: nie ma jej w koszyku gminy, powiatu ani regionu w dniu {from_on:%d.%m.%Y}"
+        f"Usługa „{names.get(s, s)}”: nie ma jej w koszyku gminy, powiatu ani regionu "
+        f"w dniu {from_on:%d.%m.%Y}"
         for s in service_ids
         if s not in open_
     ]
-    problems += [f"Usługa {s}: jest już w indywidualnym koszyku sprawy" for s in service_ids if s in taken]
+    problems += [
+        f"Usługa „{names.get(s, s)}”: jest już w indywidualnym koszyku sprawy"
+        for s in service_ids
+        if s in taken
+    ]
     if problems:
         raise InvalidInput(problems)
     records = [
@@ -157,7 +169,9 @@ def record_monthly_report(
         .execute("SELECT 1 FROM monthly_report WHERE task_id = ? AND month = ?", [task_id, month])
         .fetchall()
     ):
-        problems.append(f"Miesiąc: sprawozdanie z zadania za {month:%m.%Y} już zapisano")
+        problems.append(
+            f"Miesiąc: sprawozdanie z zadania za {month:%m.%Y} już zapisano — popraw zapisane sprawozdanie"
+        )
     if problems:
         raise InvalidInput(problems)
     with transaction(conn) as cur:
@@ -166,6 +180,71 @@ def record_monthly_report(
             done_on = min(today, rules.add_months(month, 1) - timedelta(days=1))
             update(cur, actor.username, CaseTask, task_id, {"done_on": done_on})
         return report_id
+
+
+SAVED_REPORT = """
+SELECT r.*, t.case_code FROM monthly_report r JOIN case_task t USING (task_id)
+WHERE r.task_id = ? AND r.month = ?
+"""
+
+
+def saved_report(conn: duckdb.DuckDBPyConnection, task_id: int, month: date) -> dict | None:
+    """The report of a task for a month when one is saved (the form offers its correction), else None."""
+    rows = fetch_dicts(conn.cursor(), SAVED_REPORT, [task_id, month])
+    return rows[0] if rows else None
+
+
+def _report_and_case(cur: duckdb.DuckDBPyConnection, actor: Actor, report_id: int) -> tuple[dict, dict, dict]:
+    report = get_row(cur, MonthlyReport, report_id)
+    task = get_row(cur, CaseTask, report["task_id"])
+    cases = fetch_dicts(cur, "SELECT * FROM case_file WHERE case_code = ?", [task["case_code"]])
+    require_edit_gmina(actor, cases[0]["terc"])
+    return report, task, cases[0]
+
+
+def correct_monthly_report(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    report_id: int,
+    *,
+    progress: str,
+    reported_on: date,
+    today: date,
+    reason: str | None,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a saved monthly report (progress, note, the day it came): the same checks as a new one,
+    a required reason, audited. A report corrected to "done" marks its task done as a new one does."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        report, task, case = _report_and_case(cur, actor, report_id)
+        changes = {"progress": progress, "reported_on": reported_on, "note": note}
+        record = MonthlyReport.parse({**{k: report[k] for k in MonthlyReport.model_fields}, **changes})
+        assert isinstance(record, MonthlyReport)
+        ctx = load_cases_context(cur, today, case_code=case["case_code"])
+        refuse(MonthlyReport, check_monthly_report(record, ctx))
+        update(cur, actor.username, MonthlyReport, report_id, changes, expected_version, reason=reason)
+        if progress == "done" and task["done_on"] is None:
+            done_on = min(today, rules.add_months(record.month, 1) - timedelta(days=1))
+            update(cur, actor.username, CaseTask, task["task_id"], {"done_on": done_on}, reason=reason)
+
+
+def withdraw_monthly_report(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    report_id: int,
+    *,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Take back a report saved by mistake (e.g. for the wrong task): audited with the reason."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        _report_and_case(cur, actor, report_id)
+        delete(
+            cur, actor.username, MonthlyReport, report_id, reason=reason, expected_version=expected_version
+        )
 
 
 def _institution_name(conn: duckdb.DuckDBPyConnection, institution_id: int | None) -> str:

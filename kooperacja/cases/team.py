@@ -20,6 +20,18 @@ from kooperacja.warehouse import transaction
 from kooperacja.warehouse.store import idempotent, insert, update
 
 
+def institution_name(conn: duckdb.DuckDBPyConnection, institution_id: int) -> str:
+    """The institution's name for a refusal ("instytucja nr 7" when there is none)."""
+    rows = conn.cursor().execute("SELECT name FROM institution WHERE institution_id = ?", [institution_id])
+    found = rows.fetchall()
+    return found[0][0] if found else f"instytucja nr {institution_id}"
+
+
+def gmina_name(conn: duckdb.DuckDBPyConnection, terc: str) -> str:
+    found = conn.cursor().execute("SELECT name FROM gmina WHERE terc = ?", [terc]).fetchall()
+    return found[0][0] if found else terc
+
+
 def team_name(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
     rows = cur.execute("SELECT variant FROM pilot_gmina WHERE terc = ?", [terc]).fetchall()
     return TASK_TEAM[rows[0][0]] if rows else "GGK"
@@ -51,8 +63,8 @@ def check_attendees(
     for institution_id, notified_on in attendees.items():
         if institution_id not in names:
             problems.append(
-                f"Skład {team}: instytucja {institution_id} nie należała do PZK gminy "
-                f"w dniu {held_on:%d.%m.%Y}"
+                f"Skład {team}: {institution_name(conn, institution_id)} nie należała do PZK gminy "
+                f"{gmina_name(conn, case['terc'])} w dniu {held_on:%d.%m.%Y}"
             )
         elif need_notice and notified_on is None:
             problems.append(f"Data powiadomienia: podaj, kiedy powiadomiono {names[institution_id]}")
@@ -183,7 +195,10 @@ def save_plan(
         who = task.get("institution_id")
         if who is not None and who not in team:
             raise InvalidInput(
-                [f"Zadanie {n}: instytucja {who} nie jest w zespole sprawy (zwołaj ją na spotkanie zespołu)"]
+                [
+                    f"Zadanie {n}: instytucja {institution_name(conn, who)} nie jest w zespole sprawy "
+                    "(zwołaj ją na spotkanie zespołu)"
+                ]
             )
         goal = task.get("goal")
         if goal is not None and not 0 <= goal < len(goals):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,45 +11,16 @@ from kooperacja.cases import core as cases
 from kooperacja.cases import team as case_team
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import KooperacjaError
 from kooperacja.programme import queries
-from kooperacja.ui import errors, session, versions, widgets
+from kooperacja.ui import errors, saving, session, versions, widgets
 from kooperacja.ui.text import plain
 
-FLASH = "cases_flash"  # messages to show after the rerun that follows a successful save
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
+FLASH = saving.FLASH
+submit, ok, show_flash = saving.submit, saving.ok, saving.show_flash
 
 
 DATE = widgets.DATE  # st.date_input(..., **DATE)
-
-
-def submit(
-    label: str,
-    key: str,
-    action: Callable[[], Any],
-    success: Callable[[Any], list[tuple[str, str]]],
-    form: str | None = None,
-) -> None:
-    """A button that runs `action`; a KooperacjaError is shown in Polish, success after a rerun.
-
-    `form`: the create form whose `versions.form_token` the action carries (a repeat is said so).
-    """
-    if not st.button(label, key=key, type="primary"):
-        return
-    try:
-        result = action()
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return
-    versions.forget()  # the user's own save: no "changed meanwhile" on the next run
-    repeat = form is not None and versions.saved(form)
-    st.session_state[FLASH] = success(result) + ([("info", versions.REPEATED)] if repeat else [])
-    st.rerun()
-
-
-def ok(text: str) -> Callable[[Any], list[tuple[str, str]]]:
-    """The `success` of a form whose save shows one fixed message."""
-    return lambda _: [("success", text)]
 
 
 def seen_version(case: dict, form: str) -> int | None:
@@ -74,11 +44,6 @@ def changed_meanwhile(case: dict) -> None:
         errors.show(cases.changed_by(session.get_conn(), code))
 
 
-def show_flash() -> None:
-    for kind, text in st.session_state.pop(FLASH, []):
-        {"warning": st.warning, "info": st.info}.get(kind, st.success)(text)
-
-
 def _areas() -> dict[str, str]:
     return cases.list_problem_areas(session.get_conn())
 
@@ -96,7 +61,11 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
     consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key="new_consent", **DATE)
     areas = _areas()
     problems = st.multiselect(
-        "Obszary problemowe (jeśli już znane)", list(areas), format_func=areas.__getitem__, key="new_problems"
+        "Obszary problemowe (jeśli już znane)",
+        list(areas),
+        format_func=areas.__getitem__,
+        key="new_problems",
+        placeholder=saving.PICK,
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
     token = versions.form_token("case", terc, kind, referred, consent, problems)
@@ -121,6 +90,7 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         ),
         done,
         "case",
+        reset=["new_kind", "new_referred", "new_consent", "new_problems"],
     )
 
 
@@ -128,7 +98,11 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
     areas = _areas()
     on = st.date_input("Data diagnozy", value=today, key="diag_on", **DATE)
     problems = st.multiselect(
-        "Zdiagnozowane obszary problemowe", list(areas), format_func=areas.__getitem__, key="diag_problems"
+        "Zdiagnozowane obszary problemowe",
+        list(areas),
+        format_func=areas.__getitem__,
+        key="diag_problems",
+        placeholder=saving.PICK,
     )
     version = seen_version(case, "diagnosis")
     submit(
@@ -144,6 +118,7 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
             expected_version=version,
         ),
         ok("Zapisano diagnozę."),
+        reset=["diag_on", "diag_problems"],
     )
 
 
@@ -157,6 +132,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key="team_members",
+        placeholder=saving.PICK,
     )
     notified = {
         i: st.date_input(
@@ -190,6 +166,13 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
         ),
         done,
         f"team/{case['case_code']}",
+        reset=[
+            "team_held",
+            "team_members",
+            "team_family",
+            "team_agenda",
+            *(f"team_notified_{i}" for i in picked),
+        ],
     )
 
 
@@ -248,4 +231,11 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
         ),
         ok("Zapisano plan pracy."),
         f"plan/{case['case_code']}",
+        reset=[
+            "plan_on",
+            "plan_main_goal",
+            "plan_goals",
+            "plan_task_count",
+            *(f"plan_task_{part}_{i}" for part in ("desc", "goal", "who", "due") for i in range(int(count))),
+        ],
     )

@@ -12,9 +12,10 @@ from kooperacja.cases import team as case_team
 from kooperacja.cases.card import to_date
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.formatting import row_tuples
-from kooperacja.ui import session, versions
+from kooperacja.model.formatting import fmt_date, row_tuples
+from kooperacja.ui import saving, session, versions
 from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
+from kooperacja.ui.text import plain
 
 
 def contract_form(actor: Actor, case: dict, today: date) -> None:
@@ -54,6 +55,7 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key="services_pick",
+        placeholder=saving.PICK,
     )
     form = f"services/{case['case_code']}"
     token = versions.form_token(form, start, picked)
@@ -71,11 +73,13 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         ),
         lambda n: [("success", f"Dodano usług do koszyka: {n}.")],
         form,
+        reset=["services_pick"],
     )
 
 
 def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> None:
-    """Monthly progress on one task, recorded for the institution it is assigned to (attachment 7)."""
+    """Monthly progress on one task, recorded for the institution it is assigned to (attachment 7);
+    a month already reported shows the saved report with its correction ("Popraw") instead."""
     if tasks.empty:
         st.info("Plan nie ma zadań.")
         return
@@ -85,6 +89,10 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     plan_month = to_date(case["plan_on"]).replace(day=1)
     months = [m for m in (rules.add_months(today.replace(day=1), -k) for k in range(12)) if m >= plan_month]
     month = st.selectbox("Miesiąc", months, format_func=lambda m: f"{m:%m.%Y}", key="report_month")
+    saved = case_delivery.saved_report(session.get_conn(), task_id, month)
+    if saved is not None:
+        _report_correction(actor, saved, today)
+        return
     progress = st.selectbox(
         "Postęp",
         list(vocab.REPORT_PROGRESS),
@@ -110,13 +118,77 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
         ),
         ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
         "report",
+        reset=["report_progress", "report_note"],
     )
+
+
+def _report_correction(actor: Actor, saved: dict, today: date) -> None:
+    """The saved report of the month, with its correction and withdrawal (a reason for either)."""
+    rid, month = saved["report_id"], saved["month"]
+    st.info(
+        f"Sprawozdanie za {month:%m.%Y} już zapisano {fmt_date(saved['reported_on'])}: "
+        f"postęp „{vocab.REPORT_PROGRESS.get(saved['progress'], saved['progress'])}”"
+        + (f", uwagi: {plain(saved['note'])}" if saved["note"] else "")
+        + ". Popraw je poniżej albo wycofaj, jeśli zapisano je przez pomyłkę."
+    )
+    version = versions.loaded("monthly_report", {rid: saved["row_version"]}).get(rid)
+    progress = st.selectbox(
+        "Postęp",
+        list(vocab.REPORT_PROGRESS),
+        index=list(vocab.REPORT_PROGRESS).index(saved["progress"]),
+        format_func=vocab.REPORT_PROGRESS.__getitem__,
+        key=f"report_fix_progress_{rid}",
+    )
+    reported_on = st.date_input(
+        "Data sprawozdania", value=saved["reported_on"], key=f"report_fix_on_{rid}", **DATE
+    )
+    note = st.text_input(
+        "Uwagi (bez danych osobowych)", value=saved["note"] or "", key=f"report_fix_note_{rid}"
+    )
+    reason = saving.reason_input(f"report_fix_reason_{rid}")
+    keys = [f"report_fix_{k}_{rid}" for k in ("progress", "on", "note", "reason")]
+    left, right = st.columns(2)
+    with left:
+        submit(
+            "Popraw sprawozdanie",
+            "report_fix_submit",
+            lambda: case_delivery.correct_monthly_report(
+                session.get_conn(),
+                actor,
+                rid,
+                progress=progress,
+                reported_on=reported_on,
+                note=note or None,
+                today=today,
+                reason=reason,
+                expected_version=version,
+            ),
+            ok(f"Poprawiono sprawozdanie za {month:%m.%Y}."),
+            reset=keys,
+        )
+    with right:
+        submit(
+            "Wycofaj sprawozdanie",
+            "report_withdraw_submit",
+            lambda: case_delivery.withdraw_monthly_report(
+                session.get_conn(), actor, rid, reason=reason, expected_version=version
+            ),
+            ok(f"Wycofano sprawozdanie za {month:%m.%Y}."),
+            reset=keys,
+            kind="secondary",
+        )
 
 
 def monitoring_form(actor: Actor, case: dict, today: date) -> None:
     held = st.date_input("Data spotkania monitorującego", value=today, key="mon_held", **DATE)
     team = case_team.team_of(session.get_conn(), case["case_code"])
-    picked = st.multiselect("Instytucje obecne", list(team), format_func=team.__getitem__, key="mon_members")
+    picked = st.multiselect(
+        "Instytucje obecne",
+        list(team),
+        format_func=team.__getitem__,
+        key="mon_members",
+        placeholder=saving.PICK,
+    )
     present = st.checkbox("Rodzina obecna", key="mon_family")
     told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
     decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
@@ -139,6 +211,7 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
         ),
         ok("Zapisano spotkanie monitorujące."),
         form,
+        reset=["mon_held", "mon_members", "mon_family", "mon_told", "mon_decisions"],
     )
 
 
@@ -163,6 +236,7 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
             expected_version=version,
         ),
         ok("Zapisano ewaluację."),
+        reset=["eval_on", "eval_result", "eval_note"],
     )
 
 
@@ -208,4 +282,5 @@ def followup_form(actor: Actor, case: dict, today: date) -> None:
             expected_version=version,
         ),
         ok("Zapisano monitoring po zakończeniu."),
+        reset=["follow_until", "follow_note"],
     )

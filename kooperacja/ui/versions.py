@@ -69,14 +69,21 @@ def form_token(form: str, *values: Any) -> str:
     same form sent again unchanged — a double click, a click on the form re-rendered after the save, a
     resent run — carries the used token and the warehouse returns the first save's result instead of
     writing a second row. A new entry needs a change, and a refused save keeps its token for the fix.
+    A form cleared after its save and sent again as it was (the second click of a double click carries
+    the old values) gets the used token back too: the saved values are remembered with their token.
     """
     tokens = st.session_state.setdefault(_TOKENS, {})
     digest = _digest(values)
     entry = tokens.get(form)
+    done = entry.setdefault("done", {}) if entry else {}
+    if digest in done:
+        entry["last"] = done[digest]
+        return done[digest]
     if entry is None or (entry["saved"] and entry["digest"] != digest):
-        entry = tokens[form] = {"token": uuid.uuid4().hex, "digest": digest, "saved": False}
+        entry = tokens[form] = {"token": uuid.uuid4().hex, "digest": digest, "saved": False, "done": done}
     elif not entry["saved"]:
         entry["digest"] = digest
+    entry["last"] = entry["token"]
     return entry["token"]
 
 
@@ -86,6 +93,10 @@ def saved(form: str) -> bool:
     entry = st.session_state.get(_TOKENS, {}).get(form)
     if entry is None:
         return False
+    done = entry.setdefault("done", {})
+    if entry.get("last", entry["token"]) in done.values():
+        return True
     repeat = bool(entry["saved"])
     entry["saved"] = True
+    done[entry["digest"]] = entry["token"]
     return repeat

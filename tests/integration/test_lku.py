@@ -42,6 +42,10 @@ def region(conn):
         insert_many(cur, [Gmina.parse({"terc": t, "name": n, "kind": kinds[t[-1]]})
                           for t, n in [(GMINA, "Gromadka"), (NEIGHBOUR, "Bolesławiec"), (FAR, "Bielawa")]],
                     "test")  # fmt: skip
+        cur.execute("INSERT INTO wojewodztwo VALUES ('02', 'dolnośląskie')")  # a service names a known area
+        cur.execute(
+            "INSERT INTO powiat VALUES ('0201', 'bolesławiecki', false), ('0202', 'dzierżoniowski', false)"
+        )
         cur.execute("INSERT INTO app_user VALUES ('animator1', 'A', 'animator', 'x', true, now())")
         cur.executemany("INSERT INTO problem_area VALUES (?, ?)", list(PROBLEM_AREAS.items()))
         insert_many(cur, [Institution.parse({"institution_id": i, "name": f"Instytucja {i}",
@@ -119,13 +123,13 @@ def test_search_filters_and_the_activity_list_shape(region):
 
 def test_animators_edit_services_of_their_gminy_and_powiaty_only(region):
     sid = lku.add_service(region, ANIMATOR, service(2, "gmina", GMINA, ["bezdomnosc"]))
-    lku.update_service(region, ANIMATOR, sid, {"valid_to": date(2026, 12, 31)})
+    lku.update_service(region, ANIMATOR, sid, {"valid_to": date(2026, 12, 31)}, reason="koniec umowy")
     assert lku.service_card(region, sid)["valid_to"] == date(2026, 12, 31)
     for level, area in [("gmina", FAR), ("region", "02"), ("powiat", "0202")]:
         with pytest.raises(AccessDenied):
             lku.add_service(region, ANIMATOR, service(3, level, area, ["ubostwo"]))
     with pytest.raises(AccessDenied):
-        lku.update_service(region, ANIMATOR, sid, {"level": "powiat", "area_terc": "0202"})
+        lku.update_service(region, ANIMATOR, sid, {"level": "powiat", "area_terc": "0202"}, reason="x")
     with pytest.raises(AccessDenied):
         lku.add_service(region, Actor("wzk", "wzk"), service(2, "gmina", GMINA, ["bezdomnosc"]))
     with pytest.raises(InvalidInput, match="Kategoria"):
