@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from kooperacja.model.errors import KooperacjaError
+from kooperacja.model.errors import InvalidInput, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import errors, widgets
 from kooperacja.ui.text import plain
@@ -48,10 +48,13 @@ def picker(
     choices: Mapping[Any, str],
     versions: Mapping[Any, int],
     actions: Mapping[str, str],
+    other_versions: Mapping[str, Mapping[Any, int]] | None = None,
 ) -> None:
     """A select of the list's records and one button per action (dialog name → button label).
 
-    `name` keys the widgets and the list's message; each dialog is `f"{name}/{action}"`.
+    `name` keys the widgets and the list's message; each dialog is `f"{name}/{action}"`. The dialog
+    keeps the record's version as read now (`other_versions[action]`: an action on another record,
+    e.g. the institution of a membership).
     """
     said(name)
     if not choices:
@@ -66,7 +69,8 @@ def picker(
     columns = st.columns(len(actions))
     for column, (action, text) in zip(columns, actions.items(), strict=True):
         if column.button(text, key=f"fix_{name}_{action}", disabled=chosen is None):
-            open_(f"{name}/{action}", chosen, versions.get(chosen))
+            seen = (other_versions or {}).get(action, versions)
+            open_(f"{name}/{action}", chosen, seen.get(chosen))
 
 
 def saved(name: str, message: str) -> None:
@@ -99,6 +103,13 @@ def reason(key: str) -> str:
 def day(label: str, key: str, value: date | None) -> date | None:
     """A date field of a correction, starting at the saved value."""
     return st.date_input(label, value=value, key=key, **widgets.DATE)
+
+
+def required(value: date | None, label: str) -> date:
+    """A date the correction needs (a cleared field is refused as the record would refuse it)."""
+    if value is None:
+        raise InvalidInput([f"{label}: pole wymagane"])
+    return value
 
 
 def when(value: Any) -> str:

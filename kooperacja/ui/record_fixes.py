@@ -71,7 +71,7 @@ def _edit_event(conn: duckdb.DuckDBPyConnection, actor: Actor, e: Any, version: 
                 actor,
                 int(e.event_id),
                 kind=kind,
-                event_on=event_on,
+                event_on=fix.required(event_on, "Data"),
                 evidence=evidence.strip() or None,
                 note=note.strip() or None,
                 reason=reason,
