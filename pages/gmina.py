@@ -76,6 +76,7 @@ def _zgloszenie(actor: access.Actor, terc: str, today) -> None:
     st.subheader(f"Zgłoszenie do ROPS i kontakt w {rules.days_pl(rules.FIRST_CONTACT_DAYS)}")
     rows = queries.zgloszenia(session.get_conn(), terc, today)
     if rows.empty:
+        record_fixes.zgloszenia(session.get_conn(), actor, rows)  # what a withdrawal just did
         st.info("Gmina nie ma zarejestrowanego zgłoszenia.")
         return
     latest = rows.iloc[0]

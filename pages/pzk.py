@@ -50,9 +50,9 @@ def _meetings(actor: access.Actor, terc: str) -> None:
     listed = pzk.meetings(session.get_conn(), terc)
     if listed.empty:
         st.info("Gmina nie ma zapisanych spotkań (zapisuje się je w „Wprowadzanie danych”).")
-        return
-    view = listed.assign(kind=listed.kind.map(vocab.MEETING_KINDS))[list(MEETING_HEADERS)]
-    widgets.table(view.rename(columns=MEETING_HEADERS), "pzk_meetings_table", "spotkania_gminy")
+    else:
+        view = listed.assign(kind=listed.kind.map(vocab.MEETING_KINDS))[list(MEETING_HEADERS)]
+        widgets.table(view.rename(columns=MEETING_HEADERS), "pzk_meetings_table", "spotkania_gminy")
     if access.can_edit_gmina(actor, terc):
         pzk_fixes.meetings(session.get_conn(), actor, terc, listed)
 

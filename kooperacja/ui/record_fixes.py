@@ -102,9 +102,19 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def zgloszenia(conn: duckdb.DuckDBPyConnection, actor: Actor, rows: pd.DataFrame) -> None:
-    """Under a gmina's notifications: correct one (dates, attachments, first contact) or withdraw it."""
-    if rows.empty or not access.can_edit_gmina(actor, str(rows.terc.iloc[0])):
+def zgloszenia(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, rows: pd.DataFrame, candidate: bool = False
+) -> None:
+    """Under a gmina's notifications: correct one (dates, attachments, first contact) or withdraw it.
+
+    `candidate`: the gmina is not in the pilot, so any ROPS staff may correct (as they may record).
+    """
+    fix.said("zgloszenie")  # also when the list is empty now (its last notification withdrawn)
+    if rows.empty:
+        return
+    if not (
+        access.can_write_data(actor) if candidate else access.can_edit_gmina(actor, str(rows.terc.iloc[0]))
+    ):
         return
     choices = {
         int(
@@ -148,7 +158,15 @@ def _edit_zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor, z: Any, vers
         field: st.checkbox(text, value=bool(getattr(z, field)), key=f"{key}_{field}")
         for field, text in ATTACHMENTS.items()
     }
-    contact = fix.day("Data pierwszego kontaktu ROPS", f"{key}_contact", to_date(z.first_contact_on))
+    saved_contact = to_date(z.first_contact_on)
+    none = st.checkbox(
+        "Bez pierwszego kontaktu (jeszcze go nie było)", value=saved_contact is None, key=f"{key}_none"
+    )
+    contact = (
+        None
+        if none
+        else fix.day("Data pierwszego kontaktu ROPS", f"{key}_contact", saved_contact or session.today())
+    )
     note = st.text_area("Uwagi", value=_text(z.note), key=f"{key}_note")
     reason = fix.reason(f"{key}_reason")
     changes = {
