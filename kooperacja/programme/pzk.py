@@ -159,3 +159,13 @@ ORDER BY i.name
 def attendance(conn: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
     """Who attended a meeting and when each was notified, by institution name."""
     return conn.cursor().execute(ATTENDANCE, {"meeting": meeting_id}).df()
+
+
+INSTITUTIONS = (
+    "SELECT institution_id, name, sector, level, seat_terc FROM institution ORDER BY name, institution_id"
+)
+
+
+def institutions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every institution that may join PZKs, by name."""
+    return conn.cursor().execute(INSTITUTIONS).df()

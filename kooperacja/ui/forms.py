@@ -16,7 +16,7 @@ from kooperacja.model.formatting import to_display
 from kooperacja.model.records import PzkMember, Zgloszenie
 from kooperacja.programme import data_entry, queries
 from kooperacja.programme import services as programme
-from kooperacja.ui import errors, form_state, record_fixes, session, versions, widgets
+from kooperacja.ui import errors, form_state, pzk_fixes, record_fixes, session, versions, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
@@ -273,6 +273,7 @@ def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         lambda: programme.add_institution(conn, actor, data, form_token=token),
         "Zapisano instytucję.",
     )
+    pzk_fixes.institutions(conn, actor)
 
 
 def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:

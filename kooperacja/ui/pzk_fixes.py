@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kooperacja.model import vocab
+from kooperacja.model import access, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import plural, row_tuples
 from kooperacja.model.records import Institution, Meeting, PzkMember
@@ -123,7 +123,9 @@ def _withdraw(conn: duckdb.DuckDBPyConnection, actor: Actor, m: Any, version: in
 
 
 @st.dialog("Popraw instytucję", width="large", on_dismiss=fix.close)
-def _institution(conn: duckdb.DuckDBPyConnection, actor: Actor, m: Any, version: int | None) -> None:
+def _institution(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, m: Any, version: int | None, listed: str = "pzk_member"
+) -> None:
     key = f"fix_inst_{m.institution_id}"
     name = st.text_input("Nazwa instytucji", value=m.name, key=f"{key}_name")
     sectors, levels = list(vocab.SECTORS), list(vocab.LEVELS)
@@ -155,7 +157,7 @@ def _institution(conn: duckdb.DuckDBPyConnection, actor: Actor, m: Any, version:
     changes = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
     if st.button("Zapisz poprawkę", key=f"{key}_save", type="primary"):
         fix.run(
-            "pzk_member",
+            listed,
             lambda: programme.edit_institution(
                 conn,
                 actor,
@@ -167,6 +169,21 @@ def _institution(conn: duckdb.DuckDBPyConnection, actor: Actor, m: Any, version:
             ),
             "Poprawiono instytucję.",
         )
+
+
+def institutions(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Under the new-institution form: correct a saved institution the actor may edit."""
+    found = pzk.institutions(conn)
+    mine = found[[access.can_edit_institution(actor, seat) for seat in found.seat_terc]]
+    rows = {int(i.institution_id): i for i in row_tuples(mine)}
+    choices = {
+        k: f"{i.name} · {vocab.SECTORS.get(i.sector, i.sector)} · {i.seat_terc}" for k, i in rows.items()
+    }
+    seen = store.row_versions(conn, Institution, list(rows))
+    st.subheader("Zapisane instytucje")
+    fix.picker("institution", "Instytucja do poprawy", choices, seen, {"edit": "Popraw instytucję"})
+    if (opened := fix.opened("institution/edit")) and opened["key"] in rows:
+        _institution(conn, actor, rows[opened["key"]], opened["version"], "institution")
 
 
 DIALOGS = {"leave": _leave, "edit": _edit, "institution": _institution, "withdraw": _withdraw}

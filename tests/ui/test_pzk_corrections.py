@@ -119,3 +119,21 @@ def test_a_wzk_member_sees_the_pzk_page_without_corrections(page_test):
     at.run(timeout=30)
     assert not at.exception
     assert not [s for s in at.selectbox if (s.key or "").startswith("fix_")]
+
+
+def test_a_saved_institution_is_corrected_under_the_institution_form(page_test, app_db):
+    at = page_test("dane", "animator1")
+    at.run(timeout=30)
+    at.selectbox("dane_section").set_value("Instytucja").run()
+    assert not at.exception
+    ((iid,),) = query(app_db, "SELECT min(institution_id) FROM institution WHERE seat_terc = ?", [GMINA])
+    at.selectbox("fix_institution_pick").set_value(iid).run()
+    at.button("fix_institution_edit").click().run()
+    at.selectbox(f"fix_inst_{iid}_sector").set_value("ngo")
+    at.text_area(f"fix_inst_{iid}_reason").input("Zły sektor przy wpisie")
+    at.button(f"fix_inst_{iid}_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == ["Poprawiono instytucję."]
+    assert query(app_db, "SELECT sector FROM institution WHERE institution_id = ?", [iid]) == [("ngo",)]
+    outside = query(app_db, "SELECT count(*) FROM institution WHERE seat_terc LIKE '3403%'", [])[0][0]
+    assert outside and not [o for o in at.selectbox("fix_institution_pick").options if "3403011" in o]
