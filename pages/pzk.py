@@ -9,7 +9,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, pzk_fixes, session, widgets
+from kooperacja.ui import data, meeting_fixes, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
@@ -54,7 +54,7 @@ def _meetings(actor: access.Actor, terc: str) -> None:
         view = listed.assign(kind=listed.kind.map(vocab.MEETING_KINDS))[list(MEETING_HEADERS)]
         widgets.table(view.rename(columns=MEETING_HEADERS), "pzk_meetings_table", "spotkania_gminy")
     if access.can_edit_gmina(actor, terc):
-        pzk_fixes.meetings(session.get_conn(), actor, terc, listed)
+        meeting_fixes.meetings(session.get_conn(), actor, terc, listed)
 
 
 def _history(terc: str, today) -> None:

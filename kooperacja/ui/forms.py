@@ -12,16 +12,14 @@ import streamlit as st
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
-from kooperacja.model.formatting import to_display
 from kooperacja.model.records import PzkMember, Zgloszenie
-from kooperacja.programme import data_entry, queries
+from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui import errors, form_state, pzk_fixes, record_fixes, session, versions, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
-ZGLOSZENIE_COLUMNS = ["received_on", "route", "signed_on", "first_contact_on", "status", "note"]
 
 
 def submit(
@@ -129,34 +127,7 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         lambda: programme.record_zgloszenie(conn, actor, data, session.today(), form_token=token),
         "Zapisano zgłoszenie.",
     )
-    saved_zgloszenia(conn, actor)
-
-
-def saved_zgloszenia(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    """A gmina's saved notifications, to correct or withdraw (a gmina outside the pilot has no page)."""
-    st.subheader("Zapisane zgłoszenia")
-    choices = data_entry.register_choices(conn)
-    terc = st.selectbox(
-        "Gmina",
-        list(choices),
-        index=None,
-        format_func=lambda t: plain(choices[t]),
-        key="fix_zgl_gmina",
-        placeholder="Wybierz gminę, której zgłoszenie chcesz poprawić…",
-    )
-    if terc is None:
-        return
-    rows = queries.zgloszenia(conn, terc, session.today())
-    if rows.empty:
-        record_fixes.zgloszenia(conn, actor, rows)  # what a withdrawal just did
-        st.info("Ta gmina nie ma zapisanych zgłoszeń.")
-        return
-    view = rows.rename(columns={"contact_status": "status"})
-    widgets.table(
-        to_display(view, ZGLOSZENIE_COLUMNS), "fix_zgl_table", "zgloszenia_gminy", colored=["Status"]
-    )
-    candidate = queries.list_pilot_gminy(conn, terc).empty
-    record_fixes.zgloszenia(conn, actor, rows, candidate=candidate)
+    record_fixes.saved_zgloszenia(conn, actor)
 
 
 def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:

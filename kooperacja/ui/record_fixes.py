@@ -10,16 +10,18 @@ import streamlit as st
 
 from kooperacja.model import access, vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.formatting import row_tuples
+from kooperacja.model.formatting import row_tuples, to_display
 from kooperacja.model.records import StepEvent, Zgloszenie
+from kooperacja.programme import data_entry, queries
 from kooperacja.programme import services as programme
 from kooperacja.programme.queries import to_date
 from kooperacja.ui import corrections as fix
-from kooperacja.ui import session
+from kooperacja.ui import session, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
+ZGLOSZENIE_COLUMNS = ["received_on", "route", "signed_on", "first_contact_on", "status", "note"]
 
 
 def _event_label(e: Any) -> str:
@@ -209,3 +211,30 @@ def _withdraw_zgloszenie(
             ),
             "Wycofano zgłoszenie.",
         )
+
+
+def saved_zgloszenia(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """A gmina's saved notifications, to correct or withdraw (a gmina outside the pilot has no page)."""
+    st.subheader("Zapisane zgłoszenia")
+    choices = data_entry.register_choices(conn)
+    terc = st.selectbox(
+        "Gmina",
+        list(choices),
+        index=None,
+        format_func=lambda t: plain(choices[t]),
+        key="fix_zgl_gmina",
+        placeholder="Wybierz gminę, której zgłoszenie chcesz poprawić…",
+    )
+    if terc is None:
+        return
+    rows = queries.zgloszenia(conn, terc, session.today())
+    if rows.empty:
+        zgloszenia(conn, actor, rows)  # what a withdrawal just did
+        st.info("Ta gmina nie ma zapisanych zgłoszeń.")
+        return
+    view = rows.rename(columns={"contact_status": "status"})
+    widgets.table(
+        to_display(view, ZGLOSZENIE_COLUMNS), "fix_zgl_table", "zgloszenia_gminy", colored=["Status"]
+    )
+    candidate = queries.list_pilot_gminy(conn, terc).empty
+    zgloszenia(conn, actor, rows, candidate=candidate)
