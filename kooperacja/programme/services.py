@@ -295,7 +295,8 @@ def leave_pzk(
         row = get_row(cur, PzkMember, membership_id)
         _require_gmina(cur, actor, row["terc"])
         if row["left_on"] is not None:
-            raise InvalidInput(["Data wystąpienia: instytucja już wystąpiła z PZK"])
+            name = _institution_name(cur, row["institution_id"])
+            raise InvalidInput([f"Data wystąpienia: {name} już wystąpiła z PZK ({row['left_on']:%d.%m.%Y})"])
         record = PzkMember.parse({**_fields(PzkMember, row), "left_on": left_on})
         ctx = load_programme_context(
             cur, today or date.today(), terc=row["terc"], institution_id=row["institution_id"]
@@ -678,7 +679,6 @@ def edit_institution(
         record = Institution.parse({**_fields(Institution, row), **changes})
         require_edit_institution(actor, record.seat_terc)
         ctx = load_programme_context(cur, today or date.today(), institution_id=institution_id)
-        ctx.institutions[institution_id] = (record.name, record.seat_terc)
         for terc in sorted({t for t, i in ctx.active if i == institution_id}):
             if not seat_in_reach(record.seat_terc, terc):
                 raise InvalidInput(
