@@ -173,7 +173,11 @@ def _institution(
 def institutions(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """Under the new-institution form: correct a saved institution the actor may edit."""
     found = pzk.institutions(conn)
-    mine = found[[access.can_edit_institution(actor, seat) for seat in found.seat_terc]]
+    mine = found[
+        pd.Series(
+            [access.can_edit_institution(actor, s) for s in found.seat_terc], index=found.index, dtype=bool
+        )
+    ]
     rows = {int(i.institution_id): i for i in row_tuples(mine)}
     choices = {
         k: f"{i.name} · {vocab.SECTORS.get(i.sector, i.sector)} · {i.seat_terc}" for k, i in rows.items()

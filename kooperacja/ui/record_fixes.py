@@ -34,7 +34,13 @@ def _event_label(e: Any) -> str:
 
 def step_events(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str, events: pd.DataFrame) -> None:
     """Under the gmina's events: correct or withdraw one (region events: the admin only)."""
-    mine = events[[access.can_edit_gmina(actor, None if r else terc) for r in events.region_level]]
+    mine = events[
+        pd.Series(
+            [access.can_edit_gmina(actor, None if r else terc) for r in events.region_level],
+            index=events.index,
+            dtype=bool,
+        )
+    ]
     choices = {int(e.event_id): _event_label(e) for e in row_tuples(mine)}
     seen = store.row_versions(conn, StepEvent, list(choices))
     actions = {"edit": "Popraw zdarzenie", "withdraw": "Wycofaj zdarzenie"}
