@@ -111,3 +111,28 @@ def test_a_reader_of_another_gmina_is_offered_no_corrections(page_test):
     wzk = page_test("gmina", "wzk")
     wzk.run(timeout=30)
     assert not wzk.exception and "fix_step_event_pick" not in [s.key for s in wzk.selectbox]
+
+
+def test_a_correction_over_someone_elses_newer_save_is_refused_and_names_who(page_test, app_db):
+    from kooperacja.model.access import Actor
+    from kooperacja.programme import services as programme
+
+    at = page_test("gmina", "animator1")
+    at.run(timeout=30)
+    at.selectbox("gmina_pick").set_value(GMINA).run()
+    event = event_id(app_db, terc=GMINA, substep="7.1", kind="completed")
+    at.selectbox("fix_step_event_pick").set_value(event).run()
+    at.button("fix_step_event_edit").click().run()
+    conn = warehouse.connect(app_db)  # meanwhile the coordinator corrects the same event
+    try:
+        programme.edit_step_event(
+            conn, Actor("admin", "admin"), event, kind="completed", event_on=date(2026, 11, 9),
+            evidence="Sprawozdanie animatora", note=None, reason="Skrócony opis", today=date(2026, 11, 24),
+        )  # fmt: skip
+    finally:
+        conn.close()
+    at.text_area(f"fix_event_{event}_reason").input("Dopisuję uwagę")
+    at.text_area(f"fix_event_{event}_note").input("Uwaga animatorki")
+    at.button(f"fix_event_{event}_save").click().run()
+    assert not at.success
+    assert "Zmienił(a) admin" in at.error[0].value and "odśwież" in at.error[0].value
