@@ -472,13 +472,16 @@ def _programme_meeting(
     rules and forms; the meeting's row_version covers its attendance too.
     """
     row = get_row(cur, Meeting, meeting_id)
+    _require_gmina(cur, actor, row["terc"])  # a WZK sitting (no gmina) is the region's: the admin's
     if row["case_code"] is not None:
         raise InvalidInput(
-            [f"Spotkanie: to spotkanie zespołu sprawy {row['case_code']} — popraw je w sprawie"]
+            [
+                f"Spotkanie: to spotkanie zespołu sprawy {row['case_code']}, "
+                "nie spotkanie gminy — tu go nie zmienisz"
+            ]
         )
     if row["kind"] == "wzk":
-        raise InvalidInput(["Spotkanie: posiedzenie WZK poprawia się na stronie WZK"])
-    _require_gmina(cur, actor, row["terc"])
+        raise InvalidInput(["Spotkanie: to posiedzenie WZK, nie spotkanie gminy — tu go nie zmienisz"])
     if expected_version is not None and row["row_version"] != expected_version:
         raise stale(cur, Meeting.TABLE, meeting_id)
     return row
