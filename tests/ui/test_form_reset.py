@@ -81,3 +81,48 @@ def _count(path, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     finally:
         conn.close()
+
+
+def _section(page_test, section: str, gmina: bool = True):
+    at = page_test("dane", "animator1")
+    at.run(timeout=30)
+    at.selectbox("dane_section").set_value(section).run()
+    if gmina:
+        at.selectbox("f_gmina").set_value(GMINA).run()
+    return at
+
+
+def test_the_plan_shift_form_is_empty_after_a_save(page_test):
+    at = _section(page_test, "Przesunięcie planu")
+    widget(at.number_input, "Przesunięcie (dni, ujemne: wcześniej)").set_value(14)
+    widget(at.text_area, "Powód przesunięcia").input("Zmiana władz gminy")
+    at.button("f_shift_save").click().run()
+    assert [s.value for s in at.success] == ["Zapisano przesunięcie planu."]
+    assert widget(at.text_area, "Powód przesunięcia").value == ""
+    assert widget(at.number_input, "Przesunięcie (dni, ujemne: wcześniej)").value == 30
+
+
+def test_the_meeting_form_is_empty_after_a_save(page_test):
+    at = _section(page_test, "Spotkanie")
+    widget(at.date_input, "Data spotkania").set_value(date(2026, 11, 20))
+    widget(at.text_area, "Porządek").input("Plan pracy PZK")
+    widget(at.text_area, "Ustalenia").input("Przyjęto plan")
+    attendees = widget(at.multiselect, "Obecne instytucje")
+    attendees.select(attendees.options[0]).run()
+    at.button("f_meet_save").click().run()
+    assert [s.value for s in at.success] == ["Zapisano spotkanie."]
+    assert widget(at.text_area, "Porządek").value == "" and widget(at.text_area, "Ustalenia").value == ""
+    assert widget(at.multiselect, "Obecne instytucje").value == []
+
+
+def test_the_institution_and_pzk_forms_are_empty_after_a_save(page_test):
+    at = _section(page_test, "Instytucja", gmina=False)
+    widget(at.text_input, "Nazwa instytucji").input("Klub Seniora „Pogodna Jesień”")
+    at.button("f_inst_save").click().run()
+    assert [s.value for s in at.success] == ["Zapisano instytucję."]
+    assert widget(at.text_input, "Nazwa instytucji").value == ""
+    at = _section(page_test, "Członkostwo w PZK")
+    widget(at.date_input, "Data podpisania / przystąpienia").set_value(date(2026, 11, 2))
+    at.button("f_pzk_join").click().run()
+    assert [s.value for s in at.success] == ["Zapisano przystąpienie do PZK."]
+    assert widget(at.date_input, "Data podpisania / przystąpienia").value == date(2026, 11, 24)
