@@ -217,7 +217,7 @@ def _require_gmina(cur: duckdb.DuckDBPyConnection, actor: Actor, terc: str | Non
     """access.can_edit_gmina, refused naming the gmina and the people (not a TERC or a role code)."""
     if access.can_edit_gmina(actor, terc):
         return
-    who = f"{_person(cur, actor.username)} ({access.ROLE_LABELS.get(actor.role, actor.role)})"
+    who = _person(cur, actor.username)
     if terc is None:
         raise AccessDenied(f"{who} nie może zmieniać danych regionu — robi to koordynator ROPS.")
     row = one_row(

@@ -41,6 +41,7 @@ def save(action: Callable[[], Any], message: str, form: str | None = None) -> An
     """Run a domain write; show its Polish refusal or a success message (never a traceback).
 
     `form`: the create form whose `versions.form_token` the write carries (a repeat is said so).
+    The form keeps what was typed; `submit` (this module's forms) empties it after a save.
     """
     try:
         result = action()
