@@ -8,7 +8,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, record_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 PLAN_COLUMNS = [
@@ -72,10 +72,11 @@ def _timeline(plan, today) -> None:
         widgets.table(to_display(plan, PLAN_COLUMNS), "plan_table", "harmonogram", colored=["Status"])
 
 
-def _zgloszenie(terc: str, today) -> None:
+def _zgloszenie(actor: access.Actor, terc: str, today) -> None:
     st.subheader(f"Zgłoszenie do ROPS i kontakt w {rules.days_pl(rules.FIRST_CONTACT_DAYS)}")
     rows = queries.zgloszenia(session.get_conn(), terc, today)
     if rows.empty:
+        record_fixes.zgloszenia(session.get_conn(), actor, rows)  # what a withdrawal just did
         st.info("Gmina nie ma zarejestrowanego zgłoszenia.")
         return
     latest = rows.iloc[0]
@@ -85,6 +86,7 @@ def _zgloszenie(terc: str, today) -> None:
     )
     view = rows.rename(columns={"contact_status": "status"})
     widgets.table(to_display(view, ZGLOSZENIE_COLUMNS), "zgloszenia_table", "zgloszenia", colored=["Status"])
+    record_fixes.zgloszenia(session.get_conn(), actor, rows)
 
 
 def _pzk(terc: str, today) -> None:
@@ -118,8 +120,10 @@ def render() -> None:
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
     _timeline(queries.gmina_plans(conn, today, terc), today)
     st.subheader("Zdarzenia i dowody")
-    widgets.table(to_display(queries.step_events(conn, terc), EVENT_COLUMNS), "events_table", "zdarzenia")
-    _zgloszenie(terc, today)
+    events = queries.step_events(conn, terc)
+    widgets.table(to_display(events, EVENT_COLUMNS), "events_table", "zdarzenia")
+    record_fixes.step_events(conn, actor, terc, events)
+    _zgloszenie(actor, terc, today)
     _pzk(terc, today)
     st.subheader("Alerty gminy")
     alerts = dashboard.filter_alerts(dashboard.visible_alerts(data.region_alerts(), actor), gminy=[terc])

@@ -6,16 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts import programme as charts
-from kooperacja.model import vocab
+from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, meeting_fixes, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
+MEETING_HEADERS = {
+    "held_on": "Data spotkania",
+    "kind": "Rodzaj spotkania",
+    "agenda": "Porządek",
+    "decisions": "Ustalenia",
+    "attendees": "Obecne instytucje",
+}
 
 
-def _members(terc: str, today) -> None:
+def _members(actor: access.Actor, terc: str, today) -> None:
     members = pzk.list_members(session.get_conn(), terc)
     current = pzk.members_on(members, today)
     st.caption(
@@ -26,6 +33,8 @@ def _members(terc: str, today) -> None:
         membership=["członek" if i in current.index else "wystąpiła" for i in members.index]
     )
     widgets.table(to_display(rows, MEMBER_COLUMNS), "pzk_members_table", "pzk_czlonkowie")
+    if access.can_edit_gmina(actor, terc):
+        pzk_fixes.memberships(session.get_conn(), actor, terc, members)
     by_level = pd.crosstab(current.sector.map(vocab.SECTORS), current.level.map(vocab.LEVELS))
     if len(by_level):
         st.markdown("**Członkowie według sektora i poziomu**")
@@ -34,6 +43,18 @@ def _members(terc: str, today) -> None:
             "pzk_levels_table",
             "pzk_sektor_poziom",
         )
+
+
+def _meetings(actor: access.Actor, terc: str) -> None:
+    st.subheader("Spotkania gminy")
+    listed = pzk.meetings(session.get_conn(), terc)
+    if listed.empty:
+        st.info("Gmina nie ma zapisanych spotkań (zapisuje się je w „Wprowadzanie danych”).")
+    else:
+        view = listed.assign(kind=listed.kind.map(vocab.MEETING_KINDS))[list(MEETING_HEADERS)]
+        widgets.table(view.rename(columns=MEETING_HEADERS), "pzk_meetings_table", "spotkania_gminy")
+    if access.can_edit_gmina(actor, terc):
+        meeting_fixes.meetings(session.get_conn(), actor, terc, listed)
 
 
 def _history(terc: str, today) -> None:
@@ -65,7 +86,7 @@ def _coverage(today) -> None:
 
 
 def render() -> None:
-    session.require_page("pzk")
+    actor = session.require_page("pzk")
     st.title("Partnerskie Zespoły Kooperacji")
     conn, today = session.get_conn(), session.today()
     pilot = queries.list_pilot_gminy(conn)
@@ -83,9 +104,10 @@ def render() -> None:
         format_func=names.get,
     )
     st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
-    _members(terc, today)
+    _members(actor, terc, today)
     st.subheader("Przystąpienia i wystąpienia")
     _history(terc, today)
+    _meetings(actor, terc)
     _coverage(today)
 
 

@@ -35,6 +35,12 @@ class ProgrammeContext:
     users: set[str] = field(default_factory=set)
     institutions: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (name, seat TERC)
     active: set[tuple[str, int]] = field(default_factory=set)  # (gmina, institution) not yet left
+    names: dict[str, str] = field(default_factory=dict)  # TERC → "Zawiśle (miejska)", for the refusals
+    people: dict[str, str] = field(default_factory=dict)  # username → display name, for the refusals
+
+    def gmina(self, terc: str) -> str:
+        """How a refusal names a gmina: its name and kind (namesakes differ in kind), else its TERC."""
+        return self.names.get(terc, terc)
 
     def remember(self, record: Any) -> None:
         """A row accepted earlier in the same file counts for the rows after it."""
@@ -45,10 +51,16 @@ class ProgrammeContext:
 
 
 def load_programme_context(
-    cur: duckdb.DuckDBPyConnection, today: date, *, terc: str | None = None, institution_id: int | None = None
+    cur: duckdb.DuckDBPyConnection,
+    today: date,
+    *,
+    terc: str | None = None,
+    institution_id: int | None = None,
+    excluding: int | None = None,
 ) -> ProgrammeContext:
     """The context of one gmina and one institution (a form), or of all of them (an import: `None`);
-    a key matching nothing ("" or 0) loads none of that kind."""
+    a key matching nothing ("" or 0) loads none of that kind. `excluding`: the membership being
+    corrected, which must not count as the institution's other, current membership."""
     steps: dict[tuple[int, int], dict[str, str]] = {}
     for template_id, version, substep, level in cur.execute(
         "SELECT template_id, version, substep, level FROM template_step"
@@ -73,16 +85,23 @@ def load_programme_context(
     active = set(
         cur.execute(
             "SELECT terc, institution_id FROM pzk_member WHERE left_on IS NULL "
-            "AND ($terc IS NULL OR terc = $terc) AND ($id IS NULL OR institution_id = $id)",
-            {"terc": terc, "id": institution_id},
+            "AND ($terc IS NULL OR terc = $terc) AND ($id IS NULL OR institution_id = $id) "
+            "AND membership_id IS DISTINCT FROM $excluding",
+            {"terc": terc, "id": institution_id, "excluding": excluding},
         ).fetchall()
     )
-    users = {r[0] for r in cur.execute("SELECT username FROM app_user").fetchall()}
-    return ProgrammeContext(today, pilots, users, institutions, active)
+    people = dict(cur.execute("SELECT username, display_name FROM app_user").fetchall())
+    names = dict(
+        cur.execute(
+            "SELECT terc, name || ' (' || kind || ')' FROM gmina WHERE $terc IS NULL OR terc = $terc",
+            {"terc": terc},
+        ).fetchall()
+    )
+    return ProgrammeContext(today, pilots, set(people), institutions, active, names, people)
 
 
-def _not_in_pilot(terc: str) -> Problem:
-    return Problem("terc", f"gmina {terc} nie uczestniczy w pilotażu")
+def _not_in_pilot(terc: str, ctx: ProgrammeContext) -> Problem:
+    return Problem("terc", f"gmina {ctx.gmina(terc)} nie uczestniczy w pilotażu")
 
 
 def _substep_problems(substep: str, pilot: Pilot) -> list[Problem]:
@@ -95,26 +114,32 @@ def check_plan_shift(record: PlanShift, ctx: ProgrammeContext) -> list[Problem]:
     """A shift of a pilot gmina's plan, from one of its template's sub-steps (or the whole plan)."""
     pilot = ctx.pilots.get(record.terc)
     if pilot is None:
-        return [_not_in_pilot(record.terc)]
+        return [_not_in_pilot(record.terc, ctx)]
     return [] if record.substep is None else _substep_problems(record.substep, pilot)
 
 
-def check_step_event(record: StepEvent, ctx: ProgrammeContext, actor: Actor) -> list[Problem]:
+def check_step_event(
+    record: StepEvent, ctx: ProgrammeContext, actor: Actor, saved: StepEvent | None = None
+) -> list[Problem]:
     """A started/completed sub-step: in the gmina's template, not a region step, not before joining,
-    not in the future, written by the actor (an admin may write for another existing user)."""
+    not in the future, written by the actor (an admin may write for another existing user).
+
+    `saved`: the event as stored, when `record` is its correction; the event keeps its author then
+    (the corrector is in the audit trail), so only a change of author is checked.
+    """
     problems = future("event_on", record.event_on, ctx.today)
     who = record.recorded_by
-    if who != actor.username and who not in ctx.users:
+    kept = saved is not None and who == saved.recorded_by
+    if not kept and who != actor.username and who not in ctx.users:
         problems.append(Problem("recorded_by", f"nie ma użytkownika {who}"))
-    elif not can_record_for(actor, who):
-        problems.append(
-            Problem("recorded_by", f"{actor.username} wpisuje zdarzenia tylko we własnym imieniu")
-        )
+    elif not kept and not can_record_for(actor, who):
+        name = ctx.people.get(actor.username, actor.username)
+        problems.append(Problem("recorded_by", f"{name} wpisuje zdarzenia tylko we własnym imieniu"))
     if record.terc is None:
         return problems
     pilot = ctx.pilots.get(record.terc)
     if pilot is None:
-        return [*problems, _not_in_pilot(record.terc)]
+        return [*problems, _not_in_pilot(record.terc, ctx)]
     problems += _substep_problems(record.substep, pilot)
     if pilot.levels.get(record.substep) == "region":
         problems.append(Problem("substep", f"{record.substep} realizuje ROPS dla całego regionu"))
@@ -152,7 +177,7 @@ def check_pzk_member(record: PzkMember, ctx: ProgrammeContext) -> list[Problem]:
             )
         )
     if record.terc not in ctx.pilots:
-        problems.append(_not_in_pilot(record.terc))
+        problems.append(_not_in_pilot(record.terc, ctx))
     inst = ctx.institutions.get(record.institution_id)
     if inst is None:
         return [*problems, Problem("institution_id", f"nie ma instytucji nr {record.institution_id}")]
@@ -161,7 +186,7 @@ def check_pzk_member(record: PzkMember, ctx: ProgrammeContext) -> list[Problem]:
         problems.append(
             Problem(
                 "institution_id",
-                f"{name} ma siedzibę poza powiatem gminy {record.terc} "
+                f"{name} ma siedzibę poza powiatem gminy {ctx.gmina(record.terc)} "
                 "— do PZK należą instytucje gminy, jej powiatu i województwa",
             )
         )

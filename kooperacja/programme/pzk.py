@@ -128,3 +128,44 @@ def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     wide.columns = [vocab.SECTORS.get(s, s) for s in wide.columns]
     wide = wide.rename_axis(index=["Gmina", "TERC"], columns=None).reset_index()
     return wide.sort_values(["Gmina", "TERC"], ignore_index=True)
+
+
+MEETINGS = """
+SELECT m.meeting_id, m.kind, m.held_on, m.agenda, m.decisions, m.family_present, m.row_version,
+       count(a.institution_id)::INTEGER AS attendees
+FROM meeting m LEFT JOIN meeting_attendee a USING (meeting_id)
+WHERE m.terc = $terc AND m.case_code IS NULL AND m.kind <> 'wzk'
+GROUP BY ALL
+ORDER BY m.held_on DESC, m.meeting_id DESC
+"""
+
+
+def meetings(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
+    """The gmina's cooperation meetings (authorities, institutions, PZK), newest first, with attendance.
+
+    A case team's meetings belong to their case and the WZK's sittings to the region: not listed here.
+    """
+    return conn.cursor().execute(MEETINGS, {"terc": terc}).df()
+
+
+ATTENDANCE = """
+SELECT a.institution_id, i.name AS institution, a.notified_on
+FROM meeting_attendee a JOIN institution i USING (institution_id)
+WHERE a.meeting_id = $meeting
+ORDER BY i.name
+"""
+
+
+def attendance(conn: duckdb.DuckDBPyConnection, meeting_id: int) -> pd.DataFrame:
+    """Who attended a meeting and when each was notified, by institution name."""
+    return conn.cursor().execute(ATTENDANCE, {"meeting": meeting_id}).df()
+
+
+INSTITUTIONS = (
+    "SELECT institution_id, name, sector, level, seat_terc FROM institution ORDER BY name, institution_id"
+)
+
+
+def institutions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every institution that may join PZKs, by name."""
+    return conn.cursor().execute(INSTITUTIONS).df()

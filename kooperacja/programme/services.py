@@ -20,7 +20,7 @@ from kooperacja.model.access import (
     require_edit_institution,
 )
 from kooperacja.model.checks import refuse
-from kooperacja.model.errors import InvalidInput
+from kooperacja.model.errors import AccessDenied, InvalidInput
 from kooperacja.model.formatting import plural
 from kooperacja.model.records import (
     Gmina,
@@ -31,6 +31,7 @@ from kooperacja.model.records import (
     PilotGmina,
     PlanShift,
     PzkMember,
+    Record,
     StepEvent,
     Zgloszenie,
     correction_reason,
@@ -41,10 +42,11 @@ from kooperacja.programme.checks import (
     check_pzk_member,
     check_step_event,
     load_programme_context,
+    seat_in_reach,
 )
 from kooperacja.programme.harmonogram import ensure_default_template
-from kooperacja.warehouse import fetch_dicts, one_row, transaction
-from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
+from kooperacja.warehouse import audit, fetch_dicts, one_row, transaction
+from kooperacja.warehouse.store import delete, get_row, idempotent, insert, stale, update
 
 
 def gmina_variant(cur: duckdb.DuckDBPyConnection, terc: str) -> str:
@@ -438,7 +440,15 @@ def record_zgloszenie(
 ) -> int:
     """A notification to the ROPS: through the ROPS, or a self-formed cooperation after signing."""
     record = Zgloszenie.parse(data)
-    _require_edit_or_candidate(conn, actor, record.terc)
+    with transaction(conn) as cur:
+        _require_edit_or_candidate(cur, actor, record.terc)
+        _refuse_zgloszenie(record, today)
+        gmina_variant(cur, record.terc)
+        return insert(cur, actor.username, record)
+
+
+def _refuse_zgloszenie(record: Zgloszenie, today: date) -> None:
+    """The dates of a notification (a new one or its correction) in order, none in the future."""
     problems = []
     if record.received_on > today:
         problems.append("Data wpływu: jest w przyszłości")
@@ -446,20 +456,44 @@ def record_zgloszenie(
         problems.append("Data podpisania porozumienia: wymagana dla samodzielnie zawiązanej współpracy")
     if record.signed_on and record.signed_on > record.received_on:
         problems.append("Data podpisania porozumienia: późniejsza niż data wpływu")
+    if record.first_contact_on and record.first_contact_on > today:
+        problems.append(
+            f"Data pierwszego kontaktu ROPS: {record.first_contact_on:%d.%m.%Y} jest w przyszłości"
+        )
     if record.first_contact_on and record.first_contact_on < record.received_on:
         problems.append("Data pierwszego kontaktu ROPS: wcześniejsza niż data wpływu")
     if problems:
         raise InvalidInput(problems)
-    with transaction(conn) as cur:
-        gmina_variant(cur, record.terc)
-        return insert(cur, actor.username, record)
 
 
-def _require_edit_or_candidate(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+def _require_edit_or_candidate(cur: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     """Outside the pilot a gmina is a candidate any ROPS staff may record; in it, its animator's."""
-    in_pilot = one_row(conn.cursor(), "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
+    in_pilot = one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]) is not None
     if in_pilot or not can_write_data(actor):
-        require_edit_gmina(actor, terc)
+        _require_gmina(cur, actor, terc)
+
+
+def _person(cur: duckdb.DuckDBPyConnection, username: str) -> str:
+    row = one_row(cur, "SELECT display_name FROM app_user WHERE username = ?", [username])
+    return row[0] if row else username
+
+
+def _require_gmina(cur: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None) -> None:
+    """access.can_edit_gmina, refused naming the gmina and the people (not a TERC or a role code)."""
+    if access.can_edit_gmina(actor, terc):
+        return
+    who = _person(cur, actor.username)
+    if terc is None:
+        raise AccessDenied(f"{who} nie może zmieniać danych regionu — robi to koordynator ROPS.")
+    row = one_row(
+        cur,
+        "SELECT g.name || ' (' || g.kind || ')', p.animator FROM gmina g "
+        "LEFT JOIN pilot_gmina p USING (terc) WHERE g.terc = ?",
+        [terc],
+    )
+    gmina, carer = row if row else (terc, None)
+    by = f" — opiekuje się nią {_person(cur, carer)}" if carer else ""
+    raise AccessDenied(f"{who} nie może zmieniać danych gminy {gmina}{by}.")
 
 
 def record_first_contact(
@@ -473,11 +507,10 @@ def record_first_contact(
     """The ROPS's first contact with the gmina (the 7-day clock stops here)."""
     with transaction(conn) as cur:
         row = get_row(cur, Zgloszenie, zgloszenie_id)
-        _require_edit_or_candidate(conn, actor, row["terc"])
-        if contact_on > today:
-            raise InvalidInput([f"Data pierwszego kontaktu ROPS: {contact_on:%d.%m.%Y} jest w przyszłości"])
-        if contact_on < row["received_on"]:
-            raise InvalidInput(["Data pierwszego kontaktu ROPS: wcześniejsza niż data wpływu"])
+        _require_edit_or_candidate(cur, actor, row["terc"])
+        _refuse_zgloszenie(
+            Zgloszenie.parse({**_fields(Zgloszenie, row), "first_contact_on": contact_on}), today
+        )
         update(
             cur, actor.username, Zgloszenie, zgloszenie_id, {"first_contact_on": contact_on}, expected_version
         )
@@ -520,18 +553,21 @@ def leave_pzk(
     membership_id: int,
     left_on: date,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> None:
+    """An institution leaves the gmina's PZK (not before it signed, not in the future)."""
     with transaction(conn) as cur:
         row = get_row(cur, PzkMember, membership_id)
-        require_edit_gmina(actor, row["terc"])
+        _require_gmina(cur, actor, row["terc"])
         if row["left_on"] is not None:
-            raise InvalidInput(["Data wystąpienia: instytucja już wystąpiła z PZK"])
-        record = PzkMember.parse({**{k: row[k] for k in PzkMember.model_fields}, "left_on": left_on})
+            name = _institution_name(cur, row["institution_id"])
+            raise InvalidInput([f"Data wystąpienia: {name} już wystąpiła z PZK ({row['left_on']:%d.%m.%Y})"])
+        record = PzkMember.parse({**_fields(PzkMember, row), "left_on": left_on})
         ctx = load_programme_context(
             cur, today or date.today(), terc=row["terc"], institution_id=row["institution_id"]
         )
         refuse(PzkMember, check_pzk_member(record, ctx), only={"left_on"})
-        update(cur, actor.username, PzkMember, membership_id, {"left_on": left_on})
+        update(cur, actor.username, PzkMember, membership_id, {"left_on": left_on}, expected_version)
 
 
 @idempotent
@@ -559,3 +595,406 @@ def record_meeting(
                 raise InvalidInput(["Data powiadomienia: późniejsza niż data spotkania"])
             insert(cur, actor.username, att, terc=record.terc)
         return meeting_id
+
+
+# Corrections of saved facts: each edit runs the checks of the create path, each edit and withdrawal
+# takes a reason (required, guarded like any free text) and is one audited transaction; a withdrawal
+# is a delete whose before-image and reason stay in the audit trail.
+
+
+def _fields(cls: type[Record], row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the record's fields (without row_version and other stored extras)."""
+    return {k: row[k] for k in cls.model_fields if k in row}
+
+
+def _changes(allowed: set[str], given: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise InvalidInput([f"{k}: tego pola nie poprawia się w tym formularzu" for k in unknown])
+    return given
+
+
+STEP_EVENT_EDITS = {"kind", "event_on", "evidence", "note"}
+
+
+def edit_step_event(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    event_id: int,
+    *,
+    kind: str,
+    event_on: date,
+    evidence: str | None,
+    note: str | None,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a recorded step event; the event must meet every rule a new one meets."""
+    reason = correction_reason(reason)
+    changes = {"kind": kind, "event_on": event_on, "evidence": evidence, "note": note}
+    with transaction(conn) as cur:
+        row = get_row(cur, StepEvent, event_id)
+        _require_gmina(cur, actor, row["terc"])
+        saved = StepEvent.parse(_fields(StepEvent, row))
+        record = StepEvent.parse({**_fields(StepEvent, row), **changes})
+        ctx = load_programme_context(cur, today, terc=row["terc"] or "", institution_id=0)
+        refuse(StepEvent, check_step_event(record, ctx, actor, saved=saved))
+        update(cur, actor.username, StepEvent, event_id, changes, expected_version, reason=reason)
+
+
+def withdraw_step_event(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    event_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Withdraw a step event entered by mistake: it leaves the plan; the audit trail keeps it."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        _require_gmina(cur, actor, get_row(cur, StepEvent, event_id)["terc"])
+        delete(cur, actor.username, StepEvent, event_id, reason=reason, expected_version=expected_version)
+
+
+ZGLOSZENIE_EDITS = set(Zgloszenie.model_fields) - {"zgloszenie_id"}
+
+
+def edit_zgloszenie(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    zgloszenie_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a notification (its gmina, route, dates, attachments, note) by the rules of a new one."""
+    reason = correction_reason(reason)
+    _changes(ZGLOSZENIE_EDITS, changes)
+    with transaction(conn) as cur:
+        row = get_row(cur, Zgloszenie, zgloszenie_id)
+        _require_edit_or_candidate(cur, actor, row["terc"])
+        record = Zgloszenie.parse({**_fields(Zgloszenie, row), **changes})
+        if record.terc != row["terc"]:
+            _require_edit_or_candidate(cur, actor, record.terc)
+            gmina_variant(cur, record.terc)
+        _refuse_zgloszenie(record, today)
+        update(cur, actor.username, Zgloszenie, zgloszenie_id, changes, expected_version, reason=reason)
+
+
+def correct_first_contact(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    zgloszenie_id: int,
+    contact_on: date | None,
+    *,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
+    """Correct the date of the ROPS's first contact, or withdraw it (`None`: the clock runs again)."""
+    edit_zgloszenie(
+        conn,
+        actor,
+        zgloszenie_id,
+        {"first_contact_on": contact_on},
+        reason=reason,
+        today=today,
+        expected_version=expected_version,
+    )
+
+
+def withdraw_zgloszenie(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    zgloszenie_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Withdraw a notification entered by mistake (a duplicate, the wrong gmina)."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        _require_edit_or_candidate(cur, actor, get_row(cur, Zgloszenie, zgloszenie_id)["terc"])
+        delete(
+            cur, actor.username, Zgloszenie, zgloszenie_id, reason=reason, expected_version=expected_version
+        )
+
+
+MEETING_EDITS = {"held_on", "agenda", "decisions", "family_present"}
+ATTENDEES = "SELECT * FROM meeting_attendee WHERE meeting_id = ? ORDER BY institution_id"
+
+
+def _programme_meeting(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int, expected_version: int | None
+) -> dict[str, Any]:
+    """A programme meeting the actor may correct, as it is stored on the screen the user saw.
+
+    A case team's meeting (its PZK attendees, the 5-day notice) and a WZK sitting have their own
+    rules and forms; the meeting's row_version covers its attendance too.
+    """
+    row = get_row(cur, Meeting, meeting_id)
+    _require_gmina(cur, actor, row["terc"])  # a WZK sitting (no gmina) is the region's: the admin's
+    if row["case_code"] is not None:
+        raise InvalidInput(
+            [
+                f"Spotkanie: to spotkanie zespołu sprawy {row['case_code']}, "
+                "nie spotkanie gminy — tu go nie zmienisz"
+            ]
+        )
+    if row["kind"] == "wzk":
+        raise InvalidInput(["Spotkanie: to posiedzenie WZK, nie spotkanie gminy — tu go nie zmienisz"])
+    if expected_version is not None and row["row_version"] != expected_version:
+        raise stale(cur, Meeting.TABLE, meeting_id)
+    return row
+
+
+def _refuse_notices(held_on: date, notices: list[date | None]) -> None:
+    if any(n and n > held_on for n in notices):
+        raise InvalidInput(["Data powiadomienia: późniejsza niż data spotkania"])
+
+
+def _touch(cur: duckdb.DuckDBPyConnection, meeting_id: int) -> None:
+    """A change of attendance is a new version of the meeting (a screen read before it is stale)."""
+    cur.execute("UPDATE meeting SET row_version = row_version + 1 WHERE meeting_id = ?", [meeting_id])
+
+
+def edit_meeting(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Correct a meeting's date, agenda, decisions or the family's presence."""
+    reason = correction_reason(reason)
+    _changes(MEETING_EDITS, changes)
+    with transaction(conn) as cur:
+        row = _programme_meeting(cur, actor, meeting_id, expected_version)
+        record = Meeting.parse({**_fields(Meeting, row), **changes})
+        notices = [a["notified_on"] for a in fetch_dicts(cur, ATTENDEES, [meeting_id])]
+        _refuse_notices(record.held_on, notices)
+        update(cur, actor.username, Meeting, meeting_id, changes, expected_version, reason=reason)
+
+
+def withdraw_meeting(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> int:
+    """Withdraw a meeting with its attendance (each attendee's row audited); returns how many went."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _programme_meeting(cur, actor, meeting_id, expected_version)
+        attendees = fetch_dicts(cur, ATTENDEES, [meeting_id])
+        for att in attendees:
+            _delete_attendee(cur, actor, row, att, reason)
+        delete(cur, actor.username, Meeting, meeting_id, reason=reason, expected_version=expected_version)
+        return len(attendees)
+
+
+def _attendee(cur: duckdb.DuckDBPyConnection, meeting_id: int, institution_id: int) -> dict[str, Any]:
+    found = fetch_dicts(
+        cur,
+        "SELECT * FROM meeting_attendee WHERE meeting_id = ? AND institution_id = ?",
+        [meeting_id, institution_id],
+    )
+    if not found:
+        raise InvalidInput(
+            [f"Instytucja: {_institution_name(cur, institution_id)} nie jest na liście obecności"]
+        )
+    return found[0]
+
+
+def _institution_name(cur: duckdb.DuckDBPyConnection, institution_id: int) -> str:
+    row = one_row(cur, "SELECT name FROM institution WHERE institution_id = ?", [institution_id])
+    return row[0] if row else f"nr {institution_id}"
+
+
+def _delete_attendee(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, meeting: dict[str, Any], att: dict[str, Any], reason: str
+) -> None:
+    # meeting_attendee's key is a pair: written here, not by store.delete (which deletes by one column)
+    cur.execute(
+        "DELETE FROM meeting_attendee WHERE meeting_id = ? AND institution_id = ?",
+        [att["meeting_id"], att["institution_id"]],
+    )
+    audit(
+        cur,
+        actor.username,
+        "delete",
+        MeetingAttendee.TABLE,
+        att["meeting_id"],
+        att,
+        None,
+        meeting["terc"],
+        reason,
+    )
+
+
+def add_attendee(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    institution_id: int,
+    notified_on: date | None,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """An institution missing from a saved meeting's attendance (with when it was notified)."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _programme_meeting(cur, actor, meeting_id, expected_version)
+        att = MeetingAttendee.parse(
+            {"meeting_id": meeting_id, "institution_id": institution_id, "notified_on": notified_on}
+        )
+        name = _institution_name(cur, institution_id)
+        if one_row(cur, "SELECT 1 FROM institution WHERE institution_id = ?", [institution_id]) is None:
+            raise InvalidInput([f"Instytucja: nie ma instytucji {name}"])
+        if fetch_dicts(cur, "SELECT 1 FROM meeting_attendee WHERE meeting_id = ? AND institution_id = ?",
+                       [meeting_id, institution_id]):  # fmt: skip
+            raise InvalidInput([f"Instytucja: {name} już jest na liście obecności"])
+        _refuse_notices(row["held_on"], [notified_on])
+        cur.execute(
+            "INSERT INTO meeting_attendee VALUES (?, ?, ?)", [meeting_id, institution_id, notified_on]
+        )
+        audit(
+            cur, actor.username, "insert", att.TABLE, meeting_id, None, att.model_dump(), row["terc"], reason
+        )
+        _touch(cur, meeting_id)
+
+
+def change_notice(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    institution_id: int,
+    notified_on: date | None,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Correct when an attendee was notified of the meeting (`None`: not known)."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _programme_meeting(cur, actor, meeting_id, expected_version)
+        before = _attendee(cur, meeting_id, institution_id)
+        after = MeetingAttendee.parse({**before, "notified_on": notified_on}).model_dump()
+        _refuse_notices(row["held_on"], [notified_on])
+        cur.execute(
+            "UPDATE meeting_attendee SET notified_on = ? WHERE meeting_id = ? AND institution_id = ?",
+            [notified_on, meeting_id, institution_id],
+        )
+        audit(
+            cur,
+            actor.username,
+            "update",
+            MeetingAttendee.TABLE,
+            meeting_id,
+            before,
+            after,
+            row["terc"],
+            reason,
+        )
+        _touch(cur, meeting_id)
+
+
+def remove_attendee(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    meeting_id: int,
+    institution_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Take an institution off a saved meeting's attendance (it was not there)."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        row = _programme_meeting(cur, actor, meeting_id, expected_version)
+        _delete_attendee(cur, actor, row, _attendee(cur, meeting_id, institution_id), reason)
+        _touch(cur, meeting_id)
+
+
+INSTITUTION_EDITS = {"name", "sector", "level", "seat_terc"}
+
+
+def edit_institution(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    institution_id: int,
+    changes: dict[str, Any],
+    *,
+    reason: str,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """Correct an institution; its new seat must be the actor's and keep it within reach of its PZKs."""
+    reason = correction_reason(reason)
+    _changes(INSTITUTION_EDITS, changes)
+    with transaction(conn) as cur:
+        row = get_row(cur, Institution, institution_id)
+        require_edit_institution(actor, row["seat_terc"])
+        record = Institution.parse({**_fields(Institution, row), **changes})
+        require_edit_institution(actor, record.seat_terc)
+        ctx = load_programme_context(cur, today or date.today(), institution_id=institution_id)
+        for terc in sorted({t for t, i in ctx.active if i == institution_id}):
+            if not seat_in_reach(record.seat_terc, terc):
+                raise InvalidInput(
+                    [
+                        f"Siedziba (TERC): {record.name} ma siedzibę poza powiatem gminy {ctx.gmina(terc)}, "
+                        "do której PZK należy — najpierw zapisz jej wystąpienie"
+                    ]
+                )
+        update(cur, actor.username, Institution, institution_id, changes, expected_version, reason=reason)
+
+
+def correct_membership(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    membership_id: int,
+    *,
+    signed_on: date,
+    left_on: date | None,
+    reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
+    """Correct when an institution signed (or left) the gmina's PZK, by the rules of a new membership."""
+    reason = correction_reason(reason)
+    changes = {"signed_on": signed_on, "left_on": left_on}
+    with transaction(conn) as cur:
+        row = get_row(cur, PzkMember, membership_id)
+        _require_gmina(cur, actor, row["terc"])
+        record = PzkMember.parse({**_fields(PzkMember, row), **changes})
+        ctx = load_programme_context(
+            cur, today, terc=row["terc"], institution_id=row["institution_id"], excluding=membership_id
+        )
+        refuse(PzkMember, check_pzk_member(record, ctx))
+        update(cur, actor.username, PzkMember, membership_id, changes, expected_version, reason=reason)
+
+
+def withdraw_membership(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    membership_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Withdraw a membership entered by mistake (an institution that never signed): the audit keeps it."""
+    reason = correction_reason(reason)
+    with transaction(conn) as cur:
+        _require_gmina(cur, actor, get_row(cur, PzkMember, membership_id)["terc"])
+        delete(
+            cur, actor.username, PzkMember, membership_id, reason=reason, expected_version=expected_version
+        )

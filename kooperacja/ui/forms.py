@@ -12,20 +12,36 @@ import streamlit as st
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import KooperacjaError
-from kooperacja.model.records import Zgloszenie
+from kooperacja.model.records import PzkMember, Zgloszenie
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import errors, session, versions, widgets
+from kooperacja.ui import errors, form_state, pzk_fixes, record_fixes, session, versions, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
 
 
+def submit(
+    form: str, label: str, key: str, action: Callable[[], Any], message: str, primary: bool = True
+) -> None:
+    """The form's save button. A refusal is shown and the form keeps what was typed, for the fix; a
+    successful save empties the form (`form_state`) and shows `message` under the button."""
+    if st.button(label, key=key, type="primary" if primary else "secondary"):
+        try:
+            action()
+        except KooperacjaError as exc:
+            errors.show(exc)
+        else:
+            form_state.saved(form, message)
+    form_state.said(form)
+
+
 def save(action: Callable[[], Any], message: str, form: str | None = None) -> Any:
     """Run a domain write; show its Polish refusal or a success message (never a traceback).
 
     `form`: the create form whose `versions.form_token` the write carries (a repeat is said so).
+    The form keeps what was typed; `submit` (this module's forms) empties it after a save.
     """
     try:
         result = action()
@@ -75,26 +91,27 @@ def gmina_picker(conn: duckdb.DuckDBPyConnection, actor: Actor) -> str | None:
 
 def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Zgłoszenie gminy do ROPS")
-    terc = pick("Gmina zgłaszająca", data_entry.register_choices(conn), "f_zgl_gmina")
+    k = form_state.keys("zgloszenie")
+    terc = pick("Gmina zgłaszająca", data_entry.register_choices(conn), k("f_zgl_gmina"))
     route = st.radio(
         "Tryb zgłoszenia",
         list(vocab.ROUTES),
         format_func=vocab.ROUTES.__getitem__,
-        key="f_zgl_route",
+        key=k("f_zgl_route"),
         horizontal=True,
     )
-    received = day("Data wpływu", "f_zgl_received")
+    received = day("Data wpływu", k("f_zgl_received"))
     signed = day(
-        "Data podpisania porozumienia (współpraca zawiązana samodzielnie)", "f_zgl_signed", empty=True
+        "Data podpisania porozumienia (współpraca zawiązana samodzielnie)", k("f_zgl_signed"), empty=True
     )
     st.caption("Załączniki")
     attachments = {
-        "has_diagnosis": st.checkbox("Diagnoza gminy", key="f_zgl_diag"),
-        "has_resources_card": st.checkbox("Karta zasobów", key="f_zgl_res"),
-        "has_network_analysis": st.checkbox("Analiza sieci", key="f_zgl_net"),
-        "has_agreement_copy": st.checkbox("Kopia porozumienia", key="f_zgl_copy"),
+        "has_diagnosis": st.checkbox("Diagnoza gminy", key=k("f_zgl_diag")),
+        "has_resources_card": st.checkbox("Karta zasobów", key=k("f_zgl_res")),
+        "has_network_analysis": st.checkbox("Analiza sieci", key=k("f_zgl_net")),
+        "has_agreement_copy": st.checkbox("Kopia porozumienia", key=k("f_zgl_copy")),
     }
-    note = st.text_area("Uwagi", key="f_zgl_note")
+    note = st.text_area("Uwagi", key=k("f_zgl_note"))
     data = {
         "terc": terc,
         "route": route,
@@ -104,12 +121,14 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         **attachments,
     }
     token = versions.form_token("zgloszenie", data)
-    if st.button("Zapisz zgłoszenie", key="f_zgl_save", type="primary"):
-        save(
-            lambda: programme.record_zgloszenie(conn, actor, data, session.today(), form_token=token),
-            "Zapisano zgłoszenie.",
-            "zgloszenie",
-        )
+    submit(
+        "zgloszenie",
+        "Zapisz zgłoszenie",
+        "f_zgl_save",
+        lambda: programme.record_zgloszenie(conn, actor, data, session.today(), form_token=token),
+        "Zapisano zgłoszenie.",
+    )
+    record_fixes.saved_zgloszenia(conn, actor)
 
 
 def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
@@ -118,150 +137,193 @@ def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     waiting = data_entry.open_zgloszenia(conn, actor)
     if not waiting:
+        form_state.said("first_contact")
         st.info("Wszystkie zgłoszenia mają już zapisany pierwszy kontakt.")
         return
-    zgloszenie_id = pick("Zgłoszenie", waiting, "f_contact_zgl")
-    contact_on = day("Data pierwszego kontaktu", "f_contact_on")
+    k = form_state.keys("first_contact")
+    zgloszenie_id = pick("Zgłoszenie", waiting, k("f_contact_zgl"))
+    contact_on = day("Data pierwszego kontaktu", k("f_contact_on"))
     seen = versions.loaded("zgloszenie", store.row_versions(conn, Zgloszenie, list(waiting)))
-    if st.button("Zapisz kontakt", key="f_contact_save", type="primary"):
-        save(
-            lambda: programme.record_first_contact(
-                conn, actor, zgloszenie_id, contact_on, session.today(), seen.get(zgloszenie_id)
-            ),
-            "Zapisano pierwszy kontakt.",
-        )
+    submit(
+        "first_contact",
+        "Zapisz kontakt",
+        "f_contact_save",
+        lambda: programme.record_first_contact(
+            conn, actor, zgloszenie_id, contact_on, session.today(), seen.get(zgloszenie_id)
+        ),
+        "Zapisano pierwszy kontakt.",
+    )
 
 
 def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Zdarzenie kroku harmonogramu")
-    substep = pick("Podkrok", data_entry.substep_choices(conn, terc), f"f_step_substep_{terc}")
+    k = form_state.keys("step_event")
+    substep = pick("Podkrok", data_entry.substep_choices(conn, terc), k(f"f_step_substep_{terc}"))
     kind = st.radio(
         "Zdarzenie",
         list(EVENT_KINDS),
         format_func=EVENT_KINDS.__getitem__,
-        key="f_step_kind",
+        key=k("f_step_kind"),
         horizontal=True,
     )
     earliest = data_entry.earliest_step_event(conn, terc)
     event_on = day(
         "Data",
-        "f_step_date",
+        k("f_step_date"),
         help=f"Od {earliest:%d.%m.%Y} (przystąpienie gminy, start planu) do dziś." if earliest else None,
     )
-    evidence = st.text_input("Dokument (protokół, porozumienie)", key="f_step_evidence")
-    note = st.text_area("Uwagi", key="f_step_note")
+    evidence = st.text_input("Dokument (protokół, porozumienie)", key=k("f_step_evidence"))
+    note = st.text_area("Uwagi", key=k("f_step_note"))
     token = versions.form_token("step_event", terc, substep, kind, event_on, evidence, note)
-    if st.button("Zapisz zdarzenie", key="f_step_save", type="primary"):
-        save(
-            lambda: programme.record_step_event(
-                conn,
-                actor,
-                terc=terc,
-                substep=substep,
-                kind=kind,
-                event_on=event_on,
-                today=session.today(),
-                evidence=text(evidence),
-                note=text(note),
-                form_token=token,
-            ),
-            "Zapisano zdarzenie kroku.",
-            "step_event",
-        )
+    submit(
+        "step_event",
+        "Zapisz zdarzenie",
+        "f_step_save",
+        lambda: programme.record_step_event(
+            conn,
+            actor,
+            terc=terc,
+            substep=substep,
+            kind=kind,
+            event_on=event_on,
+            today=session.today(),
+            evidence=text(evidence),
+            note=text(note),
+            form_token=token,
+        ),
+        "Zapisano zdarzenie kroku.",
+    )
 
 
 def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Przesunięcie planu gminy")
+    k = form_state.keys("plan_shift")
     options = {"": "cały plan", **data_entry.substep_choices(conn, terc)}
-    substep = pick("Od podkroku (ten i późniejsze)", options, f"f_shift_substep_{terc}")
+    substep = pick("Od podkroku (ten i późniejsze)", options, k(f"f_shift_substep_{terc}"))
     days = st.number_input(
         "Przesunięcie (dni, ujemne: wcześniej)",
         min_value=-366,
         max_value=731,
         value=30,
         step=1,
-        key="f_shift_days",
+        key=k("f_shift_days"),
     )
-    reason = st.text_area("Powód przesunięcia", key="f_shift_reason")
+    reason = st.text_area("Powód przesunięcia", key=k("f_shift_reason"))
     token = versions.form_token("plan_shift", terc, substep, days, reason)
-    if st.button("Zapisz przesunięcie", key="f_shift_save", type="primary"):
-        save(
-            lambda: programme.shift_plan(
-                conn,
-                actor,
-                terc=terc,
-                days=int(days),
-                reason=reason,
-                today=session.today(),
-                substep=substep or None,
-                form_token=token,
-            ),
-            "Zapisano przesunięcie planu.",
-            "plan_shift",
-        )
+    submit(
+        "plan_shift",
+        "Zapisz przesunięcie",
+        "f_shift_save",
+        lambda: programme.shift_plan(
+            conn,
+            actor,
+            terc=terc,
+            days=int(days),
+            reason=reason,
+            today=session.today(),
+            substep=substep or None,
+            form_token=token,
+        ),
+        "Zapisano przesunięcie planu.",
+    )
 
 
 def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Nowa instytucja")
-    name = st.text_input("Nazwa instytucji", key="f_inst_name")
-    sector = pick("Sektor", vocab.SECTORS, "f_inst_sector")
-    level = pick("Poziom", vocab.LEVELS, "f_inst_level")
+    k = form_state.keys("institution")
+    name = st.text_input("Nazwa instytucji", key=k("f_inst_name"))
+    sector = pick("Sektor", vocab.SECTORS, k("f_inst_sector"))
+    level = pick("Poziom", vocab.LEVELS, k("f_inst_level"))
     seats = data_entry.area_choices(conn, actor, level)
-    seat = pick("Siedziba", seats, f"f_inst_seat_{level}")
+    seat = pick("Siedziba", seats, k(f"f_inst_seat_{level}"))
     data = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
     token = versions.form_token("institution", data)
-    if st.button("Zapisz instytucję", key="f_inst_save", type="primary"):
-        save(
-            lambda: programme.add_institution(conn, actor, data, form_token=token),
-            "Zapisano instytucję.",
-            "institution",
-        )
+    submit(
+        "institution",
+        "Zapisz instytucję",
+        "f_inst_save",
+        lambda: programme.add_institution(conn, actor, data, form_token=token),
+        "Zapisano instytucję.",
+    )
+    pzk_fixes.institutions(conn, actor)
 
 
 def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Członkostwo w PZK")
     st.caption("Podpisanie porozumienia przy tworzeniu PZK i późniejsze przystąpienie zapisuje się tak samo.")
-    institution_id = pick("Instytucja", data_entry.institution_choices(conn, terc), f"f_pzk_inst_{terc}")
-    signed_on = day("Data podpisania / przystąpienia", "f_pzk_signed")
+    k = form_state.keys("pzk_member")
+    institution_id = pick("Instytucja", data_entry.institution_choices(conn, terc), k(f"f_pzk_inst_{terc}"))
+    signed_on = day("Data podpisania / przystąpienia", k("f_pzk_signed"))
     token = versions.form_token("pzk_member", terc, institution_id, signed_on)
-    if st.button("Zapisz przystąpienie", key="f_pzk_join", type="primary"):
-        save(
-            lambda: programme.add_pzk_member(
-                conn,
-                actor,
-                terc=terc,
-                institution_id=institution_id,
-                signed_on=signed_on,
-                today=session.today(),
-                form_token=token,
-            ),
-            "Zapisano przystąpienie do PZK.",
-            "pzk_member",
-        )
+    submit(
+        "pzk_member",
+        "Zapisz przystąpienie",
+        "f_pzk_join",
+        lambda: programme.add_pzk_member(
+            conn,
+            actor,
+            terc=terc,
+            institution_id=institution_id,
+            signed_on=signed_on,
+            today=session.today(),
+            form_token=token,
+        ),
+        "Zapisano przystąpienie do PZK.",
+    )
+    pzk_leave(conn, actor, terc)
+
+
+def pzk_leave(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
+    """An institution leaves the PZK: the day it left, not before it signed and not in the future."""
     members = data_entry.member_choices(conn, terc)
-    if members:
-        membership_id = pick("Wystąpienie z PZK: instytucja", members, f"f_pzk_member_{terc}")
-        left_on = day("Data wystąpienia", "f_pzk_left")
-        if st.button("Zapisz wystąpienie", key="f_pzk_leave"):
-            save(
-                lambda: programme.leave_pzk(conn, actor, membership_id, left_on, today=session.today()),
-                "Zapisano wystąpienie z PZK.",
-            )
+    if not members:
+        form_state.said("pzk_leave")
+        return
+    st.markdown("**Wystąpienie z PZK**")
+    k = form_state.keys("pzk_leave")
+    membership_id = pick("Instytucja, która wystąpiła", members, k(f"f_pzk_member_{terc}"))
+    left_on = day(
+        "Data wystąpienia",
+        k("f_pzk_left"),
+        help="Członkostwo trwa do dnia przed wystąpieniem; data nie wcześniejsza niż podpisanie, "
+        "nie późniejsza niż dziś.",
+    )
+    seen = versions.loaded("pzk_member", store.row_versions(conn, PzkMember, list(members)))
+    submit(
+        "pzk_leave",
+        "Zapisz wystąpienie",
+        "f_pzk_leave",
+        lambda: programme.leave_pzk(
+            conn,
+            actor,
+            membership_id,
+            left_on,
+            today=session.today(),
+            expected_version=seen.get(membership_id),
+        ),
+        "Zapisano wystąpienie z PZK.",
+        primary=False,
+    )
 
 
 def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Spotkanie")
-    kinds = {k: v for k, v in vocab.MEETING_KINDS.items() if k != "wzk"}
-    kind = pick("Rodzaj spotkania", kinds, "f_meet_kind")
-    held_on = day("Data spotkania", "f_meet_date")
-    agenda = st.text_area("Porządek", key="f_meet_agenda")
-    decisions = st.text_area("Ustalenia", key="f_meet_decisions")
+    k = form_state.keys("meeting")
+    kinds = {key: v for key, v in vocab.MEETING_KINDS.items() if key != "wzk"}
+    kind = pick("Rodzaj spotkania", kinds, k("f_meet_kind"))
+    held_on = day("Data spotkania", k("f_meet_date"))
+    agenda = st.text_area("Porządek", key=k("f_meet_agenda"))
+    decisions = st.text_area("Ustalenia", key=k("f_meet_decisions"))
     options = data_entry.institution_choices(conn, terc)
     chosen = st.multiselect(
-        "Obecne instytucje", list(options), format_func=options.__getitem__, key=f"f_meet_att_{terc}"
+        "Obecne instytucje",
+        list(options),
+        format_func=options.__getitem__,
+        key=k(f"f_meet_att_{terc}"),
+        placeholder="Wybierz…",
     )
     notified = {
-        i: day(f"Powiadomienie: {plain(options[i])}", f"f_meet_notified_{i}", empty=True) for i in chosen
+        i: day(f"Powiadomienie: {plain(options[i])}", k(f"f_meet_notified_{i}"), empty=True) for i in chosen
     }
     data = {
         "kind": kind,
@@ -271,9 +333,10 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         "decisions": text(decisions),
     }
     token = versions.form_token("meeting", data, notified)
-    if st.button("Zapisz spotkanie", key="f_meet_save", type="primary"):
-        save(
-            lambda: programme.record_meeting(conn, actor, data, list(notified.items()), form_token=token),
-            "Zapisano spotkanie.",
-            "meeting",
-        )
+    submit(
+        "meeting",
+        "Zapisz spotkanie",
+        "f_meet_save",
+        lambda: programme.record_meeting(conn, actor, data, list(notified.items()), form_token=token),
+        "Zapisano spotkanie.",
+    )

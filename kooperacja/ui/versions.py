@@ -79,12 +79,23 @@ def form_token(form: str, *values: Any) -> str:
     if digest in done:
         entry["last"] = done[digest]
         return done[digest]
+    if entry is not None and entry["saved"] and entry["digest"] is None:  # the form emptied after a save
+        entry["digest"] = digest
     if entry is None or (entry["saved"] and entry["digest"] != digest):
         entry = tokens[form] = {"token": uuid.uuid4().hex, "digest": digest, "saved": False, "done": done}
     elif not entry["saved"]:
         entry["digest"] = digest
     entry["last"] = entry["token"]
     return entry["token"]
+
+
+def reset(form: str) -> None:
+    """After a save, the form was emptied for the next entry: its empty values, as the next run draws
+    them, count as the saved form's, so a click on the untouched form (a double click landing on the
+    fresh form) writes nothing; the first change draws a new token."""
+    entry = st.session_state.get(_TOKENS, {}).get(form)
+    if entry is not None and entry["saved"]:
+        entry["digest"] = None
 
 
 def saved(form: str) -> bool:

@@ -171,7 +171,8 @@ def update(
     version = before.pop("row_version", None)
     if expected_version is not None and version is not None and version != expected_version:
         raise stale(cur, cls.TABLE, key)
-    record = cls.parse({**before, **changes})
+    # columns the record does not carry (step_event.recorded_at) stay as stored
+    record = cls.parse({**{k: v for k, v in before.items() if k in cls.model_fields}, **changes})
     after = record.model_dump()
     sets = ", ".join(f"{ident(c)} = ?" for c in after if c != cls.KEY)
     values = [v for c, v in after.items() if c != cls.KEY]

@@ -145,7 +145,7 @@ FORM_CASES: list[Case] = [
         _zgloszenie(first_contact_on=date(2026, 10, 1)),
         "Data pierwszego kontaktu",
     ),
-    ("zgloszenie-other-gmina", _zgloszenie(terc=OTHER_GMINA), f"gminy {OTHER_GMINA}"),
+    ("zgloszenie-other-gmina", _zgloszenie(terc=OTHER_GMINA), "gminy Kamionka Wielka (miejska)"),
     ("event-substep-format", _event(substep="99.1"), "Podkrok"),
     ("event-substep-unknown", _event(substep="10.99"), "Podkrok: 10.99"),
     ("event-kind", _event(kind="deleted"), "Zdarzenie"),

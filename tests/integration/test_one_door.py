@@ -111,7 +111,7 @@ REFUSALS = {
         "step_event",
         _event(recorded_by="animator2"),
         "recorded_by",
-        "animator1 wpisuje zdarzenia tylko we własnym imieniu",
+        "Anna Nowakowska, animatorka (demo) wpisuje zdarzenia tylko we własnym imieniu",
         _step_form(recorded_by="animator2"),
     ),
     "PZK member seated outside the powiat": Refusal(
@@ -119,7 +119,7 @@ REFUSALS = {
         {"terc": GMINA, "institution_id": OUTSIDE, "signed_on": "01.03.2026"},
         "institution_id",
         "Miejsko-Gminny Ośrodek Pomocy Społecznej w Dębowej Woli ma siedzibę poza powiatem gminy "
-        f"{GMINA} — do PZK należą instytucje gminy, jej powiatu i województwa",
+        "Zawiśle (miejska) — do PZK należą instytucje gminy, jej powiatu i województwa",
         _member_form(OUTSIDE),
     ),
     "second active membership": Refusal(

@@ -97,7 +97,9 @@ def test_a_double_click_on_the_step_event_form_saves_one_event(page_test, app_db
     assert not at.exception and not at.error
     assert at.success[0].value == "Zapisano zdarzenie kroku."
     assert "już zapisano" in at.info[0].value
-    at.text_input("f_step_evidence").input("Protokół 32/2026").run()  # a changed form is a new entry
+    # the form was emptied after the save (its widgets are new ones): a changed form is a new entry
+    evidence = next(w for w in at.text_input if w.label == "Dokument (protokół, porozumienie)")
+    evidence.input("Protokół 32/2026").run()
     at.button("f_step_save").click().run()
     conn = warehouse.connect(app_db)
     try:
