@@ -107,7 +107,7 @@ def test_demo_passes_its_options_to_build_demo(db_file, tmp_path, capsys, monkey
 
     calls = []
 
-    def fake_build_demo(path, *, scale, terc_bytes, woj, today, progress):
+    def fake_build_demo(path, *, scale, terc_bytes, woj, today, progress, fictional):
         calls.append((path, scale, terc_bytes, woj, today))
         progress("Buduję gminy…")
         return {"gmina": 3, "case_file": 7}
