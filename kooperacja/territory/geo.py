@@ -145,7 +145,10 @@ def _features(data: bytes) -> list[tuple[dict, Any]]:
     if data.startswith(_ZIP):
         return _from_zip(data)
     if data.startswith(_GPKG):
-        return _from_gdal(data)
+        with tempfile.TemporaryDirectory() as tmp:  # GDAL wants the .gpkg name
+            path = Path(tmp) / "granice.gpkg"
+            path.write_bytes(data)
+            return _from_gdal(str(path))
     if data.startswith(_SHP):
         raise InvalidInput([LONE_SHP])
     return _from_geojson(data)
@@ -202,12 +205,16 @@ def _as_geojson(geom: BaseGeometry) -> dict[str, Any]:
     return {"type": m["type"], "coordinates": _round(m["coordinates"])}
 
 
-def _simplified(geom: BaseGeometry, tolerance: float) -> BaseGeometry:
-    """The shape simplified and snapped to the 4-decimal grid, still valid and non-empty."""
-    out = shapely.set_precision(geom.simplify(tolerance, preserve_topology=True), GRID)
-    if out.is_empty or not out.is_valid:  # a sliver smaller than the grid: keep it unsnapped
-        out = geom.simplify(tolerance, preserve_topology=True)
-    return out
+POINT_BYTES = 18  # "[18.1234,53.1234]," in the JSON of a shape
+
+
+def _simplified(geoms: Any, tolerance: float) -> Any:
+    """The shapes simplified and snapped to the 4-decimal grid, each still valid and non-empty."""
+    simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    snapped = shapely.set_precision(simple, GRID)
+    broken = shapely.is_empty(snapped) | ~shapely.is_valid(snapped)  # a sliver below the grid
+    snapped[broken] = simple[broken]
+    return snapped
 
 
 def simplify(shapes: dict[str, BaseGeometry], budget: int = BUDGET) -> dict[str, dict[str, Any]]:
@@ -216,14 +223,17 @@ def simplify(shapes: dict[str, BaseGeometry], budget: int = BUDGET) -> dict[str,
     Each województwo (the first two digits) gets the first of `TOLERANCES` whose shapes take at
     most `budget` bytes as JSON (the last one when none does).
     """
+    import numpy as np
+
     out: dict[str, dict[str, Any]] = {}
     for woj in sorted({t[:2] for t in shapes}):
-        mine = {t: g for t, g in shapes.items() if t[:2] == woj}
+        codes = [t for t in shapes if t[:2] == woj]
+        geoms = np.array([shapes[t] for t in codes], dtype=object)
         for tolerance in TOLERANCES:
-            done = {t: _as_geojson(_simplified(g, tolerance)) for t, g in mine.items()}
-            if sum(len(json.dumps(g, separators=(",", ":"))) for g in done.values()) <= budget:
+            done = _simplified(geoms, tolerance)
+            if int(shapely.get_num_coordinates(done).sum()) * POINT_BYTES <= budget:
                 break
-        out.update(done)
+        out.update({t: _as_geojson(g) for t, g in zip(codes, done, strict=True)})
     return out
 
 
@@ -284,7 +294,10 @@ def import_boundaries(conn: duckdb.DuckDBPyConnection, data: bytes, username: st
     ]
     with transaction(conn) as cur:
         cur.execute("DELETE FROM gmina_boundary WHERE terc6 IN (SELECT unnest(?))", [list(found)])
-        cur.executemany("INSERT INTO gmina_boundary VALUES (?, ?, ?)", rows)
+        cur.execute(
+            "INSERT INTO gmina_boundary SELECT unnest(?), unnest(?), unnest(?)",
+            [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+        )
         audit(
             cur,
             username,

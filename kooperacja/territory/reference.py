@@ -92,11 +92,16 @@ def check_woj(woj: str) -> str:
     return woj
 
 
+@cache
+def _features(path: Path) -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(path.read_bytes())["features"])
+
+
 def _collection(path: Path, prefix: str | None) -> dict[str, Any]:
-    doc = json.loads(path.read_bytes())
-    if prefix is not None:
-        doc["features"] = [f for f in doc["features"] if str(f["properties"]["terc"]).startswith(prefix)]
-    return doc
+    features = [
+        f for f in _features(path) if prefix is None or str(f["properties"]["terc"]).startswith(prefix)
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def gminy_geojson(woj: str | None = None) -> bytes:
