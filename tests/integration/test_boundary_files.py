@@ -1,4 +1,4 @@
-"""Boundary files as users have them: zipped downloads, PRG shapefile/GeoPackage in PUWG 1992, wrong levels."""
+"""Boundary files as users have them: zipped downloads, PRG shapefile or GeoPackage in PUWG 1992."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_a_prg_geopackage_in_puwg_1992_is_read_from_its_gminy_layer(conn, tmp_pa
 
 def test_a_lone_shp_and_a_broken_zip_are_refused_in_polish(conn, tmp_path):
     _write_prg(tmp_path / "gminy.shp", _prg_gminy("04")[:2], "ESRI Shapefile", "gminy")
-    with pytest.raises(InvalidInput, match="spakuj do jednego pliku .zip"):
+    with pytest.raises(InvalidInput, match=r"spakuj do jednego pliku \.zip"):
         geo.import_boundaries(conn, (tmp_path / "gminy.shp").read_bytes(), "admin")
     with pytest.raises(InvalidInput, match="uszkodzony"):
         geo.import_boundaries(conn, b"PK\x03\x04 nie zip", "admin")
