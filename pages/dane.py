@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kooperacja.ui import admin_forms, forms, import_widgets, session
+from kooperacja.ui.territory_panel import load as load_wojewodztwo
 
 GMINA_FORMS = {
     "Zdarzenie kroku": forms.step_event,
@@ -24,6 +25,7 @@ OTHER_FORMS = {
 ADMIN_FORMS = {
     "Gmina w pilotażu": admin_forms.pilot,
     "Rejestr TERC": admin_forms.terc_register,
+    "Województwo z dołączonego rejestru": load_wojewodztwo,
     "Granice gmin": admin_forms.boundaries,
     "Szablon harmonogramu": admin_forms.template,
 }
