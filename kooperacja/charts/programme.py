@@ -302,7 +302,7 @@ def choropleth(
 
     `overview` is `queries.region_overview`; `geojson` from `geo.boundaries_geojson` (feature
     property `terc6`). Gminy in `context_terc6` but not in the pilot are drawn light grey.
-    `outlines` are rings (lon, lat) of the powiat boundaries (`reference.powiat_outlines`).
+    `outlines` are rings (lon, lat) of the powiat or województwo boundaries (`reference.outlines`).
     Every shape is in the one choropleth trace (so the page sends the boundaries once), its
     location the gmina's 6-digit code; each state is named in the legend and in the hover.
     """
@@ -322,10 +322,17 @@ def choropleth(
     colorscale = [[k / top, color] for k, (_, color, _, _) in enumerate(bands)]
     if len(bands) == 1:
         colorscale.append([1, bands[0][1]])
+    # Only what plotly needs of each shape: the id it is matched on and the geometry.
+    slim = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": f["geometry"]}
+            for f in geojson["features"]
+        ],
+    }
     fig.add_trace(
         go.Choropleth(
-            geojson=geojson,
-            featureidkey="properties.terc6",
+            geojson=slim,
             locations=[t for band in bands for t in band[2]],
             z=[k for k, band in enumerate(bands) for _ in band[2]],
             zmin=0,

@@ -194,15 +194,15 @@ def _level_refusal(codes: list[str]) -> str | None:
     return None
 
 
-def _round(coords: Any) -> Any:
+def _round(coords: Any, decimals: int = DECIMALS) -> Any:
     if isinstance(coords[0], float | int):
-        return [round(float(coords[0]), DECIMALS), round(float(coords[1]), DECIMALS)]
-    return [_round(c) for c in coords]
+        return [round(float(coords[0]), decimals), round(float(coords[1]), decimals)]
+    return [_round(c, decimals) for c in coords]
 
 
-def _as_geojson(geom: BaseGeometry) -> dict[str, Any]:
+def _as_geojson(geom: BaseGeometry, decimals: int = DECIMALS) -> dict[str, Any]:
     m = mapping(geom)
-    return {"type": m["type"], "coordinates": _round(m["coordinates"])}
+    return {"type": m["type"], "coordinates": _round(m["coordinates"], decimals)}
 
 
 POINT_BYTES = 18  # "[18.1234,53.1234]," in the JSON of a shape
@@ -313,20 +313,43 @@ def import_boundaries(conn: duckdb.DuckDBPyConnection, data: bytes, username: st
 BOUNDARIES = """
 SELECT terc6, name, geometry FROM gmina_boundary WHERE terc6 IN (SELECT unnest($terc6)) ORDER BY terc6
 """
+# The map sends 3 decimals (~100 m: a województwo's map is ~600 m a pixel); a map of several
+# województwa (the country: ~2 km a pixel) also gets coarser shapes, so that the national overview
+# stays under 2 MB on the wire and one województwo's under 300 kB.
+MAP_DECIMALS = 3
+COUNTRY_TOLERANCE = 0.005
+
+
+def _for_map(geometries: list[dict[str, Any]], coarse: bool) -> list[dict[str, Any]]:
+    if not coarse:
+        return [
+            {"type": g["type"], "coordinates": _round(g["coordinates"], MAP_DECIMALS)} for g in geometries
+        ]
+    import numpy as np
+
+    shapes = shapely.simplify(
+        np.array([shape(g) for g in geometries], dtype=object), COUNTRY_TOLERANCE, preserve_topology=True
+    )
+    return [_as_geojson(geom, MAP_DECIMALS) for geom in shapes]
 
 
 def boundaries_geojson(conn: duckdb.DuckDBPyConnection, terc6_list: list[str]) -> dict[str, Any]:
-    """A FeatureCollection of the requested gminy only (feature id and `terc6` property: 6 digits)."""
+    """A FeatureCollection of the requested gminy only (feature id and `terc6` property: 6 digits).
+
+    Coordinates on `MAP_DECIMALS`; gminy of more than one województwo come coarser.
+    """
     wanted = sorted({t[:6] for t in terc6_list})
     rows = conn.cursor().execute(BOUNDARIES, {"terc6": wanted}).fetchall() if wanted else []
+    coarse = len({terc6[:2] for terc6, _, _ in rows}) > 1
+    geometries = _for_map([json.loads(geometry) for _, _, geometry in rows], coarse)
     features = [
         {
             "type": "Feature",
             "id": terc6,
             "properties": {"terc6": terc6, "name": name},
-            "geometry": json.loads(geometry),
+            "geometry": geometry,
         }
-        for terc6, name, geometry in rows
+        for (terc6, name, _), geometry in zip(rows, geometries, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 

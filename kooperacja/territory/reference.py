@@ -2,7 +2,7 @@
 
 `load_wojewodztwo` puts one województwo's gminy, powiaty and gmina boundaries in the warehouse
 through the same importers as a user's own files (`terc.import_terc`, `geo.import_boundaries`).
-`powiat_outlines` serves the powiat boundaries drawn over the gminy of the overview's map.
+`outlines` serves the powiat (or województwo) boundaries drawn over the gminy of the maps.
 Sources, state dates and licences: `SOURCES` (shown in the app's "O programie") and
 kooperacja/data/README.md.
 """
@@ -27,7 +27,8 @@ TERC_FILE = DATA / "teryt" / "TERC_Urzedowy_2025-01-01.csv"
 GMINY_FILE = DATA / "geo" / "gminy.geojson"
 POWIATY_FILE = DATA / "geo" / "powiaty.geojson"
 WOJEWODZTWA_FILE = DATA / "geo" / "wojewodztwa.geojson"
-POWIAT_TOLERANCE = 0.001  # degrees: the outlines are lines over the gminy, coarser is invisible
+# The powiat and województwo outlines are lines over the gminy: coarser than the gminy is invisible.
+OUTLINE_TOLERANCE, OUTLINE_DECIMALS = 0.002, 3
 
 SOURCES = (
     (
@@ -110,15 +111,20 @@ def gminy_geojson(woj: str | None = None) -> bytes:
 
 
 @cache
-def _powiaty() -> dict[str, dict[str, Any]]:
-    return {str(f["properties"]["terc"]): f["geometry"] for f in _collection(POWIATY_FILE, None)["features"]}
+def _outlines(path: Path) -> dict[str, dict[str, Any]]:
+    return {str(f["properties"]["terc"]): f["geometry"] for f in _features(path)}
 
 
-def powiat_outlines(codes: list[str]) -> list[list[tuple[float, float]]]:
-    """The rings (lon, lat) of the shipped boundaries of the given powiaty (4-digit codes)."""
+def outlines(codes: list[str]) -> list[list[tuple[float, float]]]:
+    """Rings (lon, lat) to draw over the gminy of the given codes (4+ digits): their powiaty's
+    boundaries within one województwo, the województwa's boundaries over several."""
+    wojewodztwa = {c[:2] for c in codes}
+    if len(wojewodztwa) > 1:
+        wanted, shapes = wojewodztwa, _outlines(WOJEWODZTWA_FILE)
+    else:
+        wanted, shapes = {c[:4] for c in codes}, _outlines(POWIATY_FILE)
     rings = []
-    shapes = _powiaty()
-    for code in sorted({c[:4] for c in codes}):
+    for code in sorted(wanted):
         geometry = shapes.get(code)
         if geometry is None:
             continue
@@ -178,7 +184,7 @@ def build(source: Path, target: Path = DATA) -> dict[str, int]:
     """Write the shipped copy from the sources (TERC CSV, PolandGeoJson); returns each file's bytes.
 
     Gmina shapes take their 7-digit code and name from the TERC register (joined on 6 digits) and
-    are simplified as on import; powiat and województwo outlines with `POWIAT_TOLERANCE`.
+    are simplified as on import; powiat and województwo outlines with `OUTLINE_TOLERANCE`.
     """
     import shutil
 
@@ -206,8 +212,10 @@ def build(source: Path, target: Path = DATA) -> dict[str, int]:
                 "properties": {"terc": f["properties"]["terc"], "name": f["properties"]["name"]},
                 "geometry": geo._as_geojson(
                     shapely.set_precision(
-                        shape(f["geometry"]).simplify(POWIAT_TOLERANCE, preserve_topology=True), geo.GRID
-                    )
+                        shape(f["geometry"]).simplify(OUTLINE_TOLERANCE, preserve_topology=True),
+                        10**-OUTLINE_DECIMALS,
+                    ),
+                    OUTLINE_DECIMALS,
                 ),
             }
             for f in doc["features"]

@@ -65,7 +65,7 @@ def _overview_figure(path: str, today: date, token: str, region: str) -> tuple[s
     shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
     drawn = {f["id"] for f in shapes["features"]}
     if any(t[:6] in drawn for t in overview.terc):
-        outlines = reference.powiat_outlines([t[:4] for t in drawn])
+        outlines = reference.outlines(list(drawn))
         return "map", charts.choropleth(overview, shapes, [t for t in context if t in drawn], outlines)
     return "treemap", charts.treemap(overview, region)
 

@@ -128,3 +128,30 @@ def test_init_without_woj_loads_nothing_and_a_bad_code_creates_nothing(db_file, 
     assert cli.main(["init", "--woj", "4", "--db", str(other)]) == 1
     assert "nie ma województwa '4'" in capsys.readouterr().err
     assert not other.exists()
+
+
+def _figure_bytes(conn, woj: str | None) -> int:
+    """The overview map's figure JSON with every gmina of `woj` (or the country) in the pilot."""
+    import pandas as pd
+
+    from kooperacja.charts import programme as charts
+
+    where = "WHERE starts_with(g.terc, ?)" if woj else "WHERE ? IS NULL"
+    sql = "SELECT g.terc, g.name, p.name AS powiat FROM gmina g JOIN powiat p ON p.terc = left(g.terc, 4) "
+    pilot = conn.execute(sql + where, [woj]).df()
+    states = ["on_time", "late", "stalled"]
+    n = range(len(pilot))
+    overview = pilot.assign(
+        progress_state=[states[i % 3] for i in n], delay_days=[(i % 3) * 17 for i in n],
+        powiat_terc=pilot.terc.str[:4], current_step="7.1", variant="urban_rural", animator="animator1",
+    )  # fmt: skip
+    assert isinstance(overview, pd.DataFrame)
+    shapes = geo.boundaries_geojson(conn, list(overview.terc))
+    drawn = [f["id"] for f in shapes["features"]]
+    return len(charts.choropleth(overview, shapes, drawn, reference.outlines(drawn)).to_json().encode())
+
+
+def test_the_overview_map_of_the_country_stays_under_2_mb_and_of_a_wojewodztwo_under_300_kb(country):
+    conn, _ = country
+    assert _figure_bytes(conn, None) <= 2_000_000
+    assert _figure_bytes(conn, "14") <= 300_000  # mazowieckie, the largest
