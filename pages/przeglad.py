@@ -10,7 +10,7 @@ from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import about, data, session, widgets
 from kooperacja.ui.text import plain
 
 
@@ -56,6 +56,7 @@ def _map(overview: pd.DataFrame, actor: access.Actor) -> None:
             on_select=on_select,
             selection_mode="points",
         )
+        about.demo_note()
         terc = charts.picked_gmina(event, overview) if may_open else None
         if terc:
             widgets.remember("gmina", terc, "gmina_pick", "pzk_gmina_pick")

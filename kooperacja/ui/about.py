@@ -8,7 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from kooperacja import warehouse
 from kooperacja.territory import reference
+from kooperacja.ui import session
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
@@ -32,6 +34,24 @@ def lines() -> list[str]:
     return out
 
 
+DEMO_NOTE = (
+    "Dane demonstracyjne: instytucje, osoby, sprawy i zdarzenia są fikcyjne; gminy, powiaty "
+    "i ich granice są prawdziwe (TERC 2025, PRG)."
+)
+
+
+def is_demo() -> bool:
+    return warehouse.get_setting(session.get_conn(), "demo") == "true"
+
+
+def demo_note() -> None:
+    """Under the map of a demo installation: what is real and what is made up."""
+    if is_demo():
+        st.caption(DEMO_NOTE)
+
+
 def sidebar() -> None:
     with st.sidebar.expander("O programie", icon=":material/info:"):
         st.markdown("\n".join(lines()))
+        if is_demo():
+            st.markdown(DEMO_NOTE)

@@ -67,6 +67,7 @@ def test_the_overview_draws_the_144_gminy_of_kujawsko_pomorskie_with_powiat_outl
     first = next(iter(sorted(pilot)))
     assert "Stan: " in hover[first] and "Bieżący krok: " in hover[first] and "Wariant: " in hover[first]
     assert any("Kliknij gminę pilotażową" in c.value for c in at.caption)
+    assert any("Dane demonstracyjne: instytucje, osoby, sprawy" in c.value for c in at.caption)
 
 
 def test_clicking_a_pilot_gmina_on_the_map_opens_its_page(real_app, real_demo_db, monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -79,8 +81,9 @@ def test_the_panel_is_offered_to_the_admin_only(fresh_db):
     assert SECTION not in at.selectbox(key="dane_section").options
 
 
-def test_o_programie_names_the_sources_state_and_licences_of_the_shipped_data():
+def test_o_programie_names_the_sources_state_and_licences_of_the_shipped_data(fresh_db):
     at = AppTest.from_string("from kooperacja.ui import about\nabout.sidebar()\n").run()
+    assert not at.exception
     (expander,) = at.sidebar.expander
     assert expander.label == "O programie"
     text = " ".join(m.value for m in expander.markdown)
@@ -88,3 +91,15 @@ def test_o_programie_names_the_sources_state_and_licences_of_the_shipped_data():
     for what, state, source, licence in reference.SOURCES:
         assert what in text and state in text and source in text and licence in text
     assert "CC0 1.0" in text and "Unlicense" in text and "1.01.2025" in text
+    assert about.DEMO_NOTE not in text  # a real installation
+
+
+def test_o_programie_of_a_demo_says_what_is_fictional(real_demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(real_demo_db, path)
+    monkeypatch.setenv("KOOPERACJA_DB", str(path))
+    st.cache_resource.clear()
+    at = AppTest.from_string("from kooperacja.ui import about\nabout.sidebar()\n").run()
+    st.cache_resource.clear()
+    assert not at.exception
+    assert about.DEMO_NOTE in " ".join(m.value for m in at.sidebar.expander[0].markdown)
