@@ -32,6 +32,7 @@ GRID = 10**-DECIMALS
 BUDGET = 220_000
 TOLERANCES = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016)  # degrees; 0.001° ≈ 70–110 m in Poland
 MAX_PROBLEMS = 20
+MAX_UNZIPPED = 1024 * 2**20  # the whole PRG download unpacked is about 600 MB
 TERC_KEYS = ("terc", "TERC", "JPT_KOD_JE")  # ours, and the property name of the PRG
 NAME_KEYS = ("name", "NAME", "JPT_NAZWA_", "nazwa")
 _TERC = re.compile(r"[0-9]{6,7}")
@@ -69,6 +70,10 @@ def _from_zip(data: bytes) -> list[tuple[dict, Any]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise InvalidInput(["Plik .zip jest uszkodzony — pobierz go ponownie."]) from None
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+        raise InvalidInput(
+            [f"Plik .zip po rozpakowaniu ma ponad {MAX_UNZIPPED // 2**20} MB — to nie są granice gmin."]
+        )
     names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     usable = [n for n in names if n.lower().endswith((".geojson", ".json", ".gpkg", ".shp"))]
     if not usable:
