@@ -238,7 +238,7 @@ def simplify(shapes: dict[str, BaseGeometry], budget: int = BUDGET) -> dict[str,
             done = _simplified(geoms, tolerance)
             if int(shapely.get_num_coordinates(done).sum()) * POINT_BYTES <= budget:
                 break
-        out.update({t: _as_geojson(g) for t, g in zip(codes, done, strict=True)})
+        out |= {t: _as_geojson(g) for t, g in zip(codes, done, strict=True)}
     return out
 
 
