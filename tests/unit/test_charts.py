@@ -131,6 +131,7 @@ def test_choropleth_holds_every_shape_once_coloured_by_state_with_a_legend_and_o
     (lines,) = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines"]
     assert list(lines.lon) == [19.0, 19.2, 19.2, 19.0, None] and lines.hoverinfo == "skip"
     assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
+    assert fig.layout.geo.projection.type == "mercator"
     hover = dict(zip(shapes.locations, shapes.customdata, strict=True))
     assert "opóźnienie 12 dni" in hover["020101"]
     assert "Bieżący krok: 7.1" in hover["020102"] and "Wariant: " in hover["020102"]
