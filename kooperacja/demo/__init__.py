@@ -61,8 +61,10 @@ def build_demo(
     path = Path(path)
     if scale not in ("pilot", "national"):
         raise ValueError(f"nieznana skala demo: {scale}")
-    if scale == "pilot" and not fictional and terc_bytes is None:
-        woj = reference.check_woj(woj or DEMO_WOJ)
+    if scale == "pilot" and not fictional:
+        woj = woj or DEMO_WOJ
+        if terc_bytes is None:
+            reference.check_woj(woj)
     for old in (path, path.with_name(path.name + ".wal")):
         old.unlink(missing_ok=True)
     conn = warehouse.connect(path)
