@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kooperacja.ui import auth, errors, nav, session
+from kooperacja.ui import about, auth, errors, nav, session
 
 # A local icon: a material-symbol favicon would be fetched from Google's font servers.
 ICON = Path(__file__).parent / "kooperacja" / "ui" / "icon.png"
@@ -15,4 +15,6 @@ st.set_page_config(page_title="Kooperacja", page_icon=str(ICON), layout="wide")
 with errors.guard():
     role = auth.gate()
     session.start_daily_backups()
+    if role is not None:
+        about.sidebar()
     nav.build_navigation(role).run()

@@ -57,7 +57,9 @@ def _day(text: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     root = _parser("python -m kooperacja", "Kooperacja: hurtownia danych ROPS — polecenia administracyjne.")
     sub = root.add_subparsers(dest="command", required=True, title="polecenia", metavar="POLECENIE")
-    _parser("init", "Utwórz pustą hurtownię dla nowej instalacji i konto administratora.", sub)
+    init = _parser("init", "Utwórz pustą hurtownię dla nowej instalacji i konto administratora.", sub)
+    init.add_argument("--woj", metavar="KOD", help="wczytaj gminy, powiaty i granice tego województwa "
+                      "z dołączonego rejestru TERC 2025 i mapy PRG, np. 04 (domyślnie: nic)")  # fmt: skip
     demo = _parser("demo", "Zbuduj hurtownię demonstracyjną (zastępuje plik).", sub)
     demo.add_argument(
         "--scale",
@@ -66,7 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="pilot: jedno województwo; national: cały kraj (domyślnie pilot)",
     )
     demo.add_argument("--terc", type=Path, metavar="PLIK", help="rejestr TERC (CSV albo XML) z GUS")
-    demo.add_argument("--woj", metavar="KOD", help="kod województwa z rejestru TERC, np. 04")
+    demo.add_argument("--woj", metavar="KOD",
+                      help="kod województwa, np. 12 (domyślnie 04 kujawsko-pomorskie)")  # fmt: skip
+    demo.add_argument("--fictional", action="store_true",
+                      help="fikcyjne województwo zamiast prawdziwych gmin (bez mapy)")  # fmt: skip
     demo.add_argument("--geo", type=Path, metavar="PLIK", help="granice gmin (GeoJSON, np. z PRG) dla mapy")
     demo.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="dzień „dzisiejszy” demo")
     demo.add_argument("--force", action="store_true", help="zastąp hurtownię, która nie jest demonstracyjna")
@@ -141,7 +146,9 @@ def cmd_init(db: Path, args: argparse.Namespace) -> int:
     from kooperacja.accounts.users import create_user
     from kooperacja.model.vocab import PROBLEM_AREAS
     from kooperacja.programme.harmonogram import ensure_default_template
+    from kooperacja.territory import reference
 
+    woj = reference.check_woj(args.woj) if args.woj else None
     conn = warehouse.connect(db)
     try:
         if conn.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
@@ -154,9 +161,12 @@ def cmd_init(db: Path, args: argparse.Namespace) -> int:
                             list(PROBLEM_AREAS.items()))  # fmt: skip
             warehouse.set_setting(cur, "cookie_key", secrets.token_hex(32))
             password = create_user(cur, "system", ADMIN, "Administrator", access.ADMIN)
+        loaded = reference.load(conn, woj, "system", lambda m: print(m, flush=True)) if woj else None
     finally:
         conn.close()
     print(f"Utworzono hurtownię {db}.")
+    if loaded:
+        print("\n".join(loaded.lines()))
     print(f"Konto administratora: {ADMIN}")
     print(f"Hasło: {password}")
     print("Zapisz hasło teraz — nie zostanie pokazane ponownie. Zmień je po pierwszym logowaniu.")
@@ -191,7 +201,8 @@ def cmd_demo(db: Path, args: argparse.Namespace) -> int:
     terc_bytes = _read(args.terc) if args.terc else None
     _ensure_replaceable(db, args.force)
     counts = build_demo(db, scale=args.scale, terc_bytes=terc_bytes, woj=args.woj, today=args.today,
-                        progress=lambda message: print(message, flush=True))  # fmt: skip
+                        progress=lambda message: print(message, flush=True),
+                        fictional=args.fictional)  # fmt: skip
     if args.geo:
         counts["gmina_boundary"] = _import_geo(db, _read(args.geo))
     print(f"Hurtownia demonstracyjna: {db}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kooperacja.ui import admin_forms, forms, import_widgets, pilot_admin, session
+from kooperacja.ui.territory_panel import load as load_wojewodztwo
 
 GMINA_FORMS = {
     "Zdarzenie kroku": forms.step_event,
@@ -25,6 +26,7 @@ ADMIN_FORMS = {
     "Gmina w pilotażu": admin_forms.pilot,
     "Gminy w pilotażu: zmiany i wyjście": pilot_admin.manage,
     "Rejestr TERC": admin_forms.terc_register,
+    "Województwo z dołączonego rejestru": load_wojewodztwo,
     "Granice gmin": admin_forms.boundaries,
     "Szablon harmonogramu": admin_forms.template,
 }

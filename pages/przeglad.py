@@ -10,7 +10,7 @@ from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, to_display
 from kooperacja.programme import dashboard
 from kooperacja.programme.queries import PROGRESS_COUNT_LABELS
-from kooperacja.ui import data, session, setup_panel, widgets
+from kooperacja.ui import about, data, session, setup_panel, widgets
 from kooperacja.ui.text import plain
 
 
@@ -38,11 +38,27 @@ def _tiles(k: dashboard.Kpis, alert_tiles: list[tuple[str, int]]) -> None:
             widgets.metric(label, value)
 
 
-def _map() -> None:
+def _map(overview: pd.DataFrame, actor: access.Actor) -> None:
     kind, figure = data.overview_figure()
     widgets.progress_legend()
     if kind == "map":
-        st.plotly_chart(figure, key="map", width="stretch", config=charts.MAP_CONFIG)
+        may_open = access.may_open(actor, "gmina")
+        if may_open:
+            st.caption("Kliknij gminę pilotażową na mapie, aby przejść do jej harmonogramu.")
+        on_select = "rerun" if may_open else "ignore"
+        event = st.plotly_chart(
+            figure,
+            key="map",
+            width="stretch",
+            config=charts.MAP_CONFIG,
+            on_select=on_select,
+            selection_mode="points",
+        )
+        about.demo_note()
+        terc = charts.picked_gmina(event, overview) if may_open else None
+        if terc:
+            widgets.remember("gmina", terc, "gmina_pick", "pzk_gmina_pick")
+            widgets.go_to("gmina")
     else:
         st.caption("Brak zaimportowanych granic gmin — zamiast mapy: województwo → powiat → gmina.")
         st.plotly_chart(figure, key="treemap", width="stretch")
@@ -76,7 +92,7 @@ def render() -> None:
     )
     _tiles(kpis, dashboard.alert_tiles(data.region_alerts(), actor))
     st.subheader("Postęp gmin")
-    _map()
+    _map(overview, actor)
     st.subheader("Gminy w pilotażu")
     if disclosure.hides(actor):
         st.caption(f"{disclosure.NOTE}.")

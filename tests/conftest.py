@@ -32,12 +32,28 @@ DEMO_TODAY = "2026-11-24"
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
-    """The pilot demo region built once per test session, with today pinned; treat as read-only."""
+    """The pilot demo region built once per test session, with today pinned; treat as read-only.
+
+    Pinned to the fictional region: many tests rely on its gminy and figures (the real-region demo,
+    the default of `python -m kooperacja demo`, has its own tests and the `real_demo_db` fixture).
+    """
     from datetime import date
 
     from kooperacja.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, today=date.fromisoformat(DEMO_TODAY), fictional=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_demo_db(tmp_path_factory):
+    """The default demo: the programme over kujawsko-pomorskie's 144 real gminy, with boundaries."""
+    from datetime import date
+
+    from kooperacja.demo import build_demo
+
+    path = tmp_path_factory.mktemp("real-demo") / "demo.duckdb"
     build_demo(path, today=date.fromisoformat(DEMO_TODAY))
     return path
 

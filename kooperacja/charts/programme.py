@@ -269,60 +269,109 @@ _EMPTY_TOPOLOGY = json.dumps(
 MAP_CONFIG = {"topojsonURL": "data:application/json," + quote(_EMPTY_TOPOLOGY) + "#", "displaylogo": False}
 
 
-def choropleth(overview: pd.DataFrame, geojson: dict, context_terc6: list[str] | None = None) -> go.Figure:
-    """Pilot gminy coloured by progress state (a trace per state, named in Polish) on their boundaries.
+OUTLINE_COLOR = "#555555"  # powiat boundaries over the gminy
+
+
+def _legend_entry(name: str, color: str) -> go.Scattergeo:
+    """A legend swatch with no point of its own (the shapes are all in one trace)."""
+    return go.Scattergeo(
+        lon=[None], lat=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
+        marker={"symbol": "square", "size": 12, "color": color},
+    )  # fmt: skip
+
+
+def _outline_trace(rings: list[list[tuple[float, float]]]) -> go.Scattergeo:
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for ring in rings:
+        lon += [p[0] for p in ring] + [None]
+        lat += [p[1] for p in ring] + [None]
+    return go.Scattergeo(
+        lon=lon, lat=lat, mode="lines", name="granice powiatów", showlegend=False, hoverinfo="skip",
+        line={"color": OUTLINE_COLOR, "width": 1.2},
+    )  # fmt: skip
+
+
+def choropleth(
+    overview: pd.DataFrame,
+    geojson: dict,
+    context_terc6: list[str] | None = None,
+    outlines: list[list[tuple[float, float]]] | None = None,
+) -> go.Figure:
+    """Pilot gminy coloured by progress state on their boundaries, powiat outlines drawn over them.
 
     `overview` is `queries.region_overview`; `geojson` from `geo.boundaries_geojson` (feature
     property `terc6`). Gminy in `context_terc6` but not in the pilot are drawn light grey.
+    `outlines` are rings (lon, lat) of the powiat or województwo boundaries (`reference.outlines`).
+    Every shape is in the one choropleth trace (so the page sends the boundaries once), its
+    location the gmina's 6-digit code; each state is named in the legend and in the hover.
     """
-    fig = go.Figure()
     pilot6 = {t[:6] for t in overview.terc}
     context = [t for t in (context_terc6 or []) if t not in pilot6]
     names = {f["properties"]["terc6"]: f["properties"].get("name") for f in geojson["features"]}
+    bands: list[tuple[str, str, list[str], list[str]]] = []  # (legend name, colour, locations, hover)
     if context:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geojson,
-                featureidkey="properties.terc6",
-                locations=context,
-                z=[0] * len(context),
-                colorscale=[[0, CONTEXT_COLOR], [1, CONTEXT_COLOR]],
-                showscale=False,
-                name="poza pilotażem",
-                showlegend=True,
-                marker={"line": {"color": "white", "width": 0.5}},
-                customdata=[esc(names.get(t) or t) for t in context],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
+        bands.append(("poza pilotażem", CONTEXT_COLOR, context, [esc(names.get(t) or t) for t in context]))
     for state in PROGRESS_ORDER:
         part = overview[overview.progress_state == state]
-        if part.empty:
-            continue
-        color = PROGRESS_COLORS[state]
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geojson,
-                featureidkey="properties.terc6",
-                locations=[t[:6] for t in part.terc],
-                z=[1] * len(part),
-                colorscale=[[0, color], [1, color]],
-                showscale=False,
-                name=PROGRESS_LABELS[state],
-                showlegend=True,
-                marker={"line": {"color": "white", "width": 1}},
-                customdata=[_hover_gmina(r) for r in part.itertuples()],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
+        if not part.empty:
+            hover = [_hover_gmina(r) for r in part.itertuples()]
+            bands.append((PROGRESS_LABELS[state], PROGRESS_COLORS[state], [t[:6] for t in part.terc], hover))
+    fig = go.Figure()
+    top = max(len(bands) - 1, 1)
+    colorscale = [[k / top, color] for k, (_, color, _, _) in enumerate(bands)]
+    if len(bands) == 1:
+        colorscale.append([1, bands[0][1]])
+    # Only what plotly needs of each shape: the id it is matched on and the geometry.
+    slim = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": f["geometry"]}
+            for f in geojson["features"]
+        ],
+    }
+    fig.add_trace(
+        go.Choropleth(
+            geojson=slim,
+            locations=[t for band in bands for t in band[2]],
+            z=[k for k, band in enumerate(bands) for _ in band[2]],
+            zmin=0,
+            zmax=top,
+            colorscale=colorscale,
+            showscale=False,
+            name="gminy",
+            showlegend=False,
+            marker={"line": {"color": "white", "width": 0.6}},
+            unselected={"marker": {"opacity": 1}},
+            customdata=[h for band in bands for h in band[3]],
+            hovertemplate="%{customdata}<extra></extra>",
         )
-    fig.update_geos(fitbounds="locations", visible=False)
+    )
+    if outlines:
+        fig.add_trace(_outline_trace(outlines))
+    for name, color, _, _ in bands:
+        fig.add_trace(_legend_entry(name, color))
+    # Mercator keeps a region's shapes true (the default equirectangular widens Poland by ~1.6)
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         height=520,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font=FONT,
         legend={"title": {"text": "Stan gminy"}, "orientation": "h", "y": 0},
+        clickmode="event+select",
     )
     return fig
+
+
+def picked_gmina(selection: Any, overview: pd.DataFrame) -> str | None:
+    """The 7-digit TERC of the pilot gmina clicked on the map (`st.plotly_chart` selection), if any."""
+    points = (selection or {}).get("selection", {}).get("points", []) if isinstance(selection, dict) else []
+    by6 = {t[:6]: t for t in overview.terc}
+    for point in points:
+        terc = by6.get(str(point.get("location", "")))
+        if terc is not None:
+            return terc
+    return None
 
 
 def treemap(overview: pd.DataFrame, region_name: str) -> go.Figure:

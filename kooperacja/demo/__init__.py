@@ -1,7 +1,10 @@
 """The demo warehouse: a region in the pilot with every date laid relative to today.
 
-`build_demo(path)` makes a fresh file. The pilot scale is a fictional województwo (or the real one
-of a TERC register) that must look real to a ROPS animator; the national scale is the benchmark.
+`build_demo(path)` makes a fresh file. The pilot scale lays the demo programme (fictional
+institutions, people and cases) over the real gminy of a województwo from the shipped TERC
+register, with their boundaries for the map (kujawsko-pomorskie, 04, unless `woj` says otherwise);
+the national scale does it over the whole country (the benchmark). `fictional=True` keeps the
+fictional województwo (and synthetic country) the tests pin their figures on.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from kooperacja.demo.common import (
 )
 from kooperacja.demo.national import build_national
 from kooperacja.demo.pilot import _PilotDemo
+from kooperacja.territory import reference
+
+DEMO_WOJ = "04"  # kujawsko-pomorskie: its ROPS in Toruń led the partnership that wrote the model
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -44,6 +50,7 @@ def build_demo(
     woj: str | None = None,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    fictional: bool = False,
 ) -> dict[str, int]:
     """Replace the file at `path` with a demo warehouse; returns the row count of every table.
 
@@ -52,10 +59,14 @@ def build_demo(
     today = today or date.today()
     say = progress or (lambda _msg: None)
     path = Path(path)
-    for old in (path, path.with_name(path.name + ".wal")):
-        old.unlink(missing_ok=True)
     if scale not in ("pilot", "national"):
         raise ValueError(f"nieznana skala demo: {scale}")
+    if scale == "pilot" and not fictional:
+        woj = woj or DEMO_WOJ
+        if terc_bytes is None:
+            reference.check_woj(woj)
+    for old in (path, path.with_name(path.name + ".wal")):
+        old.unlink(missing_ok=True)
     conn = warehouse.connect(path)
     try:
         if terc_bytes is not None:
@@ -63,11 +74,15 @@ def build_demo(
 
             say("Import rejestru TERC…")
             import_terc(conn, terc_bytes, woj if scale == "pilot" else None, "demo")
+        elif not fictional:
+            say("Terytorium i granice gmin z dołączonego rejestru…")
+            reference.load(conn, woj if scale == "pilot" else None, "demo", say)
+        real = not fictional or terc_bytes is not None
         if scale == "national":
-            build_national(conn, today, say, synthetic=terc_bytes is None)
+            build_national(conn, today, say, synthetic=not real)
         else:
             with warehouse.transaction(conn) as cur:
-                _PilotDemo(cur, today, say, real=terc_bytes is not None, woj=woj).build()
+                _PilotDemo(cur, today, say, real=real, woj=woj).build()
         say("Gotowe.")
         return warehouse.table_counts(conn)
     finally:

@@ -24,6 +24,7 @@ from kooperacja.model.vocab import (
     VARIANTS,
 )
 from kooperacja.programme import alerts, queries
+from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
 
 DONE = (Status.DONE.value, Status.DONE_LATE.value)
@@ -52,6 +53,8 @@ class EffectsReport:
     # The gminy summed per województwo (per powiat when all are in one): the PDF's summary of a
     # large region; not a section of its own (the page and the XLSX list every gmina).
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The region's gminy coloured by progress, for the PDF's map (None: one gmina, or no boundaries).
+    region_map: RegionMap | None = None
 
     @property
     def title(self) -> str:
@@ -142,8 +145,8 @@ WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
 
 def _gminy(
     conn: duckdb.DuckDBPyConnection, plan: pd.DataFrame, today: date, terc: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(a row per gmina, the same summed per województwo or, within one, per powiat)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress)."""
     pilot = queries.list_pilot_gminy(conn, terc)
     progress = queries.gmina_progress(plan, pilot, today).merge(pilot, on="terc")
     due = plan[(plan.level == "gmina") & (pd.to_datetime(plan.planned_due).dt.date <= today)]
@@ -160,7 +163,7 @@ def _gminy(
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
-    return gminy, _areas(conn, progress, gminy)
+    return gminy, _areas(conn, progress, gminy), progress
 
 
 def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
@@ -253,7 +256,7 @@ def effects(
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
     hidden = disclosure.hides(actor)
     plan = queries.gmina_plans(conn, today, terc)
-    gminy, areas = _gminy(conn, plan, today, terc)
+    gminy, areas, progress = _gminy(conn, plan, today, terc)
 
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
@@ -342,6 +345,7 @@ def effects(
         recommendations=recommendations,
         breaches=breaches,
         areas=areas,
+        region_map=region_map(conn, progress) if terc is None else None,
     )
 
 

@@ -1,11 +1,14 @@
-"""The effects report as an A4 PDF: fpdf2 with a packaged Unicode font, bar charts as vector shapes.
+"""The effects report as an A4 PDF: fpdf2 with a packaged Unicode font, charts and the map as vectors.
 
 No network and no browser: the font comes from the font-source-sans-pro wheel, the charts are
-rectangles and text drawn by fpdf2 itself.
+rectangles and text drawn by fpdf2 itself, the region's map polygons of the gmina boundaries in the
+warehouse (coloured by progress as on the overview's map) with the powiat outlines over them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from math import cos, radians
 from typing import TYPE_CHECKING
 
 import font_source_sans_pro
@@ -13,11 +16,13 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
+from kooperacja.charts.programme import CONTEXT_COLOR, OUTLINE_COLOR, PROGRESS_COLORS, PROGRESS_ORDER
 from kooperacja.model import disclosure
 from kooperacja.programme.queries import PROGRESS_LABELS
 
 if TYPE_CHECKING:
     from kooperacja.report.effects import EffectsReport
+    from kooperacja.report.region_map import RegionMap
     from kooperacja.report.sections import Section
 
 FONT = "SourceSans"
@@ -252,7 +257,59 @@ GMINY_LISTED = 60  # above this, the PDF sums the gminy per area and lists only 
 AREAS_PLURAL = {"Województwo": "województw", "Powiat": "powiatów"}
 
 
+MAP_Y, MAP_H = 34.0, 190.0  # the map's box on its page (mm), under the section's heading
+
+
+def map_projection(m: RegionMap) -> Callable[[float, float], tuple[float, float]]:
+    """(lon, lat) -> (x, y) in mm on the map's page: the region fitted into the map's box,
+    longitudes shortened by the cosine of the middle latitude (as a region map looks right)."""
+    lons = [p[0] for _, _, rings in m.shapes for ring in rings for p in ring]
+    lats = [p[1] for _, _, rings in m.shapes for ring in rings for p in ring]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    kx = cos(radians((south + north) / 2))
+    scale = min(WIDTH / max((east - west) * kx, 1e-9), MAP_H / max(north - south, 1e-9))
+    x0 = MARGIN + (WIDTH - (east - west) * kx * scale) / 2
+    y0 = MAP_Y + (MAP_H - (north - south) * scale) / 2
+    return lambda lon, lat: (x0 + (lon - west) * kx * scale, y0 + (north - lat) * scale)
+
+
+def _map(pdf: _Pdf, m: RegionMap) -> None:
+    """The gminy coloured by progress (grey: outside the pilot), powiat outlines, a legend."""
+    project = map_projection(m)
+    pdf.set_draw_color(255, 255, 255)
+    pdf.set_line_width(0.1)
+    for _, state, rings in m.shapes:
+        pdf.set_fill_color(*_rgb(PROGRESS_COLORS[state] if state else CONTEXT_COLOR))
+        for ring in rings:
+            pdf.polygon([project(lon, lat) for lon, lat in ring], style="DF")
+    pdf.set_draw_color(*_rgb(OUTLINE_COLOR))
+    pdf.set_line_width(0.25)
+    for ring in m.outlines:
+        pdf.polyline([project(lon, lat) for lon, lat in ring])
+    pdf.set_line_width(0.2)
+    counts = m.counts()
+    legend = [(PROGRESS_COLORS[s], PROGRESS_LABELS[s], counts[s]) for s in PROGRESS_ORDER if counts.get(s)]
+    if counts.get(None):
+        legend.append((CONTEXT_COLOR, "poza pilotażem", counts[None]))
+    x, y = pdf.l_margin, MAP_Y + MAP_H + 4
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*_rgb(INK))
+    for color, label, n in legend:
+        pdf.set_fill_color(*_rgb(color))
+        pdf.rect(x, y, 4, 4, style="F")
+        text = f"{label}: {n}"
+        pdf.set_xy(x + 5, y - 0.5)
+        pdf.cell(pdf.get_string_width(text) + 1, 5, text)
+        x += pdf.get_string_width(text) + 12
+    pdf.set_xy(pdf.l_margin, y + 7)
+    note = f"Kolory jak na mapie przeglądu regionu; linie: granice {m.outlined} (PRG, GUGiK)."
+    _text(pdf, note, 8.5, color=MUTED)
+
+
 def gminy_body(pdf: _Pdf, r: EffectsReport, section: Section) -> None:
+    if r.region_map is not None:
+        _map(pdf, r.region_map)
+        pdf.add_page()
     if len(r.gminy) > GMINY_LISTED:
         _gminy_summary(pdf, r)
         return

@@ -95,8 +95,8 @@ def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Granice gmin")
-    st.caption("GeoJSON z kodem TERYT gminy w atrybutach (np. z PRG).")
-    upload = st.file_uploader("Plik GeoJSON", type=["geojson", "json"], key="f_geo_file")
+    st.caption("GeoJSON (WGS84), GeoPackage albo spakowany shapefile z PRG (PUWG 1992) z kodem TERYT gminy.")
+    upload = st.file_uploader("Plik granic", type=["geojson", "json", "zip", "gpkg"], key="f_geo_file")
     if (
         st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary")
         and upload is not None

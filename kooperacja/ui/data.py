@@ -18,7 +18,7 @@ from kooperacja.model.access import SYSTEM, Actor, require_case_read
 from kooperacja.model.formatting import to_display
 from kooperacja.programme import alerts, pzk, queries
 from kooperacja.report import effects as report
-from kooperacja.territory import geo
+from kooperacja.territory import geo, reference
 from kooperacja.ui import session
 
 # Every write is audited, so the newest audit row changes whenever the data does.
@@ -75,7 +75,8 @@ def _overview_figure(path: str, today: date, token: str, region: str) -> tuple[s
     shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
     drawn = {f["id"] for f in shapes["features"]}
     if any(t[:6] in drawn for t in overview.terc):
-        return "map", charts.choropleth(overview, shapes, [t for t in context if t in drawn])
+        outlines = reference.outlines(list(drawn))
+        return "map", charts.choropleth(overview, shapes, [t for t in context if t in drawn], outlines)
     return "treemap", charts.treemap(overview, region)
 
 

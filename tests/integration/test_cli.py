@@ -107,8 +107,11 @@ def test_demo_passes_its_options_to_build_demo(db_file, tmp_path, capsys, monkey
 
     calls = []
 
-    def fake_build_demo(path, *, scale, terc_bytes, woj, today, progress):
+    fictional_flags = []
+
+    def fake_build_demo(path, *, scale, terc_bytes, woj, today, progress, fictional):
         calls.append((path, scale, terc_bytes, woj, today))
+        fictional_flags.append(fictional)
         progress("Buduję gminy…")
         return {"gmina": 3, "case_file": 7}
 
@@ -118,6 +121,9 @@ def test_demo_passes_its_options_to_build_demo(db_file, tmp_path, capsys, monkey
     argv = ["demo", "--scale", "national", "--terc", str(source), "--woj", "04", "--today", "2026-11-24"]
     assert cli.main([*argv, "--db", str(db_file)]) == 0
     assert calls[0][1:4] == ("national", b"abc", "04") and str(calls[0][4]) == "2026-11-24"
+    assert fictional_flags == [False]
+    assert cli.main(["demo", "--fictional", "--db", str(db_file)]) == 0
+    assert fictional_flags == [False, True] and calls[1][1:4] == ("pilot", None, None)
     out = capsys.readouterr().out
     assert "Buduję gminy…" in out and "case_file: 7" in out
 

@@ -10,6 +10,7 @@ import pytest
 from kooperacja import warehouse
 from kooperacja.demo import DEMO_USERS, build_demo, build_national
 from kooperacja.model import rules
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.privacy import find_personal_data
 
 TODAY = date(2026, 11, 24)
@@ -28,7 +29,7 @@ EMPTY_IN_FICTIONAL_REGION = {
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    counts = build_demo(path, today=TODAY)
+    counts = build_demo(path, today=TODAY, fictional=True)
     conn = warehouse.connect(path, read_only=True)
     yield conn, counts
     conn.close()
@@ -185,7 +186,7 @@ def contents(conn):
 
 def test_same_today_builds_the_same_demo(demo, tmp_path):
     conn, counts = demo
-    again = build_demo(tmp_path / "again.duckdb", today=TODAY)
+    again = build_demo(tmp_path / "again.duckdb", today=TODAY, fictional=True)
     assert again == counts
     other = warehouse.connect(tmp_path / "again.duckdb", read_only=True)
     assert contents(other) == contents(conn)
@@ -195,7 +196,7 @@ def test_same_today_builds_the_same_demo(demo, tmp_path):
 def test_dates_follow_today(demo, tmp_path):
     conn, _ = demo
     later = TODAY + timedelta(days=100)
-    build_demo(tmp_path / "later.duckdb", today=later)
+    build_demo(tmp_path / "later.duckdb", today=later, fictional=True)
     other = warehouse.connect(tmp_path / "later.duckdb", read_only=True)
     for c, today in ((conn, TODAY), (other, later)):
         newest = rows(c, "SELECT greatest(max(event_on), (SELECT max(held_on) FROM meeting), "
@@ -240,3 +241,31 @@ def test_national_scale_at_reduced_size(tmp_path):
     # Sequences moved past the bulk-inserted keys, so the app's next insert does not collide.
     assert rows(conn, "SELECT nextval('case_task_seq') > max(task_id) FROM case_task") == [(True,)]
     conn.close()
+
+
+def test_the_default_demo_lays_the_programme_over_kujawsko_pomorskie_with_its_map(real_demo_db):
+    from kooperacja.warehouse.check import check_warehouse
+
+    conn = warehouse.connect(real_demo_db, read_only=True)
+    try:
+        counts = warehouse.table_counts(conn)
+        assert (counts["gmina"], counts["powiat"], counts["gmina_boundary"]) == (144, 23, 144)
+        assert counts["pilot_gmina"] == 12
+        assert rows(conn, "SELECT count(*) FROM pilot_gmina WHERE NOT starts_with(terc, '04')") == [(0,)]
+        settings = dict(rows(conn, "SELECT key, value FROM settings"))
+        assert settings["demo"] == "true" and settings["wojewodztwo"] == "04"
+        assert settings["region_name"] == "Województwo kujawsko-pomorskie"
+        # every table has rows, boundaries included (form tokens come from the app's forms only)
+        assert [t for t, n in counts.items() if n == 0] == ["form_token"]
+        lines, problems = check_warehouse(conn)
+        assert problems == [] and "gmina_boundary: 144" in lines
+    finally:
+        conn.close()
+
+
+def test_demo_woj_picks_another_real_wojewodztwo_and_a_wrong_code_is_refused(tmp_path):
+    counts = build_demo(tmp_path / "malopolska.duckdb", woj="12", today=TODAY)
+    assert (counts["gmina"], counts["gmina_boundary"], counts["pilot_gmina"]) == (183, 182, 12)
+    with pytest.raises(InvalidInput, match="nie ma województwa '33'"):
+        build_demo(tmp_path / "bad.duckdb", woj="33", today=TODAY)
+    assert not (tmp_path / "bad.duckdb").exists()

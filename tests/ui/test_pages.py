@@ -96,8 +96,9 @@ def test_overview_shows_the_map_once_boundaries_are_imported(page_test, app_db, 
     conn.close()
     at = page_test("przeglad", "admin").run()
     (fig,) = _figures(at)
-    assert {t["type"] for t in fig["data"]} == {"choropleth"}
-    assert sum(len(t["locations"]) for t in fig["data"] if t["name"] != "poza pilotażem") == len(pilot)
+    (shapes,) = [t for t in fig["data"] if t["type"] == "choropleth"]  # every shape in one trace
+    assert {f["id"] for f in shapes["geojson"]["features"]} == {t[:6] for t in pilot.terc}
+    assert sorted(shapes["locations"]) == sorted(t[:6] for t in pilot.terc)
     assert len(json.dumps(fig)) < 2_000_000
 
 

@@ -113,19 +113,37 @@ def _shapes(terc6: list[str]) -> dict:
     }  # fmt: skip
 
 
-def test_choropleth_has_a_trace_per_progress_state_in_its_colour_and_a_grey_context():
+def test_choropleth_holds_every_shape_once_coloured_by_state_with_a_legend_and_outlines():
+    outlines = [[(19.0, 50.0), (19.2, 50.0), (19.2, 50.2), (19.0, 50.0)]]
     fig = charts.choropleth(_overview(), _shapes(["020101", "020102", "020201", "020202", "020203"]),
-                            ["020101", "020102", "020201", "020202", "020203"])  # fmt: skip
-    names = [t.name for t in fig.data]
-    assert names == ["poza pilotażem", "zatrzymana", "opóźniona", "w terminie"]
-    by_name = {t.name: t for t in fig.data}
-    assert list(by_name["w terminie"].locations) == ["020102", "020202"]
-    assert by_name["opóźniona"].colorscale[0][1] == STATUS_COLORS[Status.OVERDUE]
-    assert by_name["w terminie"].colorscale[0][1] == STATUS_COLORS[Status.ON_TIME]
-    assert list(by_name["poza pilotażem"].locations) == ["020203"]
-    assert all(t.featureidkey == "properties.terc6" for t in fig.data)
+                            ["020101", "020102", "020201", "020202", "020203"], outlines)  # fmt: skip
+    (shapes,) = [t for t in fig.data if t.type == "choropleth"]
+    assert shapes.featureidkey is None  # plotly matches locations on the feature id: the 6 digits
+    colour = dict(zip(shapes.locations, (shapes.colorscale[z][1] for z in shapes.z), strict=True))
+    assert sorted(colour) == ["020101", "020102", "020201", "020202", "020203"]
+    assert colour["020102"] == colour["020202"] == STATUS_COLORS[Status.ON_TIME]
+    assert colour["020101"] == STATUS_COLORS[Status.OVERDUE]
+    assert colour["020201"] == charts.PROGRESS_COLORS["stalled"]
+    assert colour["020203"] == charts.CONTEXT_COLOR
+    assert (shapes.zmin, shapes.zmax) == (0, len(shapes.colorscale) - 1)
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == ["poza pilotażem", "zatrzymana", "opóźniona", "w terminie"]
+    (lines,) = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines"]
+    assert list(lines.lon) == [19.0, 19.2, 19.2, 19.0, None] and lines.hoverinfo == "skip"
     assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
-    assert "opóźnienie 12 dni" in by_name["opóźniona"].customdata[0]
+    assert fig.layout.geo.projection.type == "mercator"
+    hover = dict(zip(shapes.locations, shapes.customdata, strict=True))
+    assert "opóźnienie 12 dni" in hover["020101"]
+    assert "Bieżący krok: 7.1" in hover["020102"] and "Wariant: " in hover["020102"]
+
+
+def test_the_gmina_clicked_on_the_map_is_found_by_its_location():
+    overview = _overview()
+    event = {"selection": {"points": [{"location": "020201", "curve_number": 0}], "point_indices": [2]}}
+    assert charts.picked_gmina(event, overview) == overview.terc[overview.terc.str[:6] == "020201"].iloc[0]
+    outside = {"selection": {"points": [{"location": "020203"}], "point_indices": [4]}}
+    assert charts.picked_gmina(outside, overview) is None  # a gmina outside the pilot opens nothing
+    assert charts.picked_gmina({"selection": {"points": []}}, overview) is None
 
 
 def test_treemap_nests_gminy_in_powiaty_in_the_region_with_status_colours_and_words():
