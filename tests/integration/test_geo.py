@@ -12,7 +12,7 @@ from kooperacja.model.errors import InvalidInput
 from kooperacja.territory import geo
 
 PUWG_1992 = {"type": "Polygon", "coordinates": [[[500000, 250000], [500100, 250000], [500000, 250100]]]}
-REAL = Path("/work/shared/reference/geo/gminy.geojson")
+REAL = Path(__file__).resolve().parents[2] / "kooperacja" / "data" / "geo" / "gminy.geojson"  # shipped
 
 
 def _square(lon: float, lat: float, size: float = 0.1) -> list:
@@ -108,7 +108,6 @@ def test_the_table_is_part_of_the_warehouse():
     assert "gmina_boundary" in warehouse.TABLES
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="reference boundaries not available")
 def test_real_prg_boundaries_of_one_wojewodztwo_import_and_stay_small(conn):
     doc = json.loads(REAL.read_bytes())
     doc["features"] = [f for f in doc["features"] if f["properties"]["terc"].startswith("04")]

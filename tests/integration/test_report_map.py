@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import date
 
@@ -56,7 +55,6 @@ def test_the_region_map_holds_every_gmina_with_its_state(real):
     assert areas[0] == max(areas)  # largest first: a town inside its rural gmina is drawn on top
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
 def test_the_pdf_map_page_shows_each_pilot_gmina_in_the_colour_of_its_state(real, tmp_path):
     _, effects, shapes = real
     pdf = report.to_pdf(effects)
