@@ -55,8 +55,9 @@ def checklist(facts: SetupFacts) -> list[SetupStep]:
             facts.gminy > 0,
             f"W rejestrze: {plural(facts.gminy, 'gmina', 'gminy', 'gmin')}."
             if facts.gminy
-            else "Wczytaj plik TERC z eteryt.stat.gov.pl (CSV albo XML), całość albo jedno województwo.",
-            "Wprowadzanie danych → Rejestr TERC",
+            else "Wybierz swoje województwo z rejestru TERC 2025 dołączonego do programu (gminy, powiaty "
+            "i granice za jednym razem) albo wczytaj nowszy plik TERC z eteryt.stat.gov.pl.",
+            "Wprowadzanie danych → Województwo z dołączonego rejestru (albo → Rejestr TERC)",
         ),
         SetupStep(
             "Dodaj użytkowników (co najmniej jednego animatora)",
@@ -85,7 +86,8 @@ def checklist(facts: SetupFacts) -> list[SetupStep]:
             facts.boundaries > 0,
             f"Granice: {plural(facts.boundaries, 'gmina', 'gminy', 'gmin')}."
             if facts.boundaries
-            else "Wczytaj GeoJSON z kodem TERYT gminy (np. z PRG); bez niego Przegląd pokazuje diagram.",
+            else "Granice przychodzą z województwem z dołączonego rejestru; nowsze (GeoJSON, PRG w "
+            "shapefile albo GeoPackage) można wczytać osobno. Bez nich Przegląd pokazuje diagram.",
             "Wprowadzanie danych → Granice gmin",
             optional=True,
         ),

@@ -227,4 +227,4 @@ def region_name() -> str:
     if name:
         return name
     rows = conn.execute(FIRST_WOJEWODZTWO).fetchall()
-    return f"województwo {rows[0][0]}" if rows else "województwo"
+    return f"województwo {rows[0][0]}" if rows else "Region (rejestr terytorialny jeszcze nie wczytany)"

@@ -103,7 +103,10 @@ def test_the_checklist_leads_a_fresh_install_and_leaves_przeglad_once_done(fresh
     assert not at.exception
     shown = texts(at)
     assert "Pierwsze kroki nowej instalacji" in at.expander[0].label
-    for where in ("Wprowadzanie danych → Rejestr TERC", "Użytkownicy → Dodaj użytkownika"):
+    for where in (
+        "Wprowadzanie danych → Województwo z dołączonego rejestru",
+        "Użytkownicy → Dodaj użytkownika",
+    ):
         assert where in shown
     users_page = page("uzytkownicy")
     assert "Pierwsze kroki nowej instalacji" in users_page.expander[0].label

@@ -21,7 +21,7 @@ def test_a_fresh_installation_has_every_item_open_and_each_says_where_in_polish(
     ]
     assert not any(s.done for s in steps) and incomplete(steps)
     assert [s.where for s in steps] == [
-        "Wprowadzanie danych → Rejestr TERC",
+        "Wprowadzanie danych → Województwo z dołączonego rejestru (albo → Rejestr TERC)",
         "Użytkownicy → Dodaj użytkownika",
         "Wprowadzanie danych → Gmina w pilotażu",
         "Użytkownicy → Gminy animatora",
