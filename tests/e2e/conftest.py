@@ -45,14 +45,15 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @pytest.fixture(scope="module")
-def start_server(demo_db, tmp_path_factory) -> Iterator[Callable[[], str]]:
-    """Starts fresh servers (each on its own copy of the demo warehouse); stops them all at the end."""
+def start_server(demo_db, tmp_path_factory) -> Iterator[Callable[..., str]]:
+    """Starts fresh servers (each on its own copy of the demo warehouse, or of `source`); stops them all
+    at the end."""
     procs: list[subprocess.Popen] = []
 
-    def start() -> str:
+    def start(source: Path | None = None) -> str:
         work = tmp_path_factory.mktemp("server")
         db = work / "app.duckdb"
-        shutil.copy(demo_db, db)
+        shutil.copy(source or demo_db, db)
         port = _free_port()
         env = {**os.environ, "KOOPERACJA_DB": str(db), "KOOPERACJA_TODAY": DEMO_TODAY}
         log = work / "streamlit.log"

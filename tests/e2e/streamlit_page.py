@@ -44,3 +44,30 @@ def fill_step_completion(page, user: str, evidence: str, note: str):
     main.get_by_label("Dokument (protokół, porozumienie)").fill(evidence)
     main.get_by_label("Uwagi").fill(note)
     return main
+
+
+# What no screen may show: Streamlit's own English, raw codes of the warehouse, tracebacks.
+FORBIDDEN = (
+    "Choose an option", "Choose options", "Select all", "No results", "Page not found", "dd.mm.yyyy",
+    "Traceback", "Exception", "None", "NaN", "in_progress", "not_started", "on_track", "urban_rural",
+    "self_formed", "pzk_formal", "kontrakt_socjalny", "goals_achieved",
+)  # fmt: skip
+
+
+def forbidden_tokens(text: str) -> list[str]:
+    """The forbidden tokens found in a screen's text, as words (so "Nonet" is not "None")."""
+    import re
+
+    return [t for t in FORBIDDEN if re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", text)]
+
+
+def choose(page, box, option: str, exact: bool = True) -> None:
+    """Pick `option` in a selectbox or multiselect (`box`: its input): type to filter, click the option.
+
+    Typing opens the list even when the first click only focused the box (a rerun can swallow it).
+    """
+    box.click()
+    box.press_sequentially(option[:12])
+    found = page.get_by_role("option", name=option, exact=exact).first
+    found.click()
+    wait_idle(page)
