@@ -9,7 +9,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, links, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
@@ -73,6 +73,7 @@ def render() -> None:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
     names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    links.seed("pzk", names, ("pzk_gmina_pick", "gmina_pick"), remember="gmina")
     terc = widgets.persistent(
         st.selectbox,
         "Gmina",
@@ -82,6 +83,7 @@ def render() -> None:
         default=next(iter(names)),
         format_func=names.get,
     )
+    links.keep("pzk", terc)
     st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
     _members(terc, today)
     st.subheader("Przystąpienia i wystąpienia")

@@ -10,7 +10,7 @@ from kooperacja.cases.core import STAGE_LABELS
 from kooperacja.model import access
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, links, session, widgets
 from kooperacja.ui.case_views import render_card, render_summary
 
 
@@ -82,6 +82,7 @@ def _cases(actor: access.Actor, today) -> None:
     rows, view = data.case_list(actor, terc, stage)
     widgets.table(view, "cases_table", "sprawy")
     code = _select(actor, terc, rows)
+    links.keep("sprawy", code)
     if code is None:
         st.info("Brak spraw dla wybranych filtrów.")
         return
@@ -101,8 +102,11 @@ def render() -> None:
     st.caption("Sprawy są prowadzone pod kodem, bez danych osobowych.")
     opening.show_flash()
     if not access.can_read_cases(actor):
+        links.seed("sprawy", (), refused=access.CASE_DETAILS_REFUSED)
         render_summary(actor)
         return
+    if code := links.seed("sprawy", data.case_list(actor)[0].case_code):
+        st.session_state[opening.PICK_NEXT] = code
     listing, new, summary = st.tabs(["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"])
     with listing:
         _cases(actor, today)

@@ -9,7 +9,7 @@ from kooperacja.cases import core as cases
 from kooperacja.model import disclosure, vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.programme import queries
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, links, session, widgets
 from kooperacja.ui.text import plain
 
 
@@ -108,6 +108,9 @@ def render() -> None:
     st.title("Lokalny koszyk usług")
     today = session.today()
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
+    if (linked := links.number("uslugi")) is not None:
+        with registry, widgets.errors_shown():
+            _card(linked)
     with widgets.errors_shown():
         with registry:
             _registry(today)

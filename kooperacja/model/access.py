@@ -77,11 +77,12 @@ def can_read_cases(actor: Actor) -> bool:
     return actor.role in ROPS_STAFF
 
 
+CASE_DETAILS_REFUSED = "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
+
+
 def require_case_read(actor: Actor) -> None:
     if not can_read_cases(actor):
-        raise AccessDenied(
-            "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
-        )
+        raise AccessDenied(CASE_DETAILS_REFUSED)
 
 
 def suppresses_small_counts(actor: Actor) -> bool:
@@ -102,6 +103,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "dane": frozenset({ADMIN, ANIMATOR}),
     "historia": frozenset({ADMIN}),
     "uzytkownicy": frozenset({ADMIN}),
+    "pomoc": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
 }
 
 
