@@ -23,6 +23,7 @@ def _scope() -> str | None:
         options,
         key="raport_scope",
         format_func=lambda t: "Całe województwo" if t is None else f"Gmina {names[t]}",
+        **widgets.SELECT,
     )
 
 

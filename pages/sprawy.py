@@ -65,7 +65,7 @@ def _select(actor: access.Actor, terc: str | None, rows) -> str | None:
             st.session_state["case_pick"] = codes[0]
         else:
             return None
-    return st.selectbox("Sprawa", codes, key="case_pick")
+    return st.selectbox("Sprawa", codes, key="case_pick", **widgets.SELECT)
 
 
 def _cases(actor: access.Actor, today) -> None:
@@ -76,9 +76,9 @@ def _cases(actor: access.Actor, today) -> None:
     if jump:
         st.session_state.update(cases_gmina=jump[2:9], cases_stage=None, case_pick=jump)
     left, right = st.columns(2)
-    terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina")
+    terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina", **widgets.SELECT)
     stages = {None: "Wszystkie etapy", **STAGE_LABELS}
-    stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage")
+    stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage", **widgets.SELECT)
     rows, view = data.case_list(actor, terc, stage)
     widgets.table(view, "cases_table", "sprawy")
     code = _select(actor, terc, rows)

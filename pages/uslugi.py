@@ -15,7 +15,11 @@ from kooperacja.ui.text import plain
 
 def _choice(label: str, options: dict[str, str], key: str) -> str | None:
     return st.selectbox(
-        label, [None, *options], key=key, format_func=lambda c: "wszystkie" if c is None else options[c]
+        label,
+        [None, *options],
+        key=key,
+        format_func=lambda c: "wszystkie" if c is None else options[c],
+        **widgets.SELECT,
     )
 
 

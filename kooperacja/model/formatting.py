@@ -118,6 +118,43 @@ def fmt_date(value: date | datetime | pd.Timestamp | None) -> str:
     return f"{value:%d.%m.%Y}"
 
 
+def fmt_datetime(value: datetime | pd.Timestamp | None) -> str:
+    """A moment as dd.mm.rrrr gg:mm; empty for a missing one.
+
+    >>> fmt_datetime(datetime(2026, 3, 5, 14, 7, 59)), fmt_datetime(None)
+    ('05.03.2026 14:07', '')
+    """
+    if is_missing(value):
+        return ""
+    return f"{value:%d.%m.%Y %H:%M}"
+
+
+MONTHS = (
+    "styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec",
+    "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień",
+)  # fmt: skip
+
+
+def fmt_month(value: date | datetime | pd.Timestamp | None) -> str:
+    """A month in words, e.g. for a monthly report: "grudzień 2026"; empty for a missing one.
+
+    >>> fmt_month(date(2026, 12, 1)), fmt_month(None)
+    ('grudzień 2026', '')
+    """
+    if is_missing(value):
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def region_name(name: str) -> str:
+    """A województwo's name as a sentence shows it: TERYT writes it in capitals.
+
+    >>> region_name("LUBELSKIE"), region_name("Nadwiślańskie")
+    ('lubelskie', 'Nadwiślańskie')
+    """
+    return name.lower() if name.isupper() else name
+
+
 def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     """A number with a non-breaking space between thousands and a decimal comma.
 
@@ -137,7 +174,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
     >>> [plural(n, "alert", "alerty", "alertów") for n in (1, 2, 5, 12, 22, 0)]
     ['1 alert', '2 alerty', '5 alertów', '12 alertów', '22 alerty', '0 alertów']
-    >>> plural(1234, "wiersz", "wiersze", "wierszy") == "1\u00a0234 wierszy"
+    >>> plural(1234, "wiersz", "wiersze", "wierszy") == "1\u00a0234 wiersze"
     True
     """
     return f"{fmt_number(n)} {plural_form(n, one, few, many)}"

@@ -31,6 +31,25 @@ class DateInput(TypedDict):
 # previous value instead; the narrower rules of a save (not in the future, not before the gmina
 # joined the pilot…) are the domain's to refuse, in Polish, never the widget's to drop silently.
 DATE: DateInput = {"format": "DD.MM.YYYY", "min_value": EARLIEST, "max_value": LATEST}
+DATE_FORMAT = DATE["format"]  # st.date_input(..., format=DATE_FORMAT) where the bounds are the page's own
+
+# Streamlit's own English: an empty select box says "Choose an option", a multiselect "Choose options"
+# and offers "Select all". Every call names these (tests/unit/test_polish_widgets.py scans for it):
+# st.selectbox(..., **widgets.SELECT), st.multiselect(..., **widgets.MULTI).
+PICK = "Wybierz…"
+
+
+class SelectTexts(TypedDict):
+    placeholder: str
+
+
+class MultiTexts(TypedDict):
+    placeholder: str
+    select_all: bool
+
+
+SELECT: SelectTexts = {"placeholder": PICK}
+MULTI: MultiTexts = {"placeholder": PICK, "select_all": False}
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages
@@ -172,6 +191,12 @@ def persistent(
     filter shows the same value when the user comes back.
     """
     multi = widget is st.multiselect
+    if multi:
+        kwargs = {**MULTI, **kwargs}
+    elif widget is st.selectbox:
+        kwargs = {**SELECT, **kwargs}
+    elif widget is st.date_input:
+        kwargs = {"format": DATE_FORMAT, **kwargs}
     if key not in st.session_state:
         st.session_state[key] = _valid(remembered(name, default), options, default, multi)
     args = (label,) if options is None else (label, options)
