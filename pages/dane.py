@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja.ui import admin_forms, forms, import_widgets, session
+from kooperacja.ui import admin_forms, forms, import_widgets, session, widgets
 
 GMINA_FORMS = {
     "Zdarzenie kroku": forms.step_event,
@@ -34,7 +34,7 @@ def render() -> None:
     st.title("Wprowadzanie danych")
     conn = session.get_conn()
     sections = [*GMINA_FORMS, *OTHER_FORMS, *(ADMIN_FORMS if actor.is_admin else {})]
-    section = st.selectbox("Formularz", sections, key="dane_section")
+    section = st.selectbox("Formularz", sections, key="dane_section", **widgets.SELECT)
     if section in GMINA_FORMS:
         terc = forms.gmina_picker(conn, actor)
         if terc:

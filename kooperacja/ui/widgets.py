@@ -137,7 +137,9 @@ def table(
         styler = styler.map(_cell_style, subset=list(colored))
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
     height = HEADER_PX + ROW_PX * max(1, min(len(df), MAX_ROWS)) + 2
-    event = st.dataframe(styler, key=key, hide_index=True, height=height, width="stretch", **kwargs)
+    event = st.dataframe(
+        styler, key=key, hide_index=True, height=height, width="stretch", placeholder="", **kwargs
+    )
     if len(df) > MAX_SHOWN:
         st.caption(
             f"Pokazano pierwsze {formatting.fmt_number(MAX_SHOWN)} z {formatting.fmt_number(len(df))} "

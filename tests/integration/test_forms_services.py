@@ -75,7 +75,7 @@ def test_step_event_refusals_are_polish_and_write_nothing(wh, animator1, change,
 
 
 def test_an_animator_cannot_write_another_animators_gmina(wh, animator1):
-    with pytest.raises(AccessDenied, match="nie może zmieniać gminy 3403011"):
+    with pytest.raises(AccessDenied, match="nie może zmieniać gminy o kodzie TERC 3403011"):
         programme.record_step_event(
             wh, animator1, terc=OTHER, substep="5.2", kind="started", event_on=date(2026, 11, 1), today=TODAY
         )

@@ -1,6 +1,7 @@
 """Streamlit's own English in our widgets: every select box and multiselect names its Polish
 placeholder (else "Choose an option" / "Choose options"), every multiselect says whether it offers
-"Select all" (English, so: no), every date input its dd.mm.rrrr format (else "YYYY/MM/DD").
+"Select all" (English, so: no), every date input its dd.mm.rrrr format (else "YYYY/MM/DD"), every
+grid its text for an empty cell (else "None").
 
 The scan reads pages/ and kooperacja/ui/ as syntax trees, so a widget added anywhere is caught.
 `widgets.persistent(st.selectbox, …)` adds them itself; a `**kwargs` call is taken on trust.
@@ -18,6 +19,7 @@ NEEDED = {
     "selectbox": {"placeholder"},
     "multiselect": {"placeholder", "select_all"},
     "date_input": {"format"},
+    "dataframe": {"placeholder"},  # else an empty cell reads "None"
 }
 
 
