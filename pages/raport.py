@@ -57,7 +57,8 @@ def render() -> None:
             st.info(disclosure.NOTE + ".")
         columns = st.columns(len(effects.headline))
         for column, (label, value) in zip(columns, effects.headline.items(), strict=True):
-            column.metric(label, value)
+            with column:
+                widgets.metric(label, value)
         for n, section in sections.numbered():  # the chart (if any) over the section's table
             table = section.table(effects)
             st.subheader(f"{n}. {section.title}")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kooperacja.exchange import workbook as exchange
 from kooperacja.exchange.mapping import REGISTRIES
+from kooperacja.model import formatting
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
 from kooperacja.ui import errors, session, widgets
@@ -82,7 +83,8 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
         _apply(conn, actor, parsed, "all_or_nothing")
     if parsed.errors:
-        st.warning(f"Plik ma {len(parsed.errors)} błędów: „Zapisz wszystko” jest wyłączone.")
+        found = formatting.plural(len(parsed.errors), "błąd", "błędy", "błędów")
+        st.warning(f"Plik ma {found}: „Zapisz wszystko” jest wyłączone.")
         sure = st.checkbox(
             "Rozumiem: zapisz tylko poprawne wiersze, wiersze z błędami pominę", key="f_imp_sure"
         )

@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts.programme import PROGRESS_COLORS, PROGRESS_ORDER
-from kooperacja.model import formatting
+from kooperacja.model import disclosure, formatting, rules
 from kooperacja.model import xlsx as export
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import EARLIEST, LATEST
 from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
-from kooperacja.programme.queries import PROGRESS_LABELS
+from kooperacja.programme.queries import PROGRESS_COUNT_LABELS, PROGRESS_LABELS
 from kooperacja.ui import errors
 
 
@@ -244,6 +244,32 @@ def go_to(page: str) -> None:
     st.switch_page(nav.page(page))
 
 
+def _kpi_help() -> dict[str, str]:
+    small = f"WZK i Zarząd widzą liczby od 1 do {disclosure.THRESHOLD - 1} jako „{disclosure.LABEL}”."
+    return {
+        "Gminy w pilotażu": "Gminy objęte pilotażem modelu kooperacji (dziś), we wszystkich wariantach.",
+        PROGRESS_COUNT_LABELS["on_time"]: "Gminy bez żadnego podkroku po terminie planu.",
+        PROGRESS_COUNT_LABELS["late"]: "Gminy z co najmniej jednym podkrokiem po terminie planu, "
+        "ale z niedawnym zdarzeniem kroku.",
+        PROGRESS_COUNT_LABELS["stalled"]: f"Gminy z podkrokami po terminie i bez zdarzenia kroku od "
+        f"{rules.days_pl(rules.STALLED_DAYS)}.",
+        "Członkowie PZK": "Instytucje należące dziś do PZK gmin w pilotażu (przystąpiły, nie wystąpiły).",
+        "Sprawy otwarte": f"Sprawy (osoby, rodziny, grupy) prowadzone dziś, niezakończone. {small}",
+        "Sprawy zamknięte": f"Sprawy zakończone z podanym powodem. {small}",
+        "Alerty po terminie": "Alerty na Twojej liście, których termin już minął.",
+        "Alerty z terminem dziś": "Alerty na Twojej liście z terminem przypadającym dziś.",
+        "Alerty na ten tydzień": f"Alerty na Twojej liście z terminem w ciągu "
+        f"{rules.days_pl(rules.DUE_SOON_DAYS)}.",
+        "Powiaty": "Powiaty, w których leżą gminy w pilotażu.",
+        "Instytucje w PZK": "Instytucje należące dziś do PZK gmin w zakresie raportu.",
+        "Sprawy zgłoszone": f"Wszystkie sprawy zgłoszone w zakresie raportu. {small}",
+        "Sprawy zakończone": f"Sprawy zakończone z podanym powodem. {small}",
+        "Cele osiągnięte w pełni": f"Sprawy, których ewaluacja stwierdziła pełne osiągnięcie celu. {small}",
+    }
+
+
 def metric(label: str, value: int | float | str, help: str | None = None) -> None:
-    """A tile; a text value (a suppressed count "<5", "x") is shown as it is."""
-    st.metric(label, value if isinstance(value, str) else formatting.fmt_number(value), help=help)
+    """A tile with its explanation (`help`, else the one of its label); a text value (a suppressed
+    count "<5", "x") is shown as it is."""
+    shown = value if isinstance(value, str) else formatting.fmt_number(value)
+    st.metric(label, shown, help=help or _kpi_help().get(label))
