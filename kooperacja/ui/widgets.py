@@ -67,6 +67,7 @@ def _cell_style(value: Any) -> str:
     return f"background-color: {color}; color: {text}"
 
 
+EMPTY_TABLE = "Brak wierszy do pokazania."
 ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 15
 # Rows drawn in the grid; the XLSX has all. Styling costs ~20 µs a cell and every row goes over
 # the wire: 32,000 national alerts took 7 s a run and megabytes; 500 rows take ~0.1 s.
@@ -130,7 +131,11 @@ def table(
     Cells read as `formatting.cell_text` while sorting still uses the values; the XLSX gets the
     values themselves (real dates). `colored`: columns holding a status in words, painted in its
     colour. `select`: single-row selection; returns the selection event (else None).
+    An empty table is said in words (the grid would print the English "empty"), with no download.
     """
+    if df.empty:
+        st.caption(EMPTY_TABLE)
+        return None
     shown = df.head(MAX_SHOWN)  # the first rows keep their positions: a selection still indexes df
     styler = _for_grid(shown)
     if colored and len(shown):
