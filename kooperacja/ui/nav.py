@@ -81,10 +81,10 @@ def build_navigation(role: str | None, login_page: Callable[[], None] | None = N
     unknown = asked if asked and asked not in PAGES and asked != START and _PATH.fullmatch(asked) else None
     if role is None:
         body = login_page or _nothing
-        login = [
-            st.Page(body, title="Logowanie", icon=":material/login:", url_path="logowanie", default=True)
-        ]
-        paths = [*PAGES, START] + ([unknown] if unknown and unknown != "logowanie" else [])
+        # The root URL's page has the same id (its url_path) before and after the login: the run
+        # that logs the user in draws the first page in place of the form, not over it.
+        login = [st.Page(body, title="Logowanie", icon=":material/login:", url_path=START, default=True)]
+        paths = [*PAGES, "logowanie"] + ([unknown] if unknown and unknown != "logowanie" else [])
         login += [st.Page(body, title="Logowanie", url_path=n, visibility="hidden") for n in paths]
         return st.navigation(login, position="hidden")
     offered = pages_for(role)
