@@ -79,7 +79,12 @@ HEADERS: dict[str, str] = {
     "first_contact_on": "Pierwszy kontakt",
     "contact_deadline": "Termin kontaktu",
     "count": "Liczba",
+    "meeting_kind": "Rodzaj spotkania",
+    "report_month": "Miesiąc",
+    "last_month": "Ostatni miesiąc",
 }
+# Columns holding the first day of a month that stands for the month (a monthly report's): in words.
+MONTH_COLUMNS = frozenset({"report_month", "last_month"})
 
 # Columns holding codes, and the Polish labels of those codes.
 CODE_LABELS: dict[str, Mapping] = {
@@ -89,6 +94,7 @@ CODE_LABELS: dict[str, Mapping] = {
     "route": vocab.ROUTES,
     "status": {s.value: label for s, label in rules.STATUS_LABELS.items()},
     "event_kind": {"started": "rozpoczęcie", "completed": "zakończenie"},
+    "meeting_kind": vocab.MEETING_KINDS,
 }
 
 
@@ -230,12 +236,19 @@ def to_display(
 ) -> pd.DataFrame:
     """Pick `columns`, replace codes with their Polish labels and give the columns Polish headers.
 
-    Dates stay dates (the table widget and the XLSX export format them as dd.mm.rrrr).
+    Dates stay dates (the table widget and the XLSX export format them as dd.mm.rrrr), but a
+    monthly report's month reads as a month ("grudzień 2026").
+
+    >>> frame = pd.DataFrame({"report_month": [date(2026, 12, 1)], "meeting_kind": ["ggk"]})
+    >>> to_display(frame).iloc[0].to_dict()
+    {'Miesiąc': 'grudzień 2026', 'Rodzaj spotkania': 'spotkanie GGK/ZZK'}
     """
     out = df[columns].copy() if columns else df.copy()
     labels = {**CODE_LABELS, **(extra_labels or {})}
     for col in out.columns:
-        if col in labels:
+        if col in MONTH_COLUMNS:
+            out[col] = out[col].map(lambda v: "" if is_missing(v) else fmt_month(v))
+        elif col in labels:
             mapping = labels[col]
             out[col] = out[col].map(lambda v, m=mapping: v if is_missing(v) else m.get(v, v))
         elif _mixes_text_and_numbers(out[col]):  # e.g. counts with "<5": one type, or Arrow refuses

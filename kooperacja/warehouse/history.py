@@ -100,10 +100,25 @@ LIMIT $limit
 """
 
 
+# Fields of the tables written without a record model (accounts, templates, settings).
+FIELD_TITLES = {
+    "username": "Login",
+    "display_name": "Nazwa wyświetlana",
+    "role": "Rola",
+    "active": "Aktywne",
+    "name": "Nazwa",
+    "steps": "Liczba podkroków",
+    "version": "Wersja",
+    "gminy": "Gminy",
+}
+# Writers that are not accounts: the demo builder, the command line, the app itself.
+WRITERS = {"demo": "dane demonstracyjne", "cli": "wiersz poleceń", "system": "system"}
+
+
 def _title(table: str, name: str) -> str:
     cls = _MODELS.get(table)
     title = models.label(cls, name) if cls else name
-    return KEY_HEADERS.get(name, name) if title == name else title
+    return FIELD_TITLES.get(name, KEY_HEADERS.get(name, name)) if title == name else title
 
 
 def _show(value: Any, labels: dict[Any, str] | None = None) -> str:
@@ -194,7 +209,7 @@ def _names(conn: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> dict[str, dict[
 def display_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Each account's display name by login (for "Kto"); a login without an account stays as it is."""
     rows = conn.cursor().execute("SELECT username, display_name FROM app_user").fetchall()
-    return {u: (d or u) for u, d in rows}
+    return WRITERS | {u: (d or u) for u, d in rows}
 
 
 def list_changes(
