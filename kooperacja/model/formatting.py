@@ -147,7 +147,7 @@ def fmt_month(value: date | datetime | pd.Timestamp | None) -> str:
     >>> fmt_month(date(2026, 12, 1)), fmt_month(None)
     ('grudzień 2026', '')
     """
-    if is_missing(value):
+    if value is None or is_missing(value):
         return ""
     return f"{MONTHS[value.month - 1]} {value.year}"
 

@@ -55,8 +55,9 @@ def _make(name: str, *, start: bool = False, alias: bool = False) -> st.Page:
     title, icon = PAGES[name]
     if start:
         return st.Page(_render_function(name), title=title, icon=icon, url_path=START, default=True)
-    hidden = "hidden" if alias else "visible"
-    return st.Page(_render_function(name), title=title, icon=icon, url_path=name, visibility=hidden)
+    if alias:
+        return st.Page(_render_function(name), title=title, icon=icon, url_path=name, visibility="hidden")
+    return st.Page(_render_function(name), title=title, icon=icon, url_path=name)
 
 
 def requested_path() -> str | None:
