@@ -60,7 +60,7 @@ def test_every_page_as_every_role_speaks_polish(app_url, browser):
     elapsed = time.monotonic() - started
     print(f"walked {sum(len(pages_for(r)) for r in USERS)} pages in {elapsed:.0f} s")
     assert not problems, "\n".join(f"{where}: {', '.join(hits)}" for where, hits in problems.items())
-    assert elapsed < 90
+    assert elapsed < 180  # ~50 s on an idle machine; 106 s measured with 7 sessions on 2 cores
 
 
 def _past_the_first_request(page, url: str) -> None:
