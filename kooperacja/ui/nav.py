@@ -48,7 +48,10 @@ def page(name: str) -> st.Page:
     The role's first page is the default one, served at the root URL (`start` inside); its own URL
     is a hidden twin (`alias`), since Streamlit serves a default page at `/` only.
     """
-    return st.session_state.setdefault(_RUN_PAGES, {})[name]
+    pages = st.session_state.setdefault(_RUN_PAGES, {})
+    if name not in pages:  # a page this run's navigation does not offer (switching to it fails)
+        pages[name] = _make(name)
+    return pages[name]
 
 
 def _make(name: str, *, start: bool = False, alias: bool = False) -> st.Page:
