@@ -72,5 +72,7 @@ def _file(effects: report.EffectsReport, ext: str) -> str:
     return f"efekty_{scope}_{effects.today:%Y-%m-%d}.{ext}"
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("raport")

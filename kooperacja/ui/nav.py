@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "pomoc": ("Pomoc", ":material/help:"),
 }
 START = "start"  # the root URL's page: the role's first page
+ASKED = "strona"  # query parameter: the page a direct run of its file was asked for (back_to_app)
 _RUN_PAGES = "_kooperacja_nav_pages"  # session key: this run's Page objects by name
 _NOTE = "_kooperacja_nav_note"  # session key: a note for the page opened instead of the asked one
 FRESH_LOGIN = "_kooperacja_fresh_login"  # session key: set by the run whose form logged the user in
@@ -90,7 +91,7 @@ def build_navigation(role: str | None, login_page: Callable[[], None] | None = N
         login = [st.Page(body, title="Logowanie", icon=":material/login:", url_path=START, default=True)]
         paths = [*PAGES, "logowanie"] + ([unknown] if unknown and unknown != "logowanie" else [])
         login += [st.Page(body, title="Logowanie", url_path=n, visibility="hidden") for n in paths]
-        return st.navigation(login, position="hidden")
+        return _arrived(st.navigation(login, position="hidden"), login, fresh)
     offered = pages_for(role)
     _show_note()
     first, first_title = offered[0], PAGES[offered[0]][0]
@@ -105,7 +106,28 @@ def build_navigation(role: str | None, login_page: Callable[[], None] | None = N
         pages.append(
             _hidden(unknown, first_title, first, NO_PAGE.format(path=unknown, first=first_title), fresh)
         )
-    return st.navigation(pages, position="sidebar", expanded=True)
+    return _arrived(st.navigation(pages, position="sidebar", expanded=True), pages, fresh)
+
+
+def back_to_app(name: str) -> None:
+    """What a page file does when Streamlit runs it directly (a server's very first request may run
+    `pages/x.py` by the legacy pages/ mechanism, without the login): go to app.py, keeping the page
+    asked for and its query (a deep link), which `build_navigation` then opens."""
+    st.switch_page("app.py", query_params={**st.query_params.to_dict(), ASKED: name})
+
+
+def _arrived(running: st.Page, pages: list[st.Page], fresh: bool) -> st.Page:
+    """The page to run, or a switch to the page `back_to_app` brought along (with its query)."""
+    wanted = st.query_params.get(ASKED)
+    if not wanted or fresh:
+        return running
+    rest = {k: v for k, v in st.query_params.to_dict().items() if k != ASKED}
+    target = next((p for p in pages if p._url_path == wanted and not p._default), None)
+    if target is None:
+        st.query_params.pop(ASKED, None)
+        return running
+    st.switch_page(target, query_params=rest)
+    return running  # not reached: the switch reruns the script
 
 
 def _hidden(path: str, title: str, first: str, note: str, fresh: bool) -> st.Page:

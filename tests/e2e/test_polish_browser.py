@@ -103,8 +103,8 @@ def test_a_url_the_role_may_not_open_says_so_in_polish(app_url, page, path, note
     assert "Page not found" not in body and "Przegląd regionu" in body
 
 
-def test_a_gmina_link_sent_to_a_colleague_opens_that_gmina_after_their_login(app_url, page):
-    _past_the_first_request(page, app_url)
+def test_a_gmina_link_sent_to_a_colleague_opens_that_gmina_after_their_login(start_server, page):
+    app_url = start_server()  # a fresh server: the link is its very first request (legacy pages/ run)
     page.goto(f"{app_url}/gmina?terc=3403022")  # Borowina: animator2's, opened by animator1
     login(page, "animator1")
     main = page.locator(MAIN)

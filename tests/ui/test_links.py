@@ -101,3 +101,16 @@ def test_a_meeting_link_shows_that_meeting(page_test):
     at = _open(page_test, "wzk", "wzk", meeting="2")
     assert not at.exception
     assert "Posiedzenie WZK z 16.12.2025" in _texts(at)
+
+
+def test_every_page_file_run_directly_goes_to_the_app_keeping_its_page_and_query():
+    """A server's first request may run pages/x.py itself (legacy pages/): it must hand the page
+    and the link's query to app.py (nav.back_to_app), or a link's record is lost."""
+    from pathlib import Path
+
+    from kooperacja.ui import nav
+
+    root = Path(__file__).resolve().parents[2]
+    for name in nav.PAGES:
+        text = (root / "pages" / f"{name}.py").read_text(encoding="utf-8")
+        assert text.rstrip().endswith(f'nav.back_to_app("{name}")'), name
