@@ -136,5 +136,7 @@ def render() -> None:
             alert_forms.selected_alert(actor, picked, todo, explained)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("alerty")

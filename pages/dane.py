@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja.ui import admin_forms, forms, import_widgets, pilot_admin, session
+from kooperacja.ui import admin_forms, forms, import_widgets, pilot_admin, session, widgets
 from kooperacja.ui.territory_panel import load as load_wojewodztwo
 
 GMINA_FORMS = {
@@ -37,7 +37,7 @@ def render() -> None:
     st.title("Wprowadzanie danych")
     conn = session.get_conn()
     sections = [*GMINA_FORMS, *OTHER_FORMS, *(ADMIN_FORMS if actor.is_admin else {})]
-    section = st.selectbox("Formularz", sections, key="dane_section")
+    section = st.selectbox("Formularz", sections, key="dane_section", **widgets.SELECT)
     if section in GMINA_FORMS:
         terc = forms.gmina_picker(conn, actor)
         if terc:
@@ -48,5 +48,7 @@ def render() -> None:
         ADMIN_FORMS[section](conn, actor)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("dane")

@@ -8,7 +8,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
-from kooperacja.ui import data, record_fixes, session, widgets
+from kooperacja.ui import data, links, record_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 PLAN_COLUMNS = [
@@ -116,7 +116,10 @@ def render() -> None:
     if pilot.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
+    links.seed("gmina", pilot.terc, ("gmina_pick", "pzk_gmina_pick"), remember="gmina")
     terc = _pick(actor, pilot)
+    links.keep("gmina", terc)
+    links.share("gmina", terc, "tę gminę")
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
     _timeline(queries.gmina_plans(conn, today, terc), today)
     st.subheader("Zdarzenia i dowody")
@@ -138,5 +141,7 @@ def render() -> None:
         )
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("gmina")

@@ -99,5 +99,7 @@ def render() -> None:
     _table(rows, actor)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("przeglad")

@@ -9,7 +9,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, meeting_fixes, pzk_fixes, session, widgets
+from kooperacja.ui import data, links, meeting_fixes, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
@@ -94,6 +94,7 @@ def render() -> None:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
     names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    links.seed("pzk", names, ("pzk_gmina_pick", "gmina_pick"), remember="gmina")
     terc = widgets.persistent(
         st.selectbox,
         "Gmina",
@@ -103,6 +104,7 @@ def render() -> None:
         default=next(iter(names)),
         format_func=names.get,
     )
+    links.keep("pzk", terc)
     st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
     _members(actor, terc, today)
     st.subheader("Przystąpienia i wystąpienia")
@@ -111,5 +113,7 @@ def render() -> None:
     _coverage(today)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("pzk")

@@ -23,6 +23,7 @@ def _scope() -> str | None:
         options,
         key="raport_scope",
         format_func=lambda t: "Całe województwo" if t is None else f"Gmina {names[t]}",
+        **widgets.SELECT,
     )
 
 
@@ -56,7 +57,8 @@ def render() -> None:
             st.info(disclosure.NOTE + ".")
         columns = st.columns(len(effects.headline))
         for column, (label, value) in zip(columns, effects.headline.items(), strict=True):
-            column.metric(label, value)
+            with column:
+                widgets.metric(label, value)
         for n, section in sections.numbered():  # the chart (if any) over the section's table
             table = section.table(effects)
             st.subheader(f"{n}. {section.title}")
@@ -70,5 +72,7 @@ def _file(effects: report.EffectsReport, ext: str) -> str:
     return f"efekty_{scope}_{effects.today:%Y-%m-%d}.{ext}"
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("raport")

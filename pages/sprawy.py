@@ -11,7 +11,7 @@ from kooperacja.model import access
 from kooperacja.ui import case_corrections as corrections
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
-from kooperacja.ui import data, session, widgets
+from kooperacja.ui import data, links, session, widgets
 from kooperacja.ui.case_views import render_card, render_summary
 
 
@@ -68,7 +68,7 @@ def _select(actor: access.Actor, terc: str | None, rows) -> str | None:
             st.session_state["case_pick"] = codes[0]
         else:
             return None
-    return st.selectbox("Sprawa", codes, key="case_pick")
+    return st.selectbox("Sprawa", codes, key="case_pick", **widgets.SELECT)
 
 
 def _cases(actor: access.Actor, today) -> None:
@@ -79,12 +79,13 @@ def _cases(actor: access.Actor, today) -> None:
     if jump:
         st.session_state.update(cases_gmina=jump[2:9], cases_stage=None, case_pick=jump)
     left, right = st.columns(2)
-    terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina")
+    terc = left.selectbox("Gmina", list(gminy), format_func=gminy.get, key="cases_gmina", **widgets.SELECT)
     stages = {None: "Wszystkie etapy", **STAGE_LABELS}
-    stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage")
+    stage = right.selectbox("Etap", list(stages), format_func=stages.get, key="cases_stage", **widgets.SELECT)
     rows, view = data.case_list(actor, terc, stage)
     widgets.table(view, "cases_table", "sprawy")
     code = _select(actor, terc, rows)
+    links.keep("sprawy", code)
     if code is None:
         st.info("Brak spraw dla wybranych filtrów.")
         return
@@ -104,8 +105,11 @@ def render() -> None:
     st.caption("Sprawy są prowadzone pod kodem, bez danych osobowych.")
     opening.show_flash()
     if not access.can_read_cases(actor):
+        links.seed("sprawy", (), refused=access.CASE_DETAILS_REFUSED)
         render_summary(actor)
         return
+    if code := links.seed("sprawy", data.case_list(actor)[0].case_code):
+        st.session_state[opening.PICK_NEXT] = code
     listing, new, summary = st.tabs(["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"])
     with listing:
         _cases(actor, today)
@@ -117,5 +121,7 @@ def render() -> None:
         render_summary(actor)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("sprawy")

@@ -9,13 +9,17 @@ from kooperacja.cases import core as cases
 from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, plural
 from kooperacja.programme import queries
-from kooperacja.ui import data, saving, service_forms, session, widgets
+from kooperacja.ui import data, links, saving, service_forms, session, widgets
 from kooperacja.ui.text import plain
 
 
 def _choice(label: str, options: dict[str, str], key: str) -> str | None:
     return st.selectbox(
-        label, [None, *options], key=key, format_func=lambda c: "wszystkie" if c is None else options[c]
+        label,
+        [None, *options],
+        key=key,
+        format_func=lambda c: "wszystkie" if c is None else options[c],
+        **widgets.SELECT,
     )
 
 
@@ -112,6 +116,9 @@ def render() -> None:
     today = session.today()
     saving.show_flash()
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
+    if (linked := links.number("uslugi")) is not None:
+        with registry, widgets.errors_shown():
+            _card(linked)
     with widgets.errors_shown():
         with registry:
             if access.can_write_data(actor):
@@ -122,5 +129,7 @@ def render() -> None:
             _gaps(actor, today)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("uslugi")

@@ -111,5 +111,7 @@ def _active_form(actor: Actor, logins: list[str]) -> None:
     st.success(f"Konto {plain(login)}: {turn_on}.")
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("uzytkownicy")

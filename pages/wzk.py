@@ -8,7 +8,7 @@ from kooperacja import wzk
 from kooperacja.charts import report as report_charts
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
-from kooperacja.ui import data, saving, session, widgets, wzk_forms
+from kooperacja.ui import data, links, saving, session, widgets, wzk_forms
 from kooperacja.ui.text import html_text, plain
 
 SLIDE_KEY = "wzk_slide"
@@ -109,6 +109,22 @@ def _recommendations(actor, today) -> None:
         wzk_forms.recommendation_forms(actor, recs, today)
 
 
+def _linked_meeting(meeting_id: int) -> None:
+    """The meeting a link names (`/wzk?meeting=…`), over the list of meetings."""
+    found = wzk.list_meetings(session.get_conn())
+    found = found[found.meeting_id == meeting_id]
+    if found.empty:
+        st.warning(links.UNKNOWN["wzk"].format(key=meeting_id), icon=":material/link_off:")
+        return
+    row = found.iloc[0]
+    present = wzk.attendance(session.get_conn(), meeting_id)
+    with st.container(border=True):
+        st.markdown(f"**Posiedzenie WZK z {fmt_date(row.held_on)}**  \nPorządek: {plain(row.agenda)}")
+        if isinstance(row.decisions, str) and row.decisions:
+            st.markdown(f"Ustalenia: {plain(row.decisions)}")
+        st.markdown("Obecni: " + (", ".join(plain(n) for n in present.full_name) or "brak zapisanych"))
+
+
 def render() -> None:
     actor = session.require_page("wzk")
     st.title("Wojewódzki Zespół Kooperacji")
@@ -118,8 +134,14 @@ def render() -> None:
         with widgets.errors_shown():
             _meeting_mode(actor)
         return
-    members, meetings, recs = st.tabs(["Skład", "Posiedzenia", "Rekomendacje"])
+    linked = links.number("wzk")
+    members, meetings, recs = st.tabs(
+        ["Skład", "Posiedzenia", "Rekomendacje"], default=None if linked is None else "Posiedzenia"
+    )
     with widgets.errors_shown():
+        if linked is not None:
+            with meetings:
+                _linked_meeting(linked)
         with members:
             _members(actor, today)
         with meetings:
@@ -128,5 +150,7 @@ def render() -> None:
             _recommendations(actor, today)
 
 
-if __name__ == "__main__":
-    st.switch_page("app.py")
+if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
+    from kooperacja.ui import nav
+
+    nav.back_to_app("wzk")

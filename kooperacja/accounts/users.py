@@ -292,7 +292,8 @@ def add_user(
 # a time per user, and tokens issued before it are refused from then on, on every device.
 
 
-ACTOR_ROLE = "SELECT role FROM app_user WHERE username = ? AND active"
+ACTOR_ROLE = "SELECT role, display_name FROM app_user WHERE username = ? AND active"
+PILOT_NAMES = "SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc)"
 ACTOR_GMINY = "SELECT terc FROM pilot_gmina WHERE animator = ?"
 
 
@@ -303,7 +304,8 @@ def load_actor(conn: duckdb.DuckDBPyConnection, username: str) -> Actor:
     if not rows:
         raise AccessDenied(f"Konto {username} nie istnieje albo jest wyłączone.")
     gminy = frozenset(r[0] for r in cur.execute(ACTOR_GMINY, [username]).fetchall())
-    return Actor(username, rows[0][0], gminy)
+    places = dict(cur.execute(PILOT_NAMES).fetchall())  # the refusals name a gmina, not a TERC
+    return Actor(username, rows[0][0], gminy, name=rows[0][1] or "", places=places)
 
 
 def credentials(conn: duckdb.DuckDBPyConnection) -> dict:

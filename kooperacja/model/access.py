@@ -6,7 +6,7 @@ The role names are written here only; everybody else asks a question of this mod
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kooperacja.model.errors import AccessDenied
@@ -29,11 +29,24 @@ AGGREGATES_ONLY = frozenset({WZK, ZARZAD})
 
 @dataclass(frozen=True)
 class Actor:
-    """The user behind a call. `gminy` are the TERC codes an animator looks after."""
+    """The user behind a call. `gminy` are the TERC codes an animator looks after; `name` is the
+    display name and `places` the pilot gminy's names by TERC, for the refusals to name both."""
 
     username: str
     role: str
     gminy: frozenset[str] = field(default_factory=frozenset)
+    name: str = field(default="", compare=False)
+    places: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def who(self) -> str:
+        """The person and their role in words, e.g. "Anna Nowak (animator współpracy)"."""
+        return f"{self.name or self.username} ({ROLE_LABELS.get(self.role, self.role)})"
+
+    def gmina(self, terc: str) -> str:
+        """A gmina in a sentence (genitive): "gminy Zawiśle", else "gminy o kodzie TERC 3401011"."""
+        name = self.places.get(terc)
+        return f"gminy {name}" if name else f"gminy o kodzie TERC {terc}"
 
     @property
     def is_admin(self) -> bool:
@@ -73,13 +86,13 @@ def can_edit_gmina(actor: Actor, terc: str | None) -> bool:
 
 def require_edit_gmina(actor: Actor, terc: str | None) -> None:
     if not can_edit_gmina(actor, terc):
-        what = f"gminy {terc}" if terc else "danych regionu"
-        raise AccessDenied(f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać {what}.")
+        what = actor.gmina(terc) if terc else "danych regionu"
+        raise AccessDenied(f"Użytkownik {actor.who} nie może zmieniać {what}.")
 
 
 def require_admin(actor: Actor) -> None:
     if actor.role != ADMIN:
-        raise AccessDenied(f"Tę operację może wykonać tylko administrator ({actor.username} nim nie jest).")
+        raise AccessDenied(f"Tę operację może wykonać tylko administrator; {actor.who} nim nie jest.")
 
 
 def can_explain_alert(actor: Actor, terc: str | None, animator: str | None) -> bool:
@@ -104,11 +117,12 @@ def can_read_cases(actor: Actor) -> bool:
     return actor.role in ROPS_STAFF
 
 
+CASE_DETAILS_REFUSED = "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
+
+
 def require_case_read(actor: Actor) -> None:
     if not can_read_cases(actor):
-        raise AccessDenied(
-            "Szczegóły spraw są dostępne tylko dla pracowników ROPS (administrator, animator)."
-        )
+        raise AccessDenied(CASE_DETAILS_REFUSED)
 
 
 def suppresses_small_counts(actor: Actor) -> bool:
@@ -129,6 +143,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "dane": frozenset({ADMIN, ANIMATOR}),
     "historia": frozenset({ADMIN}),
     "uzytkownicy": frozenset({ADMIN}),
+    "pomoc": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
 }
 
 
@@ -151,7 +166,7 @@ def can_write_data(actor: Actor) -> bool:
 
 def require_write_data(actor: Actor, what: str = "importować danych") -> None:
     if not can_write_data(actor):
-        raise AccessDenied(f"Użytkownik {actor.username} ({actor.role}) nie może {what}.")
+        raise AccessDenied(f"Użytkownik {actor.who} nie może {what}.")
 
 
 def can_edit_institution(actor: Actor, seat_terc: str) -> bool:
@@ -181,9 +196,17 @@ def can_edit_service(actor: Actor, level: str, area_terc: str) -> bool:
 def require_edit_service(actor: Actor, level: str, area_terc: str) -> None:
     if not can_edit_service(actor, level, area_terc):
         raise AccessDenied(
-            f"Użytkownik {actor.username} ({actor.role}) nie może zmieniać usług "
-            f"obszaru {area_terc} — animator prowadzi usługi swoich gmin i ich powiatów."
+            f"Użytkownik {actor.who} nie może zmieniać usług {_area(actor, level, area_terc)} — "
+            "animator prowadzi usługi swoich gmin i ich powiatów."
         )
+
+
+def _area(actor: Actor, level: str, terc: str) -> str:
+    if level == "region":
+        return "województwa"
+    if level == "powiat":
+        return f"powiatu o kodzie TERC {terc}"
+    return actor.gmina(terc)
 
 
 def can_record_for(actor: Actor, username: str) -> bool:

@@ -79,7 +79,12 @@ HEADERS: dict[str, str] = {
     "first_contact_on": "Pierwszy kontakt",
     "contact_deadline": "Termin kontaktu",
     "count": "Liczba",
+    "meeting_kind": "Rodzaj spotkania",
+    "report_month": "Miesiąc",
+    "last_month": "Ostatni miesiąc",
 }
+# Columns holding the first day of a month that stands for the month (a monthly report's): in words.
+MONTH_COLUMNS = frozenset({"report_month", "last_month"})
 
 # Columns holding codes, and the Polish labels of those codes.
 CODE_LABELS: dict[str, Mapping] = {
@@ -89,6 +94,7 @@ CODE_LABELS: dict[str, Mapping] = {
     "route": vocab.ROUTES,
     "status": {s.value: label for s, label in rules.STATUS_LABELS.items()},
     "event_kind": {"started": "rozpoczęcie", "completed": "zakończenie"},
+    "meeting_kind": vocab.MEETING_KINDS,
 }
 
 
@@ -118,6 +124,43 @@ def fmt_date(value: date | datetime | pd.Timestamp | None) -> str:
     return f"{value:%d.%m.%Y}"
 
 
+def fmt_datetime(value: datetime | pd.Timestamp | None) -> str:
+    """A moment as dd.mm.rrrr gg:mm; empty for a missing one.
+
+    >>> fmt_datetime(datetime(2026, 3, 5, 14, 7, 59)), fmt_datetime(None)
+    ('05.03.2026 14:07', '')
+    """
+    if is_missing(value):
+        return ""
+    return f"{value:%d.%m.%Y %H:%M}"
+
+
+MONTHS = (
+    "styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec",
+    "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień",
+)  # fmt: skip
+
+
+def fmt_month(value: date | datetime | pd.Timestamp | None) -> str:
+    """A month in words, e.g. for a monthly report: "grudzień 2026"; empty for a missing one.
+
+    >>> fmt_month(date(2026, 12, 1)), fmt_month(None)
+    ('grudzień 2026', '')
+    """
+    if value is None or is_missing(value):
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def region_name(name: str) -> str:
+    """A województwo's name as a sentence shows it: TERYT writes it in capitals.
+
+    >>> region_name("LUBELSKIE"), region_name("Nadwiślańskie")
+    ('lubelskie', 'Nadwiślańskie')
+    """
+    return name.lower() if name.isupper() else name
+
+
 def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     """A number with a non-breaking space between thousands and a decimal comma.
 
@@ -137,7 +180,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
     >>> [plural(n, "alert", "alerty", "alertów") for n in (1, 2, 5, 12, 22, 0)]
     ['1 alert', '2 alerty', '5 alertów', '12 alertów', '22 alerty', '0 alertów']
-    >>> plural(1235, "wiersz", "wiersze", "wierszy") == "1\u00a0235 wierszy"
+    >>> plural(1234, "wiersz", "wiersze", "wierszy") == "1\u00a0234 wiersze"
     True
     """
     return f"{fmt_number(n)} {plural_form(n, one, few, many)}"
@@ -193,12 +236,19 @@ def to_display(
 ) -> pd.DataFrame:
     """Pick `columns`, replace codes with their Polish labels and give the columns Polish headers.
 
-    Dates stay dates (the table widget and the XLSX export format them as dd.mm.rrrr).
+    Dates stay dates (the table widget and the XLSX export format them as dd.mm.rrrr), but a
+    monthly report's month reads as a month ("grudzień 2026").
+
+    >>> frame = pd.DataFrame({"report_month": [date(2026, 12, 1)], "meeting_kind": ["ggk"]})
+    >>> to_display(frame).iloc[0].to_dict()
+    {'Miesiąc': 'grudzień 2026', 'Rodzaj spotkania': 'spotkanie GGK/ZZK'}
     """
     out = df[columns].copy() if columns else df.copy()
     labels = {**CODE_LABELS, **(extra_labels or {})}
     for col in out.columns:
-        if col in labels:
+        if col in MONTH_COLUMNS:
+            out[col] = out[col].map(lambda v: "" if is_missing(v) else fmt_month(v))
+        elif col in labels:
             mapping = labels[col]
             out[col] = out[col].map(lambda v, m=mapping: v if is_missing(v) else m.get(v, v))
         elif _mixes_text_and_numbers(out[col]):  # e.g. counts with "<5": one type, or Arrow refuses

@@ -14,6 +14,7 @@ from kooperacja.accounts.login_throttle import LOGIN_THROTTLE as THROTTLE
 from kooperacja.demo import DEMO_PASSWORD, DEMO_USERS
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.vocab import ROLES
+from kooperacja.ui import nav
 from kooperacja.ui.session import current_actor, get_conn
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import get_setting
@@ -179,6 +180,7 @@ def _login_form(authenticator: stauth.Authenticate, creds: dict, *, demo: bool) 
     # Set in this run, never followed by st.rerun: a rerun would drop the cookie component unsent.
     authenticator.cookie_controller.set_cookie()
     st.session_state[LOGIN_AT] = time.time()
+    st.session_state[nav.FRESH_LOGIN] = True  # this run draws the page itself: no switch, no rerun
     return creds["usernames"][st.session_state["username"]]["roles"][0]
 
 

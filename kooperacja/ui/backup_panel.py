@@ -47,7 +47,7 @@ def render(actor: Actor) -> None:
             "Rozmiar (kB)": [round(f.size / 1024) for f in files],
         }
     )
-    st.dataframe(table, hide_index=True, key="lista_kopii")
+    st.dataframe(table, hide_index=True, key="lista_kopii", placeholder="")
     st.caption(
         "Odtworzenie (przy zatrzymanej aplikacji): "
         "`python -m kooperacja restore PLIK --db NOWY_PLIK`; "

@@ -13,7 +13,7 @@ from kooperacja import lku, warehouse, wzk
 from kooperacja.cases import stats as case_stats
 from kooperacja.charts import programme as charts
 from kooperacja.charts import report as report_charts
-from kooperacja.model import disclosure, vocab
+from kooperacja.model import disclosure, formatting, vocab
 from kooperacja.model.access import SYSTEM, Actor, require_case_read
 from kooperacja.model.formatting import to_display
 from kooperacja.programme import alerts, pzk, queries
@@ -227,4 +227,6 @@ def region_name() -> str:
     if name:
         return name
     rows = conn.execute(FIRST_WOJEWODZTWO).fetchall()
-    return f"województwo {rows[0][0]}" if rows else "Region (rejestr terytorialny jeszcze nie wczytany)"
+    if rows:
+        return f"województwo {formatting.region_name(rows[0][0])}"
+    return "Region (rejestr terytorialny jeszcze nie wczytany)"

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kooperacja.exchange import workbook as exchange
 from kooperacja.exchange.mapping import REGISTRIES
+from kooperacja.model import formatting
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
 from kooperacja.ui import errors, session, widgets
@@ -65,7 +66,9 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
-    table = st.selectbox("Rejestr", list(tables), format_func=tables.__getitem__, key="f_imp_table")
+    table = st.selectbox(
+        "Rejestr", list(tables), format_func=tables.__getitem__, key="f_imp_table", **widgets.SELECT
+    )
     if upload is None:
         return
     try:
@@ -80,7 +83,8 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
         _apply(conn, actor, parsed, "all_or_nothing")
     if parsed.errors:
-        st.warning(f"Plik ma {len(parsed.errors)} błędów: „Zapisz wszystko” jest wyłączone.")
+        found = formatting.plural(len(parsed.errors), "błąd", "błędy", "błędów")
+        st.warning(f"Plik ma {found}: „Zapisz wszystko” jest wyłączone.")
         sure = st.checkbox(
             "Rozumiem: zapisz tylko poprawne wiersze, wiersze z błędami pominę", key="f_imp_sure"
         )

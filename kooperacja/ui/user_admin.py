@@ -67,7 +67,8 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     seen = versions.loaded("pilot_gmina", {t: r["row_version"] for t, r in rows.items()})
     mine = [t for t, r in rows.items() if r["animator"] == login]
     labels = {
-        t: r["name"] + ("" if r["animator"] == login else f" (teraz: {animators.get(r['animator'], r['animator'])})")
+        t: r["name"]
+        + ("" if r["animator"] == login else f" (teraz: {animators.get(r['animator'], r['animator'])})")
         for t, r in rows.items()
     }
     stamp = "_".join(f"{t}{rows[t]['row_version']}" for t in mine) or "0"

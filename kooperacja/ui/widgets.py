@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from kooperacja.charts.programme import PROGRESS_COLORS, PROGRESS_ORDER
-from kooperacja.model import formatting
+from kooperacja.model import disclosure, formatting, rules
 from kooperacja.model import xlsx as export
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import EARLIEST, LATEST
 from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
-from kooperacja.programme.queries import PROGRESS_LABELS
+from kooperacja.programme.queries import PROGRESS_COUNT_LABELS, PROGRESS_LABELS
 from kooperacja.ui import errors
 
 
@@ -31,6 +31,25 @@ class DateInput(TypedDict):
 # previous value instead; the narrower rules of a save (not in the future, not before the gmina
 # joined the pilot…) are the domain's to refuse, in Polish, never the widget's to drop silently.
 DATE: DateInput = {"format": "DD.MM.YYYY", "min_value": EARLIEST, "max_value": LATEST}
+DATE_FORMAT = DATE["format"]  # st.date_input(..., format=DATE_FORMAT) where the bounds are the page's own
+
+# Streamlit's own English: an empty select box says "Choose an option", a multiselect "Choose options"
+# and offers "Select all". Every call names these (tests/unit/test_polish_widgets.py scans for it):
+# st.selectbox(..., **widgets.SELECT), st.multiselect(..., **widgets.MULTI).
+PICK = "Wybierz…"
+
+
+class SelectTexts(TypedDict):
+    placeholder: str
+
+
+class MultiTexts(TypedDict):
+    placeholder: str
+    select_all: bool
+
+
+SELECT: SelectTexts = {"placeholder": PICK}
+MULTI: MultiTexts = {"placeholder": PICK, "select_all": False}
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORE = "flt_"  # filter values live under flt_<name>: widget state is dropped on other pages
@@ -48,6 +67,7 @@ def _cell_style(value: Any) -> str:
     return f"background-color: {color}; color: {text}"
 
 
+EMPTY_TABLE = "Brak wierszy do pokazania."
 ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 15
 # Rows drawn in the grid; the XLSX has all. Styling costs ~20 µs a cell and every row goes over
 # the wire: 32,000 national alerts took 7 s a run and megabytes; 500 rows take ~0.1 s.
@@ -113,7 +133,11 @@ def table(
     values themselves (real dates). `colored`: columns holding a status in words, painted in its
     colour. `select`: single-row selection; returns the selection event (else None). `links`:
     columns holding a relative URL (`model.links.url`) → the Polish text of their link ("Otwórz").
+    An empty table is said in words (the grid would print the English "empty"), with no download.
     """
+    if df.empty:
+        st.caption(EMPTY_TABLE)
+        return None
     shown = df.head(MAX_SHOWN)  # the first rows keep their positions: a selection still indexes df
     styler = _for_grid(shown)
     if colored and len(shown):
@@ -124,7 +148,9 @@ def table(
         kwargs.setdefault("column_config", {})[column] = st.column_config.LinkColumn(
             column, display_text=text
         )
-    event = st.dataframe(styler, key=key, hide_index=True, height=height, width="stretch", **kwargs)
+    event = st.dataframe(
+        styler, key=key, hide_index=True, height=height, width="stretch", placeholder="", **kwargs
+    )
     if len(df) > MAX_SHOWN:
         st.caption(
             f"Pokazano pierwsze {formatting.fmt_number(MAX_SHOWN)} z {formatting.fmt_number(len(df))} "
@@ -178,6 +204,12 @@ def persistent(
     filter shows the same value when the user comes back.
     """
     multi = widget is st.multiselect
+    if multi:
+        kwargs = {**MULTI, **kwargs}
+    elif widget is st.selectbox:
+        kwargs = {**SELECT, **kwargs}
+    elif widget is st.date_input:
+        kwargs = {"format": DATE_FORMAT, **kwargs}
     if key not in st.session_state:
         st.session_state[key] = _valid(remembered(name, default), options, default, multi)
     args = (label,) if options is None else (label, options)
@@ -223,6 +255,32 @@ def go_to(page: str) -> None:
     st.switch_page(nav.page(page))
 
 
+def _kpi_help() -> dict[str, str]:
+    small = f"WZK i Zarząd widzą liczby od 1 do {disclosure.THRESHOLD - 1} jako „{disclosure.LABEL}”."
+    return {
+        "Gminy w pilotażu": "Gminy objęte pilotażem modelu kooperacji (dziś), we wszystkich wariantach.",
+        PROGRESS_COUNT_LABELS["on_time"]: "Gminy bez żadnego podkroku po terminie planu.",
+        PROGRESS_COUNT_LABELS["late"]: "Gminy z co najmniej jednym podkrokiem po terminie planu, "
+        "ale z niedawnym zdarzeniem kroku.",
+        PROGRESS_COUNT_LABELS["stalled"]: f"Gminy z podkrokami po terminie i bez zdarzenia kroku od "
+        f"{rules.days_pl(rules.STALLED_DAYS)}.",
+        "Członkowie PZK": "Instytucje należące dziś do PZK gmin w pilotażu (przystąpiły, nie wystąpiły).",
+        "Sprawy otwarte": f"Sprawy (osoby, rodziny, grupy) prowadzone dziś, niezakończone. {small}",
+        "Sprawy zamknięte": f"Sprawy zakończone z podanym powodem. {small}",
+        "Alerty po terminie": "Alerty na Twojej liście, których termin już minął.",
+        "Alerty z terminem dziś": "Alerty na Twojej liście z terminem przypadającym dziś.",
+        "Alerty na ten tydzień": f"Alerty na Twojej liście z terminem w ciągu "
+        f"{rules.days_pl(rules.DUE_SOON_DAYS)}.",
+        "Powiaty": "Powiaty, w których leżą gminy w pilotażu.",
+        "Instytucje w PZK": "Instytucje należące dziś do PZK gmin w zakresie raportu.",
+        "Sprawy zgłoszone": f"Wszystkie sprawy zgłoszone w zakresie raportu. {small}",
+        "Sprawy zakończone": f"Sprawy zakończone z podanym powodem. {small}",
+        "Cele osiągnięte w pełni": f"Sprawy, których ewaluacja stwierdziła pełne osiągnięcie celu. {small}",
+    }
+
+
 def metric(label: str, value: int | float | str, help: str | None = None) -> None:
-    """A tile; a text value (a suppressed count "<5", "x") is shown as it is."""
-    st.metric(label, value if isinstance(value, str) else formatting.fmt_number(value), help=help)
+    """A tile with its explanation (`help`, else the one of its label); a text value (a suppressed
+    count "<5", "x") is shown as it is."""
+    shown = value if isinstance(value, str) else formatting.fmt_number(value)
+    st.metric(label, shown, help=help or _kpi_help().get(label))

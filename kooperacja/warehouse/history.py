@@ -9,8 +9,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from kooperacja.model import formatting, vocab
 from kooperacja.model import records as models
-from kooperacja.model.access import Actor, require_admin
+from kooperacja.model.access import ROLE_LABELS, Actor, require_admin
 from kooperacja.model.records import KEY_HEADERS
 
 ACTIONS = {"insert": "dodanie", "update": "zmiana", "delete": "usunięcie"}
@@ -49,16 +50,48 @@ COLUMNS = {
     "action": "Operacja",
     "table": "Tabela",
     "record_key": "Klucz",
-    "terc": "TERC",
+    "terc": "Gmina",
     "before": "Przed",
     "after": "Po",
+    "reason": "Powód korekty",
+}
+# A coded field's Polish labels: by (table, field) where a field name means different things in
+# different tables, else by field.
+FIELD_VALUES: dict[str, dict[Any, str]] = {
+    "variant": vocab.VARIANTS,
+    "sector": vocab.SECTORS,
+    "level": vocab.LEVELS,
+    "route": vocab.ROUTES,
+    "category": vocab.SERVICE_CATEGORIES,
+    "target_groups": vocab.TARGET_GROUPS,
+    "problem_areas": vocab.PROBLEM_AREAS,
+    "problem_code": vocab.PROBLEM_AREAS,
+    "contract_kind": vocab.CONTRACT_KINDS,
+    "evaluation": vocab.EVALUATIONS,
+    "closure_reason": vocab.CLOSURE_REASONS,
+    "progress": vocab.REPORT_PROGRESS,
+    "role": dict(ROLE_LABELS),
+}
+TABLE_FIELD_VALUES: dict[tuple[str, str], dict[Any, str]] = {
+    ("step_event", "kind"): {"started": "rozpoczęcie", "completed": "zakończenie"},
+    ("meeting", "kind"): vocab.MEETING_KINDS,
+    ("case_file", "kind"): vocab.CASE_KINDS,
+    ("recommendation", "kind"): vocab.RECOMMENDATION_KINDS,
+    ("recommendation", "status"): vocab.RECOMMENDATION_STATUSES,
+    ("wzk_member", "role"): {},  # a free-text function, not an account role
+}
+# Fields naming another record by its id: shown by that record's name.
+NAMED_BY = {
+    "institution_id": "SELECT institution_id, name FROM institution",
+    "service_id": "SELECT service_id, name FROM service",
+    "terc": "SELECT terc, name FROM gmina",
 }
 MAX_ROWS = 5000
 _MODELS = {cls.TABLE: cls for cls in models.Record.__subclasses__() if hasattr(cls, "TABLE")}
 
 CHANGES = """
 SELECT audit_id, changed_at, username, action, table_name, record_key, terc,
-       before::VARCHAR AS before, after::VARCHAR AS after
+       before::VARCHAR AS before, after::VARCHAR AS after, reason
 FROM audit_log
 WHERE ($user IS NULL OR username = $user)
   AND ($table IS NULL OR table_name = $table)
@@ -70,19 +103,36 @@ LIMIT $limit
 """
 
 
+# Fields of the tables written without a record model (accounts, templates, settings).
+FIELD_TITLES = {
+    "username": "Login",
+    "display_name": "Nazwa wyświetlana",
+    "role": "Rola",
+    "active": "Aktywne",
+    "name": "Nazwa",
+    "steps": "Liczba podkroków",
+    "version": "Wersja",
+    "gminy": "Gminy",
+}
+# Writers that are not accounts: the demo builder, the command line, the app itself.
+WRITERS = {"demo": "dane demonstracyjne", "cli": "wiersz poleceń", "system": "system"}
+
+
 def _title(table: str, name: str) -> str:
     cls = _MODELS.get(table)
     title = models.label(cls, name) if cls else name
-    return KEY_HEADERS.get(name, name) if title == name else title
+    return FIELD_TITLES.get(name, KEY_HEADERS.get(name, name)) if title == name else title
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, labels: dict[Any, str] | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "tak" if value else "nie"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        return ", ".join(_show(v, labels) for v in value)
+    if labels and value in labels:
+        return labels[value]
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return f"{date.fromisoformat(value):%d.%m.%Y}"
@@ -91,11 +141,28 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def readable(table: str, snapshot: dict[str, Any] | None, only: set[str] | None = None) -> str:
-    """A JSON snapshot as "Pole: wartość; …" with the record's Polish field names.
+def _labels(table: str, field: str, names: dict[str, dict[Any, str]]) -> dict[Any, str] | None:
+    found = TABLE_FIELD_VALUES.get((table, field), FIELD_VALUES.get(field))
+    if field in names:
+        return {k: f"{v} ({k})" for k, v in names[field].items()}
+    return found
+
+
+def readable(
+    table: str,
+    snapshot: dict[str, Any] | None,
+    only: set[str] | None = None,
+    names: dict[str, dict[Any, str]] | None = None,
+) -> str:
+    """A JSON snapshot as "Pole: wartość; …" with the record's Polish field names, codes as their
+    labels and the records it names (`names`: field → id → name) by their names.
 
     >>> readable("pzk_member", {"left_on": "2026-03-05"})
     'Data wystąpienia: 05.03.2026'
+    >>> readable("recommendation", {"status": "in_progress"})
+    'Status: w realizacji'
+    >>> readable("pzk_member", {"institution_id": 226}, names={"institution_id": {226: "GOPS"}})
+    'Instytucja: GOPS (226)'
     """
     if not snapshot:
         return ""
@@ -103,16 +170,49 @@ def readable(table: str, snapshot: dict[str, Any] | None, only: set[str] | None 
         items = [(k, v) for k, v in snapshot.items() if v is not None]
     else:
         items = [(k, v) for k, v in snapshot.items() if k in only]
-    return "; ".join(f"{_title(table, k)}: {_show(v)}" for k, v in items)
+    names = names or {}
+    return "; ".join(f"{_title(table, k)}: {_show(v, _labels(table, k, names))}" for k, v in items)
 
 
-def _texts(row: Any) -> tuple[str, str]:
+def _snapshots(row: Any) -> tuple[Any, Any]:
     before = json.loads(row.before) if isinstance(row.before, str) else None
     after = json.loads(row.after) if isinstance(row.after, str) else None
+    return before, after
+
+
+def _texts(row: Any, names: dict[str, dict[Any, str]]) -> tuple[str, str]:
+    before, after = _snapshots(row)
     changed = None
     if isinstance(before, dict) and isinstance(after, dict):
         changed = {k for k in {*before, *after} if before.get(k) != after.get(k)}
-    return readable(row.table_name, before, changed), readable(row.table_name, after, changed)
+    return (
+        readable(row.table_name, before, changed, names),
+        readable(row.table_name, after, changed, names),
+    )
+
+
+def _names(conn: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> dict[str, dict[Any, str]]:
+    """The names of the records the listed snapshots point to (institutions, services, gminy)."""
+    wanted: dict[str, set[Any]] = {field: set() for field in NAMED_BY}
+    for row in df.itertuples():
+        for snapshot in _snapshots(row):
+            if isinstance(snapshot, dict):
+                for field in NAMED_BY:
+                    if snapshot.get(field) is not None:
+                        wanted[field].add(snapshot[field])
+    wanted["terc"].update(t for t in df.terc if isinstance(t, str))
+    found = {}
+    for field, keys in wanted.items():
+        if keys:
+            rows = conn.cursor().execute(NAMED_BY[field]).fetchall()
+            found[field] = {k: str(name) for k, name in rows if k in keys}
+    return found
+
+
+def display_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each account's display name by login (for "Kto"); a login without an account stays as it is."""
+    rows = conn.cursor().execute("SELECT username, display_name FROM app_user").fetchall()
+    return WRITERS | {u: (d or u) for u, d in rows}
 
 
 def list_changes(
@@ -140,20 +240,29 @@ def list_changes(
         "until": until + timedelta(days=1) if until else None,
     }
     df = conn.execute(CHANGES, params).df()
-    texts = [_texts(row) for row in df.itertuples()] if len(df) else []
+    names = _names(conn, df) if len(df) else {}
+    texts = [_texts(row, names) for row in df.itertuples()] if len(df) else []
+    people, gminy = display_names(conn), names.get("terc", {})
     out = pd.DataFrame(
         {
-            "changed_at": df.changed_at,
-            "username": df.username,
+            "changed_at": [formatting.fmt_datetime(t) for t in df.changed_at],
+            "username": [people.get(u, u) for u in df.username],
             "action": df.action.map(ACTIONS),
             "table": df.table_name.map(lambda t: TABLE_LABELS.get(t, t)),
             "record_key": df.record_key,
-            "terc": df.terc,
+            "terc": [_gmina(t, gminy) for t in df.terc],
             "before": [b for b, _ in texts],
             "after": [a for _, a in texts],
+            "reason": [r if isinstance(r, str) else "" for r in df.reason],
         }
     )
     return out.rename(columns=COLUMNS)
+
+
+def _gmina(terc: Any, names: dict[Any, str]) -> str:
+    if not isinstance(terc, str):
+        return ""
+    return f"{names[terc]} ({terc})" if terc in names else terc
 
 
 def audit_users(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -29,7 +29,9 @@ def fresh(start_server, tmp_path_factory) -> tuple[str, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert cli.main(["init", "--db", str(db)]) == 0
-    password = next(line.split(": ", 1)[1] for line in out.getvalue().splitlines() if line.startswith("Hasło"))
+    password = next(
+        line.split(": ", 1)[1] for line in out.getvalue().splitlines() if line.startswith("Hasło")
+    )
     return start_server(db), password
 
 

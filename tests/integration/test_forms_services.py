@@ -75,7 +75,7 @@ def test_step_event_refusals_are_polish_and_write_nothing(wh, animator1, change,
 
 
 def test_an_animator_cannot_write_another_animators_gmina(wh, animator1):
-    with pytest.raises(AccessDenied, match="nie może zmieniać gminy 3403011"):
+    with pytest.raises(AccessDenied, match="nie może zmieniać gminy o kodzie TERC 3403011"):
         programme.record_step_event(
             wh, animator1, terc=OTHER, substep="5.2", kind="started", event_on=date(2026, 11, 1), today=TODAY
         )
@@ -204,7 +204,7 @@ def test_history_filters_by_user_table_and_gmina_on_six_digits(wh, animator1):
     programme.shift_plan(wh, animator1, terc=GMINA, days=10, reason="Wybory", today=TODAY)
     wh.execute("UPDATE audit_log SET terc = '3401012' WHERE audit_id = (SELECT max(audit_id) FROM audit_log)")
     changes = audit.list_changes(wh, ADMIN, user="animator1", table="plan_shift", terc=GMINA)
-    assert len(changes) == 1 and changes.iloc[0]["Kto"] == "animator1"
+    assert len(changes) == 1 and changes.iloc[0]["Kto"] == "Anna Nowakowska, animatorka (demo)"
     assert "Powód przesunięcia: Wybory" in changes.iloc[0]["Po"]
     assert audit.list_changes(wh, ADMIN, user="animator1", since=date(2030, 1, 1)).empty
     with pytest.raises(AccessDenied):

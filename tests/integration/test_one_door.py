@@ -180,7 +180,7 @@ REFUSALS = {
         "case_file",
         _case(case_code="P-3403011-0999", terc=OTHER),
         "terc",
-        f"Użytkownik animator1 (animator) nie może zmieniać gminy {OTHER}.",
+        f"Użytkownik animator1 (animator współpracy) nie może zmieniać gminy o kodzie TERC {OTHER}.",
         lambda conn, actor: cases.register_case(
             conn, actor, terc=OTHER, kind="osoba", referred_on=date(2026, 11, 1), today=TODAY
         ),

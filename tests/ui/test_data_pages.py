@@ -77,7 +77,7 @@ def test_history_filters_by_user(page_test):
     assert not history.exception
     history.selectbox("hist_user").set_value("animator1").run()
     shown = history.dataframe[0].value
-    assert len(shown) >= 1 and set(shown["Kto"]) == {"animator1"}
+    assert len(shown) >= 1 and set(shown["Kto"]) == {"Anna Nowakowska, animatorka (demo)"}
     assert any("Protokół 3" in text for text in shown["Po"])
 
 

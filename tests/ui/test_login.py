@@ -61,8 +61,12 @@ def log_in(username: str, password: str = "demo") -> AppTest:
 
 
 def offered_titles(at: AppTest) -> list[str]:
-    # What st.navigation registered on the last run (AppTest keeps it to resolve switch_page).
-    return [info["page_name"] for info in at._registered_pages.values()]
+    # What st.navigation registered on the last run (AppTest keeps it to resolve switch_page), less
+    # the hidden pages that open the role's first page instead (the root URL, other roles' URLs).
+    menu = set(access.pages_for(at.session_state["roles"][0])) if at.session_state["roles"] else set()
+    registered = at._registered_pages.values()
+    shown = [i["page_name"] for i in registered if not menu or i["url_pathname"] in {"", *menu}]
+    return list(dict.fromkeys(shown))  # the first page answers at "/" and at its own URL
 
 
 def texts(at: AppTest) -> str:
