@@ -118,7 +118,7 @@ def render() -> None:
     registry, gaps = st.tabs(["Usługi", "Luki w koszyku"])
     if (linked := links.number("uslugi")) is not None:
         with registry, widgets.errors_shown():
-            _card(linked)
+            _card(linked, actor, today)
     with widgets.errors_shown():
         with registry:
             if access.can_write_data(actor):
