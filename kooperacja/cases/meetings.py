@@ -14,7 +14,7 @@ import duckdb
 
 from kooperacja.cases.core import refuse_future
 from kooperacja.cases.team import _notice_warning, check_attendees, team_name
-from kooperacja.model.access import Actor, require_edit_gmina
+from kooperacja.model.access import Actor, require_edit_gmina, require_write_data
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.records import Meeting, MeetingAttendee, correction_reason
 from kooperacja.warehouse import audit, fetch_dicts, transaction
@@ -50,6 +50,7 @@ def case_meetings(conn: duckdb.DuckDBPyConnection, case_code: str) -> list[dict[
 
 
 def _load(cur: duckdb.DuckDBPyConnection, actor: Actor, meeting_id: int) -> tuple[dict, dict]:
+    require_write_data(actor, "zmieniać spotkań spraw")  # the role first: a reader learns nothing more
     meeting = get_row(cur, Meeting, meeting_id)
     if meeting["case_code"] is None or meeting["kind"] not in CASE_MEETINGS:
         raise InvalidInput(["Spotkanie: to nie jest spotkanie zespołu ani spotkanie monitorujące sprawy"])

@@ -44,6 +44,7 @@ READERS = {
     "programme.dashboard.alert_label",
     "programme.dashboard.alert_tiles",
     "programme.data_entry.area_choices",
+    "lku.area_choices",
     "programme.data_entry.open_zgloszenia",
     "programme.data_entry.pilot_choices",
     "exchange.apply.check_import",
