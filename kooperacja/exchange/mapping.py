@@ -6,10 +6,11 @@ form calls and the access rule its form uses. A new registry is one `Registry(..
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,10 +19,12 @@ import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
 from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, check_case_task, check_monthly_report
+from kooperacja.exchange.cells import Codes, Padded, boolean, integer, plain_text, terc_text
 from kooperacja.lku_checks import ServiceContext, check_service
-from kooperacja.model import access
+from kooperacja.model import access, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.checks import Problem
+from kooperacja.model.formatting import CODE_LABELS
 from kooperacja.model.records import (
     KEY_HEADERS,
     CaseFile,
@@ -38,6 +41,7 @@ from kooperacja.model.records import (
 from kooperacja.programme.checks import check_pzk_member, check_step_event
 
 LIST_SEPARATOR = ";"
+EVENT_KINDS = CODE_LABELS["event_kind"]
 PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
 PROBLEMS_HEADER = LABELS[PROBLEMS]
 
@@ -89,6 +93,7 @@ class Registry:
     permission: Permission = _edit_gmina
     scope: str = "terc"
     links: Callable[[Any, Any], list[Record]] | None = None  # (record, parsed row) → rows of a link table
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code field → code → label
 
     @property
     def key(self) -> str:
@@ -102,6 +107,11 @@ class Registry:
         if self.table == "case_file":
             out[PROBLEMS_FIELD] = PROBLEMS_HEADER
         return out
+
+    @functools.cached_property
+    def columns(self) -> dict[str, Column]:
+        """Field → how its cells are read and written (kind, codes and labels, TERC widths)."""
+        return {name: _column(self, name, header) for name, header in self.headers().items()}
 
     def required(self) -> list[str]:
         """Headers a file must have: the required fields (a missing generated key means new rows)."""
@@ -122,6 +132,7 @@ REGISTRIES: dict[str, Registry] = {
             references=(("seat_terc", "area"),),
             permission=lambda a, r, k: access.require_edit_institution(a, r.seat_terc),
             scope="seat_terc",
+            labels={"sector": vocab.SECTORS, "level": vocab.LEVELS},
         ),
         Registry(
             "pzk_member",
@@ -139,6 +150,12 @@ REGISTRIES: dict[str, Registry] = {
             ),
             permission=lambda a, r, k: access.require_edit_service(a, r.level, r.area_terc),
             scope="area_terc",
+            labels={
+                "level": vocab.LEVELS,
+                "category": vocab.SERVICE_CATEGORIES,
+                "target_groups": vocab.TARGET_GROUPS,
+                "problem_areas": vocab.PROBLEM_AREAS,
+            },
         ),
         Registry(
             "case_file",
@@ -149,6 +166,13 @@ REGISTRIES: dict[str, Registry] = {
             links=lambda rec, row: [
                 CaseProblem(case_code=rec.case_code, problem_code=c) for c in row.problems
             ],
+            labels={
+                "kind": vocab.CASE_KINDS,
+                "contract_kind": vocab.CONTRACT_KINDS,
+                "evaluation": vocab.EVALUATIONS,
+                "closure_reason": vocab.CLOSURE_REASONS,
+                PROBLEMS_FIELD: vocab.PROBLEM_AREAS,
+            },
         ),
         Registry(
             "case_goal",
@@ -176,6 +200,7 @@ REGISTRIES: dict[str, Registry] = {
             check=lambda w, k, a: check_monthly_report(w.record, k.cases),
             permission=_edit_task,
             scope="task_id",
+            labels={"progress": vocab.REPORT_PROGRESS},
         ),
         Registry(
             "step_event",
@@ -186,6 +211,7 @@ REGISTRIES: dict[str, Registry] = {
             permission=lambda a, r, k: (
                 access.require_edit_gmina(a, r.terc) if r.terc else access.require_admin(a)
             ),
+            labels={"kind": EVENT_KINDS},
         ),
     )
 }
@@ -196,17 +222,7 @@ def field_kind(model: type[Record], name: str) -> str:
     """'date', 'int', 'list', 'bool' or 'str': how a cell of this field is read."""
     if name == PROBLEMS_FIELD:
         return "list"
-    annotation = model.model_fields[name].annotation
-    args = (
-        typing.get_args(annotation)
-        if isinstance(annotation, types.UnionType) or (typing.get_origin(annotation) is typing.Union)
-        else (annotation,)
-    )
-    for arg in args:
-        if typing.get_origin(arg) is typing.Annotated:
-            arg = typing.get_args(arg)[0]
-        if arg is type(None):
-            continue
+    for arg in _types(model, name):
         if arg is date:
             return "date"
         if arg is bool:
@@ -218,15 +234,118 @@ def field_kind(model: type[Record], name: str) -> str:
     return "str"
 
 
-_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+def _types(model: type[Record], name: str) -> list[Any]:
+    """The field's types, Optional and Annotated unwrapped."""
+    annotation = model.model_fields[name].annotation
+    args = (
+        typing.get_args(annotation)
+        if isinstance(annotation, types.UnionType) or (typing.get_origin(annotation) is typing.Union)
+        else (annotation,)
+    )
+    out = []
+    for arg in args:
+        if typing.get_origin(arg) is typing.Annotated:
+            arg = typing.get_args(arg)[0]
+        if arg is not type(None):
+            out.append(arg)
+    return out
+
+
+def _literal(model: type[Record], name: str) -> tuple[str, ...]:
+    for arg in _types(model, name):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return ()
+
+
+def _terc_widths(model: type[Record], name: str) -> tuple[int, ...] | None:
+    """The digit counts a TERC-like field takes (terc, seat_terc, area_terc…), None for other fields."""
+    if name != "terc" and not name.endswith("_terc"):
+        return None
+    patterns = " ".join(str(getattr(m, "pattern", "")) for m in model.model_fields[name].metadata)
+    if "{2}" in patterns:
+        return (2, 4, 7)
+    return (4,) if patterns.startswith("^[0-9]{4}$") else (7,)
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one field travels: its kind, its codes with their labels (strict: only these codes exist),
+    and for a TERC-like field the digit counts it may have."""
+
+    name: str
+    header: str
+    kind: str
+    codes: Codes | None = None
+    strict: bool = False
+    terc: tuple[int, ...] | None = None
+
+    def read(self, value: Any) -> tuple[Any, str | None]:
+        """(the cell as the field's value, a hint of what was repaired or None); ValueError in Polish."""
+        if isinstance(value, UnreadCell):
+            raise ValueError(value.reason)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            return ([] if self.kind == "list" else None), None
+        if self.terc:
+            value = terc_text(value, self.terc)
+            if isinstance(value, Padded):
+                return value.value, f"uzupełniono zero na początku kodu TERC: {value.read} → {value.value}"
+        if self.kind == "list":
+            items = [p.strip() for p in str(plain_text(value)).split(LIST_SEPARATOR) if p.strip()]
+            return [self._code(p) for p in items], None
+        if self.codes is not None:
+            return self._code(plain_text(value)), None
+        return to_value(self.kind, self.name, value), None
+
+    def _code(self, value: Any) -> Any:
+        if self.codes is None:
+            return value
+        try:
+            return self.codes.code(value)
+        except ValueError:
+            if self.strict:
+                raise
+            return value  # an open vocabulary: the record or the form's check says what is wrong
+
+    def cell(self, value: Any) -> Any:
+        """A warehouse value as an export cell: labels for codes, "tak"/"nie", lists joined by "; "."""
+        if isinstance(value, (list, tuple)):
+            shown = [self.codes.label(v) if self.codes else v for v in value]
+            return f"{LIST_SEPARATOR} ".join(str(v) for v in shown) or None
+        if isinstance(value, bool):
+            return "tak" if value else "nie"
+        if self.codes is not None and value is not None:
+            return self.codes.label(value)
+        return value
+
+    def choices(self) -> list[str]:
+        """What the export's drop-down offers: the labels, or tak/nie."""
+        if self.kind == "bool":
+            return ["tak", "nie"]
+        return list(self.codes.labels.values()) if self.codes and self.kind != "list" else []
+
+
+def _column(reg: Registry, name: str, header: str) -> Column:
+    kind = field_kind(reg.model, name)
+    allowed = () if name == PROBLEMS_FIELD else _literal(reg.model, name)
+    labels = reg.labels.get(name) or ({v: v for v in allowed} if allowed else None)
+    codes = Codes(labels) if labels else None
+    widths = None if name == PROBLEMS_FIELD else _terc_widths(reg.model, name)
+    return Column(name, header, kind, codes, strict=bool(allowed), terc=widths)
+
+
+_DMY = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+_YMD = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 
 
 def parse_date(value: Any) -> date:
-    """A cell as a date: an Excel date, an Excel day number, dd.mm.rrrr or rrrr-mm-dd.
+    """A cell as a date: an Excel date, an Excel day number, dd.mm.rrrr, d.m.rrrr or rrrr-mm-dd (a time
+    after it, as LibreOffice's CSV writes, is ignored).
 
-    >>> parse_date("05.03.2026"), parse_date("2026-03-05")
-    (datetime.date(2026, 3, 5), datetime.date(2026, 3, 5))
+    >>> parse_date("05.03.2026"), parse_date("2026-03-05"), parse_date("5.3.2026 00:00:00")
+    (datetime.date(2026, 3, 5), datetime.date(2026, 3, 5), datetime.date(2026, 3, 5))
     """
     if isinstance(value, datetime):
         return value.date()
@@ -238,9 +357,12 @@ def parse_date(value: Any) -> date:
         except (OverflowError, ValueError):  # 1e20, inf, nan: no calendar day has that number
             raise ValueError(f"liczba {value} jest poza zakresem dat (oczekiwano dd.mm.rrrr)") from None
     text = str(value).strip()
-    found = _DMY.fullmatch(text)
+    if re.fullmatch(r"\d{5}", text):  # an Excel day number stored as text
+        return parse_date(int(text))
+    day = text.split(" ")[0].split("T")[0]
+    found = _DMY.fullmatch(day)
     parts = (found.group(3), found.group(2), found.group(1)) if found else None
-    found = _YMD.fullmatch(text.split(" ")[0]) if parts is None else None
+    found = _YMD.fullmatch(day) if parts is None else None
     parts = (found.group(1), found.group(2), found.group(3)) if found else parts
     if parts is None:
         raise ValueError(f"niepoprawna data „{text}” (oczekiwano dd.mm.rrrr)")
@@ -272,22 +394,14 @@ def to_value(kind: str, name: str, value: Any) -> Any:
     if kind == "date":
         return parse_date(value)
     if kind == "int":
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"-?\d+", value)):
-            return int(value)
-        raise ValueError("oczekiwano liczby całkowitej")
+        return integer(value)
     if kind == "list":
         return [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
     if kind == "bool":
-        return {"tak": True, "nie": False, "true": True, "false": False}.get(str(value).lower(), value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and name == "terc":
-        return f"{value:07d}"  # a TERC typed as a number loses its leading zero
+        return boolean(value)
     if isinstance(value, (datetime, date)):
         return f"{value:%d.%m.%Y}"
-    return str(value)
+    return plain_text(value)
 
 
 def to_cell(value: Any) -> Any:
@@ -322,6 +436,7 @@ class ParsedSheet:
     rows: list[ParsedRow] = field(default_factory=list)
     raw: dict[int, dict[str, Any]] = field(default_factory=dict)  # row → header → cell, for reports
     total: int = 0
+    hints: list[RowError] = field(default_factory=list)  # what was repaired (a TERC's lost zero)
 
 
 @dataclass
@@ -336,6 +451,11 @@ class ParsedImport:
     def total(self) -> int:
         return sum(s.total for s in self.sheets)
 
+    @property
+    def hints(self) -> list[RowError]:
+        """What was repaired while reading (a TERC's lost zero), by sheet and row."""
+        return [h for s in self.sheets for h in s.hints]
+
     def bad_rows(self) -> set[tuple[str, int]]:
         return {(e.sheet, e.row) for e in self.errors}
 
@@ -345,6 +465,7 @@ class ParsedImport:
         lines: list[tuple[str, int | None, str, str, str]] = [
             (e.sheet, e.row, e.column, e.value, e.reason) for e in self.errors
         ]
+        lines += [(h.sheet, h.row, h.column, h.value, f"poprawiono: {h.reason}") for h in self.hints]
         for s in self.sheets:
             good = s.total - len({r for sh, r in bad if sh == s.sheet})
             lines.append((s.sheet, None, "", "", f"poprawnych wierszy: {good} z {s.total}"))

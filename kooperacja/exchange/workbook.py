@@ -20,6 +20,7 @@ from openpyxl.xml.constants import SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
 
 from kooperacja.exchange.apply import apply_import, check_import
+from kooperacja.exchange.cells import fold
 from kooperacja.exchange.mapping import (
     BY_SHEET,
     PROBLEMS_FIELD,
@@ -31,10 +32,9 @@ from kooperacja.exchange.mapping import (
     Registry,
     RowError,
     UnreadCell,
-    field_kind,
     to_cell,
-    to_value,
 )
+from kooperacja.exchange.text import decode_csv, separator, single_member
 from kooperacja.model import xlsx as export
 from kooperacja.model.errors import InvalidInput
 from kooperacja.warehouse import ident
@@ -45,6 +45,7 @@ __all__ = [
     "apply_import",
     "check_import",
     "export_registries",
+    "labelled_frame",
     "parse_file",
     "registry_frame",
 ]
@@ -55,8 +56,9 @@ MAX_RATIO = 200  # a sheet part packed tighter than this is a zip bomb, not a sp
 MAX_ROWS = 50_000
 MAX_CELLS = 1_000_000  # cells an XLSX may hold: 50 000 rows of the widest registry (19 columns)
 MAX_STRINGS = 250_000  # distinct texts (shared strings): openpyxl loads them all on open, ~30 µs each
-NOT_A_SHEET = "Plik nie jest arkuszem XLSX ani plikiem CSV. Zapisz dane w Excelu jako .xlsx albo CSV."
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_A_SHEET = (
+    "Plik nie jest arkuszem (XLSX, XLSM, XLS, ODS) ani plikiem CSV. Zapisz dane w Excelu jako .xlsx albo CSV."
+)
 
 
 def registry_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
@@ -76,10 +78,19 @@ def registry_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     )
 
 
+def labelled_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """The registry as the export shows it: Polish labels in code columns, tak/nie for yes/no."""
+    frame = registry_frame(conn, table)
+    for column in _registry(table).columns.values():
+        if column.codes is not None or column.kind == "bool":
+            frame[column.header] = [column.cell(v) for v in frame[column.header]]
+    return frame
+
+
 def export_registries(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> bytes:
     """An XLSX with one sheet per registry (all by default), ready to be edited and imported back."""
     chosen = list(tables) if tables else list(REGISTRIES)
-    return export.to_xlsx({_registry(t).sheet: registry_frame(conn, t) for t in chosen})
+    return export.to_xlsx({_registry(t).sheet: labelled_frame(conn, t) for t in chosen})
 
 
 def _registry(table: str) -> Registry:
@@ -123,8 +134,6 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
                 "zwykły arkusz; odrzucono go bez otwierania."
             ]
         )
-    if "xl/workbook.xml" not in {i.filename for i in infos}:
-        raise InvalidInput([NOT_A_SHEET])
     return archive
 
 
@@ -226,8 +235,7 @@ class _CachedValues(WorkSheetParser):
         return cell
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str | None, Iterator[tuple]]]:
-    archive = _check_zip(data)
+def _xlsx_sheets(data: bytes, archive: zipfile.ZipFile) -> Iterator[tuple[str | None, Iterator[tuple]]]:
     _check_strings(archive)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -301,34 +309,20 @@ def _check_merged(sheet: str, merged: Any, extent: tuple[int, int]) -> None:
         if min_row is not None and min_col is not None and min_row <= extent[0] and min_col <= extent[1]:
             inside.append(ref)
     if inside:
-        more = len(inside) - SHOWN_RANGES
-        shown = ", ".join(inside[:SHOWN_RANGES]) + (f" i {more} innych" if more > 0 else "")
-        raise InvalidInput(
-            [f"Arkusz {sheet}: scalone komórki {shown} — rozdziel je i wpisz wartość w każdym wierszu"]
-        )
+        _refuse_merged(sheet, inside)
 
 
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:65536]:
-        raise InvalidInput([NOT_A_SHEET])
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput([NOT_A_SHEET])
-    if _CONTROL.search(text[:65536]):
-        raise InvalidInput([NOT_A_SHEET])
-    return text
+def _refuse_merged(sheet: str, inside: list[str]) -> None:
+    more = len(inside) - SHOWN_RANGES
+    shown = ", ".join(inside[:SHOWN_RANGES]) + (f" i {more} innych" if more > 0 else "")
+    raise InvalidInput(
+        [f"Arkusz {sheet}: scalone komórki {shown} — rozdziel je i wpisz wartość w każdym wierszu"]
+    )
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text = decode_csv(data, binary=NOT_A_SHEET)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     row_number = 0  # as the import report counts rows: the header is row 1
     while True:
         try:
@@ -352,30 +346,50 @@ def _csv_problem(row: int, exc: csv.Error) -> str:
 
 
 def _norm(header: Any) -> str:
-    return " ".join(str(header or "").split()).lower()
+    """A header or sheet name as compared: any case, with or without Polish letters."""
+    return fold(header or "")
+
+
+_FOLDED_SHEETS = {_norm(r.sheet): r for r in REGISTRIES.values()}
 
 
 def _pick_registry(name: str | None, headers: list[str], table: str | None, alone: bool) -> Registry | None:
-    """The registry a sheet holds: by its name, or the `table` asked for, or (CSV) by its headers."""
+    """The registry a sheet holds: by its name, or the `table` asked for, or by its headers (a CSV, or
+    the one sheet of a file whose sheet name is not a registry's — LibreOffice names it after the file)."""
     if table:
-        if alone or name is None or BY_SHEET.get(name.lower()) is REGISTRIES.get(table):
+        if alone or name is None or _by_sheet(name) is REGISTRIES.get(table):
             return _registry(table)
         return None  # another registry's sheet: not asked for
+    if name is not None and _by_sheet(name) is not None:
+        return _by_sheet(name)
+    found = _by_headers(headers)
+    if found is not None and (name is None or alone):
+        return found
     if name is not None:
-        if name.lower() in BY_SHEET:
-            return BY_SHEET[name.lower()]
         sheets = ", ".join(r.sheet for r in REGISTRIES.values())
         raise InvalidInput([f"Nieznany arkusz „{name}” — oczekiwane arkusze: {sheets} (albo wskaż tabelę)."])
-    given = {_norm(h) for h in headers} - {""}  # Excel's trailing ";;" leaves columns without a header
-    for reg in REGISTRIES.values():
-        if {_norm(h) for h in reg.required()} <= given <= {_norm(h) for h in reg.headers().values()}:
-            return reg
     raise InvalidInput(
         [
             "Nagłówki pliku CSV nie pasują do żadnego rejestru — wskaż tabelę albo użyj "
             "nagłówków z eksportu XLSX."
         ]
     )
+
+
+def _by_sheet(name: str) -> Registry | None:
+    return BY_SHEET.get(name.lower()) or BY_SHEET.get(_norm(name)) or _FOLDED_SHEETS.get(_norm(name))
+
+
+def _by_headers(headers: list[Any]) -> Registry | None:
+    """The registry whose headers the sheet has (all its required ones, no unknown one); of several,
+    the one with the fewest headers besides."""
+    given = {_norm(h) for h in headers} - {""}  # Excel's trailing ";;" leaves columns without a header
+    fits = [
+        reg
+        for reg in REGISTRIES.values()
+        if {_norm(h) for h in reg.required()} <= given <= {_norm(h) for h in reg.headers().values()}
+    ]
+    return min(fits, key=lambda r: len(r.headers()), default=None)
 
 
 def _columns(reg: Registry, sheet: str, headers: list[Any]) -> tuple[dict[int, str], list[int]]:
@@ -430,7 +444,7 @@ def _parse_row(
             broken.add(column)
     for name, cell in raw.items():
         try:
-            value = to_value(field_kind(reg.model, name), name, cell)
+            value, hint = reg.columns[name].read(cell)
         except ValueError as exc:
             errors.append(RowError(parsed.sheet, n, heads[name], _show(cell), str(exc)))
             broken.add(heads[name])
@@ -439,6 +453,8 @@ def _parse_row(
             errors.append(RowError(parsed.sheet, n, heads[name], _show(cell), "wartość poza zakresem"))
             broken.add(heads[name])
             continue
+        if hint:
+            parsed.hints.append(RowError(parsed.sheet, n, heads[name], _show(cell), hint))
         if value is not None:
             data[name] = value
     problems = data.pop(PROBLEMS_FIELD, [])
@@ -512,12 +528,7 @@ def parse_file(data: bytes, filename: str, table: str | None = None) -> ParsedIm
         raise InvalidInput([f"Plik ma {len(data) / 2**20:.1f} MB — limit to {MAX_BYTES // 2**20} MB."])
     if table is not None:
         _registry(table)
-    if data[:4] == b"PK\x03\x04":
-        sources = list(_xlsx_sheets(data))
-    elif data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
-        raise InvalidInput(["To plik starego formatu .xls — zapisz go w Excelu jako .xlsx."])
-    else:
-        sources = [(None, _csv_rows(data))]
+    sources = _sources(data, filename)
     sheets: list[ParsedSheet] = []
     errors: list[RowError] = []
     for name, rows in sources:
@@ -534,6 +545,99 @@ def parse_file(data: bytes, filename: str, table: str | None = None) -> ParsedIm
     order = list(REGISTRIES)
     sheets.sort(key=lambda s: order.index(s.registry.table))
     return ParsedImport(filename, sheets, sorted(errors, key=lambda e: (e.sheet, e.row)))
+
+
+OLE = bytes.fromhex("d0cf11e0a1b11ae1")  # an .xls (BIFF) file's signature
+SHEET_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _sources(data: bytes, filename: str, unpacked: bool = False) -> list[tuple[str | None, Iterator[tuple]]]:
+    """The file's sheets as (name, rows), by content: XLSX/XLSM (openpyxl), ODS and XLS (calamine),
+    a .zip holding one such file or CSV, else CSV (no sheet name)."""
+    if data[:4] == b"PK\x03\x04":
+        archive = _check_zip(data)
+        names = set(archive.NameToInfo)
+        if "xl/workbook.xml" in names:
+            return list(_xlsx_sheets(data, archive))
+        if "content.xml" in names:
+            return _calamine_sheets(data, "ODS")
+        if unpacked:
+            raise InvalidInput(
+                [f"Plik {filename} w archiwum to kolejne archiwum — rozpakuj plik i wczytaj arkusz."]
+            )
+        if {"[Content_Types].xml", "mimetype"} & names:  # a Word, PowerPoint or Writer document
+            raise InvalidInput([NOT_A_SHEET])
+        inner, name = single_member(data, filename, "plik arkusza")
+        if name.lower().endswith(".zip"):
+            raise InvalidInput([f"Plik {name} w archiwum {filename} to kolejne archiwum — rozpakuj plik."])
+        if not name.lower().endswith(SHEET_SUFFIXES):
+            raise InvalidInput([f"Archiwum {filename} zawiera plik {name}, który nie jest arkuszem ani CSV."])
+        return _sources(inner, name, unpacked=True)
+    if data[:8] == OLE:
+        return _calamine_sheets(data, "XLS")
+    return [(None, _csv_rows(data))]
+
+
+def _calamine_sheets(data: bytes, kind: str) -> list[tuple[str | None, Iterator[tuple]]]:
+    """An .ods or .xls read by calamine, within the same row and cell limits as an XLSX."""
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [
+            wb.get_sheet_by_name(m.name)
+            for m in wb.sheets_metadata
+            if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+    except Exception:  # calamine raises its own kinds (CalamineError, XmlError, ZipError…) for a bad file
+        raise InvalidInput(
+            [
+                f"Plik .{kind.lower()} jest uszkodzony albo zabezpieczony hasłem — otwórz go "
+                "i zapisz jako .xlsx."
+            ]
+        ) from None
+    cells = 0
+    for ws in sheets:
+        rows, columns = ws.total_height, ws.total_width
+        if rows - 1 > MAX_ROWS:
+            raise InvalidInput(
+                [
+                    f"Arkusz {ws.name}: {_n(rows)} wierszy — limit to {_n(MAX_ROWS)} wierszy danych. "
+                    "Podziel plik na mniejsze części."
+                ]
+            )
+        cells += rows * columns
+    if cells > MAX_CELLS:
+        raise _too_many_cells(_n(cells))
+    out: list[tuple[str | None, Iterator[tuple]]] = []
+    for ws in sheets:
+        try:
+            grid = ws.to_python(skip_empty_area=False)
+        except Exception:
+            raise InvalidInput(
+                [f"Arkusz {ws.name}: komórki nie da się odczytać (uszkodzony arkusz)."]
+            ) from None
+        merged = [((a, b), (c, d)) for (a, b), (c, d) in (ws.merged_cell_ranges or [])]
+        extent = _extent(grid)
+        inside = [
+            f"{get_column_letter(b + 1)}{a + 1}:{get_column_letter(d + 1)}{c + 1}"
+            for (a, b), (c, d) in merged
+            if a < extent[0] and b < extent[1]
+        ]
+        if inside:
+            _refuse_merged(ws.name, inside)
+        out.append((ws.name, iter([tuple(None if v == "" else v for v in row) for row in grid])))
+    return out
+
+
+def _extent(rows: list[list[Any]]) -> tuple[int, int]:
+    """(rows, columns) holding a value."""
+    last_row, last_col = 0, 0
+    for n, row in enumerate(rows, start=1):
+        filled = [i for i, v in enumerate(row, start=1) if v not in ("", None) and str(v).strip()]
+        if filled:
+            last_row, last_col = n, max(last_col, filled[-1])
+    return last_row, last_col
 
 
 def _chain(first: tuple, rest: Iterator[tuple]) -> Iterator[tuple]:

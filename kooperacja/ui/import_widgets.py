@@ -58,10 +58,10 @@ def export_section(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    st.subheader("Import z XLSX albo CSV")
+    st.subheader("Import z Excela, LibreOffice albo CSV")
     upload = st.file_uploader(
-        "Plik XLSX albo CSV (nagłówki jak w eksporcie)",
-        type=["xlsx", "csv"],
+        "Plik XLSX, XLSM, XLS, ODS albo CSV (nagłówki jak w eksporcie; może być spakowany w .zip)",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "zip"],
         key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}

@@ -171,7 +171,7 @@ FILE_CASES: list[Case] = [
     (
         "file-old-xls",
         _registry(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(500), "stary.xls"),
-        "starego formatu",
+        "Plik .xls jest uszkodzony",
     ),
     (
         "file-docx-as-xlsx",
