@@ -24,7 +24,7 @@ from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model import access, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.checks import Problem
-from kooperacja.model.formatting import CODE_LABELS
+from kooperacja.model.formatting import CODE_LABELS, fmt_number, plural
 from kooperacja.model.records import (
     KEY_HEADERS,
     CaseFile,
@@ -93,7 +93,12 @@ class Registry:
     permission: Permission = _edit_gmina
     scope: str = "terc"
     links: Callable[[Any, Any], list[Record]] | None = None  # (record, parsed row) → rows of a link table
+    link_table: str | None = None  # that table, keyed by this registry's key
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code field → code → label
+    # (stored record, context): take a stored row out of the checks' context before its update is
+    # checked, so that the row does not conflict with itself (a PZK membership "already in")
+    forget: Callable[[Any, Any], None] | None = None
+    about: str = ""  # what the sheet holds, for the export's Instrukcja
 
     @property
     def key(self) -> str:
@@ -101,12 +106,21 @@ class Registry:
 
     def headers(self) -> dict[str, str]:
         """Field → Polish header, in the order of the record (plus the case's problem areas)."""
+        return dict(self._headers)
+
+    @functools.cached_property
+    def _headers(self) -> dict[str, str]:
         out = {}
         for name, info in self.model.model_fields.items():
             out[name] = info.title or KEY_HEADERS.get(name, name)
         if self.table == "case_file":
             out[PROBLEMS_FIELD] = PROBLEMS_HEADER
         return out
+
+    @functools.cached_property
+    def heads(self) -> dict[str, str]:
+        """`headers()`, shared: for the per-row paths, which only read it."""
+        return self._headers
 
     @functools.cached_property
     def columns(self) -> dict[str, Column]:
@@ -129,6 +143,7 @@ REGISTRIES: dict[str, Registry] = {
             "institution",
             "Instytucje",
             Institution,
+            about="instytucje i organizacje współpracujące (siedziba: TERC gminy, powiatu albo województwa)",
             references=(("seat_terc", "area"),),
             permission=lambda a, r, k: access.require_edit_institution(a, r.seat_terc),
             scope="seat_terc",
@@ -138,12 +153,15 @@ REGISTRIES: dict[str, Registry] = {
             "pzk_member",
             "Członkowie PZK",
             PzkMember,
+            about="członkostwo instytucji w partnerstwie (PZK) gminy pilotażowej",
             check=lambda w, k, a: check_pzk_member(w.record, k.programme),
+            forget=lambda old, k: k.programme.active.discard((old.terc, old.institution_id)),
         ),
         Registry(
             "service",
             "Usługi",
             Service,
+            about="lokalny koszyk usług: usługi instytucji, ich zasięg i obszary problemowe",
             references=(("area_terc", "area"),),
             check=lambda w, k, a: check_service(
                 w.record, ServiceContext(k.refs["problem"], k.programme.institutions)
@@ -161,11 +179,13 @@ REGISTRIES: dict[str, Registry] = {
             "case_file",
             "Sprawy",
             CaseFile,
+            about="sprawy prowadzone pod kodem (bez danych osobowych) i ich kamienie milowe",
             references=((PROBLEMS_FIELD, "problem"),),
             check=lambda w, k, a: check_case_file(w.record, k.cases, w.problems),
             links=lambda rec, row: [
                 CaseProblem(case_code=rec.case_code, problem_code=c) for c in row.problems
             ],
+            link_table="case_problem",
             labels={
                 "kind": vocab.CASE_KINDS,
                 "contract_kind": vocab.CONTRACT_KINDS,
@@ -178,6 +198,7 @@ REGISTRIES: dict[str, Registry] = {
             "case_goal",
             "Cele spraw",
             CaseGoal,
+            about="cele szczegółowe planu pracy sprawy",
             references=(("case_code", "case"),),
             permission=_edit_case,
             scope="case_code",
@@ -186,6 +207,7 @@ REGISTRIES: dict[str, Registry] = {
             "case_task",
             "Zadania spraw",
             CaseTask,
+            about="zadania planu pracy: cel, realizator, termin, wykonanie",
             references=(("case_code", "case"), ("goal_id", "goal"), ("institution_id", "institution")),
             check=lambda w, k, a: check_case_task(w.record, k.cases),
             permission=_edit_case,
@@ -196,6 +218,7 @@ REGISTRIES: dict[str, Registry] = {
             "Sprawozdania miesięczne",
             MonthlyReport,
             ("task_id", "month"),
+            about="miesięczne sprawozdania z postępu zadań",
             references=(("task_id", "task"),),
             check=lambda w, k, a: check_monthly_report(w.record, k.cases),
             permission=_edit_task,
@@ -206,6 +229,7 @@ REGISTRIES: dict[str, Registry] = {
             "step_event",
             "Zdarzenia kroków",
             StepEvent,
+            about="rozpoczęcia i zakończenia podkroków harmonogramu gmin (bez gminy: krok ROPS)",
             check=lambda w, k, a: check_step_event(w.record, k.programme, a),
             # a region-level event (no gmina) is the ROPS's own: admins only, as in the form
             permission=lambda a, r, k: (
@@ -437,15 +461,94 @@ class ParsedSheet:
     raw: dict[int, dict[str, Any]] = field(default_factory=dict)  # row → header → cell, for reports
     total: int = 0
     hints: list[RowError] = field(default_factory=list)  # what was repaired (a TERC's lost zero)
+    fields: set[str] = field(default_factory=set)  # the fields the sheet has a column for
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Which warehouse a file was exported from and how far its audit trail reached then: a row the
+    trail shows changed later is stale. A file without one (a CSV) is compared field by field only."""
+
+    installation: str
+    audit_id: int
+    at: datetime | None = None
+
+    PREFIX: typing.ClassVar[str] = "kooperacja-eksport"
+
+    def text(self) -> str:
+        at = f"{self.at:%Y-%m-%dT%H:%M:%S}" if self.at else ""
+        return f"{self.PREFIX}/{self.installation}/{self.audit_id}/{at}"
+
+    @classmethod
+    def read(cls, value: Any) -> Stamp | None:
+        """The stamp in an export's Instrukcja sheet, or None when the cell holds something else.
+
+        >>> Stamp.read(Stamp("ab12", 7, datetime(2026, 12, 1, 9, 30)).text())
+        Stamp(installation='ab12', audit_id=7, at=datetime.datetime(2026, 12, 1, 9, 30))
+        """
+        parts = str(value or "").strip().split("/")
+        if len(parts) != 4 or parts[0] != cls.PREFIX or not parts[2].isdigit():
+            return None
+        try:
+            at = datetime.fromisoformat(parts[3]) if parts[3] else None
+        except ValueError:
+            at = None
+        return cls(parts[1], int(parts[2]), at)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed cell of a row whose key is in the warehouse: what it holds there and in the file."""
+
+    sheet: str
+    row: int
+    key: str
+    column: str
+    before: str
+    after: str
+
+
+@dataclass
+class Update:
+    """A row of the file that changes a stored one: the validated new record, the stored row (with its
+    row_version when the table has one) and the changed cells."""
+
+    row: ParsedRow
+    record: Record
+    stored: dict[str, Any]
+    changes: list[Change]
+
+
+@dataclass
+class SheetPlan:
+    """What writing a sheet would do: rows to insert, rows to update, rows already as in the file."""
+
+    new: list[ParsedRow] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    unchanged: int = 0
+
+    def line(self, sheet: str) -> str:
+        return (
+            f"{sheet}: {plural(len(self.new), 'nowy', 'nowe', 'nowych')}, "
+            f"{plural(len(self.updates), 'zmieniony', 'zmienione', 'zmienionych')}, "
+            f"{fmt_number(self.unchanged)} bez zmian"
+        )
+
+
+def errors_count(n: int) -> str:
+    return plural(n, "błąd", "błędy", "błędów")
 
 
 @dataclass
 class ParsedImport:
-    """What a file holds: valid-looking rows per sheet and every row-level error found so far."""
+    """What a file holds: valid-looking rows per sheet and every row-level error found so far; once
+    checked against the warehouse (`check_import`), what writing it would do (`plans`, by sheet)."""
 
     filename: str
     sheets: list[ParsedSheet]
     errors: list[RowError] = field(default_factory=list)
+    stamp: Stamp | None = None
+    plans: dict[str, SheetPlan] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -455,6 +558,11 @@ class ParsedImport:
     def hints(self) -> list[RowError]:
         """What was repaired while reading (a TERC's lost zero), by sheet and row."""
         return [h for s in self.sheets for h in s.hints]
+
+    @property
+    def to_write(self) -> int:
+        """Rows writing the file would insert or change (0 before `check_import`)."""
+        return sum(len(p.new) + len(p.updates) for p in self.plans.values())
 
     def bad_rows(self) -> set[tuple[str, int]]:
         return {(e.sheet, e.row) for e in self.errors}
@@ -471,12 +579,33 @@ class ParsedImport:
             lines.append((s.sheet, None, "", "", f"poprawnych wierszy: {good} z {s.total}"))
         return pd.DataFrame(lines, columns=["Arkusz", "Wiersz", "Kolumna", "Wartość", "Powód"])
 
-    def summary(self) -> list[str]:
-        bad = self.bad_rows()
-        return [
-            f"{s.sheet}: {s.total} wierszy, z błędami {len({r for sh, r in bad if sh == s.sheet})}"
-            for s in self.sheets
+    def changes(self) -> pd.DataFrame:
+        """Every changed cell of the rows that update stored ones: before → after."""
+        rows = [
+            (c.sheet, c.row, c.key, c.column, c.before, c.after)
+            for plan in self.plans.values()
+            for u in plan.updates
+            for c in u.changes
         ]
+        return pd.DataFrame(rows, columns=["Arkusz", "Wiersz", "Klucz", "Kolumna", "Przed", "Po"])
+
+    def summary(self) -> list[str]:
+        """Per sheet: "N nowych, M zmienionych, K bez zmian" once checked (else the rows read), and
+        the rows with errors."""
+        bad = self.bad_rows()
+        out = []
+        for s in self.sheets:
+            wrong = len({r for sh, r in bad if sh == s.sheet})
+            plan = self.plans.get(s.sheet)
+            head = (
+                plan.line(s.sheet)
+                if plan
+                else f"{s.sheet}: {plural(s.total, 'wiersz', 'wiersze', 'wierszy')}"
+            )
+            out.append(
+                head + (f"; z błędami: {plural(wrong, 'wiersz', 'wiersze', 'wierszy')}" if wrong else "")
+            )
+        return out
 
 
 @dataclass
@@ -484,16 +613,27 @@ class ImportResult:
     written: dict[str, int]
     errors: list[RowError]
     mode: str
+    updated: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_written(self) -> int:
-        return sum(self.written.values())
+        return sum(self.written.values()) + sum(self.updated.values())
 
     def lines(self) -> list[str]:
-        sheets = {t: REGISTRIES[t].sheet for t in self.written}
-        out = [f"{sheets[t]}: zapisano {n}" for t, n in self.written.items()]
+        tables = list(dict.fromkeys([*self.written, *self.updated]))
+        out = []
+        for t in tables:
+            new, changed = self.written.get(t, 0), self.updated.get(t, 0)
+            if new or changed:
+                added = plural(new, "nowy wiersz", "nowe wiersze", "nowych wierszy")
+                out.append(
+                    f"{REGISTRIES[t].sheet}: zapisano {added}, "
+                    f"zmieniono {plural(changed, 'wiersz', 'wiersze', 'wierszy')}"
+                )
         if self.errors and not self.total_written:
-            out.append(f"Nic nie zapisano: {len(self.errors)} błędów w pliku.")
+            out.append(f"Nic nie zapisano: {errors_count(len(self.errors))} w pliku.")
         elif self.errors:
-            out.append(f"Pominięto wiersze z błędami ({len(self.errors)} błędów).")
+            out.append(f"Pominięto wiersze z błędami ({errors_count(len(self.errors))}).")
+        elif not self.total_written:
+            out.append("Nic nie zapisano: plik nie zmienia niczego w hurtowni.")
         return out

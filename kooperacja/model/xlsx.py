@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kooperacja.model.formatting import is_missing
@@ -75,19 +76,99 @@ def _write_sheet(ws, df: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
 
 
-def to_xlsx(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], sheet_name: str = "Dane") -> bytes:
+LISTS = "Listy"  # the hidden sheet holding the drop-down lists (a list in a formula is cut at 255 chars)
+# What a column's drop-down offers: the values, or (sheet, header) — the values of another sheet's column.
+Choices = list[str] | tuple[str, str]
+
+
+def to_xlsx(
+    sheets: pd.DataFrame | Mapping[str, pd.DataFrame],
+    sheet_name: str = "Dane",
+    choices: Mapping[str, Mapping[str, Choices]] | None = None,
+    filters: set[str] | frozenset[str] = frozenset(),
+) -> bytes:
     """One workbook with a sheet per table; headers as given (pass Polish ones), bold, frozen.
 
-    Text starting with = + - @ stays text: a downloaded table must never run a formula.
+    Text starting with = + - @ stays text: a downloaded table must never run a formula. `choices`
+    (sheet → header → values) adds drop-down lists, which warn about, but accept, other values;
+    the sheets named in `filters` get filter buttons on their header.
     """
     frames = {sheet_name: sheets} if isinstance(sheets, pd.DataFrame) else dict(sheets)
     wb = Workbook()
     wb.remove(cast(Worksheet, wb.active))  # a new workbook's one sheet
     taken: set[str] = set()
+    titles = {}
     for name, df in frames.items():
-        _write_sheet(wb.create_sheet(_sheet_title(name, taken)), df)
+        ws = wb.create_sheet(_sheet_title(name, taken))
+        titles[name] = ws.title
+        _write_sheet(ws, df)
+        if name in filters and len(df.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(len(df), 1) + 1}"
+    if choices:
+        _drop_downs(wb, frames, titles, choices)
     if not frames:
         wb.create_sheet("Dane")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _drop_downs(
+    wb: Workbook,
+    frames: Mapping[str, pd.DataFrame],
+    titles: Mapping[str, str],
+    choices: Mapping[str, Mapping[str, Choices]],
+) -> None:
+    lists = wb.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    ranges: dict[tuple[str, ...], str] = {}
+    for name, columns in choices.items():
+        if name not in frames:
+            continue
+        headers = list(frames[name].columns)
+        ws = wb[titles[name]]
+        for header, values in columns.items():
+            if header not in headers:
+                continue
+            if isinstance(values, tuple):
+                source = _column_range(frames, titles, *values)
+                if source is None:
+                    continue
+            else:
+                key = tuple(values)
+                if key not in ranges:
+                    col = get_column_letter(len(ranges) + 1)
+                    lists.cell(row=1, column=len(ranges) + 1, value=header).data_type = TYPE_STRING
+                    for r, value in enumerate(values, start=2):
+                        cell = lists.cell(row=r, column=len(ranges) + 1, value=value)
+                        cell.data_type = TYPE_STRING
+                    ranges[key] = f"{_quoted(LISTS)}!${col}$2:${col}${len(values) + 1}"
+                source = ranges[key]
+            rule = DataValidation(
+                type="list",
+                formula1=f"={source}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="Wartość spoza listy",
+                error="Wybierz wartość z listy (import przyjmie też kod albo nazwę wpisaną inaczej).",
+            )
+            letter = get_column_letter(headers.index(header) + 1)
+            rule.add(f"{letter}2:{letter}{max(len(frames[name]), 0) + VALIDATED_SPARE}")
+            ws.add_data_validation(rule)
+
+
+VALIDATED_SPARE = 1000  # rows below the data that keep the drop-down, for rows added in Excel
+
+
+def _column_range(
+    frames: Mapping[str, pd.DataFrame], titles: Mapping[str, str], sheet: str, header: str
+) -> str | None:
+    if sheet not in frames or header not in frames[sheet].columns:
+        return None
+    letter = get_column_letter(list(frames[sheet].columns).index(header) + 1)
+    return f"{_quoted(titles[sheet])}!${letter}$2:${letter}${len(frames[sheet]) + VALIDATED_SPARE}"
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"

@@ -8,9 +8,10 @@ import duckdb
 import streamlit as st
 
 from kooperacja.exchange import workbook as exchange
-from kooperacja.exchange.mapping import REGISTRIES
+from kooperacja.exchange.mapping import REGISTRIES, errors_count
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
+from kooperacja.model.formatting import fmt_number, plural
 from kooperacja.ui import errors, session, widgets
 from kooperacja.ui.text import plain
 
@@ -44,7 +45,8 @@ def _parse_once(
 def export_section(conn: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Eksport rejestrów")
     st.caption(
-        "Jeden arkusz na rejestr, polskie nagłówki, daty jako daty. Ten sam plik można wczytać z powrotem."
+        "Jeden arkusz na rejestr, polskie nagłówki i nazwy, daty jako daty, listy rozwijane. Zmieniony "
+        "plik można wczytać z powrotem: import pokaże każdą zmienioną komórkę i zapisze ją po potwierdzeniu."
     )
     st.download_button(
         "Pobierz XLSX wszystkich rejestrów",
@@ -77,10 +79,20 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     st.markdown("  \n".join(plain(line) for line in parsed.summary()))
     widgets.table(parsed.report(), "f_imp_report", "raport_importu")
-    if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
+    changes = parsed.changes()
+    if not changes.empty:
+        st.markdown(
+            f"**Zmienione komórki** ({plural(len(changes), 'zmiana', 'zmiany', 'zmian')}: przed → po)"
+        )
+        widgets.table(changes, "f_imp_changes", "zmiany_importu")
+    if not parsed.errors and not parsed.to_write:
+        st.info("Plik nie zmienia niczego w hurtowni: wszystkie wiersze są takie jak zapisane.")
+    if st.button(
+        "Zapisz", key="f_imp_all", disabled=bool(parsed.errors) or not parsed.to_write, type="primary"
+    ):
         _apply(conn, actor, parsed, "all_or_nothing")
     if parsed.errors:
-        st.warning(f"Plik ma {len(parsed.errors)} błędów: „Zapisz wszystko” jest wyłączone.")
+        st.warning(f"Plik ma {errors_count(len(parsed.errors))}: „Zapisz” jest wyłączone.")
         sure = st.checkbox(
             "Rozumiem: zapisz tylko poprawne wiersze, wiersze z błędami pominę", key="f_imp_sure"
         )
@@ -92,7 +104,10 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
     bar = st.progress(0.0, text="Zapisywanie…")
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"Zapisano {done} z {total} wierszy")
+        bar.progress(
+            done / max(total, 1),
+            text=f"Zapisano {fmt_number(done)} z {plural(total, 'wiersza', 'wierszy', 'wierszy')}",
+        )
 
     try:
         result = exchange.apply_import(conn, actor, parsed, mode, progress, today=session.today())
