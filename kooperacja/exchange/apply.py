@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -50,6 +50,11 @@ Progress = Callable[[int, int], None]
 
 _MISSING = {
     "area": "nieznany kod TERC {v}",
+    "user": "nie ma użytkownika {v}",
+    "template": "nie ma szablonu nr {v}",
+    "meeting": "nie ma spotkania nr {v}",
+    "member": "nie ma członka WZK nr {v}",
+    "service": "nie ma usługi nr {v}",
     "institution": "nie ma instytucji nr {v}",
     "case": "nie ma sprawy {v}",
     "goal": "nie ma celu nr {v}",
@@ -68,6 +73,7 @@ class _Known:
     unique: dict[str, dict[tuple, Any]]  # unique columns' values → the key of the row holding them
     programme: ProgrammeContext
     cases: CasesContext
+    steps: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)  # template → substep → level
 
 
 def _column(cur: duckdb.DuckDBPyConnection, sql: str) -> set[Any]:
@@ -82,15 +88,26 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str], today: date) -> _Kn
         refs={
             "area": areas,
             "problem": _column(cur, "SELECT code FROM problem_area"),
+            "user": _column(cur, "SELECT username FROM app_user"),
+            "template": _column(cur, "SELECT template_id FROM template"),
+            "meeting": _column(cur, "SELECT meeting_id FROM meeting"),
+            "member": _column(cur, "SELECT member_id FROM wzk_member"),
+            "service": _column(cur, "SELECT service_id FROM service"),
         },
         keys={},
         unique={},
         programme=load_programme_context(cur, today),
         cases=load_cases_context(cur, today),
     )
+    for tid, version, substep, level in cur.execute(
+        "SELECT template_id, version, substep, level FROM template_step"
+    ).fetchall():
+        known.steps.setdefault((tid, version), {})[substep] = level
     for table in tables:
         reg = REGISTRIES[table]
-        known.keys[table] = _column(cur, f"SELECT {ident(reg.key)} FROM {ident(table)}")
+        cols = ", ".join(ident(c) for c in reg.key_fields)
+        found = cur.execute(f"SELECT {cols} FROM {ident(table)}").fetchall()
+        known.keys[table] = {r if reg.keys else r[0] for r in found}
         if reg.unique:
             cols = ", ".join(ident(c) for c in reg.unique)
             known.unique[table] = {
@@ -142,14 +159,14 @@ def _row_errors(
     """Every refusal of one row: a new one (`stored` None) or one changing the stored row `stored`."""
     heads = reg.heads
     record = row.record
-    key = getattr(record, reg.key)
+    key = reg.key_of(record)
     found = []
 
     def bad(name: str, value: Any, reason: str) -> None:
         found.append(RowError(sheet, row.row, heads[name], _shown(value), reason))
 
     if stored is None and key is not None and key in known.keys[reg.table]:
-        bad(reg.key, key, "taki klucz jest już w hurtowni")
+        bad(reg.key, getattr(record, reg.key), "taki klucz jest już w hurtowni")
     if reg.unique:
         holder = known.unique[reg.table].get(tuple(getattr(record, c) for c in reg.unique), key)
         if holder != key or (stored is None and key is None and holder is not None):
@@ -184,9 +201,13 @@ def _old_record(reg: Registry, stored: dict[str, Any]) -> Any:
 
 
 def _remember(reg: Registry, record: Record, known: _Known) -> None:
-    key = getattr(record, reg.key)
+    key = reg.key_of(record)
     if key is not None:
         known.keys[reg.table].add(key)
+        if reg.provides:
+            known.refs[reg.provides].add(key[0] if reg.keys else key)
+    if reg.grow:
+        reg.grow(record, known)
     if reg.unique:
         known.unique[reg.table][tuple(getattr(record, c) for c in reg.unique)] = key
     known.programme.remember(record)
@@ -203,6 +224,10 @@ def _stored_rows(cur: duckdb.DuckDBPyConnection, reg: Registry, keys: list[Any])
         if PROBLEMS_FIELD in reg.headers()
         else ""
     )
+    if reg.keys:  # keyed by several columns: the link tables and templates, read whole
+        rows = fetch_dicts(cur, f"SELECT t.* FROM {ident(reg.table)} t")
+        wanted = set(keys)
+        return {k: row for row in rows if (k := tuple(row[f] for f in reg.keys)) in wanted}
     rows = fetch_dicts(
         cur,
         f"SELECT t.*{extra} FROM {ident(reg.table)} t WHERE t.{ident(reg.key)} IN (SELECT unnest(?))",
@@ -222,7 +247,7 @@ def _merged(
     record = row.record
     diffs = []
     for name in reg.model.model_fields:
-        if name == reg.key or name not in sheet.fields:
+        if name in reg.key_fields or name not in sheet.fields:
             continue
         if (value := getattr(record, name)) != stored.get(name):
             diffs.append((name, stored.get(name), value))
@@ -234,7 +259,9 @@ def _merged(
             problems = stored[PROBLEMS_FIELD]
     if not diffs:
         return row, []
-    if sheet.fields >= set(reg.model.model_fields) - {reg.key}:  # the file's row is the whole record
+    if sheet.fields >= set(reg.model.model_fields) - set(
+        reg.key_fields
+    ):  # the file's row is the whole record
         return ParsedRow(row.row, record, problems), diffs
     data = {f: stored.get(f) for f in reg.model.model_fields} | {
         f: getattr(record, f) for f in sheet.fields if f in reg.model.model_fields
@@ -244,7 +271,7 @@ def _merged(
 
 def _changes(reg: Registry, sheet: str, row: ParsedRow, diffs: list[tuple[str, Any, Any]]) -> list[Change]:
     columns = reg.columns
-    key = _shown(getattr(row.record, reg.key))
+    key = "/".join(_shown(getattr(row.record, f)) for f in reg.key_fields)
     return [
         Change(sheet, row.row, key, columns[f].header, _shown(columns[f].cell(b)), _shown(columns[f].cell(a)))
         for f, b, a in diffs
@@ -306,9 +333,9 @@ def check_import(
         reg = sheet.registry
         plan = plans[sheet.sheet] = SheetPlan()
         good = [row for row in sheet.rows if (sheet.sheet, row.row) not in bad]
-        stored = _stored_rows(cur, reg, [k for r in good if (k := getattr(r.record, reg.key)) is not None])
+        stored = _stored_rows(cur, reg, [k for r in good if (k := reg.key_of(r.record)) is not None])
         for row in good:
-            before = stored.get(getattr(row.record, reg.key))
+            before = stored.get(reg.key_of(row.record))
             if before is not None:
                 try:
                     row, diffs = _merged(reg, sheet, row, before)
@@ -340,6 +367,16 @@ def _record_errors(reg: Registry, sheet: str, row: ParsedRow, exc: InvalidInput)
         column, _, reason = line.partition(": ")
         out.append(RowError(sheet, row.row, column, "", reason))
     return out
+
+
+def _has_sequence(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        cur.execute(
+            "SELECT count(*) FROM duckdb_sequences() "
+            "WHERE sequence_name = ? AND database_name = current_database()",
+            [f"{table}_seq"],
+        ).fetchall()[0][0]
+    )
 
 
 def _advance_sequence(cur: duckdb.DuckDBPyConnection, table: str, at_least: int) -> None:
@@ -379,7 +416,21 @@ def _write(
     total: int,
     progress: Progress | None,
 ) -> int:
-    records = _with_keys(cur, sheet.registry, [r.record for r in rows])
+    reg = sheet.registry
+    records = _with_keys(cur, reg, [r.record for r in rows])
+    if reg.defaults is not None:  # rows needing columns their record lacks (accounts): few, one by one
+        for rec in records:
+            row = rec.row()
+            full = row | reg.defaults()
+            cur.execute(
+                f"INSERT INTO {ident(reg.table)} ({', '.join(ident(c) for c in full)}) "
+                f"VALUES ({', '.join('?' for _ in full)})",
+                list(full.values()),
+            )
+            audit(cur, actor.username, "insert", reg.table, reg.key_of(rec), None, row)
+        return done + len(records)
+    if reg.table not in SEQUENCED and reg.keys and _has_sequence(cur, reg.table):  # templates
+        _advance_sequence(cur, reg.table, max(getattr(r, reg.keys[0]) for r in records))
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
         insert_many(cur, chunk, actor.username)
@@ -400,13 +451,13 @@ def _update_many(cur: duckdb.DuckDBPyConnection, actor: Actor, reg: Registry, up
     if not updates:
         return 0
     frame = pd.DataFrame([u.record.model_dump() for u in updates])
-    cols = [c for c in frame.columns if c != reg.key]
+    cols = [c for c in frame.columns if c not in reg.key_fields]
     sets = ", ".join(f"{ident(c)} = u.{ident(c)}" for c in cols)
+    match = " AND ".join(f"t.{ident(c)} = u.{ident(c)}" for c in reg.key_fields)
     bump = ", row_version = t.row_version + 1" if "row_version" in updates[0].stored else ""
     cur.register("_upd", frame)
     try:
-        key = ident(reg.key)
-        cur.execute(f"UPDATE {ident(reg.table)} t SET {sets}{bump} FROM _upd u WHERE t.{key} = u.{key}")
+        cur.execute(f"UPDATE {ident(reg.table)} t SET {sets}{bump} FROM _upd u WHERE {match}")
     except duckdb.ConstraintException as exc:
         raise InvalidInput([f"{reg.sheet}: naruszenie reguły bazy danych — {exc}"]) from None
     finally:

@@ -18,29 +18,52 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
+from kooperacja.accounts.users import hash_password, random_password
 from kooperacja.cases.checks import LABELS, PROBLEMS, check_case_file, check_case_task, check_monthly_report
 from kooperacja.exchange.cells import Codes, Padded, boolean, integer, plain_text, terc_text
+from kooperacja.exchange.records import SETTINGS, AppUser, PilotPowiat, Powiat, Setting, Template, Wojewodztwo
 from kooperacja.lku_checks import ServiceContext, check_service
 from kooperacja.model import access, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.checks import Problem
+from kooperacja.model.errors import AccessDenied
 from kooperacja.model.formatting import CODE_LABELS, fmt_number, plural
 from kooperacja.model.records import (
     KEY_HEADERS,
     CaseFile,
     CaseGoal,
     CaseProblem,
+    CaseService,
     CaseTask,
+    Gmina,
     Institution,
+    Meeting,
+    MeetingAttendee,
     MonthlyReport,
+    PilotGmina,
+    PlanShift,
+    ProblemArea,
     PzkMember,
+    Recommendation,
     Record,
     Service,
     StepEvent,
+    TemplateStep,
+    WzkAttendance,
+    WzkMember,
+    Zgloszenie,
 )
-from kooperacja.programme.checks import check_pzk_member, check_step_event
+from kooperacja.programme.checks import Pilot, check_plan_shift, check_pzk_member, check_step_event
 
 LIST_SEPARATOR = ";"
+# Generated keys of the registries model.records.KEY_HEADERS does not name yet.
+MORE_KEY_HEADERS = {
+    "shift_id": "ID przesunięcia",
+    "zgloszenie_id": "ID zgłoszenia",
+    "meeting_id": "ID spotkania",
+    "member_id": "ID członka WZK",
+    "recommendation_id": "ID rekomendacji",
+}
 EVENT_KINDS = CODE_LABELS["event_kind"]
 PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
 PROBLEMS_HEADER = LABELS[PROBLEMS]
@@ -74,6 +97,42 @@ def _edit_task(actor: Actor, record: Any, known: Any) -> None:
     access.require_edit_gmina(actor, _case_terc(known, known.cases.task_case.get(record.task_id)))
 
 
+def _admin(actor: Actor, record: Any, known: Any) -> None:
+    """Rows of the installation as a whole (territory, templates, accounts, the WZK): admins only."""
+    access.require_admin(actor)
+
+
+def _own_account(row: Any, known: Any, actor: Actor) -> list[Problem]:
+    """An import never takes the administrator role away from the account that runs it."""
+    user = row.record
+    if user.username != actor.username:
+        return []
+    try:
+        access.require_admin(Actor(user.username, user.role))
+    except AccessDenied:
+        return [Problem("role", "import nie może odebrać roli administratora kontu, które go wykonuje")]
+    if not user.active:
+        return [Problem("active", "import nie może wyłączyć konta, które go wykonuje")]
+    return []
+
+
+def _grow_pilot(record: Any, known: Any) -> None:
+    known.programme.pilots[record.terc] = Pilot(
+        record.joined_on,
+        record.plan_start,
+        known.steps.get((record.template_id, record.template_version), {}),
+    )
+    known.cases.pilots.add(record.terc)
+
+
+def _grow_step(record: Any, known: Any) -> None:
+    known.steps.setdefault((record.template_id, record.version), {})[record.substep] = record.level
+
+
+def _grow_user(record: Any, known: Any) -> None:
+    known.programme.users.add(record.username)
+
+
 def _check_service(row: Any, known: Any, actor: Actor) -> list[Problem]:
     return check_service(row.record, ServiceContext(known.refs["problem"], known.programme.institutions))
 
@@ -99,10 +158,29 @@ class Registry:
     # checked, so that the row does not conflict with itself (a PZK membership "already in")
     forget: Callable[[Any, Any], None] | None = None
     about: str = ""  # what the sheet holds, for the export's Instrukcja
+    keys: tuple[str, ...] = ()  # the columns that together identify a row, when not the record's KEY
+    provides: str | None = None  # the kind of reference this registry's keys are (see exchange.apply)
+    # (record, context): what an accepted row adds to the checks' context (a pilot gmina, a template)
+    grow: Callable[[Any, Any], None] | None = None
+    # columns a new row needs that its record does not carry (an imported account's unknown password)
+    defaults: Callable[[], dict[str, Any]] | None = None
+    rows: str = ""  # which of the table's rows the registry holds (SQL on `t`, written here), all if empty
 
     @property
     def key(self) -> str:
         return self.model.KEY
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return self.keys or (self.model.KEY,)
+
+    def key_of(self, record: Any) -> Any:
+        """The row's key: one value, or a tuple for a registry keyed by several columns; None when
+        a part is missing (a new row whose key the warehouse generates)."""
+        if not self.keys:
+            return getattr(record, self.model.KEY)
+        value = tuple(getattr(record, f) for f in self.keys)
+        return None if None in value else value
 
     def headers(self) -> dict[str, str]:
         """Field → Polish header, in the order of the record (plus the case's problem areas)."""
@@ -112,7 +190,7 @@ class Registry:
     def _headers(self) -> dict[str, str]:
         out = {}
         for name, info in self.model.model_fields.items():
-            out[name] = info.title or KEY_HEADERS.get(name, name)
+            out[name] = info.title or KEY_HEADERS.get(name) or MORE_KEY_HEADERS.get(name, name)
         if self.table == "case_file":
             out[PROBLEMS_FIELD] = PROBLEMS_HEADER
         return out
@@ -139,6 +217,117 @@ class Registry:
 REGISTRIES: dict[str, Registry] = {
     r.table: r
     for r in (
+        Registry(
+            "settings",
+            "Ustawienia",
+            Setting,
+            permission=_admin,
+            scope="key",
+            labels={"key": SETTINGS},
+            rows="t.key IN ('region_name', 'wojewodztwo', 'programme_start')",  # never the secret key
+            about="ustawienia instalacji: nazwa regionu, województwo, początek programu",
+        ),
+        Registry(
+            "wojewodztwo",
+            "Województwa",
+            Wojewodztwo,
+            permission=_admin,
+            provides="area",
+            about="województwo instalacji (kod TERC i nazwa z rejestru TERYT)",
+        ),
+        Registry(
+            "powiat",
+            "Powiaty",
+            Powiat,
+            permission=_admin,
+            provides="area",
+            about="powiaty regionu z rejestru TERYT",
+        ),
+        Registry(
+            "gmina",
+            "Gminy",
+            Gmina,
+            permission=_admin,
+            provides="area",
+            labels={"variant_override": vocab.VARIANTS},
+            about="gminy regionu z rejestru TERYT: rodzaj, liczba mieszkańców, wariant modelu (zmieniony)",
+        ),
+        Registry(
+            "problem_area",
+            "Obszary problemowe",
+            ProblemArea,
+            permission=_admin,
+            provides="problem",
+            about="obszary problemowe (art. 7 ustawy o pomocy społecznej) spraw i usług",
+        ),
+        Registry(
+            "app_user",
+            "Użytkownicy",
+            AppUser,
+            check=_own_account,
+            permission=_admin,
+            scope="username",
+            provides="user",
+            grow=lambda r, k: _grow_user(r, k),
+            defaults=lambda: {"password_hash": hash_password(random_password())},
+            labels={"role": access.ROLE_LABELS},
+            about="konta (bez haseł): konto wczytane do innej instalacji dostaje hasło od administratora",
+        ),
+        Registry(
+            "template",
+            "Szablony harmonogramu",
+            Template,
+            permission=_admin,
+            scope="template_id",
+            keys=("template_id", "version"),
+            provides="template",
+            about="wersje szablonów harmonogramu; gmina zachowuje wersję, z którą zaczęła",
+        ),
+        Registry(
+            "template_step",
+            "Kroki szablonów",
+            TemplateStep,
+            references=(("template_id", "template"),),
+            permission=_admin,
+            scope="template_id",
+            keys=("template_id", "version", "substep"),
+            grow=_grow_step,
+            labels={"level": {"region": "region (ROPS)", "gmina": "gmina"}},
+            about="podkroki każdej wersji szablonu: poziom, odpowiedzialni, miesiące planu",
+        ),
+        Registry(
+            "pilot_powiat",
+            "Powiaty w pilotażu",
+            PilotPowiat,
+            references=(("terc", "area"),),
+            permission=_admin,
+            about="powiaty, które przystąpiły do pilotażu",
+        ),
+        Registry(
+            "pilot_gmina",
+            "Gminy w pilotażu",
+            PilotGmina,
+            references=(("terc", "area"), ("animator", "user"), ("template_id", "template")),
+            permission=_admin,
+            grow=_grow_pilot,
+            labels={"variant": vocab.VARIANTS},
+            about="gminy pilotażowe: data przystąpienia, animator, wariant, szablon i początek harmonogramu",
+        ),
+        Registry(
+            "plan_shift",
+            "Przesunięcia planu",
+            PlanShift,
+            check=lambda w, k, a: check_plan_shift(w.record, k.programme),
+            about="przesunięcia harmonogramu gminy (całego planu albo podkroku) z powodem",
+        ),
+        Registry(
+            "zgloszenie",
+            "Zgłoszenia",
+            Zgloszenie,
+            references=(("terc", "area"),),
+            labels={"route": vocab.ROUTES},
+            about="zgłoszenia gmin i pierwsze kontakty ROPS",
+        ),
         Registry(
             "institution",
             "Instytucje",
@@ -168,6 +357,7 @@ REGISTRIES: dict[str, Registry] = {
             ),
             permission=lambda a, r, k: access.require_edit_service(a, r.level, r.area_terc),
             scope="area_terc",
+            provides="service",
             labels={
                 "level": vocab.LEVELS,
                 "category": vocab.SERVICE_CATEGORIES,
@@ -226,6 +416,35 @@ REGISTRIES: dict[str, Registry] = {
             labels={"progress": vocab.REPORT_PROGRESS},
         ),
         Registry(
+            "case_service",
+            "Usługi w sprawach",
+            CaseService,
+            references=(("case_code", "case"), ("service_id", "service")),
+            permission=_edit_case,
+            scope="case_code",
+            keys=("case_code", "service_id"),
+            about="usługi z koszyka przypisane do spraw: od kiedy, do kiedy",
+        ),
+        Registry(
+            "meeting",
+            "Spotkania",
+            Meeting,
+            references=(("terc", "area"), ("case_code", "case")),
+            provides="meeting",
+            labels={"kind": vocab.MEETING_KINDS},
+            about="spotkania: z władzami, z instytucjami, PZK, GGK/ZZK, monitorujące, posiedzenia WZK",
+        ),
+        Registry(
+            "meeting_attendee",
+            "Uczestnicy spotkań",
+            MeetingAttendee,
+            references=(("meeting_id", "meeting"), ("institution_id", "institution")),
+            permission=_admin,
+            scope="meeting_id",
+            keys=("meeting_id", "institution_id"),
+            about="instytucje zaproszone na spotkania i data powiadomienia",
+        ),
+        Registry(
             "step_event",
             "Zdarzenia kroków",
             StepEvent,
@@ -237,8 +456,40 @@ REGISTRIES: dict[str, Registry] = {
             ),
             labels={"kind": EVENT_KINDS},
         ),
+        Registry(
+            "wzk_member",
+            "Członkowie WZK",
+            WzkMember,
+            references=(("institution_id", "institution"),),
+            permission=_admin,
+            scope="member_id",
+            provides="member",
+            about="skład Wojewódzkiego Zespołu Koordynującego: funkcja, instytucja, od kiedy, do kiedy",
+        ),
+        Registry(
+            "wzk_attendance",
+            "Obecność na WZK",
+            WzkAttendance,
+            references=(("meeting_id", "meeting"), ("member_id", "member")),
+            permission=_admin,
+            scope="meeting_id",
+            keys=("meeting_id", "member_id"),
+            about="obecność członków WZK na posiedzeniach",
+        ),
+        Registry(
+            "recommendation",
+            "Rekomendacje",
+            Recommendation,
+            references=(("meeting_id", "meeting"),),
+            permission=_admin,
+            scope="recommendation_id",
+            labels={"kind": vocab.RECOMMENDATION_KINDS, "status": vocab.RECOMMENDATION_STATUSES},
+            about="rekomendacje WZK: rodzaj, odpowiedzialny, status",
+        ),
     )
 }
+
+
 BY_SHEET = {r.sheet.lower(): r for r in REGISTRIES.values()} | {t: r for t, r in REGISTRIES.items()}
 
 

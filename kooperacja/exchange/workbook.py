@@ -77,7 +77,9 @@ def registry_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
             ", (SELECT list(p.problem_code ORDER BY p.problem_code) FROM case_problem p "
             "WHERE p.case_code = t.case_code)"
         )
-    rows = conn.execute(f"SELECT {select} FROM {ident(table)} t ORDER BY t.{ident(reg.key)}").fetchall()
+    order = ", ".join(f"t.{ident(k)}" for k in reg.key_fields)
+    where = f"WHERE {reg.rows}" if reg.rows else ""
+    rows = conn.execute(f"SELECT {select} FROM {ident(table)} t {where} ORDER BY {order}").fetchall()
     return pd.DataFrame(
         [[to_cell(v) for v in row] for row in rows], columns=list(heads.values()), dtype=object
     )
@@ -576,7 +578,7 @@ def _parse_row(
 def _duplicates(parsed: ParsedSheet, errors: list[RowError]) -> None:
     """A key (or a unique column pair) given twice in one file: every later occurrence is an error."""
     reg, heads = parsed.registry, parsed.registry.headers()
-    for cols in ((reg.key,), reg.unique):
+    for cols in (reg.key_fields, reg.unique):
         if not cols:
             continue
         seen: dict[tuple, int] = {}
