@@ -345,6 +345,13 @@ def check_import(
                 if not diffs:
                     plan.unchanged += 1
                     continue
+                if reg.frozen:
+                    name, _, now = diffs[0]
+                    column = reg.columns[name]
+                    errors.append(
+                        RowError(sheet.sheet, row.row, column.header, _shown(column.cell(now)), reg.frozen)
+                    )
+                    continue
             found = _row_errors(reg, sheet.sheet, row, known, actor, before)
             errors += found
             if found:

@@ -165,6 +165,7 @@ class Registry:
     # columns a new row needs that its record does not carry (an imported account's unknown password)
     defaults: Callable[[], dict[str, Any]] | None = None
     rows: str = ""  # which of the table's rows the registry holds (SQL on `t`, written here), all if empty
+    frozen: str = ""  # why a stored row is never changed by import (a template version gminy follow)
 
     @property
     def key(self) -> str:
@@ -291,6 +292,8 @@ REGISTRIES: dict[str, Registry] = {
             permission=_admin,
             scope="template_id",
             keys=("template_id", "version", "substep"),
+            frozen="zapisanej wersji szablonu nie zmienia się (gminy pracują według niej) — zapisz zmiany "
+            "jako nową wersję: nowy numer w kolumnie „Wersja szablonu” albo edycja szablonu w aplikacji",
             grow=_grow_step,
             labels={"level": {"region": "region (ROPS)", "gmina": "gmina"}},
             about="podkroki każdej wersji szablonu: poziom, odpowiedzialni, miesiące planu",

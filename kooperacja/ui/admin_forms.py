@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from kooperacja.exchange.text import comma_csv
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import row_tuples
@@ -12,6 +13,7 @@ from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui import versions
 from kooperacja.ui.forms import day, pick, save
+from kooperacja.ui.template_editor import template_editor
 
 TEMPLATE_COLUMNS = {
     "template_id": "Szablon",
@@ -114,9 +116,10 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         (int(r.template_id), int(r.version)): f"{r.name}, wersja {r.version}" for r in row_tuples(versions)
     }
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
+    template_editor(conn, actor, template_id, version)
     st.download_button(
         "Pobierz CSV",
-        data=data_entry.template_csv(conn, template_id, version),
+        data="\ufeff" + data_entry.template_csv(conn, template_id, version),  # BOM: Polish Excel's UTF-8
         file_name=f"harmonogram_{template_id}_v{version}.csv",
         mime="text/csv",
         key="f_tpl_csv",
@@ -127,9 +130,11 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
         and upload is not None
     ):
-        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+        data = upload.getvalue()
         saved = save(
-            lambda: data_entry.save_template_version(conn, actor, text, template_id),
+            lambda: data_entry.save_template_version(
+                conn, actor, comma_csv(data, "harmonogramu"), template_id
+            ),
             "Zapisano nową wersję szablonu.",
         )
         if saved:
