@@ -16,6 +16,7 @@ import pandas as pd
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import is_missing
 
 DATE_FORMAT = "DD.MM.YYYY"
@@ -26,6 +27,7 @@ _FORBIDDEN_IN_SHEET = str.maketrans({c: "_" for c in "[]:*?/\\"})
 LISTS = "Listy"  # the hidden sheet holding the drop-down lists (a list in a formula is cut at 255 chars)
 # What a column's drop-down offers: the values, or (sheet, header) — the values of another sheet's column.
 Choices = list[str] | tuple[str, str]
+EXCEL_ROWS = 1_048_576  # rows of an Excel sheet, the header's included
 VALIDATED_SPARE = 1000  # rows below the data that keep the drop-down, for rows added in Excel
 
 
@@ -114,6 +116,12 @@ def to_xlsx(
     formats = _Formats(wb)
     taken: set[str] = set()
     titles, sheets_by_name = {}, {}
+    too_long = [f"{name} ({len(df)} wierszy)" for name, df in frames.items() if len(df) > EXCEL_ROWS - 1]
+    if too_long:  # xlsxwriter would drop the rows past Excel's last one without a word
+        raise InvalidInput(
+            [f"Arkusz Excela mieści {EXCEL_ROWS - 1} wierszy danych — za dużo w: {', '.join(too_long)}. "
+             "Wyeksportuj ten rejestr w częściach (np. --table) albo użyj kopii zapasowej."]
+        )  # fmt: skip
     for name, df in frames.items():
         ws = wb.add_worksheet(_sheet_title(name, taken))
         titles[name], sheets_by_name[name] = ws.name, ws
@@ -164,7 +172,7 @@ def _drop_downs(
             sheets[name].data_validation(
                 1,
                 c,
-                len(frames[name]) + VALIDATED_SPARE - 1,
+                min(len(frames[name]) + VALIDATED_SPARE - 1, EXCEL_ROWS - 1),
                 c,
                 {
                     "validate": "list",
@@ -184,7 +192,8 @@ def _column_range(
     if sheet not in frames or header not in frames[sheet].columns:
         return None
     letter = xl_col_to_name(list(frames[sheet].columns).index(header))
-    return f"{_quoted(titles[sheet])}!${letter}$2:${letter}${len(frames[sheet]) + VALIDATED_SPARE}"
+    last = min(len(frames[sheet]) + VALIDATED_SPARE, EXCEL_ROWS)
+    return f"{_quoted(titles[sheet])}!${letter}$2:${letter}${last}"
 
 
 def _quoted(title: str) -> str:

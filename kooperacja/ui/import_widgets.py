@@ -67,7 +67,9 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
-    table = st.selectbox("Rejestr", list(tables), format_func=tables.__getitem__, key="f_imp_table")
+    table = st.selectbox(
+        "Rejestr", list(tables), format_func=tables.__getitem__, key="f_imp_table", placeholder="Wybierz…"
+    )
     if upload is None:
         return
     try:
