@@ -112,13 +112,23 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
     rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
-    out = _parser("export", "Zapisz rejestry (instytucje, PZK, usługi, sprawy, …) do pliku XLSX.", sub)
+    out = _parser("export", "Zapisz rejestry programu (jeden arkusz na rejestr) do pliku XLSX.", sub)
     out.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx do zapisania")
     out.add_argument("--table", action="append", metavar="TABELA", help="tylko ta tabela (można powtórzyć)")
-    load = _parser("import", "Wczytaj rejestry z pliku XLSX albo CSV (nagłówki jak w eksporcie).", sub)
-    load.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx albo .csv")
+    load = _parser(
+        "import",
+        "Wczytaj rejestry z pliku XLSX, XLSM, XLS, ODS albo CSV: nowe wiersze i zmiany istniejących. "
+        "Bez --apply tylko pokazuje, co by zapisał.",
+        sub,
+    )
+    load.add_argument(
+        "file", type=Path, metavar="PLIK", help="plik .xlsx, .xlsm, .xls, .ods, .csv (albo .zip z nim)"
+    )
     load.add_argument("--table", metavar="TABELA", help="tabela pliku CSV albo jedyny wczytywany arkusz")
-    load.add_argument("--valid-only", action="store_true", help="zapisz poprawne wiersze, pomiń błędne")
+    load.add_argument("--apply", action="store_true", help="zapisz (domyślnie: podgląd, nic nie zapisuje)")
+    load.add_argument(
+        "--valid-only", action="store_true", help="z --apply: zapisz poprawne wiersze, pomiń błędne"
+    )
     bench = _parser("bench", "Zmierz strony, zapytania, import/eksport i PDF na hurtowni demo.", sub)
     bench.add_argument("--scale", choices=["pilot", "national", "both", "tiny"], default="both",
                        help="skala hurtowni demo (domyślnie both: pilot i national)")  # fmt: skip
@@ -326,11 +336,24 @@ def cmd_export(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.exchange.workbook import apply_import, parse_file
+    from kooperacja.exchange.workbook import apply_import, check_import, parse_file
 
     parsed = parse_file(_read(args.file), args.file.name, args.table)
     conn = warehouse.connect(db, create=False)
-    try:  # the command line acts as the system administrator "cli"
+    try:  # the command line acts as the system administrator "cli"; without --apply it only shows
+        checked = check_import(conn.cursor(), access.IMPORTER, parsed)
+        for line in checked.summary():
+            print(line)
+        for h in checked.hints:
+            print(f"{h.sheet}, wiersz {h.row}, {h.column} = „{h.value}”: poprawiono — {h.reason}")
+        for change in checked.changes().itertuples(index=False):
+            print(f"{change.Arkusz}, wiersz {change.Wiersz} ({change.Klucz}), {change.Kolumna}: "
+                  f"„{change.Przed}” → „{change.Po}”")  # fmt: skip
+        if not args.apply:
+            for e in checked.errors:
+                print(f"{e.sheet}, wiersz {e.row}, {e.column} = „{e.value}”: {e.reason}")
+            print("To był podgląd: nic nie zapisano. Aby zapisać, powtórz polecenie z --apply.")
+            return 1 if checked.errors else 0
         mode = "valid_only" if args.valid_only else "all_or_nothing"
         result = apply_import(conn, access.IMPORTER, parsed, mode)
     finally:
@@ -338,7 +361,7 @@ def cmd_import(db: Path, args: argparse.Namespace) -> int:
     for e in result.errors:
         print(f"{e.sheet}, wiersz {e.row}, {e.column} = „{e.value}”: {e.reason}")
     print("\n".join(result.lines()))
-    return 0 if result.total_written else 1
+    return 1 if result.errors and not result.total_written else 0
 
 
 def cmd_bench(db: Path, args: argparse.Namespace) -> int:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from kooperacja.exchange.text import comma_csv
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
 from kooperacja.ui import pilot_admin, template_move, versions
 from kooperacja.ui.forms import day, pick, save
+from kooperacja.ui.template_editor import template_editor
 
 PICK = pilot_admin.PICK
 _UPLOADS = "_kooperacja_template_uploads"  # session key: how many versions this session saved
@@ -124,9 +126,10 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     options = pilot_admin.template_options(conn)
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")
+    template_editor(conn, actor, template_id, version)
     st.download_button(
         "Pobierz CSV",
-        data=data_entry.template_csv(conn, template_id, version),
+        data="\ufeff" + data_entry.template_csv(conn, template_id, version),  # BOM: Polish Excel's UTF-8
         file_name=f"harmonogram_{template_id}_v{version}.csv",
         mime="text/csv",
         key="f_tpl_csv",
@@ -138,10 +141,12 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
         and upload is not None
     ):
-        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+        data = upload.getvalue()
         st.session_state[_UPLOADS] = uploads + 1
         pilot_admin.done(  # reruns: the list and the choices below show the new version
-            lambda: data_entry.save_template_version(conn, actor, text, template_id),
+            lambda: data_entry.save_template_version(
+                conn, actor, comma_csv(data, "harmonogramu"), template_id
+            ),
             "Zapisano nową wersję szablonu.",
         )
     template_move.render(conn, actor, options)

@@ -8,10 +8,10 @@ import duckdb
 import streamlit as st
 
 from kooperacja.exchange import workbook as exchange
-from kooperacja.exchange.mapping import REGISTRIES
-from kooperacja.model import formatting
+from kooperacja.exchange.mapping import REGISTRIES, errors_count
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput, KooperacjaError
+from kooperacja.model.formatting import fmt_number, plural
 from kooperacja.ui import errors, session, widgets
 from kooperacja.ui.text import plain
 
@@ -45,7 +45,8 @@ def _parse_once(
 def export_section(conn: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Eksport rejestrów")
     st.caption(
-        "Jeden arkusz na rejestr, polskie nagłówki, daty jako daty. Ten sam plik można wczytać z powrotem."
+        "Jeden arkusz na rejestr, polskie nagłówki i nazwy, daty jako daty, listy rozwijane. Zmieniony "
+        "plik można wczytać z powrotem: import pokaże każdą zmienioną komórkę i zapisze ją po potwierdzeniu."
     )
     st.download_button(
         "Pobierz XLSX wszystkich rejestrów",
@@ -59,10 +60,10 @@ def export_section(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    st.subheader("Import z XLSX albo CSV")
+    st.subheader("Import z Excela, LibreOffice albo CSV")
     upload = st.file_uploader(
-        "Plik XLSX albo CSV (nagłówki jak w eksporcie)",
-        type=["xlsx", "csv"],
+        "Plik XLSX, XLSM, XLS, ODS albo CSV (nagłówki jak w eksporcie; może być spakowany w .zip)",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "zip"],
         key=f"f_imp_file_{st.session_state.get(UPLOADS, 0)}",
     )
     tables = {"": "według nazw arkuszy / nagłówków", **{t: r.sheet for t, r in REGISTRIES.items()}}
@@ -80,11 +81,20 @@ def import_section(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     st.markdown("  \n".join(plain(line) for line in parsed.summary()))
     widgets.table(parsed.report(), "f_imp_report", "raport_importu")
-    if st.button("Zapisz wszystko", key="f_imp_all", disabled=bool(parsed.errors), type="primary"):
+    changes = parsed.changes()
+    if not changes.empty:
+        st.markdown(
+            f"**Zmienione komórki** ({plural(len(changes), 'zmiana', 'zmiany', 'zmian')}: przed → po)"
+        )
+        widgets.table(changes, "f_imp_changes", "zmiany_importu")
+    if not parsed.errors and not parsed.to_write:
+        st.info("Plik nie zmienia niczego w hurtowni: wszystkie wiersze są takie jak zapisane.")
+    if st.button(
+        "Zapisz", key="f_imp_all", disabled=bool(parsed.errors) or not parsed.to_write, type="primary"
+    ):
         _apply(conn, actor, parsed, "all_or_nothing")
     if parsed.errors:
-        found = formatting.plural(len(parsed.errors), "błąd", "błędy", "błędów")
-        st.warning(f"Plik ma {found}: „Zapisz wszystko” jest wyłączone.")
+        st.warning(f"Plik ma {errors_count(len(parsed.errors))}: „Zapisz” jest wyłączone.")
         sure = st.checkbox(
             "Rozumiem: zapisz tylko poprawne wiersze, wiersze z błędami pominę", key="f_imp_sure"
         )
@@ -96,7 +106,10 @@ def _apply(conn: duckdb.DuckDBPyConnection, actor: Actor, parsed: exchange.Parse
     bar = st.progress(0.0, text="Zapisywanie…")
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"Zapisano {done} z {total} wierszy")
+        bar.progress(
+            done / max(total, 1),
+            text=f"Zapisano {fmt_number(done)} z {plural(total, 'wiersza', 'wierszy', 'wierszy')}",
+        )
 
     try:
         result = exchange.apply_import(conn, actor, parsed, mode, progress, today=session.today())

@@ -37,11 +37,11 @@ def test_an_admin_imports_the_valid_rows_of_a_csv_and_the_change_history_lists_t
     wait_idle(page)
     main = page.locator("[data-testid='stMain']")
     _choose(page, "Formularz", "Import i eksport rejestrów")
-    main.get_by_role("heading", name="Import z XLSX albo CSV").wait_for()
+    main.get_by_role("heading", name="Import z Excela, LibreOffice albo CSV").wait_for()
 
     uploader = main.locator("[data-testid='stFileUploader'] input[type=file]")
     uploader.set_input_files({"name": "instytucje.csv", "mimeType": "text/csv", "buffer": _csv()})
-    main.get_by_text("Instytucje: 2 wierszy, z błędami 1").wait_for()
+    main.get_by_text("Instytucje: 1 nowy, 0 zmienionych, 0 bez zmian; z błędami: 1 wiersz").wait_for()
     wait_idle(page)
 
     report = main.locator("[data-testid='stDataFrame'] td").all_inner_texts()
@@ -49,14 +49,14 @@ def test_an_admin_imports_the_valid_rows_of_a_csv_and_the_change_history_lists_t
     at = report.index("lowiectwo")
     assert report[at - 3 : at] == ["Instytucje", "3", "Sektor"]  # sheet, row number, column
     reason = report[at + 1]
-    assert reason.startswith("dozwolone wartości: ") and "ngo" in reason and " or " not in reason
+    assert "dozwolone wartości: " in reason and "organizacje pozarządowe" in reason and " or " not in reason
     assert "poprawnych wierszy: 1 z 2" in report
 
-    save_all = main.get_by_role("button", name="Zapisz wszystko")
+    save_all = main.get_by_role("button", name="Zapisz", exact=True)
     save_valid = main.get_by_role("button", name="Zapisz tylko poprawne wiersze")
     assert save_all.is_disabled()
     assert save_valid.is_disabled()  # until the explicit checkbox is ticked
-    main.get_by_text("Plik ma 1 błędów").wait_for()
+    main.get_by_text("Plik ma 1 błąd").wait_for()
     main.get_by_text("Rozumiem: zapisz tylko poprawne wiersze").click()
     wait_idle(page)
     assert save_valid.is_enabled()
@@ -64,8 +64,8 @@ def test_an_admin_imports_the_valid_rows_of_a_csv_and_the_change_history_lists_t
     wait_idle(page)
     success = main.locator("[data-testid='stAlertContentSuccess']")
     success.wait_for()
-    assert "Instytucje: zapisano 1" in success.inner_text()
-    assert "Pominięto wiersze z błędami (1 błędów)." in success.inner_text()
+    assert "Instytucje: zapisano 1 nowy wiersz, zmieniono 0 wierszy" in success.inner_text()
+    assert "Pominięto wiersze z błędami (1 błąd)." in success.inner_text()
 
     # The change history (newest first) has the good institution's insert, and no trace of the bad one.
     page.get_by_role("link", name="Historia zmian").click()

@@ -171,7 +171,7 @@ FILE_CASES: list[Case] = [
     (
         "file-old-xls",
         _registry(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(500), "stary.xls"),
-        "starego formatu",
+        "Plik .xls jest uszkodzony",
     ),
     (
         "file-docx-as-xlsx",
@@ -284,4 +284,150 @@ FILE_CASES: list[Case] = [
     ("tpl-duplicate", _template(TPL_OK, TPL_OK), "występuje dwa razy"),
     ("tpl-wrong-step", _template("K2,1.1,Spotkanie,region,ROPS,1,2,"), "nie należy do kroku"),
     ("tpl-formula", _template("K1,1.1,=HYPERLINK(1),region,ROPS,1,2,"), "Wiersz 2, Nazwa podkroku"),
+]
+
+
+# --- the paths of the Excel round trip (issue 14): a table of files real users send --------------
+
+
+def _workbook(sheets: dict[str, list[list[Any]]], merge: str | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if merge:
+            ws.merge_cells(merge)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _edited_export(
+    tables: list[str], sheet: str, edits: dict[tuple[int, str], Any], stamp_audit: int | None = None
+):
+    """The warehouse's own export with cells edited (and its stamp moved back to audit id `stamp_audit`,
+    as if exported before the rows' last change), applied all or nothing."""
+
+    def run(conn: duckdb.DuckDBPyConnection) -> None:
+        wb = openpyxl.load_workbook(io.BytesIO(exchange.export_registries(conn, tables)))
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        for (row, header), value in edits.items():
+            ws.cell(row=row, column=headers.index(header) + 1, value=value)
+        if stamp_audit is not None:
+            for row in wb["Instrukcja"].iter_rows():
+                for cell in row:
+                    if str(cell.value or "").startswith("kooperacja-eksport/"):
+                        parts = cell.value.split("/")
+                        cell.value = "/".join([parts[0], parts[1], str(stamp_audit), parts[3]])
+        out = io.BytesIO()
+        wb.save(out)
+        _registry(out.getvalue(), "rejestry.xlsx")(conn)
+
+    return run
+
+
+def _template_grid(level: str):
+    from kooperacja.exchange import template
+
+    def run(conn: duckdb.DuckDBPyConnection) -> None:
+        grid = template.template_grid(conn, 1, 1)
+        grid.iloc[0, list(grid.columns).index("Poziom")] = level
+        template.save_template_grid(conn, ADMIN, 1, grid)
+
+    return run
+
+
+_JUNK = bytes(range(256)) * (10 * 2**20 // 256)
+EVENT_FORMULA = xlsx_bytes("Zdarzenia kroków", EVENT, [[GMINA, "5.2", "=A1", "01.02.2026", "admin", None]])
+
+FILE_CASES += [
+    (
+        "x-unknown-sheet-beside-a-registry",
+        _registry(
+            _workbook(
+                {"Instytucje": [INSTITUTION, ["A", "ngo", "gmina", GMINA]], "Arkusz1": [["Coś"], ["x"]]}
+            ),
+            "dwa.xlsx",
+        ),
+        "Nieznany arkusz „Arkusz1”",
+    ),
+    (
+        "x-wrong-label",
+        _institutions(["B", "kosmiczny", "gmina", GMINA]),
+        "Instytucje, wiersz 3, kolumna Sektor",
+    ),
+    ("x-wrong-level-label", _institutions(["B", "ngo", "ogólnopolski", GMINA]), "kolumna Poziom: nieznana"),
+    (
+        "x-stale-row",
+        _edited_export(["app_user"], "Użytkownicy", {(3, "Imię i nazwisko / opis konta"): "Anna Nowak"}, 0),
+        "Użytkownicy, wiersz 3, kolumna Login: wiersz zmienił(a) w hurtowni demo",
+    ),
+    (
+        "x-duplicate-key",
+        _registry(
+            csv_bytes(
+                ["ID instytucji", *INSTITUTION],
+                [[9001, "A", "ngo", "gmina", GMINA], [9001, "B", "ngo", "gmina", GMINA]],
+            ),
+            "i.csv",
+        ),
+        "wiersz 3, kolumna ID instytucji: powtórzony w pliku",
+    ),
+    (
+        "x-formula-in-a-code-column",
+        _registry(EVENT_FORMULA, "z.xlsx"),
+        "kolumna Zdarzenie: formuła bez zapisanej",
+    ),
+    (
+        "x-merged-cells",
+        _registry(
+            _workbook({"Instytucje": [INSTITUTION, ["A", "ngo", "gmina", GMINA], ["", "", "", ""]]}, "A2:A3"),
+            "m.xlsx",
+        ),
+        "scalone komórki A2:A3",
+    ),
+    ("x-10-mb-of-junk", _registry(_JUNK, "dane.xlsx"), "nie jest arkuszem"),
+    ("x-10-mb-of-junk-as-csv", _registry(_JUNK.replace(b"\x00", b"a"), "dane.csv"), "UTF-8 ani Windows-1250"),
+    (
+        "x-undecodable-csv",
+        _registry(b"Nazwa instytucji;Sektor\n" + b"Klub \x81\x98;ngo\n", "i.csv"),
+        "UTF-8 ani Windows-1250",
+    ),
+    (
+        "x-zip-of-two-files",
+        _registry(
+            zip_bytes({"a.csv": csv_bytes(INSTITUTION, []), "b.csv": csv_bytes(INSTITUTION, [])}), "a.zip"
+        ),
+        "rozpakuj plik",
+    ),
+    ("x-zip-of-a-zip", _registry(zip_bytes({"w.zip": zip_bytes({"a.csv": b"a"})}), "w.zip"), "rozpakuj plik"),
+    (
+        "x-broken-ods",
+        _registry(zip_bytes({"mimetype": b"x", "content.xml": b"<nie xml"}), "a.ods"),
+        "Plik .ods jest uszkodzony",
+    ),
+    (
+        "x-broken-xls",
+        _registry(bytes.fromhex("d0cf11e0a1b11ae1") + _JUNK[:4096], "a.xls"),
+        "Plik .xls jest uszkodzony",
+    ),
+    (
+        "x-template-version-edited",
+        _edited_export(["template_step"], "Kroki szablonów", {(2, "Nazwa podkroku"): "Inna nazwa"}),
+        "Kroki szablonów, wiersz 2, kolumna Nazwa podkroku: zapisanej wersji szablonu nie zmienia się",
+    ),
+    ("x-template-grid-bad-level", _template_grid("kosmos"), "Wiersz 1, Poziom: nieznana wartość „kosmos”"),
+    (
+        "x-import-takes-admin-role-away",
+        _edited_export(["app_user"], "Użytkownicy", {(2, "Rola"): "animator"}),
+        "kolumna Rola: import nie może odebrać roli administratora",
+    ),
+    (
+        "x-secret-setting",
+        _registry(_workbook({"Ustawienia": [["Ustawienie", "Wartość"], ["cookie_key", "abc"]]}), "u.xlsx"),
+        "Ustawienia, wiersz 2, kolumna Ustawienie: nieznana wartość „cookie_key”",
+    ),
 ]

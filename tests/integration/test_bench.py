@@ -35,6 +35,10 @@ def test_the_tiny_benchmark_times_every_page_query_and_file_operation(tmp_path, 
     assert all(q["same_result"] and q["pandas_ms"] > 0 for q in tiny["naive"]["queries"])
     assert len(tiny["naive"]["queries"]) == 3
     assert tiny["exchange"]["import"]["written"] == bench.IMPORT_ROWS
+    assert (
+        tiny["exchange"]["update"]["updated"] == bench.IMPORT_ROWS
+        and not tiny["exchange"]["update"]["errors"]
+    )
     assert all(e["ms"] > 0 and e["bytes"] > 0 for e in tiny["exchange"]["export"])
     assert tiny["pdf"]["bytes"] > 1000 and tiny["warehouse"]["file_mb"] > 0
     # the next run on the same day reuses the warehouse (and reports its original build time)

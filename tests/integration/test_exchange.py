@@ -146,7 +146,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(wh, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
 
-    monkeypatch.setattr(exchange.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(exchange._Reader, "read", never)
     with pytest.raises(InvalidInput, match="po rozpakowaniu"):
         exchange.parse_file(bomb, "bomba.xlsx")
 
@@ -179,7 +179,7 @@ def test_a_bad_row_is_reported_with_its_column_value_and_reason(wh, row, column,
     assert report.iloc[0]["Wiersz"] == 3 and "poprawnych wierszy: 1 z 2" in report.iloc[-1]["Powód"]
 
 
-def test_duplicate_keys_in_the_file_and_against_the_warehouse_are_row_errors(wh):
+def test_a_key_twice_in_the_file_is_a_row_error_and_a_stored_key_an_update(wh):
     taken = wh.execute("SELECT max(institution_id) FROM institution").fetchall()[0][0]
     headers = ["ID instytucji", *INSTITUTION_HEADERS]
     rows = [
@@ -189,10 +189,9 @@ def test_duplicate_keys_in_the_file_and_against_the_warehouse_are_row_errors(wh)
     ]
     parsed = exchange.check_import(wh, ADMIN, exchange.parse_file(_csv(headers, rows), "i.csv"))
     found = {(e.row, e.reason) for e in parsed.errors}
-    assert found == {
-        (3, "powtórzony w pliku (pierwszy raz w wierszu 2)"),
-        (4, "taki klucz jest już w hurtowni"),
-    }
+    assert found == {(3, "powtórzony w pliku (pierwszy raz w wierszu 2)")}
+    [update] = parsed.plans["Instytucje"].updates
+    assert update.row.row == 4 and ("Nazwa instytucji", "C") in {(c.column, c.after) for c in update.changes}
 
 
 def test_unknown_institution_in_a_pzk_row_is_a_row_error(wh):
@@ -309,19 +308,27 @@ def test_every_imported_row_has_its_audit_row(wh):
     assert log == [("admin", GMINA, f"n{i}", True) for i in range(3)]
 
 
-def test_cli_export_and_import_print_the_report_and_exit_non_zero_when_nothing_was_written(
+def test_cli_import_previews_by_default_writes_with_apply_and_exits_non_zero_on_errors(
     demo_db, tmp_path, capsys
 ):
     db = tmp_path / "cli.duckdb"
     shutil.copy(demo_db, db)
     out = tmp_path / "rejestry.xlsx"
     assert main(["export", str(out), "--db", str(db), "--table", "institution"]) == 0
-    assert main(["import", str(out), "--db", str(db)]) == 1
-    assert "taki klucz jest już w hurtowni" in capsys.readouterr().out
+    assert main(["import", str(out), "--db", str(db), "--apply"]) == 0
+    assert "Nic nie zapisano: plik nie zmienia niczego w hurtowni." in capsys.readouterr().out
     csv_file = tmp_path / "nowe.csv"
+    csv_file.write_bytes(
+        _csv(INSTITUTION_HEADERS, [["Klub", "ngo", "gmina", GMINA], ["Klub", "ngo", "x", GMINA]])
+    )
+    assert main(["import", str(csv_file), "--db", str(db), "--table", "institution", "--apply"]) == 1
+    assert "Nic nie zapisano: 1 błąd w pliku." in capsys.readouterr().out
     csv_file.write_bytes(_csv(INSTITUTION_HEADERS, [["Klub", "ngo", "gmina", GMINA]]))
     assert main(["import", str(csv_file), "--db", str(db), "--table", "institution"]) == 0
-    assert "Instytucje: zapisano 1" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "Instytucje: 1 nowy, 0 zmienionych, 0 bez zmian" in shown and "nic nie zapisano" in shown
+    assert main(["import", str(csv_file), "--db", str(db), "--table", "institution", "--apply"]) == 0
+    assert "Instytucje: zapisano 1 nowy wiersz, zmieniono 0 wierszy" in capsys.readouterr().out
     conn = warehouse.connect(db, read_only=True)
     assert conn.execute("SELECT username FROM audit_log ORDER BY audit_id DESC LIMIT 1").fetchall() == [
         ("cli",)
@@ -355,7 +362,7 @@ def never_opened(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("openpyxl must not open the file")
 
-    monkeypatch.setattr(exchange.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(exchange._Reader, "read", never)
 
 
 @pytest.mark.parametrize("declare", [True, False], ids=["counts declared", "counts left out"])

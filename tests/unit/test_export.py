@@ -62,3 +62,15 @@ def test_several_tables_become_several_sheets_with_safe_names():
     wb = _open(data)
     assert wb.sheetnames == ["Plan_wykonanie", "Plan_wykonanie (2)", "Pusta"]
     assert wb["Pusta"].max_row == 1
+
+
+def test_a_table_longer_than_an_excel_sheet_is_refused_not_cut():
+    import pandas as pd
+    import pytest
+
+    from kooperacja.model import xlsx
+    from kooperacja.model.errors import InvalidInput
+
+    frame = pd.DataFrame({"a": range(xlsx.EXCEL_ROWS)})
+    with pytest.raises(InvalidInput, match="mieści 1048575 wierszy danych — za dużo w: Dane"):
+        xlsx.to_xlsx(frame)
