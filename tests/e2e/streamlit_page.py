@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 DRAWN = "[data-testid='stMain'] [data-testid='stElementContainer']"  # a first run has drawn something
 
@@ -47,18 +49,32 @@ def fill_step_completion(page, user: str, evidence: str, note: str):
 
 
 # What no screen may show: Streamlit's own English, raw codes of the warehouse, tracebacks.
-FORBIDDEN = (
-    "Choose an option", "Choose options", "Select all", "No results", "Page not found", "dd.mm.yyyy",
-    "Traceback", "Exception", "None", "NaN", "in_progress", "not_started", "on_track", "urban_rural",
-    "self_formed", "pzk_formal", "kontrakt_socjalny", "goals_achieved",
-)  # fmt: skip
+FORBIDDEN = [
+    "Choose an option", "Choose options", "Select all", "No results", "empty", "None", "NaN",
+    "dd.mm.yyyy", "DD.MM.YYYY", "YYYY/MM/DD", "Page not found", "in_progress", "not_started",
+    "on_track", "urban_rural", "self_formed", "pzk_formal", "kontrakt_socjalny", "goals_achieved",
+    "Traceback", "Error", "Exception",
+]  # fmt: skip
+# A raw role code (a login such as "zarzad" may equal one: logins are not searched for).
+ROLE_CODE = re.compile(
+    r"\((?:admin|animator|wzk|zarzad)\)|(?i:rola):? (?:admin|animator|wzk|zarzad)(?=$|[;,.)\n])"
+)
+MAIN = "[data-testid='stMain']"
 
 
 def forbidden_tokens(text: str) -> list[str]:
     """The forbidden tokens found in a screen's text, as words (so "Nonet" is not "None")."""
-    import re
+    hits = [t for t in FORBIDDEN if re.search(rf"(?<![\w/]){re.escape(t)}(?![\w/])", text)]
+    return hits + ROLE_CODE.findall(text)
 
-    return [t for t in FORBIDDEN if re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", text)]
+
+def screen_text(page) -> str:
+    """What the page says, the tabs not shown included (text_content, not inner_text), the menu and the
+    widgets' placeholders."""
+    main = page.locator(MAIN).text_content() or ""
+    main = re.sub(r"<style>.*?</style>", "", main, flags=re.S)
+    placeholders = page.eval_on_selector_all("[placeholder]", "els => els.map(e => e.placeholder)")
+    return "\n".join([main, page.locator("[data-testid='stSidebar']").inner_text(), *placeholders])
 
 
 def choose(page, box, option: str, exact: bool = True) -> None:
@@ -68,6 +84,5 @@ def choose(page, box, option: str, exact: bool = True) -> None:
     """
     box.click()
     box.press_sequentially(option[:12])
-    found = page.get_by_role("option", name=option, exact=exact).first
-    found.click()
+    page.get_by_role("option", name=option, exact=exact).first.click()
     wait_idle(page)

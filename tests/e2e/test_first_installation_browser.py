@@ -12,7 +12,7 @@ import contextlib
 import io
 
 import pytest
-from streamlit_page import choose, forbidden_tokens, login, wait_idle
+from streamlit_page import choose, forbidden_tokens, login, screen_text, wait_idle
 
 from kooperacja import cli
 
@@ -44,7 +44,7 @@ class Screens:
 
     def check(self, where: str) -> None:
         wait_idle(self.page)
-        body = self.page.inner_text("body")
+        body = screen_text(self.page)
         self.seen.append(where)
         assert not forbidden_tokens(body), f"{where}: {forbidden_tokens(body)}"
 
@@ -57,7 +57,7 @@ class Screens:
         self.choose("Formularz", name)
 
     def choose(self, label: str, option: str, exact: bool = False) -> None:
-        choose(self.page, self.main().get_by_label(label, exact=True), option, exact)
+        choose(self.page, self.main().get_by_role("combobox", name=label, exact=True), option, exact)
         self.check(f"{label}: {option}")
 
     def main(self):
@@ -90,7 +90,7 @@ def test_a_rops_runs_its_programme_from_init_in_the_app_alone(fresh, page):
         form = s.main().locator("[data-testid='stForm']").filter(has_text="Dodaj użytkownika")
         form.get_by_label("Login", exact=True).fill(login_)
         form.get_by_label("Imię i nazwisko").fill(name)
-        choose(page, form.get_by_label("Rola"), "animator współpracy")
+        choose(page, form.get_by_role("combobox", name="Rola"), "animator współpracy")
         form.get_by_label("Hasło", exact=False).first.fill(PASSWORD)
         form.get_by_role("button", name="Dodaj użytkownika").click()
         s.check(f"dodano {login_}")
@@ -107,7 +107,7 @@ def test_a_rops_runs_its_programme_from_init_in_the_app_alone(fresh, page):
     # reassign one to Bartosz
     s.go("Użytkownicy")
     s.choose("Animator", "Bartosz Lis")
-    choose(page, s.main().get_by_label("Gminy pilotażowe"), GMINY[2], exact=False)
+    choose(page, s.main().get_by_role("combobox", name="Gminy pilotażowe"), GMINY[2], exact=False)
     s.check("gminy animatora")
     s.main().get_by_label("Powód zmiany", exact=False).last.fill("Podział pracy między animatorów")
     s.click("Zapisz gminy animatora")

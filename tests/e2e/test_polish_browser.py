@@ -3,11 +3,10 @@ and for raw codes; bookmarked and unknown URLs; a link to a gmina that survives 
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
-from streamlit_page import login, nav_titles, wait_idle
+from streamlit_page import MAIN, forbidden_tokens, login, nav_titles, screen_text, wait_idle
 
 from kooperacja.model import access
 from kooperacja.model.access import pages_for
@@ -16,29 +15,6 @@ from kooperacja.ui import nav
 pytestmark = pytest.mark.e2e
 
 USERS = {access.ADMIN: "admin", access.ANIMATOR: "animator1", access.WZK: "wzk", access.ZARZAD: "zarzad"}
-TOKENS = [
-    "Choose an option", "Choose options", "Select all", "No results", "empty", "None", "NaN",
-    "dd.mm.yyyy", "DD.MM.YYYY", "YYYY/MM/DD", "Page not found", "in_progress", "not_started",
-    "urban_rural", "self_formed", "Traceback", "Error",
-]  # fmt: skip
-# A raw role code (a login such as "zarzad" may equal one: logins are not searched for).
-ROLE_CODE = re.compile(
-    r"\((?:admin|animator|wzk|zarzad)\)|(?i:rola):? (?:admin|animator|wzk|zarzad)(?=$|[;,.)\n])"
-)
-MAIN = "[data-testid='stMain']"
-
-
-def _found(text: str) -> list[str]:
-    hits = [t for t in TOKENS if re.search(rf"(?<![\w/]){re.escape(t)}(?![\w/])", text)]
-    return hits + ROLE_CODE.findall(text)
-
-
-def _page_text(page) -> str:
-    """What the page says, the tabs not shown included (text_content, not inner_text), and the menu."""
-    main = page.locator(MAIN).text_content() or ""
-    main = re.sub(r"<style>.*?</style>", "", main, flags=re.S)
-    placeholders = page.eval_on_selector_all("[placeholder]", "els => els.map(e => e.placeholder)")
-    return "\n".join([main, page.locator("[data-testid='stSidebar']").inner_text(), *placeholders])
 
 
 def test_every_page_as_every_role_speaks_polish(app_url, browser):
@@ -53,7 +29,7 @@ def test_every_page_as_every_role_speaks_polish(app_url, browser):
             title = nav.PAGES[name][0]
             page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
             wait_idle(page, settle=0.2)
-            hits = _found(_page_text(page))
+            hits = forbidden_tokens(screen_text(page))
             if hits:
                 problems[f"{name} ({user})"] = sorted(set(hits))
         context.close()
