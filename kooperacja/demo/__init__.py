@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from kooperacja import warehouse
 from kooperacja.demo.common import (
     DEMO_PASSWORD,
@@ -83,7 +85,51 @@ def build_demo(
         else:
             with warehouse.transaction(conn) as cur:
                 _PilotDemo(cur, today, say, real=real, woj=woj).build()
+            if not fictional:
+                say("Czynności użytkowników: wyjście z pilotażu, przydział zgłoszenia, wyjaśniony alert…")
+                _users_acts(conn, today)
         say("Gotowe.")
         return warehouse.table_counts(conn)
     finally:
         conn.close()
+
+
+def _users_acts(conn: duckdb.DuckDBPyConnection, today: date) -> None:
+    """What people do in the app, done through the app's own services so that no table of the default
+    demo stays empty: a gmina that joined and left the pilot, a notification from outside the pilot
+    given to an animator, an alert explained with its reason."""
+    from kooperacja.accounts.users import load_actor
+    from kooperacja.model.rules import add_months
+    from kooperacja.programme import alert_services, alerts
+    from kooperacja.programme import services as programme
+
+    admin, animator = load_actor(conn, "admin"), load_actor(conn, "animator1")
+    outside = conn.execute(
+        "SELECT g.terc FROM gmina g SEMI JOIN pilot_powiat p ON p.terc = left(g.terc, 4) "
+        "ANTI JOIN pilot_gmina q ON q.terc = g.terc ANTI JOIN zgloszenie z ON z.terc = g.terc "
+        "ORDER BY g.terc LIMIT 1"
+    ).fetchall()
+    if outside:
+        terc = outside[0][0]
+        joined = add_months(today, -14)
+        programme.add_pilot_gmina(
+            conn, admin, terc, joined_on=joined, animator="animator2", plan_start=joined
+        )
+        programme.leave_pilot(
+            conn,
+            admin,
+            terc,
+            left_on=add_months(today, -3),
+            reason="Rada gminy wycofała gminę z pilotażu (uchwała z zeszłego kwartału)",
+            today=today,
+        )
+    waiting = conn.execute(
+        "SELECT zgloszenie_id FROM zgloszenie ANTI JOIN pilot_gmina USING (terc) ORDER BY received_on DESC"
+    ).fetchall()
+    if waiting:
+        alert_services.assign_zgloszenie(conn, admin, waiting[0][0], "animator1")
+    todo = alerts.list_alerts(conn, today)
+    mine = todo[(todo.animator == "animator1") & (todo.rule == "monitoring")]
+    if len(mine):
+        reason = "Spotkanie monitorujące odbyło się, protokół w drodze"
+        alert_services.explain_alert(conn, animator, str(mine.alert_id.iloc[0]), reason, today)

@@ -138,23 +138,36 @@ def test_one_alert_label_shows_one_number_for_every_role_on_the_same_day(app_db)
     assert any(f"w tym **{overdue}** po terminie" in m.value for m in page.markdown)
 
 
-def test_the_demo_to_do_list_holds_only_actionable_items_and_the_readme_states_its_count(app_db, demo_db):
+def test_the_demo_to_do_list_holds_only_actionable_items_and_the_readme_states_its_count(
+    real_demo_db, tmp_path, monkeypatch
+):
+    """The README describes the default demo (`make setup`: the programme over kujawsko-pomorskie)."""
     import re
+    import shutil
     from pathlib import Path
+
+    import streamlit as st
+
+    app = tmp_path / "app.duckdb"
+    shutil.copy(real_demo_db, app)
+    monkeypatch.setenv("KOOPERACJA_DB", str(app))
+    monkeypatch.setenv("KOOPERACJA_TODAY", DEMO_TODAY)
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     stated = int(re.search(r"animator1 ma (\d+) zada", readme).group(1))
     at = _page("animator1", "animator").run(timeout=30)
     assert at.markdown[0].value.startswith(f"**{stated} ")  # "**32 alerty** na liście, …"
-    todo = _read(demo_db, alerts.list_alerts, TODAY)
+    todo = _read(real_demo_db, alerts.list_alerts, TODAY)
     mine = todo[todo.animator == "animator1"]
     assert len(mine) + todo.terc.isna().sum() == stated
-    closed = set(_read(demo_db, lambda c: c.execute("SELECT case_code FROM case_file WHERE closed_on <= ?",
+    closed = set(_read(real_demo_db, lambda c: c.execute("SELECT case_code FROM case_file WHERE closed_on <= ?",
                                                      [TODAY]).df().case_code))  # fmt: skip
     assert closed, "the demo has closed cases"
     assert not any(s.split(":")[0] in closed for s in mine.subject), "a closed case on the to-do list"
     assert "self_formed_report" not in set(mine.rule)  # reported late: recorded, nothing to do
     notices = mine[mine.rule == "ggk_notice"]
     assert (notices.due_on + pd.Timedelta(days=5) > TODAY).all() if len(notices) else True
-    past = _read(demo_db, alerts.list_breaches, TODAY)
+    past = _read(real_demo_db, alerts.list_breaches, TODAY)
     assert len(past) and not set(past.alert_id) & set(todo.alert_id)
