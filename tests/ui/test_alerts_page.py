@@ -162,8 +162,8 @@ def test_the_demo_to_do_list_holds_only_actionable_items_and_the_readme_states_i
     todo = _read(real_demo_db, alerts.list_alerts, TODAY)
     mine = todo[todo.animator == "animator1"]
     assert len(mine) + todo.terc.isna().sum() == stated
-    closed = set(_read(real_demo_db, lambda c: c.execute("SELECT case_code FROM case_file WHERE closed_on <= ?",
-                                                     [TODAY]).df().case_code))  # fmt: skip
+    closing = "SELECT case_code FROM case_file WHERE closed_on <= ?"
+    closed = set(_read(real_demo_db, lambda c: c.execute(closing, [TODAY]).df().case_code))
     assert closed, "the demo has closed cases"
     assert not any(s.split(":")[0] in closed for s in mine.subject), "a closed case on the to-do list"
     assert "self_formed_report" not in set(mine.rule)  # reported late: recorded, nothing to do
