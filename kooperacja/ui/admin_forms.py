@@ -58,7 +58,7 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     template = (
         pick("Szablon harmonogramu", options, k("f_pilot_template"), placeholder=PICK) if options else None
     )
-    animator = pick("Animator", animators, k("f_pilot_animator"), placeholder=PICK)
+    animator = pick("Animator", animators, k("f_pilot_animator"), index=None, placeholder=PICK)
     token = versions.form_token("pilot_gmina", terc, variant, joined_on, plan_start, template, animator)
     saving.submit(
         "pilot_gmina",

@@ -82,7 +82,6 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
 def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> None:
     """Monthly progress on one task, recorded for the institution it is assigned to (attachment 7);
     a month already reported shows the saved report with its correction ("Popraw") instead."""
-    k = saving.keys("report")
     if tasks.empty:
         st.info("Plan nie ma zadań.")
         return
@@ -96,6 +95,8 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     if saved is not None:
         _report_correction(actor, saved, today)
         return
+    form = f"report/{task_id}/{month:%Y-%m}"  # one task's month: another task's report is another form
+    k = saving.keys(form)
     progress = st.selectbox(
         "Postęp",
         list(vocab.REPORT_PROGRESS),
@@ -104,9 +105,9 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key=k("report_note")) or None
     who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
-    token = versions.form_token("report", task_id, month, progress, note)
+    token = versions.form_token(form, progress, note)
     saving.submit(
-        "report",
+        form,
         "Zapisz sprawozdanie",
         "report_submit",
         lambda: case_delivery.record_monthly_report(
