@@ -8,7 +8,7 @@ from kooperacja.model import access
 from kooperacja.model.formatting import fmt_date, plural, to_display
 from kooperacja.model.rules import RULE_LABELS
 from kooperacja.programme import alerts, dashboard, queries
-from kooperacja.ui import alert_forms, data, session, widgets
+from kooperacja.ui import alert_forms, data, saving, session, widgets
 
 ALERT_COLUMNS = [
     "status",
@@ -77,7 +77,7 @@ def render() -> None:
         f"Stan na {fmt_date(session.today())}. Na liście są tylko zadania, które można jeszcze wykonać; "
         "minione naruszenia terminów są zapisane osobno."
     )
-    alert_forms.flash()
+    saving.show_flash()
     todo = dashboard.visible_alerts(data.region_alerts(), actor)
     explained = dashboard.visible_alerts(data.region_explained_alerts(), actor)
     breaches = dashboard.visible_alerts(data.region_breaches(), actor)

@@ -9,7 +9,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel, errors, pilot_admin, setup_panel, user_admin
+from kooperacja.ui import backup_panel, errors, setup_panel, user_admin
 from kooperacja.ui.session import get_conn, require_page
 from kooperacja.ui.text import plain
 
@@ -22,7 +22,6 @@ def render() -> None:
         errors.show(exc)
         st.stop()
     checklist = st.container()  # filled last too: it follows this run's changes
-    pilot_admin.flash()
     accounts = users.list_users(get_conn())
     table = st.container()  # filled last, so that it shows this run's changes
     left, right = st.columns(2)

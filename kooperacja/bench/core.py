@@ -383,9 +383,9 @@ def _naive_missing_reports(t: dict[str, pd.DataFrame], today: date) -> pd.DataFr
     due = due.merge(reports, on=["task_id", "month"], how="left")
     running = due.closed_on.isna() | (due.closed_on > day)  # a closed case's reports end at closure
     missing = due[due.reported.isna() & running].rename(columns={"name": "institution"})
-    found = missing.groupby(["case_code", "terc", "institution_id", "institution", "month"]).size()
-    found = found.reset_index(name="tasks")
-    due_on = found.month + pd.DateOffset(months=1) - pd.Timedelta(days=1)
+    counts = missing.groupby(["case_code", "terc", "institution_id", "institution", "month"]).size()
+    found = counts.reset_index(name="tasks")
+    due_on = found["month"] + pd.DateOffset(months=1) - pd.Timedelta(days=1)
     return found.assign(due_on=due_on)[
         ["case_code", "terc", "institution_id", "institution", "month", "due_on", "tasks"]
     ]

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kooperacja.exchange.text import comma_csv
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
+from kooperacja.model.formatting import plural
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import pilot_admin, template_move, versions
-from kooperacja.ui.forms import day, pick, save
+from kooperacja.ui import pilot_admin, saving, template_move, versions
+from kooperacja.ui.forms import day, pick
 from kooperacja.ui.template_editor import template_editor
+from kooperacja.ui.text import plain
 
-PICK = pilot_admin.PICK
-_UPLOADS = "_kooperacja_template_uploads"  # session key: how many versions this session saved
+PICK = saving.PICK
 TEMPLATE_COLUMNS = {
     "template_id": "Szablon",
     "version": "Wersja",
@@ -39,7 +41,8 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if not animators:
         st.info("Brak animatorów — najpierw dodaj animatora w Użytkownicy (rola „animator współpracy”).")
         return
-    terc = pick("Gmina z rejestru TERC", candidates, "f_pilot_gmina", placeholder=PICK)
+    k = saving.keys("pilot_gmina")
+    terc = pick("Gmina z rejestru TERC", candidates, k("f_pilot_gmina"), placeholder=PICK)
     if terc is None:
         return
     variants = list(vocab.VARIANTS)
@@ -47,73 +50,79 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     variant = pick(
         "Wariant modelu (domyślnie według rodzaju gminy)",
         vocab.VARIANTS,
-        f"f_pilot_variant_{terc}",
+        k(f"f_pilot_variant_{terc}"),
         index=variants.index(default),
         placeholder=PICK,
     )
-    joined_on = day("Data przystąpienia", "f_pilot_joined")
-    plan_start = day("Początek harmonogramu", "f_pilot_start")
+    joined_on = day("Data przystąpienia", k("f_pilot_joined"))
+    plan_start = day("Początek harmonogramu", k("f_pilot_start"))
     options = pilot_admin.template_options(conn)
     template = (
-        pick("Szablon harmonogramu", options, "f_pilot_template", placeholder=PICK) if options else None
+        pick("Szablon harmonogramu", options, k("f_pilot_template"), placeholder=PICK) if options else None
     )
-    animator = pick("Animator", animators, "f_pilot_animator", placeholder=PICK)
+    animator = pick("Animator", animators, k("f_pilot_animator"), index=None, placeholder=PICK)
     token = versions.form_token("pilot_gmina", terc, variant, joined_on, plan_start, template, animator)
-    if st.button("Dodaj gminę do pilotażu", key="f_pilot_save", type="primary"):
-        save(
-            lambda: programme.add_pilot_gmina(
-                conn,
-                actor,
-                terc,
-                joined_on=joined_on,
-                animator=animator or "",
-                plan_start=plan_start,
-                variant=variant,
-                template=template,
-                form_token=token,
-            ),
-            "Gmina dołączyła do pilotażu.",
-            "pilot_gmina",
-        )
+    saving.submit(
+        "pilot_gmina",
+        "Dodaj gminę do pilotażu",
+        "f_pilot_save",
+        lambda: programme.add_pilot_gmina(
+            conn,
+            actor,
+            terc,
+            joined_on=joined_on,
+            animator=animator or "",
+            plan_start=plan_start,
+            variant=variant,
+            template=template,
+            form_token=token,
+        ),
+        "Gmina dołączyła do pilotażu.",
+    )
 
 
 def terc_register(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Rejestr TERYT TERC")
     st.caption("Plik TERC (wersja urzędowa) z eteryt.stat.gov.pl, CSV albo XML.")
-    upload = st.file_uploader("Plik rejestru TERC", type=["csv", "xml"], key="f_terc_file")
-    woj = st.text_input("Tylko województwo (kod, np. 04; puste: cały plik)", key="f_terc_woj")
-    if (
-        st.button("Wczytaj rejestr", key="f_terc_save", disabled=upload is None, type="primary")
-        and upload is not None
-    ):
-        lines = save(
-            lambda: data_entry.import_terc_register(conn, actor, upload.getvalue(), woj.strip() or None),
-            "Wczytano rejestr TERC.",
-        )
-        if lines:
-            st.text("\n".join(lines))
+    k = saving.keys("terc_register")
+    upload = st.file_uploader("Plik rejestru TERC", type=["csv", "xml"], key=k("f_terc_file"))
+    woj = st.text_input("Tylko województwo (kod, np. 04; puste: cały plik)", key=k("f_terc_woj"))
+    saving.submit(
+        "terc_register",
+        "Wczytaj rejestr",
+        "f_terc_save",
+        lambda: data_entry.import_terc_register(conn, actor, _bytes(upload), woj.strip() or None),
+        lambda lines: (
+            [("success", "Wczytano rejestr TERC.")]
+            + ([("info", "  \n".join(plain(line) for line in lines))] if lines else [])
+        ),
+        disabled=upload is None,
+    )
     pilot_admin.variant_notice(conn, actor)
 
 
 def boundaries(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Granice gmin")
     st.caption("GeoJSON (WGS84), GeoPackage albo spakowany shapefile z PRG (PUWG 1992) z kodem TERYT gminy.")
-    upload = st.file_uploader("Plik granic", type=["geojson", "json", "zip", "gpkg"], key="f_geo_file")
-    if (
-        st.button("Wczytaj granice", key="f_geo_save", disabled=upload is None, type="primary")
-        and upload is not None
-    ):
-        count = save(
-            lambda: data_entry.import_gmina_boundaries(conn, actor, upload.getvalue()),
-            "Wczytano granice gmin.",
-        )
-        if count is not None:
-            st.caption(f"Zapisano granice {count} gmin.")
+    upload = st.file_uploader(
+        "Plik granic", type=["geojson", "json", "zip", "gpkg"], key=saving.keys("boundaries")("f_geo_file")
+    )
+    saving.submit(
+        "boundaries",
+        "Wczytaj granice",
+        "f_geo_save",
+        lambda: data_entry.import_gmina_boundaries(conn, actor, _bytes(upload)),
+        lambda count: [
+            ("success", "Wczytano granice gmin."),
+            ("info", "Zapisano granice " + plural(count, "gminy", "gmin", "gmin") + "."),
+        ],
+        disabled=upload is None,
+    )
 
 
 def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Szablon harmonogramu")
-    pilot_admin.flash()
+    saving.said("template_move")  # the gminy moved may leave nothing to move: its message shows here
     found = data_entry.templates(conn)
     if found.empty:
         st.info("Brak szablonów.")
@@ -135,18 +144,20 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         key="f_tpl_csv",
     )
     st.caption("Zmieniony plik zapisuje się jako nowa wersja; gminy zachowują wersję, z którą zaczęły.")
-    uploads = st.session_state.setdefault(_UPLOADS, 0)  # a new key after a save empties the uploader
-    upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key=f"f_tpl_file_{uploads}")
-    if (
-        st.button("Zapisz jako nową wersję", key="f_tpl_save", disabled=upload is None, type="primary")
-        and upload is not None
-    ):
-        data = upload.getvalue()
-        st.session_state[_UPLOADS] = uploads + 1
-        pilot_admin.done(  # reruns: the list and the choices below show the new version
-            lambda: data_entry.save_template_version(
-                conn, actor, comma_csv(data, "harmonogramu"), template_id
-            ),
-            "Zapisano nową wersję szablonu.",
-        )
+    upload = st.file_uploader("Zmieniony plik CSV", type=["csv"], key=saving.keys("template")("f_tpl_file"))
+    saving.submit(  # reruns: the list and the choices below show the new version
+        "template",
+        "Zapisz jako nową wersję",
+        "f_tpl_save",
+        lambda: data_entry.save_template_version(
+            conn, actor, comma_csv(_bytes(upload), "harmonogramu"), template_id
+        ),
+        "Zapisano nową wersję szablonu.",
+        disabled=upload is None,
+    )
     template_move.render(conn, actor, options)
+
+
+def _bytes(upload: UploadedFile | None) -> bytes:
+    """The uploaded file's content (the save button is disabled until a file is chosen)."""
+    return b"" if upload is None else upload.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -10,13 +9,11 @@ import streamlit as st
 
 from kooperacja.model import access, links
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.formatting import fmt_date, plural, to_display
 from kooperacja.programme import alert_services, alerts, dashboard, data_entry
-from kooperacja.ui import errors, session, widgets
+from kooperacja.ui import saving, session, widgets
 from kooperacja.ui.text import plain
 
-FLASH = "alerts_flash"  # the success message of the last save, shown after the rerun that reset the form
 OPEN = "Otwórz"
 EXTRA_HEADERS = {
     "link": "Przejdź",
@@ -35,31 +32,12 @@ def view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def table(frame: pd.DataFrame, columns: list[str], key: str, filename: str, select: bool = False) -> Any:
     return widgets.table(
         view(frame, columns),
-        key,
+        saving.keys("alert_explain")(key) if select else key,  # an explained alert: no row selected
         filename,
         colored=["Status"] if "status" in columns else [],
         select=select,
         links={"Przejdź": OPEN},
     )
-
-
-def flash() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def _save(action: Callable[[], Any], message: str, *keys: str) -> None:
-    """Run a write; on success reset the form's fields and rerun with the message shown on top."""
-    try:
-        action()
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return
-    for key in keys:
-        st.session_state.pop(key, None)
-    st.session_state[FLASH] = message
-    st.rerun()
 
 
 def _explain_form(actor: Actor, row: Any) -> None:
@@ -70,18 +48,21 @@ def _explain_form(actor: Actor, row: Any) -> None:
     with st.form("alert_explain"):
         reason = st.text_area(
             "Powód zmiany: dlaczego alert nie wymaga działania",
-            key="alert_reason",
+            key=saving.keys("alert_explain")("alert_reason"),
             placeholder="np. spotkanie przełożone na prośbę rodziny",
             help="Alert zniknie z listy zadań i trafi do zakładki „Wyjaśnione”. Bez danych osobowych.",
         )
-        if st.form_submit_button("Oznacz jako wyjaśnione", icon=":material/task_alt:"):
-            conn, today = session.get_conn(), session.today()
-            _save(
-                lambda: alert_services.explain_alert(conn, actor, row.alert_id, reason, today),
-                "Alert oznaczono jako wyjaśniony — jest teraz w zakładce „Wyjaśnione”.",
-                "alert_reason",
-                "alerts_table",
-            )
+        conn, today = session.get_conn(), session.today()
+        saving.submit(
+            "alert_explain",
+            "Oznacz jako wyjaśnione",
+            "alert_explain_save",
+            lambda: alert_services.explain_alert(conn, actor, row.alert_id, reason, today),
+            "Alert oznaczono jako wyjaśniony — jest teraz w zakładce „Wyjaśnione”.",
+            kind="secondary",
+            icon=":material/task_alt:",
+            in_form=True,
+        )
 
 
 def _withdraw_form(actor: Actor, row: Any) -> None:
@@ -90,16 +71,20 @@ def _withdraw_form(actor: Actor, row: Any) -> None:
     with st.form("alert_withdraw"):
         reason = st.text_input(
             "Powód zmiany: dlaczego wycofujesz wyjaśnienie",
-            key="alert_withdraw_reason",
+            key=saving.keys("alert_withdraw")("alert_withdraw_reason"),
             placeholder="np. rodzina jednak nie przełożyła spotkania",
         )
-        if st.form_submit_button("Wycofaj wyjaśnienie", icon=":material/undo:"):
-            conn, today = session.get_conn(), session.today()
-            _save(
-                lambda: alert_services.withdraw_explanation(conn, actor, row.alert_id, reason, today),
-                "Wyjaśnienie wycofano — alert wrócił na listę zadań.",
-                "alert_withdraw_reason",
-            )
+        conn, today = session.get_conn(), session.today()
+        saving.submit(
+            "alert_withdraw",
+            "Wycofaj wyjaśnienie",
+            "alert_withdraw_save",
+            lambda: alert_services.withdraw_explanation(conn, actor, row.alert_id, reason, today),
+            "Wyjaśnienie wycofano — alert wrócił na listę zadań.",
+            kind="secondary",
+            icon=":material/undo:",
+            in_form=True,
+        )
 
 
 def selected_alert(actor: Actor, alert_id: str, todo: pd.DataFrame, explained: pd.DataFrame) -> None:
@@ -137,21 +122,29 @@ def unassigned_queue(actor: Actor, todo: pd.DataFrame) -> None:
           "alerts_unassigned", "zgloszenia_nieprzypisane")  # fmt: skip
     labels = dict(zip(queue.alert_id, queue.gmina + " — " + queue.subject, strict=True))
     carers = data_entry.animator_choices(session.get_conn())
+    k = saving.keys("alert_assign")
     with st.form("alert_assign"):
         left, right = st.columns(2)
         picked = left.selectbox(
             "Zgłoszenie",
             list(labels),
             format_func=labels.__getitem__,
-            key="assign_alert",
-            placeholder="Wybierz…",
+            key=k("assign_alert"),
+            placeholder=saving.PICK,
         )
-        who = right.selectbox("Animator", carers, index=None, key="assign_animator", placeholder="Wybierz…")
-        if st.form_submit_button("Przydziel", icon=":material/person_add:"):
-            zid = int(str(picked).split(":")[1])
-            conn = session.get_conn()
-            _save(
-                lambda: alert_services.assign_zgloszenie(conn, actor, zid, str(who or "")),
-                f"Zgłoszenie przydzielono: {who}.",
-                "assign_animator",
-            )
+        who = right.selectbox(
+            "Animator", carers, index=None, key=k("assign_animator"), placeholder=saving.PICK
+        )
+        conn = session.get_conn()
+        saving.submit(
+            "alert_assign",
+            "Przydziel",
+            "alert_assign_save",
+            lambda: alert_services.assign_zgloszenie(
+                conn, actor, int(str(picked).split(":")[1]), str(who or "")
+            ),
+            f"Zgłoszenie przydzielono: {who}.",
+            kind="secondary",
+            icon=":material/person_add:",
+            in_form=True,
+        )

@@ -17,6 +17,7 @@ from kooperacja.ui.text import plain
 
 
 def meeting_form(actor: Actor, case: dict, today: date) -> None:
+    k = saving.keys("case_meeting")
     found = case_meetings.case_meetings(session.get_conn(), case["case_code"])
     if not found:
         st.info("Sprawa nie ma jeszcze zapisanych spotkań.")
@@ -28,11 +29,11 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
         format_func=lambda i: (
             f"{fmt_date(by_id[i]['held_on'])} — {vocab.MEETING_KINDS.get(by_id[i]['kind'], by_id[i]['kind'])}"
         ),
-        key="cmeet_pick",
+        key=k("cmeet_pick"),
     )
     meeting = by_id[mid]
     ggk = meeting["kind"] == "ggk"
-    held = st.date_input("Data spotkania", value=meeting["held_on"], key=f"cmeet_held_{mid}", **DATE)
+    held = st.date_input("Data spotkania", value=meeting["held_on"], key=k(f"cmeet_held_{mid}"), **DATE)
     members = queries.pzk_on(session.get_conn(), case["terc"], held)
     names = dict(zip(members.institution_id.astype(int), members.name, strict=True))
     names |= {i: f"instytucja nr {i} (poza PZK w tym dniu)" for i in meeting["attendees"] if i not in names}
@@ -41,36 +42,34 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         default=list(meeting["attendees"]),
         format_func=names.__getitem__,
-        key=f"cmeet_members_{mid}",
+        key=k(f"cmeet_members_{mid}"),
         placeholder=saving.PICK,
     )
-    keys = [
-        f"cmeet_{k}_{mid}" for k in ("held", "members", "family", "told", "agenda", "decisions", "reason")
-    ]
     if ggk:
         attendees = {
             i: st.date_input(
                 f"Powiadomiono: {plain(names[i])}",
                 value=meeting["attendees"].get(i),
-                key=f"cmeet_notified_{mid}_{i}",
+                key=k(f"cmeet_notified_{mid}_{i}"),
                 **DATE,
             )
             for i in picked
         }
-        keys += [f"cmeet_notified_{mid}_{i}" for i in picked]
     else:
         attendees = dict.fromkeys(picked)
-    present = st.checkbox("Rodzina obecna", value=bool(meeting["family_present"]), key=f"cmeet_family_{mid}")
-    told = False if ggk else st.checkbox("Rodzinę poinformowano o ustaleniach", key=f"cmeet_told_{mid}")
+    present = st.checkbox(
+        "Rodzina obecna", value=bool(meeting["family_present"]), key=k(f"cmeet_family_{mid}")
+    )
+    told = False if ggk else st.checkbox("Rodzinę poinformowano o ustaleniach", key=k(f"cmeet_told_{mid}"))
     agenda = meeting["agenda"]
     if ggk:
-        agenda = st.text_input("Porządek spotkania", value=agenda or "", key=f"cmeet_agenda_{mid}") or None
+        agenda = st.text_input("Porządek spotkania", value=agenda or "", key=k(f"cmeet_agenda_{mid}")) or None
     decisions = st.text_input(
         "Ustalenia (bez danych osobowych)",
         value=(meeting["decisions"] or "").replace(case_meetings.TOLD, "").strip(),
-        key=f"cmeet_decisions_{mid}",
+        key=k(f"cmeet_decisions_{mid}"),
     )
-    reason = saving.reason_input(f"cmeet_reason_{mid}")
+    reason = saving.reason_input(k(f"cmeet_reason_{mid}"))
 
     def fixed(warnings: list[str]) -> list[tuple[str, str]]:
         return [("success", "Poprawiono spotkanie.")] + [("warning", plain(w)) for w in warnings]
@@ -78,6 +77,7 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
     left, right = st.columns(2)
     with left:
         saving.submit(
+            "case_meeting",
             "Popraw spotkanie",
             "cmeet_fix_submit",
             lambda: case_meetings.correct_case_meeting(
@@ -94,14 +94,13 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
                 family_told=told,
             ),
             fixed,
-            reset=keys,
         )
     with right:
         saving.submit(
+            "case_meeting",
             "Wycofaj spotkanie",
             "cmeet_withdraw_submit",
             lambda: case_meetings.withdraw_case_meeting(session.get_conn(), actor, mid, reason=reason),
             saving.ok("Wycofano spotkanie."),
-            reset=[*keys, "cmeet_pick"],
             kind="secondary",
         )

@@ -16,8 +16,7 @@ from kooperacja.ui import errors, saving, session, versions, widgets
 from kooperacja.ui.text import plain
 
 PICK_NEXT = "cases_pick_next"  # the case to select on the next run (a widget's state is set before it exists)
-FLASH = saving.FLASH
-submit, ok, show_flash = saving.submit, saving.ok, saving.show_flash
+show_flash = saving.show_flash  # pages/sprawy.py shows the messages of a save on top
 
 
 DATE = widgets.DATE  # st.date_input(..., **DATE)
@@ -50,21 +49,22 @@ def _areas() -> dict[str, str]:
 
 def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
     """A new case under a generated code (never a name)."""
+    k = saving.keys("case")
     if not gminy:
         st.info("Nie opiekujesz się żadną gminą w pilotażu.")
         return
     terc = st.selectbox("Gmina", list(gminy), format_func=gminy.__getitem__, key="new_gmina")
     kind = st.selectbox(
-        "Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.__getitem__, key="new_kind"
+        "Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.__getitem__, key=k("new_kind")
     )
-    referred = st.date_input("Data zgłoszenia", value=today, key="new_referred", **DATE)
-    consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key="new_consent", **DATE)
+    referred = st.date_input("Data zgłoszenia", value=today, key=k("new_referred"), **DATE)
+    consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key=k("new_consent"), **DATE)
     areas = _areas()
     problems = st.multiselect(
         "Obszary problemowe (jeśli już znane)",
         list(areas),
         format_func=areas.__getitem__,
-        key="new_problems",
+        key=k("new_problems"),
         placeholder=saving.PICK,
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
@@ -74,7 +74,8 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         st.session_state[PICK_NEXT] = code
         return [("success", f"Zarejestrowano sprawę {code}.")]
 
-    submit(
+    saving.submit(
+        "case",
         "Zarejestruj sprawę",
         "new_submit",
         lambda: cases.register_case(
@@ -89,23 +90,23 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
             form_token=token,
         ),
         done,
-        "case",
-        reset=["new_kind", "new_referred", "new_consent", "new_problems"],
     )
 
 
 def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
+    k = saving.keys("diagnosis")
     areas = _areas()
-    on = st.date_input("Data diagnozy", value=today, key="diag_on", **DATE)
+    on = st.date_input("Data diagnozy", value=today, key=k("diag_on"), **DATE)
     problems = st.multiselect(
         "Zdiagnozowane obszary problemowe",
         list(areas),
         format_func=areas.__getitem__,
-        key="diag_problems",
+        key=k("diag_problems"),
         placeholder=saving.PICK,
     )
     version = seen_version(case, "diagnosis")
-    submit(
+    saving.submit(
+        "diagnosis",
         "Zapisz diagnozę",
         "diag_submit",
         lambda: cases.record_diagnosis(
@@ -117,40 +118,41 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        ok("Zapisano diagnozę."),
-        reset=["diag_on", "diag_problems"],
+        saving.ok("Zapisano diagnozę."),
     )
 
 
 def team_form(actor: Actor, case: dict, today: date) -> None:
     """Convene the GGK/ZZK: PZK members on the meeting day, each with the day it was notified."""
-    held = st.date_input("Data spotkania zespołu", value=today, key="team_held", **DATE)
+    k = saving.keys(f"team/{case['case_code']}")
+    held = st.date_input("Data spotkania zespołu", value=today, key=k("team_held"), **DATE)
     members = queries.pzk_on(session.get_conn(), case["terc"], held)
     names = dict(zip(members.institution_id.astype(int), members.name, strict=True))
     picked = st.multiselect(
         "Instytucje z PZK (stan na dzień spotkania)",
         list(names),
         format_func=names.__getitem__,
-        key="team_members",
+        key=k("team_members"),
         placeholder=saving.PICK,
     )
     notified = {
         i: st.date_input(
             f"Powiadomiono: {plain(names[i])}",
             value=held - timedelta(days=7),
-            key=f"team_notified_{i}",
+            key=k(f"team_notified_{i}"),
             **DATE,
         )
         for i in picked
     }
-    present = st.checkbox("Rodzina obecna na spotkaniu", key="team_family")
-    agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key="team_agenda") or None
+    present = st.checkbox("Rodzina obecna na spotkaniu", key=k("team_family"))
+    agenda = st.text_input("Porządek spotkania (bez danych osobowych)", key=k("team_agenda")) or None
     token = versions.form_token(f"team/{case['case_code']}", held, notified, present, agenda)
 
     def done(result: tuple[int, list[str]]) -> list[tuple[str, str]]:
         return [("success", "Zapisano spotkanie zespołu.")] + [("warning", plain(w)) for w in result[1]]
 
-    submit(
+    saving.submit(
+        f"team/{case['case_code']}",
         "Zapisz spotkanie zespołu",
         "team_submit",
         lambda: case_team.convene_team(
@@ -165,31 +167,24 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
             form_token=token,
         ),
         done,
-        f"team/{case['case_code']}",
-        reset=[
-            "team_held",
-            "team_members",
-            "team_family",
-            "team_agenda",
-            *(f"team_notified_{i}" for i in picked),
-        ],
     )
 
 
 def plan_form(actor: Actor, case: dict, today: date) -> None:
     """The work plan card: main goal, specific goals (one a line), tasks for the team or the family."""
+    k = saving.keys(f"plan/{case['case_code']}")
     team = case_team.team_of(session.get_conn(), case["case_code"])
     if not team:
         st.info("Najpierw zapisz spotkanie zespołu (GGK/ZZK): zadania przydziela się jego instytucjom.")
         return
-    plan_on = st.date_input("Data planu pracy", value=today, key="plan_on", **DATE)
-    main = st.text_input("Cel główny", key="plan_main_goal")
+    plan_on = st.date_input("Data planu pracy", value=today, key=k("plan_on"), **DATE)
+    main = st.text_input("Cel główny", key=k("plan_main_goal"))
     goals = [
         g.strip()
-        for g in st.text_area("Cele szczegółowe (jeden w wierszu)", key="plan_goals").splitlines()
+        for g in st.text_area("Cele szczegółowe (jeden w wierszu)", key=k("plan_goals")).splitlines()
         if g.strip()
     ]
-    count = st.number_input("Liczba zadań", min_value=1, max_value=10, value=2, key="plan_task_count")
+    count = st.number_input("Liczba zadań", min_value=1, max_value=10, value=2, key=k("plan_task_count"))
     who: dict[Any, str] = {None: "rodzina / osoba", **team}
     goal_options: list[Any] = list(range(len(goals))) or [None]
     tasks = []
@@ -197,24 +192,25 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
         cols = st.columns([3, 2, 2, 1])
         tasks.append(
             {
-                "description": cols[0].text_input(f"Zadanie {i + 1}", key=f"plan_task_desc_{i}"),
+                "description": cols[0].text_input(f"Zadanie {i + 1}", key=k(f"plan_task_desc_{i}")),
                 "goal": cols[1].selectbox(
                     "Cel",
                     goal_options,
-                    key=f"plan_task_goal_{i}",
+                    key=k(f"plan_task_goal_{i}"),
                     format_func=lambda g: "—" if g is None else f"{g + 1}. {goals[g][:40]}",
                 ),
                 "institution_id": cols[2].selectbox(
-                    "Kto", list(who), format_func=who.__getitem__, key=f"plan_task_who_{i}"
+                    "Kto", list(who), format_func=who.__getitem__, key=k(f"plan_task_who_{i}")
                 ),
                 "due_on": cols[3].date_input(
-                    "Termin", value=today + timedelta(days=90), key=f"plan_task_due_{i}", **DATE
+                    "Termin", value=today + timedelta(days=90), key=k(f"plan_task_due_{i}"), **DATE
                 ),
             }
         )
     version = seen_version(case, "plan")
     token = versions.form_token(f"plan/{case['case_code']}", plan_on, main, goals, tasks)
-    submit(
+    saving.submit(
+        f"plan/{case['case_code']}",
         "Zapisz kartę planu pracy",
         "plan_submit",
         lambda: case_team.save_plan(
@@ -229,13 +225,5 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
             expected_version=version,
             form_token=token,
         ),
-        ok("Zapisano plan pracy."),
-        f"plan/{case['case_code']}",
-        reset=[
-            "plan_on",
-            "plan_main_goal",
-            "plan_goals",
-            "plan_task_count",
-            *(f"plan_task_{part}_{i}" for part in ("desc", "goal", "who", "due") for i in range(int(count))),
-        ],
+        saving.ok("Zapisano plan pracy."),
     )

@@ -14,21 +14,23 @@ from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, row_tuples
 from kooperacja.ui import saving, session, versions
-from kooperacja.ui.case_forms import DATE, ok, seen_version, submit
+from kooperacja.ui.case_forms import DATE, seen_version
 from kooperacja.ui.text import plain
 
 
 def contract_form(actor: Actor, case: dict, today: date) -> None:
+    k = saving.keys("contract")
     kind = st.selectbox(
         "Rodzaj",
         list(vocab.CONTRACT_KINDS),
         format_func=vocab.CONTRACT_KINDS.__getitem__,
-        key="contract_kind",
+        key=k("contract_kind"),
     )
-    start = st.date_input("Od", value=today, key="contract_from", **DATE)
-    end = st.date_input("Do", value=rules.add_months(today, 6), key="contract_to", **DATE)
+    start = st.date_input("Od", value=today, key=k("contract_from"), **DATE)
+    end = st.date_input("Do", value=rules.add_months(today, 6), key=k("contract_to"), **DATE)
     version = seen_version(case, "contract")
-    submit(
+    saving.submit(
+        "contract",
         "Zapisz kontrakt/projekt",
         "contract_submit",
         lambda: case_delivery.set_contract(
@@ -41,25 +43,27 @@ def contract_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        ok("Zapisano kontrakt/projekt socjalny."),
+        saving.ok("Zapisano kontrakt/projekt socjalny."),
     )
 
 
 def services_form(actor: Actor, case: dict, today: date) -> None:
     """The individual basket: services of the gmina's, powiat's and region's LKU valid on the day."""
-    start = st.date_input("Usługi od", value=today, key="services_from", **DATE)
+    k = saving.keys(f"services/{case['case_code']}")
+    start = st.date_input("Usługi od", value=today, key=k("services_from"), **DATE)
     offer = case_delivery.available_services(session.get_conn(), case["terc"], start)
     names = dict(zip(offer.service_id.astype(int), offer.name + " — " + offer.institution, strict=True))
     picked = st.multiselect(
         "Usługi z koszyka (gmina, powiat, region)",
         list(names),
         format_func=names.__getitem__,
-        key="services_pick",
+        key=k("services_pick"),
         placeholder=saving.PICK,
     )
     form = f"services/{case['case_code']}"
     token = versions.form_token(form, start, picked)
-    submit(
+    saving.submit(
+        form,
         "Dodaj do koszyka",
         "services_submit",
         lambda: case_delivery.assign_services(
@@ -72,8 +76,6 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
             form_token=token,
         ),
         lambda n: [("success", f"Dodano usług do koszyka: {n}.")],
-        form,
-        reset=["services_pick"],
     )
 
 
@@ -93,16 +95,19 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
     if saved is not None:
         _report_correction(actor, saved, today)
         return
+    form = f"report/{task_id}/{month:%Y-%m}"  # one task's month: another task's report is another form
+    k = saving.keys(form)
     progress = st.selectbox(
         "Postęp",
         list(vocab.REPORT_PROGRESS),
         format_func=vocab.REPORT_PROGRESS.__getitem__,
-        key="report_progress",
+        key=k("report_progress"),
     )
-    note = st.text_input("Uwagi (bez danych osobowych)", key="report_note") or None
+    note = st.text_input("Uwagi (bez danych osobowych)", key=k("report_note")) or None
     who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
-    token = versions.form_token("report", task_id, month, progress, note)
-    submit(
+    token = versions.form_token(form, progress, note)
+    saving.submit(
+        form,
         "Zapisz sprawozdanie",
         "report_submit",
         lambda: case_delivery.record_monthly_report(
@@ -116,14 +121,13 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
             note=note,
             form_token=token,
         ),
-        ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
-        "report",
-        reset=["report_progress", "report_note"],
+        saving.ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
     )
 
 
 def _report_correction(actor: Actor, saved: dict, today: date) -> None:
     """The saved report of the month, with its correction and withdrawal (a reason for either)."""
+    k = saving.keys("report_fix")
     rid, month = saved["report_id"], saved["month"]
     st.info(
         f"Sprawozdanie za {month:%m.%Y} już zapisano {fmt_date(saved['reported_on'])}: "
@@ -137,19 +141,19 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
         list(vocab.REPORT_PROGRESS),
         index=list(vocab.REPORT_PROGRESS).index(saved["progress"]),
         format_func=vocab.REPORT_PROGRESS.__getitem__,
-        key=f"report_fix_progress_{rid}",
+        key=k(f"report_fix_progress_{rid}"),
     )
     reported_on = st.date_input(
-        "Data sprawozdania", value=saved["reported_on"], key=f"report_fix_on_{rid}", **DATE
+        "Data sprawozdania", value=saved["reported_on"], key=k(f"report_fix_on_{rid}"), **DATE
     )
     note = st.text_input(
-        "Uwagi (bez danych osobowych)", value=saved["note"] or "", key=f"report_fix_note_{rid}"
+        "Uwagi (bez danych osobowych)", value=saved["note"] or "", key=k(f"report_fix_note_{rid}")
     )
-    reason = saving.reason_input(f"report_fix_reason_{rid}")
-    keys = [f"report_fix_{k}_{rid}" for k in ("progress", "on", "note", "reason")]
+    reason = saving.reason_input(k(f"report_fix_reason_{rid}"))
     left, right = st.columns(2)
     with left:
-        submit(
+        saving.submit(
+            "report_fix",
             "Popraw sprawozdanie",
             "report_fix_submit",
             lambda: case_delivery.correct_monthly_report(
@@ -163,38 +167,39 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
                 reason=reason,
                 expected_version=version,
             ),
-            ok(f"Poprawiono sprawozdanie za {month:%m.%Y}."),
-            reset=keys,
+            saving.ok(f"Poprawiono sprawozdanie za {month:%m.%Y}."),
         )
     with right:
-        submit(
+        saving.submit(
+            "report_fix",
             "Wycofaj sprawozdanie",
             "report_withdraw_submit",
             lambda: case_delivery.withdraw_monthly_report(
                 session.get_conn(), actor, rid, reason=reason, expected_version=version
             ),
-            ok(f"Wycofano sprawozdanie za {month:%m.%Y}."),
-            reset=keys,
+            saving.ok(f"Wycofano sprawozdanie za {month:%m.%Y}."),
             kind="secondary",
         )
 
 
 def monitoring_form(actor: Actor, case: dict, today: date) -> None:
-    held = st.date_input("Data spotkania monitorującego", value=today, key="mon_held", **DATE)
+    k = saving.keys(f"monitoring/{case['case_code']}")
+    held = st.date_input("Data spotkania monitorującego", value=today, key=k("mon_held"), **DATE)
     team = case_team.team_of(session.get_conn(), case["case_code"])
     picked = st.multiselect(
         "Instytucje obecne",
         list(team),
         format_func=team.__getitem__,
-        key="mon_members",
+        key=k("mon_members"),
         placeholder=saving.PICK,
     )
-    present = st.checkbox("Rodzina obecna", key="mon_family")
-    told = st.checkbox("Rodzinę poinformowano o ustaleniach", key="mon_told")
-    decisions = st.text_input("Ustalenia (bez danych osobowych)", key="mon_decisions") or None
+    present = st.checkbox("Rodzina obecna", key=k("mon_family"))
+    told = st.checkbox("Rodzinę poinformowano o ustaleniach", key=k("mon_told"))
+    decisions = st.text_input("Ustalenia (bez danych osobowych)", key=k("mon_decisions")) or None
     form = f"monitoring/{case['case_code']}"
     token = versions.form_token(form, held, picked, present, told, decisions)
-    submit(
+    saving.submit(
+        form,
         "Zapisz spotkanie monitorujące",
         "mon_submit",
         lambda: case_delivery.record_monitoring_meeting(
@@ -209,20 +214,20 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
             decisions=decisions,
             form_token=token,
         ),
-        ok("Zapisano spotkanie monitorujące."),
-        form,
-        reset=["mon_held", "mon_members", "mon_family", "mon_told", "mon_decisions"],
+        saving.ok("Zapisano spotkanie monitorujące."),
     )
 
 
 def evaluation_form(actor: Actor, case: dict, today: date) -> None:
-    on = st.date_input("Data ewaluacji", value=today, key="eval_on", **DATE)
+    k = saving.keys("evaluation")
+    on = st.date_input("Data ewaluacji", value=today, key=k("eval_on"), **DATE)
     result = st.selectbox(
-        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key="eval_result"
+        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key=k("eval_result")
     )
-    note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key="eval_note") or None
+    note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key=k("eval_note")) or None
     version = seen_version(case, "evaluation")
-    submit(
+    saving.submit(
+        "evaluation",
         "Zapisz ewaluację",
         "eval_submit",
         lambda: case_delivery.evaluate(
@@ -235,19 +240,20 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
             note=note,
             expected_version=version,
         ),
-        ok("Zapisano ewaluację."),
-        reset=["eval_on", "eval_result", "eval_note"],
+        saving.ok("Zapisano ewaluację."),
     )
 
 
 def closure_form(actor: Actor, case: dict, today: date) -> None:
-    on = st.date_input("Data zakończenia", value=today, key="close_on", **DATE)
+    k = saving.keys("closure")
+    on = st.date_input("Data zakończenia", value=today, key=k("close_on"), **DATE)
     reasons: dict[str | None, str] = {None: "— wybierz powód —", **dict(vocab.CLOSURE_REASONS.items())}
     reason = st.selectbox(
-        "Powód zakończenia", list(reasons), format_func=reasons.__getitem__, key="close_reason"
+        "Powód zakończenia", list(reasons), format_func=reasons.__getitem__, key=k("close_reason")
     )
     version = seen_version(case, "closure")
-    submit(
+    saving.submit(
+        "closure",
         "Zakończ sprawę",
         "close_submit",
         lambda: case_delivery.close_case(
@@ -259,17 +265,19 @@ def closure_form(actor: Actor, case: dict, today: date) -> None:
             today=today,
             expected_version=version,
         ),
-        ok("Sprawę zakończono."),
+        saving.ok("Sprawę zakończono."),
     )
 
 
 def followup_form(actor: Actor, case: dict, today: date) -> None:
+    k = saving.keys("followup")
     until = st.date_input(
-        "Monitoring sytuacji do", value=today + timedelta(days=180), key="follow_until", **DATE
+        "Monitoring sytuacji do", value=today + timedelta(days=180), key=k("follow_until"), **DATE
     )
-    note = st.text_input("Uwagi (bez danych osobowych)", key="follow_note") or None
+    note = st.text_input("Uwagi (bez danych osobowych)", key=k("follow_note")) or None
     version = seen_version(case, "followup")
-    submit(
+    saving.submit(
+        "followup",
         "Zapisz monitoring po zakończeniu",
         "follow_submit",
         lambda: case_delivery.record_followup(
@@ -281,6 +289,5 @@ def followup_form(actor: Actor, case: dict, today: date) -> None:
             today=session.today(),
             expected_version=version,
         ),
-        ok("Zapisano monitoring po zakończeniu."),
-        reset=["follow_until", "follow_note"],
+        saving.ok("Zapisano monitoring po zakończeniu."),
     )

@@ -13,15 +13,13 @@ from typing import Any
 
 import streamlit as st
 
-from kooperacja.model.errors import InvalidInput, KooperacjaError
+from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import fmt_date
-from kooperacja.ui import errors, widgets
+from kooperacja.ui import saving, widgets
 from kooperacja.ui.text import plain
 
 _OPEN = "_kooperacja_correction"  # session key: {"dialog", "key", "version"} of the open dialog
-_SAID = "_kooperacja_correction_said"  # session key: {list: message} after a save
 REASON = "Powód poprawki"
-REASON_HELP = "Zostaje w historii zmian razem z tym, kto i kiedy poprawił. Bez danych osobowych."
 WITHDRAW_NOTE = (
     "Wycofany wpis znika z list i wyliczeń; historia zmian zachowuje go w całości, z powodem, "
     "datą i tym, kto go wycofał."
@@ -64,7 +62,7 @@ def picker(
         list(choices),
         format_func=lambda k: plain(choices[k]),
         key=f"fix_{name}_pick",
-        placeholder="Wybierz…",
+        placeholder=saving.PICK,
     )
     columns = st.columns(len(actions))
     for column, (action, text) in zip(columns, actions.items(), strict=True):
@@ -73,31 +71,19 @@ def picker(
             open_(f"{name}/{action}", chosen, seen.get(chosen))
 
 
-def saved(name: str, message: str) -> None:
-    """After a successful correction: close the dialog, rerun the page, say it next to the list."""
-    close()
-    st.session_state.setdefault(_SAID, {})[name] = message
-    st.rerun()
+def run(name: str, action: Callable[[], Any], message: str) -> None:
+    """Run a correction (`saving.attempt`): a refusal stays in the dialog (what was typed too), a success
+    closes it and the page says it next to the list."""
+    saving.attempt(f"fix/{name}", action, message, before=close)
 
 
 def said(name: str) -> None:
-    found = st.session_state.get(_SAID, {}).pop(name, None)
-    if found:
-        st.success(found, icon=":material/check_circle:")
-
-
-def run(name: str, action: Callable[[], Any], message: str) -> None:
-    """Run a correction: a refusal stays in the dialog (what was typed too), a success closes it."""
-    try:
-        action()
-    except KooperacjaError as exc:
-        errors.show(exc)
-    else:
-        saved(name, message)
+    """Next to the list: what its last correction saved (the corrections are forms of their own)."""
+    saving.said(f"fix/{name}")
 
 
 def reason(key: str) -> str:
-    return st.text_area(REASON, key=key, help=REASON_HELP, placeholder="np. pomyłka w dacie")
+    return saving.reason_input(key, REASON, area=True)
 
 
 def day(label: str, key: str, value: date | None) -> date | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal, overload
 
@@ -11,47 +10,14 @@ import streamlit as st
 
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.records import PzkMember, Zgloszenie
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import errors, form_state, pzk_fixes, record_fixes, session, versions, widgets
+from kooperacja.ui import pzk_fixes, record_fixes, saving, session, versions, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
 EVENT_KINDS = {"started": "rozpoczęcie", "completed": "zakończenie"}
-
-
-def submit(
-    form: str, label: str, key: str, action: Callable[[], Any], message: str, primary: bool = True
-) -> None:
-    """The form's save button. A refusal is shown and the form keeps what was typed, for the fix; a
-    successful save empties the form (`form_state`) and shows `message` under the button."""
-    if st.button(label, key=key, type="primary" if primary else "secondary"):
-        try:
-            action()
-        except KooperacjaError as exc:
-            errors.show(exc)
-        else:
-            form_state.saved(form, message)
-    form_state.said(form)
-
-
-def save(action: Callable[[], Any], message: str, form: str | None = None) -> Any:
-    """Run a domain write; show its Polish refusal or a success message (never a traceback).
-
-    `form`: the create form whose `versions.form_token` the write carries (a repeat is said so).
-    The form keeps what was typed; `submit` (this module's forms) empties it after a save.
-    """
-    try:
-        result = action()
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return None
-    st.success(message, icon=":material/check_circle:")
-    if form is not None and versions.saved(form):
-        st.info(versions.REPEATED)
-    return result
 
 
 @overload
@@ -91,7 +57,7 @@ def gmina_picker(conn: duckdb.DuckDBPyConnection, actor: Actor) -> str | None:
 
 def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Zgłoszenie gminy do ROPS")
-    k = form_state.keys("zgloszenie")
+    k = saving.keys("zgloszenie")
     terc = pick("Gmina zgłaszająca", data_entry.register_choices(conn), k("f_zgl_gmina"))
     route = st.radio(
         "Tryb zgłoszenia",
@@ -121,7 +87,7 @@ def zgloszenie(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         **attachments,
     }
     token = versions.form_token("zgloszenie", data)
-    submit(
+    saving.submit(
         "zgloszenie",
         "Zapisz zgłoszenie",
         "f_zgl_save",
@@ -137,14 +103,14 @@ def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     )
     waiting = data_entry.open_zgloszenia(conn, actor)
     if not waiting:
-        form_state.said("first_contact")
+        saving.said("first_contact")
         st.info("Wszystkie zgłoszenia mają już zapisany pierwszy kontakt.")
         return
-    k = form_state.keys("first_contact")
+    k = saving.keys("first_contact")
     zgloszenie_id = pick("Zgłoszenie", waiting, k("f_contact_zgl"))
     contact_on = day("Data pierwszego kontaktu", k("f_contact_on"))
     seen = versions.loaded("zgloszenie", store.row_versions(conn, Zgloszenie, list(waiting)))
-    submit(
+    saving.submit(
         "first_contact",
         "Zapisz kontakt",
         "f_contact_save",
@@ -157,7 +123,7 @@ def first_contact(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Zdarzenie kroku harmonogramu")
-    k = form_state.keys("step_event")
+    k = saving.keys("step_event")
     substep = pick("Podkrok", data_entry.substep_choices(conn, terc), k(f"f_step_substep_{terc}"))
     kind = st.radio(
         "Zdarzenie",
@@ -175,7 +141,7 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
     evidence = st.text_input("Dokument (protokół, porozumienie)", key=k("f_step_evidence"))
     note = st.text_area("Uwagi", key=k("f_step_note"))
     token = versions.form_token("step_event", terc, substep, kind, event_on, evidence, note)
-    submit(
+    saving.submit(
         "step_event",
         "Zapisz zdarzenie",
         "f_step_save",
@@ -197,7 +163,7 @@ def step_event(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
 
 def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Przesunięcie planu gminy")
-    k = form_state.keys("plan_shift")
+    k = saving.keys("plan_shift")
     options = {"": "cały plan", **data_entry.substep_choices(conn, terc)}
     substep = pick("Od podkroku (ten i późniejsze)", options, k(f"f_shift_substep_{terc}"))
     days = st.number_input(
@@ -210,7 +176,7 @@ def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
     )
     reason = st.text_area("Powód przesunięcia", key=k("f_shift_reason"))
     token = versions.form_token("plan_shift", terc, substep, days, reason)
-    submit(
+    saving.submit(
         "plan_shift",
         "Zapisz przesunięcie",
         "f_shift_save",
@@ -230,7 +196,7 @@ def plan_shift(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None
 
 def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     st.subheader("Nowa instytucja")
-    k = form_state.keys("institution")
+    k = saving.keys("institution")
     name = st.text_input("Nazwa instytucji", key=k("f_inst_name"))
     sector = pick("Sektor", vocab.SECTORS, k("f_inst_sector"))
     level = pick("Poziom", vocab.LEVELS, k("f_inst_level"))
@@ -238,7 +204,7 @@ def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     seat = pick("Siedziba", seats, k(f"f_inst_seat_{level}"))
     data = {"name": name, "sector": sector, "level": level, "seat_terc": seat}
     token = versions.form_token("institution", data)
-    submit(
+    saving.submit(
         "institution",
         "Zapisz instytucję",
         "f_inst_save",
@@ -251,11 +217,11 @@ def institution(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 def pzk(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Członkostwo w PZK")
     st.caption("Podpisanie porozumienia przy tworzeniu PZK i późniejsze przystąpienie zapisuje się tak samo.")
-    k = form_state.keys("pzk_member")
+    k = saving.keys("pzk_member")
     institution_id = pick("Instytucja", data_entry.institution_choices(conn, terc), k(f"f_pzk_inst_{terc}"))
     signed_on = day("Data podpisania / przystąpienia", k("f_pzk_signed"))
     token = versions.form_token("pzk_member", terc, institution_id, signed_on)
-    submit(
+    saving.submit(
         "pzk_member",
         "Zapisz przystąpienie",
         "f_pzk_join",
@@ -277,10 +243,10 @@ def pzk_leave(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     """An institution leaves the PZK: the day it left, not before it signed and not in the future."""
     members = data_entry.member_choices(conn, terc)
     if not members:
-        form_state.said("pzk_leave")
+        saving.said("pzk_leave")
         return
     st.markdown("**Wystąpienie z PZK**")
-    k = form_state.keys("pzk_leave")
+    k = saving.keys("pzk_leave")
     membership_id = pick("Instytucja, która wystąpiła", members, k(f"f_pzk_member_{terc}"))
     left_on = day(
         "Data wystąpienia",
@@ -289,7 +255,7 @@ def pzk_leave(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         "nie późniejsza niż dziś.",
     )
     seen = versions.loaded("pzk_member", store.row_versions(conn, PzkMember, list(members)))
-    submit(
+    saving.submit(
         "pzk_leave",
         "Zapisz wystąpienie",
         "f_pzk_leave",
@@ -302,13 +268,13 @@ def pzk_leave(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
             expected_version=seen.get(membership_id),
         ),
         "Zapisano wystąpienie z PZK.",
-        primary=False,
+        kind="secondary",
     )
 
 
 def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
     st.subheader("Spotkanie")
-    k = form_state.keys("meeting")
+    k = saving.keys("meeting")
     kinds = {key: v for key, v in vocab.MEETING_KINDS.items() if key != "wzk"}
     kind = pick("Rodzaj spotkania", kinds, k("f_meet_kind"))
     held_on = day("Data spotkania", k("f_meet_date"))
@@ -320,7 +286,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         list(options),
         format_func=options.__getitem__,
         key=k(f"f_meet_att_{terc}"),
-        placeholder="Wybierz…",
+        placeholder=saving.PICK,
     )
     notified = {
         i: day(f"Powiadomienie: {plain(options[i])}", k(f"f_meet_notified_{i}"), empty=True) for i in chosen
@@ -333,7 +299,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         "decisions": text(decisions),
     }
     token = versions.form_token("meeting", data, notified)
-    submit(
+    saving.submit(
         "meeting",
         "Zapisz spotkanie",
         "f_meet_save",

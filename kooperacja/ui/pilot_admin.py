@@ -4,23 +4,18 @@ pilot, and the notice of gminy whose type changed in a TERC re-import."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
 
 import duckdb
 import streamlit as st
 
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.formatting import fmt_date, row_tuples
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import errors, session, versions, widgets
+from kooperacja.ui import saving, session, versions, widgets
 from kooperacja.ui.text import plain
 
-PICK = "Wybierz…"
-_FLASH = "_kooperacja_admin_flash"  # session key: the success message of the save before the rerun
 REGISTER_COLUMNS = {
     "name": "Gmina",
     "terc": "Kod TERC",
@@ -40,28 +35,9 @@ def short_variant(variant: str) -> str:
     return vocab.VARIANTS[variant].split(" (")[0]
 
 
-def flash() -> None:
-    """The success message of the save that reran the page (its form is empty again)."""
-    message = st.session_state.pop(_FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def done(action: Callable[[], Any], message: str) -> bool:
-    """Run a domain write; on success rerun with the form reset and `message` shown by `flash`."""
-    try:
-        action()
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return False
-    versions.forget("pilot_gmina")
-    st.session_state[_FLASH] = message
-    st.rerun()
-    return True  # pragma: no cover (st.rerun ends the run)
-
-
 def variant_notice(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """Pilot gminy whose variant differs from their type's (after a TERC re-import), with a one-click fix."""
+    saving.said("pilot_variant")  # the notice fixed is gone: its message shows here
     for n in programme.variant_notices(conn):
         wanted = short_variant(n["expected"])
         st.warning(
@@ -70,16 +46,23 @@ def variant_notice(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             icon=":material/warning:",
         )
         left, right = st.columns(2)
-        if left.button(f"Zmień wariant na {wanted}", key=f"f_fix_variant_{n['terc']}", type="primary"):
-            done(
+        with left:
+            saving.submit(
+                "pilot_variant",
+                f"Zmień wariant na {wanted}",
+                f"f_fix_variant_{n['terc']}",
                 functools.partial(programme.fix_variant, conn, actor, n["terc"], n["row_version"]),
                 f"{n['name']}: wariant zmieniony na {wanted}.",
             )
-        if right.button(f"Zostaw wariant {short_variant(n['variant'])}", key=f"f_keep_variant_{n['terc']}"):
-            reason = f"wariant {short_variant(n['variant'])} zostaje mimo zmiany rodzaju gminy na {n['kind']}"
-            done(
+        reason = f"wariant {short_variant(n['variant'])} zostaje mimo zmiany rodzaju gminy na {n['kind']}"
+        with right:
+            saving.submit(
+                "pilot_variant",
+                f"Zostaw wariant {short_variant(n['variant'])}",
+                f"f_keep_variant_{n['terc']}",
                 functools.partial(programme.keep_variant, conn, actor, n["terc"], reason),
                 f"{n['name']}: wariant bez zmian.",
+                kind="secondary",
             )
 
 
@@ -95,7 +78,7 @@ def register(conn: duckdb.DuckDBPyConnection) -> None:
 def manage(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """The section "Gminy w pilotażu": notice, register, the change form and leaving the pilot."""
     st.subheader("Gminy w pilotażu")
-    flash()
+    saving.said("pilot_leave")  # the gmina that left is no longer in the change form's list
     variant_notice(conn, actor)
     register(conn)
     rows = data_entry.pilot_rows(conn)
@@ -106,8 +89,8 @@ def manage(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         "Gmina do zmiany",
         list(rows),
         format_func=lambda t: rows[t]["name"],
-        key="f_pchg_gmina",
-        placeholder=PICK,
+        key=saving.keys("pilot_leave")("f_pchg_gmina"),
+        placeholder=saving.PICK,
     )
     if terc is None:
         return
@@ -134,50 +117,54 @@ def _change_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen:
         f"początek harmonogramu {fmt_date(row['plan_start'])}, "
         f"{plain(templates.get(current, 'szablon ' + str(current)))}."
     )
-    k = f"{row['terc']}_{row['row_version']}"  # a new version draws fresh widgets: the form resets
+    # the widgets of a new round (a save) or of a new version (a change from elsewhere) show what is stored
+    k = saving.keys("pilot_change")
+    v = f"{row['terc']}_{row['row_version']}"
     animator = st.selectbox(
         "Animator",
         list(animators),
         index=list(animators).index(row["animator"]),
         format_func=animators.__getitem__,
-        key=f"f_pchg_animator_{k}",
-        placeholder=PICK,
+        key=k(f"f_pchg_animator_{v}"),
+        placeholder=saving.PICK,
     )
     variant = st.selectbox(
         "Wariant modelu",
         list(vocab.VARIANTS),
         index=list(vocab.VARIANTS).index(row["variant"]),
         format_func=vocab.VARIANTS.__getitem__,
-        key=f"f_pchg_variant_{k}",
-        placeholder=PICK,
+        key=k(f"f_pchg_variant_{v}"),
+        placeholder=saving.PICK,
     )
     plan_start = st.date_input(
-        "Początek harmonogramu", value=row["plan_start"], key=f"f_pchg_start_{k}", **widgets.DATE
+        "Początek harmonogramu", value=row["plan_start"], key=k(f"f_pchg_start_{v}"), **widgets.DATE
     )
     template = st.selectbox(
         "Wersja szablonu harmonogramu",
         list(templates),
         index=list(templates).index(current) if current in templates else 0,
         format_func=templates.__getitem__,
-        key=f"f_pchg_template_{k}",
-        placeholder=PICK,
+        key=k(f"f_pchg_template_{v}"),
+        placeholder=saving.PICK,
     )
-    reason = st.text_input("Powód zmiany", key=f"f_pchg_reason_{k}", placeholder="np. zmiana animatora")
-    if st.button("Zapisz zmianę", key="f_pchg_save", type="primary"):
-        done(
-            lambda: programme.change_pilot_gmina(
-                conn,
-                actor,
-                row["terc"],
-                animator=animator,
-                variant=variant,
-                plan_start=plan_start,
-                template=template,
-                reason=reason,
-                expected_version=seen,
-            ),
-            f"{row['name']}: zapisano zmianę.",
-        )
+    reason = st.text_input("Powód zmiany", key=k(f"f_pchg_reason_{v}"), placeholder="np. zmiana animatora")
+    saving.submit(
+        "pilot_change",
+        "Zapisz zmianę",
+        "f_pchg_save",
+        lambda: programme.change_pilot_gmina(
+            conn,
+            actor,
+            row["terc"],
+            animator=animator,
+            variant=variant,
+            plan_start=plan_start,
+            template=template,
+            reason=reason,
+            expected_version=seen,
+        ),
+        f"{row['name']}: zapisano zmianę.",
+    )
 
 
 def _leave_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen: int | None) -> None:
@@ -186,19 +173,23 @@ def _leave_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen: 
         "Gmina przestaje być w pilotażu; jej dotychczasowy udział, zdarzenia kroków, zgłoszenia, PZK i "
         "sprawy zostają w hurtowni. Gminę można później ponownie dodać do pilotażu."
     )
-    k = f"{row['terc']}_{row['row_version']}"
-    left_on = st.date_input("Data wyjścia", value=session.today(), key=f"f_pleave_on_{k}", **widgets.DATE)
-    reason = st.text_input("Powód wyjścia", key=f"f_pleave_reason_{k}", placeholder="np. rezygnacja gminy")
-    if st.button("Wyprowadź gminę z pilotażu", key="f_pleave_save"):
-        done(
-            lambda: programme.leave_pilot(
-                conn,
-                actor,
-                row["terc"],
-                left_on=left_on,
-                reason=reason,
-                today=session.today(),
-                expected_version=seen,
-            ),
-            f"{row['name']}: gmina wyszła z pilotażu.",
-        )
+    k = saving.keys("pilot_leave")
+    v = f"{row['terc']}_{row['row_version']}"
+    left_on = st.date_input("Data wyjścia", value=session.today(), key=k(f"f_pleave_on_{v}"), **widgets.DATE)
+    reason = st.text_input("Powód wyjścia", key=k(f"f_pleave_reason_{v}"), placeholder="np. rezygnacja gminy")
+    saving.submit(
+        "pilot_leave",
+        "Wyprowadź gminę z pilotażu",
+        "f_pleave_save",
+        lambda: programme.leave_pilot(
+            conn,
+            actor,
+            row["terc"],
+            left_on=left_on,
+            reason=reason,
+            today=session.today(),
+            expected_version=seen,
+        ),
+        f"{row['name']}: gmina wyszła z pilotażu.",
+        kind="secondary",
+    )

@@ -18,44 +18,29 @@ from kooperacja.model.access import Actor
 from kooperacja.ui import saving, session, versions, widgets
 
 REQUIRED_CHOICES = ("institution_id", "area_terc")
-FIELDS = (
-    "inst",
-    "name",
-    "category",
-    "groups",
-    "problems",
-    "level",
-    "area",
-    "access",
-    "contact",
-    "from",
-    "to",
-)
 
 
 def _index(options: list[Any], value: Any) -> int | None:
     return options.index(value) if value in options else None
 
 
-def _fields(
-    actor: Actor, prefix: str, initial: dict[str, Any], today: date
-) -> tuple[dict[str, Any], list[str]]:
-    """The service's widgets (prefilled from `initial`) → (the data for kooperacja.lku, their keys)."""
+def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> dict[str, Any]:
+    """The service's widgets (prefilled from `initial`, keyed by the round of form `prefix`) → the data for
+    kooperacja.lku."""
+    k = saving.keys(prefix)
     conn = session.get_conn()
-    keys = [f"{prefix}_{f}" for f in FIELDS if f != "area"]
     levels = list(vocab.LEVELS)
     level = st.selectbox(
         "Poziom",
         levels,
         index=_index(levels, initial.get("level")) or 0,
         format_func=vocab.LEVELS.__getitem__,
-        key=f"{prefix}_level",
+        key=k(f"{prefix}_level"),
     )
     places = lku.area_choices(conn, actor, level)
     if not places:
         st.caption("Na tym poziomie nie prowadzisz usług (animator: gminy i powiaty, którymi się opiekuje).")
-    area_key = f"{prefix}_area_{level}"
-    keys.append(area_key)
+    area_key = k(f"{prefix}_area_{level}")
     area = st.selectbox(
         "Obszar",
         list(places),
@@ -70,24 +55,24 @@ def _fields(
         list(providers),
         index=_index(list(providers), initial.get("institution_id")),
         format_func=providers.__getitem__,
-        key=f"{prefix}_inst",
+        key=k(f"{prefix}_inst"),
         placeholder=saving.PICK if area else "Najpierw wybierz obszar",
     )
-    name = st.text_input("Nazwa usługi", value=initial.get("name", ""), key=f"{prefix}_name")
+    name = st.text_input("Nazwa usługi", value=initial.get("name", ""), key=k(f"{prefix}_name"))
     categories = list(vocab.SERVICE_CATEGORIES)
     category = st.selectbox(
         "Kategoria",
         categories,
         index=_index(categories, initial.get("category")) or 0,
         format_func=vocab.SERVICE_CATEGORIES.__getitem__,
-        key=f"{prefix}_category",
+        key=k(f"{prefix}_category"),
     )
     groups = st.multiselect(
         "Dla kogo",
         list(vocab.TARGET_GROUPS),
         default=list(initial.get("target_groups") or []),
         format_func=vocab.TARGET_GROUPS.__getitem__,
-        key=f"{prefix}_groups",
+        key=k(f"{prefix}_groups"),
         placeholder=saving.PICK,
     )
     areas = cases.list_problem_areas(conn)
@@ -96,19 +81,19 @@ def _fields(
         list(areas),
         default=[p for p in initial.get("problem_areas") or [] if p in areas],
         format_func=areas.__getitem__,
-        key=f"{prefix}_problems",
+        key=k(f"{prefix}_problems"),
         placeholder=saving.PICK,
     )
-    how = st.text_area("Jak skorzystać", value=initial.get("access") or "", key=f"{prefix}_access")
+    how = st.text_area("Jak skorzystać", value=initial.get("access") or "", key=k(f"{prefix}_access"))
     contact = st.text_input(
-        "Kontakt (telefon, e-mail instytucji)", value=initial.get("contact") or "", key=f"{prefix}_contact"
+        "Kontakt (telefon, e-mail instytucji)", value=initial.get("contact") or "", key=k(f"{prefix}_contact")
     )
     left, right = st.columns(2)
     since = left.date_input(
-        "Ważna od", value=initial.get("valid_from") or today, key=f"{prefix}_from", **widgets.DATE
+        "Ważna od", value=initial.get("valid_from") or today, key=k(f"{prefix}_from"), **widgets.DATE
     )
     until = right.date_input(
-        "Ważna do (puste: bezterminowo)", value=initial.get("valid_to"), key=f"{prefix}_to", **widgets.DATE
+        "Ważna do (puste: bezterminowo)", value=initial.get("valid_to"), key=k(f"{prefix}_to"), **widgets.DATE
     )
     data = {
         "institution_id": inst,
@@ -124,20 +109,19 @@ def _fields(
         "valid_to": until,
     }
     # a choice not made yet reads "pole wymagane", as a missing cell of the import does
-    return {k: v for k, v in data.items() if v is not None or k not in REQUIRED_CHOICES}, keys
+    return {f: v for f, v in data.items() if v is not None or f not in REQUIRED_CHOICES}
 
 
 def add_form(actor: Actor, today: date) -> None:
     """A new service of the lokalny koszyk usług."""
-    data, keys = _fields(actor, "svc_new", {}, today)
-    token = versions.form_token("service", data)
+    data = _fields(actor, "svc_new", {}, today)
+    token = versions.form_token("svc_new", data)
     saving.submit(
+        "svc_new",
         "Zapisz usługę",
         "svc_new_submit",
         lambda: lku.add_service(session.get_conn(), actor, data, form_token=token),
         saving.ok(f"Zapisano usługę „{data['name']}”."),
-        "service",
-        reset=keys,
     )
 
 
@@ -148,36 +132,37 @@ def correction_forms(actor: Actor, card: dict[str, Any], today: date) -> None:
     sid = int(card["service_id"])
     version = versions.loaded("service", {sid: card["row_version"]}).get(sid)
     with st.expander("Popraw usługę"):
-        data, keys = _fields(actor, f"svc_edit_{sid}", card, today)
-        reason = saving.reason_input(f"svc_edit_{sid}_reason")
+        data = _fields(actor, f"svc_edit_{sid}", card, today)
+        reason = saving.reason_input(saving.keys(f"svc_edit_{sid}")(f"svc_edit_{sid}_reason"))
         saving.submit(
+            f"svc_edit_{sid}",
             "Zapisz poprawkę",
             "svc_edit_submit",
             lambda: lku.update_service(
                 session.get_conn(), actor, sid, data, reason=reason, expected_version=version
             ),
             saving.ok("Poprawiono usługę."),
-            reset=[*keys, f"svc_edit_{sid}_reason"],
         )
     with st.expander("Zakończ usługę"):
-        end = st.date_input("Ostatni dzień usługi", value=today, key=f"svc_end_{sid}", **widgets.DATE)
+        key = saving.keys(f"svc_end_{sid}")(f"svc_end_{sid}")
+        end = st.date_input("Ostatni dzień usługi", value=today, key=key, **widgets.DATE)
         saving.submit(
+            f"svc_end_{sid}",
             "Zakończ usługę",
             "svc_end_submit",
             lambda: lku.end_service(session.get_conn(), actor, sid, end, expected_version=version),
             saving.ok(f"Usługa jest ważna do {end:%d.%m.%Y}."),
-            reset=[f"svc_end_{sid}"],
         )
     with st.expander("Wycofaj usługę wpisaną przez pomyłkę"):
         st.caption("Usługi z koszyka sprawy nie można wycofać — zakończ ją zamiast tego.")
-        why = saving.reason_input(f"svc_withdraw_{sid}_reason")
+        why = saving.reason_input(saving.keys(f"svc_withdraw_{sid}")(f"svc_withdraw_{sid}_reason"))
         saving.submit(
+            f"svc_withdraw_{sid}",
             "Wycofaj usługę",
             "svc_withdraw_submit",
             lambda: lku.withdraw_service(
                 session.get_conn(), actor, sid, reason=why, expected_version=version
             ),
             saving.ok(f"Wycofano usługę „{card['name']}”."),
-            reset=[f"svc_withdraw_{sid}_reason"],
             kind="secondary",
         )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kooperacja.exchange import template
 from kooperacja.model.access import Actor
-from kooperacja.ui.forms import save
+from kooperacja.ui import saving
 
 EDITOR = "f_tpl_grid"
 
@@ -17,12 +17,11 @@ def template_editor(conn: duckdb.DuckDBPyConnection, actor: Actor, template_id: 
     version (gminy keep the version they started with). The grid starts afresh after a save."""
     st.markdown("**Edycja w tabeli** — zmień komórki, dodaj albo usuń wiersze, potem zapisz.")
     frame = template.template_grid(conn, template_id, version)
-    generation = st.session_state.get(f"{EDITOR}_n", 0)
     edited = st.data_editor(
         frame,
         num_rows="dynamic",
         hide_index=True,
-        key=f"{EDITOR}_{template_id}_{version}_{generation}",
+        key=saving.keys(EDITOR)(f"{EDITOR}_{template_id}_{version}"),
         column_config={
             template.STEPS.columns["start_month"].header: st.column_config.NumberColumn(
                 min_value=1, max_value=36
@@ -38,11 +37,10 @@ def template_editor(conn: duckdb.DuckDBPyConnection, actor: Actor, template_id: 
             ),
         },
     )
-    if st.button("Zapisz jako nową wersję", key=f"{EDITOR}_save", type="primary"):
-        saved = save(
-            lambda: template.save_template_grid(conn, actor, template_id, edited),
-            "Zapisano nową wersję szablonu.",
-        )
-        if saved:
-            st.session_state[f"{EDITOR}_n"] = generation + 1
-            st.caption(f"Szablon {saved[0]}, wersja {saved[1]}.")
+    saving.submit(
+        EDITOR,
+        "Zapisz jako nową wersję",
+        f"{EDITOR}_save",
+        lambda: template.save_template_grid(conn, actor, template_id, edited),
+        lambda saved: [("success", f"Zapisano nową wersję szablonu: szablon {saved[0]}, wersja {saved[1]}.")],
+    )

@@ -12,7 +12,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, plural
 from kooperacja.programme import data_entry, harmonogram
 from kooperacja.programme import services as programme
-from kooperacja.ui import pilot_admin, versions
+from kooperacja.ui import saving, versions
 from kooperacja.ui.text import plain
 
 
@@ -87,7 +87,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
         list(options),
         format_func=options.__getitem__,
         key="f_move_target",
-        placeholder=pilot_admin.PICK,
+        placeholder=saving.PICK,
     )
     if target is None:
         return
@@ -98,13 +98,14 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
     older = [
         t for t, r in movable.items() if r["template_id"] == target[0] and r["template_version"] < target[1]
     ]
+    k = saving.keys("template_move")
     chosen = st.multiselect(
         "Gminy do przeniesienia",
         list(movable),
         default=older,
         format_func=lambda t: f"{movable[t]['name']} (teraz: {_version(movable[t], options)})",
-        key=f"f_move_gminy_{target[0]}_{target[1]}",
-        placeholder=pilot_admin.PICK,
+        key=k(f"f_move_gminy_{target[0]}_{target[1]}"),
+        placeholder=saving.PICK,
     )
     seen = versions.loaded("pilot_gmina", {t: r["row_version"] for t, r in rows.items()})
     if not chosen:
@@ -114,15 +115,15 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
         _show(preview, movable[preview.terc]["name"])
     reason = st.text_input(
         "Powód przeniesienia",
-        key=f"f_move_reason_{target[0]}_{target[1]}",
+        key=k(f"f_move_reason_{target[0]}_{target[1]}"),
         placeholder="np. nowa wersja harmonogramu",
     )
-    if st.button(
-        f"Przenieś {plural(len(chosen), 'gminę', 'gminy', 'gmin')}", key="f_move_save", type="primary"
-    ):
-        pilot_admin.done(
-            lambda: programme.move_to_template(
-                conn, actor, chosen, target, reason=reason, expected_versions=seen
-            ),
-            f"Przeniesiono {plural(len(chosen), 'gminę', 'gminy', 'gmin')} do: {options[target]}.",
-        )
+    saving.submit(
+        "template_move",
+        f"Przenieś {plural(len(chosen), 'gminę', 'gminy', 'gmin')}",
+        "f_move_save",
+        lambda: programme.move_to_template(
+            conn, actor, chosen, target, reason=reason, expected_versions=seen
+        ),
+        f"Przeniesiono {plural(len(chosen), 'gminę', 'gminy', 'gmin')} do: {options[target]}.",
+    )

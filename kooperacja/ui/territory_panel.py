@@ -7,7 +7,10 @@ import streamlit as st
 
 from kooperacja.model.access import Actor
 from kooperacja.territory import reference
-from kooperacja.ui.forms import pick, save
+from kooperacja.ui import saving, widgets
+from kooperacja.ui.forms import pick
+
+FORM = "wojewodztwo"
 
 
 def load(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
@@ -18,17 +21,16 @@ def load(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         "nazwy i granice; dane programu zostają."
     )
     choices = {code: f"{name} ({code})" for code, name in reference.wojewodztwa().items()}
-    woj = pick("Województwo", choices, "f_ref_woj", index=None, placeholder="Wybierz…")
-    if not st.button("Wczytaj województwo", key="f_ref_save", type="primary", disabled=woj is None):
-        return
-    with st.status("Wczytywanie…", expanded=True) as status:
-        summary = save(
-            lambda: reference.load_wojewodztwo(conn, actor, woj, progress=st.write),
-            f"Wczytano województwo {choices[woj]}.",
-        )
-        status.update(
-            label="Gotowe." if summary else "Nie wczytano.", state="complete" if summary else "error"
-        )
-    if summary is not None:
-        for line in summary.lines():
-            st.write(line)
+    woj = pick("Województwo", choices, saving.keys(FORM)("f_ref_woj"), index=None, **widgets.SELECT)
+    if st.button("Wczytaj województwo", key="f_ref_save", type="primary", disabled=woj is None):
+        with st.status("Wczytywanie…", expanded=True) as status:
+            saving.attempt(  # a success reruns: the summary is said under the button
+                FORM,
+                lambda: reference.load_wojewodztwo(conn, actor, woj, progress=st.write),
+                lambda summary: [
+                    ("success", f"Wczytano województwo {choices[woj]}."),
+                    *(("info", line) for line in summary.lines()),
+                ],
+            )
+            status.update(label="Nie wczytano.", state="error")  # reached only when refused
+    saving.said(FORM)

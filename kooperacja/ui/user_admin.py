@@ -7,40 +7,41 @@ import streamlit as st
 
 from kooperacja.accounts import users
 from kooperacja.model.access import Actor
-from kooperacja.model.errors import KooperacjaError
 from kooperacja.model.vocab import ROLES
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import errors, pilot_admin, versions
+from kooperacja.ui import saving, versions
 from kooperacja.ui.text import plain
 
 
 def role_form(conn: duckdb.DuckDBPyConnection, actor: Actor, accounts: list[dict]) -> None:
     names = {a["username"]: f"{a['display_name']} ({a['username']})" for a in accounts}
-    with st.form("rola", clear_on_submit=True):
+    k = saving.keys("rola")
+    with st.form("rola"):
         st.subheader("Zmień rolę")
         login = st.selectbox(
             "Użytkownik",
             list(names),
             format_func=names.__getitem__,
-            key="rola_login",
-            placeholder=pilot_admin.PICK,
+            key=k("rola_login"),
+            placeholder=saving.PICK,
         )
         role = st.selectbox(
             "Nowa rola",
             list(ROLES),
             format_func=lambda r: ROLES[r],
-            key="rola_nowa",
-            placeholder=pilot_admin.PICK,
+            key=k("rola_nowa"),
+            placeholder=saving.PICK,
         )
-        if not st.form_submit_button("Zmień rolę", key="zmien_role"):
-            return
-    try:
-        users.set_role(conn, actor, login or "", role or "")
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return
-    st.success(f"Konto {plain(login or '')}: rola {ROLES[role or '']}.")
+        saving.submit(
+            "rola",
+            "Zmień rolę",
+            "zmien_role",
+            lambda: users.set_role(conn, actor, login or "", role or ""),
+            lambda _: [("success", f"Konto {plain(login or '')}: rola {ROLES.get(role or '', '')}.")],
+            kind="secondary",
+            in_form=True,
+        )
 
 
 def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
@@ -60,7 +61,7 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         list(animators),
         format_func=animators.__getitem__,
         key="gminy_animator",
-        placeholder=pilot_admin.PICK,
+        placeholder=saving.PICK,
     )
     if login is None:
         return
@@ -71,22 +72,25 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         + ("" if r["animator"] == login else f" (teraz: {animators.get(r['animator'], r['animator'])})")
         for t, r in rows.items()
     }
+    k = saving.keys("gminy_animatora")
     stamp = "_".join(f"{t}{rows[t]['row_version']}" for t in mine) or "0"
     chosen = st.multiselect(
         "Gminy pilotażowe",
         list(rows),
         default=mine,
         format_func=labels.__getitem__,
-        key=f"gminy_wybor_{login}_{stamp}",
-        placeholder=pilot_admin.PICK,
+        key=k(f"gminy_wybor_{login}_{stamp}"),
+        placeholder=saving.PICK,
         help="Gmina dodana tutaj przechodzi od obecnego animatora; aby oddać gminę, przypisz ją "
         "innemu animatorowi.",
     )
     reason = st.text_input(
-        "Powód zmiany", key=f"gminy_powod_{login}_{stamp}", placeholder="np. podział pracy"
+        "Powód zmiany", key=k(f"gminy_powod_{login}_{stamp}"), placeholder="np. podział pracy"
     )
-    if st.button("Zapisz gminy animatora", key="gminy_zapisz", type="primary"):
-        pilot_admin.done(
-            lambda: programme.assign_gminy(conn, actor, login, chosen, reason=reason, expected_versions=seen),
-            f"Zapisano gminy animatora {animators[login]}.",
-        )
+    saving.submit(
+        "gminy_animatora",
+        "Zapisz gminy animatora",
+        "gminy_zapisz",
+        lambda: programme.assign_gminy(conn, actor, login, chosen, reason=reason, expected_versions=seen),
+        f"Zapisano gminy animatora {animators[login]}.",
+    )

@@ -44,42 +44,43 @@ def _institution(key: str, value: int | None = None) -> int | None:
 def member_forms(actor: Actor, members: pd.DataFrame, today: date) -> None:
     conn = session.get_conn()
     with st.expander("Dodaj członka WZK"):
-        keys = ["wzk_member_name", "wzk_member_role", "wzk_member_inst", "wzk_member_from"]
+        k = saving.keys("wzk_member")
         member = {
-            "full_name": st.text_input("Imię i nazwisko", key="wzk_member_name"),
-            "role": st.text_input("Funkcja", key="wzk_member_role"),
-            "institution_id": _institution("wzk_member_inst"),
-            "from_on": st.date_input("Od", value=today, key="wzk_member_from", **DATE),
+            "full_name": st.text_input("Imię i nazwisko", key=k("wzk_member_name")),
+            "role": st.text_input("Funkcja", key=k("wzk_member_role")),
+            "institution_id": _institution(k("wzk_member_inst")),
+            "from_on": st.date_input("Od", value=today, key=k("wzk_member_from"), **DATE),
         }
         token = versions.form_token("wzk_member", member)
         saving.submit(
+            "wzk_member",
             "Zapisz członka",
             "wzk_member_submit",
             lambda: wzk.add_member(conn, actor, member, form_token=token),
             saving.ok("Zapisano członka WZK."),
-            "wzk_member",
-            reset=keys,
         )
     seen = versions.loaded("wzk_member", dict(zip(members.member_id, members.row_version, strict=True)))
     serving = members[members.active]
     with st.expander("Koniec członkostwa"):
+        k = saving.keys("wzk_end")
         names = dict(zip(serving.member_id, serving.full_name + " — " + serving.role, strict=True))
-        who = _pick("Członek WZK", names, "wzk_end_pick")
-        end = st.date_input("Ostatni dzień w składzie", value=today, key="wzk_end_on", **DATE)
+        who = _pick("Członek WZK", names, k("wzk_end_pick"))
+        end = st.date_input("Ostatni dzień w składzie", value=today, key=k("wzk_end_on"), **DATE)
         saving.submit(
+            "wzk_end",
             "Zapisz koniec członkostwa",
             "wzk_end_submit",
             lambda: wzk.end_membership(conn, actor, _chosen(who, "Członek WZK"), end, seen.get(who)),
             saving.ok(f"Zapisano koniec członkostwa ({end:%d.%m.%Y})."),
-            reset=["wzk_end_pick", "wzk_end_on"],
         )
     with st.expander("Popraw lub wycofaj członka"):
+        k = saving.keys("wzk_fix")
         names = dict(zip(members.member_id, members.full_name + " — " + members.role, strict=True))
-        mid = _pick("Członek WZK", names, "wzk_fix_pick")
+        mid = _pick("Członek WZK", names, k("wzk_fix_pick"))
         if mid is None:
             return
         row = members.set_index("member_id").loc[mid]
-        p = f"wzk_fix_{mid}"
+        p = k(f"wzk_fix_{mid}")
         changes = {
             "full_name": st.text_input("Imię i nazwisko", value=row.full_name, key=f"{p}_name"),
             "role": st.text_input("Funkcja", value=row.role, key=f"{p}_role"),
@@ -95,25 +96,24 @@ def member_forms(actor: Actor, members: pd.DataFrame, today: date) -> None:
             ),
         }
         reason = saving.reason_input(f"{p}_reason")
-        keys = [f"{p}_{k}" for k in ("name", "role", "inst", "from", "to", "reason")]
         left, right = st.columns(2)
         with left:
             saving.submit(
+                "wzk_fix",
                 "Zapisz poprawkę",
                 "wzk_fix_submit",
                 lambda: wzk.edit_member(
                     conn, actor, mid, changes, reason=reason, expected_version=seen.get(mid)
                 ),
                 saving.ok("Poprawiono członka WZK."),
-                reset=keys,
             )
         with right:
             saving.submit(
+                "wzk_fix",
                 "Wycofaj członka",
                 "wzk_withdraw_submit",
                 lambda: wzk.withdraw_member(conn, actor, mid, reason=reason, expected_version=seen.get(mid)),
                 saving.ok("Wycofano członka WZK wpisanego przez pomyłkę."),
-                reset=[*keys, "wzk_fix_pick"],
                 kind="secondary",
             )
 
@@ -135,12 +135,14 @@ def _attendance(key: str, held: date, default: list[int]) -> list[int]:
 def meeting_forms(actor: Actor, meetings: pd.DataFrame, today: date) -> None:
     conn = session.get_conn()
     with st.expander("Zapisz posiedzenie WZK"):
-        held = st.date_input("Data posiedzenia", value=today, key="wzk_meeting_on", **DATE)
-        agenda = st.text_area("Porządek", key="wzk_meeting_agenda")
-        decisions = st.text_area("Ustalenia", key="wzk_meeting_decisions")
-        present = _attendance("wzk_meeting_present", held, [])
+        k = saving.keys("wzk_meeting")
+        held = st.date_input("Data posiedzenia", value=today, key=k("wzk_meeting_on"), **DATE)
+        agenda = st.text_area("Porządek", key=k("wzk_meeting_agenda"))
+        decisions = st.text_area("Ustalenia", key=k("wzk_meeting_decisions"))
+        present = _attendance(k("wzk_meeting_present"), held, [])
         token = versions.form_token("wzk_meeting", held, agenda, decisions, present)
         saving.submit(
+            "wzk_meeting",
             "Zapisz posiedzenie",
             "wzk_meeting_submit",
             lambda: wzk.record_meeting(
@@ -154,27 +156,26 @@ def meeting_forms(actor: Actor, meetings: pd.DataFrame, today: date) -> None:
                 form_token=token,
             ),
             saving.ok("Zapisano posiedzenie."),
-            "wzk_meeting",
-            reset=["wzk_meeting_on", "wzk_meeting_agenda", "wzk_meeting_decisions", "wzk_meeting_present"],
         )
     if meetings.empty:
         return
     with st.expander("Popraw lub wycofaj posiedzenie"):
+        k = saving.keys("wzk_mfix")
         dates = {int(i): fmt_date(d) for i, d in zip(meetings.meeting_id, meetings.held_on, strict=True)}
-        mid = _pick("Posiedzenie", dates, "wzk_mfix_pick")
+        mid = _pick("Posiedzenie", dates, k("wzk_mfix_pick"))
         if mid is None:
             return
         row = meetings.set_index("meeting_id").loc[mid]
-        p = f"wzk_mfix_{mid}"
+        p = k(f"wzk_mfix_{mid}")
         held = st.date_input("Data posiedzenia", value=row.held_on, key=f"{p}_on", **DATE)
         agenda = st.text_area("Porządek", value=row.agenda or "", key=f"{p}_agenda")
         decisions = st.text_area("Ustalenia", value=row.decisions or "", key=f"{p}_decisions")
         present = _attendance(f"{p}_present", held, wzk.meeting_members(conn, mid))
         reason = saving.reason_input(f"{p}_reason")
-        keys = [f"{p}_{k}" for k in ("on", "agenda", "decisions", "present", "reason")]
         left, right = st.columns(2)
         with left:
             saving.submit(
+                "wzk_mfix",
                 "Zapisz poprawkę",
                 "wzk_mfix_submit",
                 lambda: wzk.edit_meeting(
@@ -189,15 +190,14 @@ def meeting_forms(actor: Actor, meetings: pd.DataFrame, today: date) -> None:
                     reason=reason,
                 ),
                 saving.ok("Poprawiono posiedzenie."),
-                reset=keys,
             )
         with right:
             saving.submit(
+                "wzk_mfix",
                 "Wycofaj posiedzenie",
                 "wzk_mwithdraw_submit",
                 lambda: wzk.withdraw_meeting(conn, actor, mid, reason=reason),
                 saving.ok("Wycofano posiedzenie wpisane przez pomyłkę."),
-                reset=[*keys, "wzk_mfix_pick"],
                 kind="secondary",
             )
 
@@ -219,44 +219,46 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
     seen = versions.loaded("recommendation", dict(zip(recs.recommendation_id, recs.row_version, strict=True)))
     texts = dict(zip(recs.recommendation_id, recs.text.str.slice(0, 90), strict=True))
     with st.expander("Zmień status rekomendacji"):
-        rec = _pick("Rekomendacja", texts, "wzk_rec_pick")
+        k = saving.keys("wzk_status")
+        rec = _pick("Rekomendacja", texts, k("wzk_rec_pick"))
         statuses: dict[str, str] = vocab.RECOMMENDATION_STATUSES
         status = st.selectbox(
-            "Nowy status", list(statuses), format_func=statuses.__getitem__, key="wzk_rec_status"
+            "Nowy status", list(statuses), format_func=statuses.__getitem__, key=k("wzk_rec_status")
         )
-        on = st.date_input("Data statusu", value=today, key="wzk_rec_on", **DATE)
+        on = st.date_input("Data statusu", value=today, key=k("wzk_rec_on"), **DATE)
         saving.submit(
+            "wzk_status",
             "Zapisz status",
             "wzk_status_submit",
             lambda: wzk.set_recommendation_status(
                 conn, actor, _chosen(rec, "Rekomendacja"), status, on, today, expected_version=seen.get(rec)
             ),
             saving.ok("Zapisano status."),
-            reset=["wzk_rec_pick", "wzk_rec_status", "wzk_rec_on"],
         )
     with st.expander("Dodaj rekomendację"):
+        k = saving.keys("recommendation")
         kinds: dict[str, str] = vocab.RECOMMENDATION_KINDS
         recommendation = {
-            "kind": st.selectbox("Rodzaj", list(kinds), format_func=kinds.__getitem__, key="wzk_rec_kind"),
-            "text": st.text_area("Treść rekomendacji", key="wzk_rec_text"),
-            "owner": st.text_input("Odpowiedzialny", key="wzk_rec_owner"),
-            "meeting_id": _meeting_link("wzk_rec_meeting", None),
+            "kind": st.selectbox("Rodzaj", list(kinds), format_func=kinds.__getitem__, key=k("wzk_rec_kind")),
+            "text": st.text_area("Treść rekomendacji", key=k("wzk_rec_text")),
+            "owner": st.text_input("Odpowiedzialny", key=k("wzk_rec_owner")),
+            "meeting_id": _meeting_link(k("wzk_rec_meeting"), None),
         }
         token = versions.form_token("recommendation", recommendation)
         saving.submit(
+            "recommendation",
             "Zapisz rekomendację",
             "wzk_rec_submit",
             lambda: wzk.add_recommendation(conn, actor, recommendation, today, form_token=token),
             saving.ok("Zapisano rekomendację."),
-            "recommendation",
-            reset=["wzk_rec_kind", "wzk_rec_text", "wzk_rec_owner", "wzk_rec_meeting"],
         )
     with st.expander("Popraw lub wycofaj rekomendację"):
-        rid = _pick("Rekomendacja", texts, "wzk_recfix_pick")
+        k = saving.keys("wzk_recfix")
+        rid = _pick("Rekomendacja", texts, k("wzk_recfix_pick"))
         if rid is None:
             return
         row = recs.set_index("recommendation_id").loc[rid]
-        p = f"wzk_recfix_{rid}"
+        p = k(f"wzk_recfix_{rid}")
         kinds = vocab.RECOMMENDATION_KINDS
         meeting = None if pd.isna(row.meeting_id) else int(row.meeting_id)
         changes = {
@@ -272,26 +274,25 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
             "meeting_id": _meeting_link(f"{p}_meeting", meeting),
         }
         reason = saving.reason_input(f"{p}_reason")
-        keys = [f"{p}_{k}" for k in ("kind", "text", "owner", "meeting", "reason")]
         left, right = st.columns(2)
         with left:
             saving.submit(
+                "wzk_recfix",
                 "Zapisz poprawkę",
                 "wzk_recfix_submit",
                 lambda: wzk.edit_recommendation(
                     conn, actor, rid, changes, reason=reason, expected_version=seen.get(rid)
                 ),
                 saving.ok("Poprawiono rekomendację."),
-                reset=keys,
             )
         with right:
             saving.submit(
+                "wzk_recfix",
                 "Wycofaj rekomendację",
                 "wzk_recwithdraw_submit",
                 lambda: wzk.withdraw_recommendation(
                     conn, actor, rid, reason=reason, expected_version=seen.get(rid)
                 ),
                 saving.ok("Wycofano rekomendację wpisaną przez pomyłkę."),
-                reset=[*keys, "wzk_recfix_pick"],
                 kind="secondary",
             )

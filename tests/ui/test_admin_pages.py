@@ -14,6 +14,7 @@ from kooperacja import cli, warehouse
 from kooperacja.accounts import users
 from kooperacja.model.access import Actor
 from kooperacja.territory.terc import import_terc
+from tests.ui.rounds import keyed
 
 TODAY = "2026-11-24"
 ADMIN = Actor("admin", "admin")
@@ -77,22 +78,22 @@ def texts(at: AppTest) -> str:
 
 
 def add_animator(at: AppTest, login: str, name: str) -> AppTest:
-    at.text_input(key="nowy_login").input(login)
-    at.text_input(key="nowy_nazwa").input(name)
-    at.selectbox(key="nowy_rola").set_value("animator")
+    keyed(at.text_input, "nowy_login").input(login)
+    keyed(at.text_input, "nowy_nazwa").input(name)
+    keyed(at.selectbox, "nowy_rola").set_value("animator")
     return at.button(key="dodaj").click().run()
 
 
 def add_pilot_gmina(at: AppTest, terc: str, animator: str) -> AppTest:
-    at.selectbox("f_pilot_gmina").set_value(terc).run()
-    at.selectbox("f_pilot_animator").set_value(animator)
+    keyed(at.selectbox, "f_pilot_gmina").set_value(terc).run()
+    keyed(at.selectbox, "f_pilot_animator").set_value(animator)
     return at.button("f_pilot_save").click().run()
 
 
 def test_on_a_fresh_install_the_pilot_form_asks_for_an_animator_first(fresh):
     with_terc(fresh)
     at = page("dane")
-    at.selectbox("dane_section").set_value("Gmina w pilotażu").run()
+    keyed(at.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
     assert not at.exception
     assert any("najpierw dodaj animatora w Użytkownicy" in i.value for i in at.info)
     assert "f_pilot_save" not in [b.key for b in at.button]
@@ -122,8 +123,8 @@ def test_admin_sets_up_the_pilot_from_the_app_alone(fresh):
     assert not at.error
 
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gmina w pilotażu").run()
-    assert dane.selectbox("f_pilot_animator").options == ["Anna Nowak (ania)", "Bartosz Lis (bartek)"]
+    keyed(dane.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
+    assert keyed(dane.selectbox, "f_pilot_animator").options == ["Anna Nowak (ania)", "Bartosz Lis (bartek)"]
     for terc in GMINY:
         dane = add_pilot_gmina(dane, terc, "ania")
         assert not dane.exception and not dane.error, terc
@@ -131,7 +132,7 @@ def test_admin_sets_up_the_pilot_from_the_app_alone(fresh):
 
     # reassign Gromadka to bartek in Użytkownicy → Gminy animatora
     at = page("uzytkownicy")
-    at.selectbox("gminy_animator").set_value("bartek").run()
+    keyed(at.selectbox, "gminy_animator").set_value("bartek").run()
     [chosen] = [m for m in at.multiselect if m.key.startswith("gminy_wybor_bartek")]
     chosen.set_value(["0201032"]).run()
     [reason] = [t for t in at.text_input if t.key.startswith("gminy_powod_bartek")]
@@ -148,8 +149,8 @@ def test_admin_sets_up_the_pilot_from_the_app_alone(fresh):
 
     # Nowogrodziec leaves the pilot; the register shows it as a former pilot gmina
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
-    dane.selectbox("f_pchg_gmina").set_value("0201042").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
+    keyed(dane.selectbox, "f_pchg_gmina").set_value("0201042").run()
     [why] = [t for t in dane.text_input if t.key.startswith("f_pleave_reason_0201042")]
     why.input("rezygnacja gminy")
     dane.button("f_pleave_save").click().run()
@@ -169,10 +170,10 @@ def test_the_change_form_shows_the_current_values_and_refuses_no_reason(fresh):
     at = add_animator(page("uzytkownicy"), "ania", "Anna Nowak")
     at = add_animator(at, "bartek", "Bartosz Lis")
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gmina w pilotażu").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
     add_pilot_gmina(dane, "0201032", "ania")
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
     assert any("Teraz: animator Anna Nowak (ania), wariant wiejski" in c.value for c in dane.caption)
     [animator] = [s for s in dane.selectbox if s.key.startswith("f_pchg_animator_")]
     animator.set_value("bartek")
@@ -189,19 +190,40 @@ def test_the_change_form_shows_the_current_values_and_refuses_no_reason(fresh):
     assert reason.value == ""  # the form is empty again after the save
 
 
+def test_a_second_admin_change_does_not_carry_the_first_ones_reason(fresh):
+    with_terc(fresh)
+    at = add_animator(page("uzytkownicy"), "ania", "Anna Nowak")
+    at = add_animator(at, "bartek", "Bartosz Lis")
+    dane = page("dane")
+    keyed(dane.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
+    add_pilot_gmina(dane, "0201032", "ania")
+    dane = page("dane")
+    keyed(dane.selectbox, "dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
+    for animator, why in [("bartek", "podział pracy"), ("ania", None)]:
+        [field] = [s for s in dane.selectbox if s.key.startswith("f_pchg_animator_")]
+        field.set_value(animator)
+        [reason] = [t for t in dane.text_input if t.key.startswith("f_pchg_reason_")]
+        assert reason.value == ""  # the first change's reason is not offered to the second
+        if why:
+            reason.input(why)
+        dane.button("f_pchg_save").click().run()
+    assert "Powód zmiany: pole nie może być puste" in dane.error[0].value  # the second one had none
+    assert read(fresh, "SELECT animator FROM pilot_gmina WHERE terc = '0201032'") == [("bartek",)]
+
+
 def test_switching_off_an_animator_with_gminy_names_them(fresh):
     with_terc(fresh)
     page_ = add_animator(page("uzytkownicy"), "ania", "Anna Nowak")
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gmina w pilotażu").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
     add_pilot_gmina(dane, "0201032", "ania")
     page_ = page("uzytkownicy")
-    page_.selectbox(key="aktywnosc_login").set_value("ania")
-    page_.radio(key="aktywnosc_stan").set_value("wyłączone")
+    keyed(page_.selectbox, "aktywnosc_login").set_value("ania")
+    keyed(page_.radio, "aktywnosc_stan").set_value("wyłączone")
     page_.button(key="zapisz_aktywnosc").click().run()
     assert "opiekuje się gminami pilotażowymi Gromadka" in page_.error[0].value
-    page_.selectbox(key="rola_login").set_value("admin")
-    page_.selectbox(key="rola_nowa").set_value("wzk")
+    keyed(page_.selectbox, "rola_login").set_value("admin")
+    keyed(page_.selectbox, "rola_nowa").set_value("wzk")
     page_.button(key="zmien_role").click().run()
     assert "jedyne aktywne konto administratora" in page_.error[0].value
 
@@ -210,7 +232,7 @@ def test_a_terc_type_change_is_noticed_and_fixed_in_one_click(fresh):
     with_terc(fresh)
     add_animator(page("uzytkownicy"), "ania", "Anna Nowak")
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gmina w pilotażu").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gmina w pilotażu").run()
     add_pilot_gmina(dane, "0201032", "ania")
     st.cache_resource.clear()
     conn = warehouse.connect(fresh)
@@ -228,7 +250,7 @@ def test_a_terc_type_change_is_noticed_and_fixed_in_one_click(fresh):
     landing = page("przeglad")
     assert any("Gmina pilotażowa ma wariant modelu niezgodny" in w.value for w in landing.warning)
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
+    keyed(dane.selectbox, "dane_section").set_value("Gminy w pilotażu: zmiany i wyjście").run()
     assert any("Gromadka" in w.value and "miejsko-wiejska" in w.value for w in dane.warning)
     dane.button("f_fix_variant_0201033").click().run()
     assert not dane.exception and not dane.error
@@ -293,7 +315,7 @@ def test_a_new_template_version_is_listed_and_offered_right_after_the_upload(fre
     at.session_state["username"] = "admin"
     at.session_state["roles"] = ["admin"]
     at.run()
-    at.selectbox("dane_section").set_value("Szablon harmonogramu").run()
+    keyed(at.selectbox, "dane_section").set_value("Szablon harmonogramu").run()
     assert len(at.dataframe[0].value) == 1
     at.session_state["_tpl_bytes"] = text.encode()
     at.run()
@@ -301,7 +323,7 @@ def test_a_new_template_version_is_listed_and_offered_right_after_the_upload(fre
     assert not at.exception and not at.error
     assert any("Zapisano nową wersję szablonu." in s.value for s in at.success)
     assert list(at.dataframe[0].value["Wersja"]) == [2, 1]
-    assert any("wersja 2" in o for o in at.selectbox("f_tpl_pick").options)
+    assert any("wersja 2" in o for o in keyed(at.selectbox, "f_tpl_pick").options)
 
 
 def test_running_gminy_move_to_a_new_version_after_a_preview(fresh):
@@ -323,18 +345,18 @@ def test_running_gminy_move_to_a_new_version_after_a_preview(fresh):
     finally:
         conn.close()
     dane = page("dane")
-    dane.selectbox("dane_section").set_value("Szablon harmonogramu").run()
-    assert dane.selectbox("f_move_target").value == (tid, 2)
-    assert dane.multiselect(f"f_move_gminy_{tid}_2").value == ["0201032"]
+    keyed(dane.selectbox, "dane_section").set_value("Szablon harmonogramu").run()
+    assert keyed(dane.selectbox, "f_move_target").value == (tid, 2)
+    assert keyed(dane.multiselect, f"f_move_gminy_{tid}_2").value == ["0201032"]
     [preview] = [e for e in dane.expander if e.label.startswith("Gromadka:")]
     assert preview.label == "Gromadka: 1 podkrok zmienia termin, 0 dodanych, 0 usuniętych"
-    shown = dane.dataframe[1].value
+    [shown] = [d.value for d in dane.dataframe if "Było" in d.value.columns]
     assert list(shown.iloc[0][["Podkrok", "Było", "Będzie"]]) == [
         "3",
         "01.04.2026–30.04.2026",
         "01.05.2026–30.06.2026",
     ]
-    dane.text_input(f"f_move_reason_{tid}_2").input("nowa wersja harmonogramu")
+    keyed(dane.text_input, f"f_move_reason_{tid}_2").input("nowa wersja harmonogramu")
     dane.button("f_move_save").click().run()
     assert not dane.exception and not dane.error
     assert any("Przeniesiono 1 gminę" in s.value for s in dane.success)

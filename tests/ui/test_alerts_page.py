@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -63,8 +64,10 @@ def test_a_fresh_warehouse_opens_alerts_and_says_what_to_do_next(fresh_db, user,
 
 
 def _table(at, key):
+    """The table `key` (a selectable table is keyed by the round of its form: `alerts_table__1`)."""
     keys = [b.key for b in at.get("download_button")]
-    return at.dataframe[keys.index(f"{key}_xlsx")]
+    [found] = [k for k in keys if re.fullmatch(re.escape(key) + r"(__\d+)?_xlsx", k)]
+    return at.dataframe[keys.index(found)]
 
 
 def test_every_alert_row_links_to_what_resolves_it(app_db):

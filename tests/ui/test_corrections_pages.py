@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kooperacja.ui import session
+from tests.ui.rounds import keyed
 
 CASE = "P-3401011-0003"  # Zawiśle (animator1's), in delivery; task 6 reported for 10.2026 (report 35)
 
@@ -29,12 +30,12 @@ def one(sql, params=()):
 
 
 def open_report_month(at):
-    at.selectbox(key="cases_gmina").set_value("3401011")
+    keyed(at.selectbox, "cases_gmina").set_value("3401011")
     run(at)
-    at.selectbox(key="case_pick").set_value(CASE)
+    keyed(at.selectbox, "case_pick").set_value(CASE)
     run(at)
-    at.selectbox(key="report_task").set_value(6)
-    at.selectbox(key="report_month").set_value(date(2026, 10, 1))
+    keyed(at.selectbox, "report_task").set_value(6)
+    keyed(at.selectbox, "report_month").set_value(date(2026, 10, 1))
     return run(at)
 
 
@@ -42,11 +43,11 @@ def test_a_month_already_reported_offers_the_correction_and_saves_it(page_test):
     at = open_report_month(run(page_test("sprawy", "animator1")))
     assert any("Sprawozdanie za 10.2026 już zapisano" in t for t in texts(at))
     assert not [b for b in at.button if b.key == "report_submit"]
-    at.selectbox(key="report_fix_progress_35").set_value("delayed")
-    at.text_input(key="report_fix_note_35").set_value("Brak wolnych miejsc w poradni")
+    keyed(at.selectbox, "report_fix_progress_35").set_value("delayed")
+    keyed(at.text_input, "report_fix_note_35").set_value("Brak wolnych miejsc w poradni")
     click(at, "report_fix_submit")  # no reason
     assert any("Powód zmiany: pole nie może być puste" in t for t in texts(at))
-    at.text_input(key="report_fix_reason_35").set_value("instytucja poprawiła sprawozdanie")
+    keyed(at.text_input, "report_fix_reason_35").set_value("instytucja poprawiła sprawozdanie")
     click(at, "report_fix_submit")
     assert "Poprawiono sprawozdanie za 10.2026." in texts(at)
     assert one("SELECT progress, note FROM monthly_report WHERE report_id = 35") == (
@@ -56,14 +57,16 @@ def test_a_month_already_reported_offers_the_correction_and_saves_it(page_test):
     assert one("SELECT reason FROM audit_log WHERE table_name = 'monthly_report' ORDER BY audit_id DESC")[
         0
     ] == ("instytucja poprawiła sprawozdanie")
-    assert at.text_input(key="report_fix_reason_35").value == ""  # the form starts again from the saved row
+    assert (
+        keyed(at.text_input, "report_fix_reason_35").value == ""
+    )  # the form starts again from the saved row
 
 
 def test_a_new_report_form_is_empty_after_a_save(page_test):
     at = open_report_month(run(page_test("sprawy", "animator1")))
-    at.selectbox(key="report_month").set_value(date(2026, 11, 1))
+    keyed(at.selectbox, "report_month").set_value(date(2026, 11, 1))
     run(at)
-    at.text_input(key="report_note").set_value("Zajęcia trwają")
+    keyed(at.text_input, "report_note").set_value("Zajęcia trwają")
     click(at, "report_submit")
     assert "Zapisano sprawozdanie za 11.2026." in texts(at)
     assert one("SELECT count(*) FROM monthly_report WHERE task_id = 6 AND month = DATE '2026-11-01'") == (1,)
@@ -74,50 +77,50 @@ def test_a_new_report_form_is_empty_after_a_save(page_test):
 
 def test_an_animator_adds_a_service_through_the_form_and_finds_it_in_the_search(page_test):
     at = run(page_test("uslugi", "animator1"))
-    at.selectbox(key="svc_new_level").set_value("gmina")
+    keyed(at.selectbox, "svc_new_level").set_value("gmina")
     run(at)
-    at.selectbox(key="svc_new_area_gmina").set_value("3401011")
+    keyed(at.selectbox, "svc_new_area_gmina").set_value("3401011")
     run(at)
-    at.selectbox(key="svc_new_inst").set_value(1)
-    at.text_input(key="svc_new_name").set_value("Grupa wsparcia dla rodziców")
-    at.selectbox(key="svc_new_category").set_value("poradnictwo")
-    at.multiselect(key="svc_new_groups").set_value(["rodziny"])
-    at.multiselect(key="svc_new_problems").set_value(["bezradnosc"])
-    at.text_input(key="svc_new_contact").set_value("tel. 81 555 12 34")
-    at.date_input(key="svc_new_from").set_value(date(2026, 11, 1))
+    keyed(at.selectbox, "svc_new_inst").set_value(1)
+    keyed(at.text_input, "svc_new_name").set_value("Grupa wsparcia dla rodziców")
+    keyed(at.selectbox, "svc_new_category").set_value("poradnictwo")
+    keyed(at.multiselect, "svc_new_groups").set_value(["rodziny"])
+    keyed(at.multiselect, "svc_new_problems").set_value(["bezradnosc"])
+    keyed(at.text_input, "svc_new_contact").set_value("tel. 81 555 12 34")
+    keyed(at.date_input, "svc_new_from").set_value(date(2026, 11, 1))
     click(at, "svc_new_submit")
     assert "Zapisano usługę „Grupa wsparcia dla rodziców”." in texts(at)
-    assert at.text_input(key="svc_new_name").value == ""  # the form is empty for the next service
-    at.text_input(key="uslugi_tekst").set_value("Grupa wsparcia dla rodziców")
+    assert keyed(at.text_input, "svc_new_name").value == ""  # the form is empty for the next service
+    keyed(at.text_input, "uslugi_tekst").set_value("Grupa wsparcia dla rodziców")
     run(at)
     assert any("Znaleziono 1 usługę" in c.value for c in at.caption)
 
 
 def test_a_service_refused_by_the_form_names_the_reason(page_test):
     at = run(page_test("uslugi", "animator1"))
-    at.text_input(key="svc_new_name").set_value("Poradnictwo")
-    at.multiselect(key="svc_new_groups").set_value(["rodziny"])
+    keyed(at.text_input, "svc_new_name").set_value("Poradnictwo")
+    keyed(at.multiselect, "svc_new_groups").set_value(["rodziny"])
     click(at, "svc_new_submit")
     assert any("Obszar (TERC): pole wymagane" in e.value for e in at.error)
-    at.selectbox(key="svc_new_area_gmina").set_value("3401011")
+    keyed(at.selectbox, "svc_new_area_gmina").set_value("3401011")
     run(at)
-    at.selectbox(key="svc_new_inst").set_value(1)
+    keyed(at.selectbox, "svc_new_inst").set_value(1)
     click(at, "svc_new_submit")
     assert any("Obszary problemowe: wybierz co najmniej jeden obszar" in e.value for e in at.error)
 
 
 def test_the_admin_ends_a_wzk_membership(page_test):
     at = run(page_test("wzk", "admin"))
-    at.selectbox(key="wzk_end_pick").set_value(3)
-    at.date_input(key="wzk_end_on").set_value(date(2026, 11, 20))
+    keyed(at.selectbox, "wzk_end_pick").set_value(3)
+    keyed(at.date_input, "wzk_end_on").set_value(date(2026, 11, 20))
     click(at, "wzk_end_submit")
     assert any("Zapisano koniec członkostwa" in t for t in texts(at))
     assert one("SELECT to_on FROM wzk_member WHERE member_id = 3") == (date(2026, 11, 20),)
-    assert not any("Sobolewska" in o for o in at.selectbox(key="wzk_end_pick").options)
+    assert not any("Sobolewska" in o for o in keyed(at.selectbox, "wzk_end_pick").options)
 
 
 def open_service(at, text):
-    at.text_input(key="uslugi_tekst").set_value(text)
+    keyed(at.text_input, "uslugi_tekst").set_value(text)
     run(at)
     at.session_state["uslugi_lista"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     return run(at)
@@ -126,25 +129,26 @@ def open_service(at, text):
 def test_a_service_is_corrected_under_its_card_and_a_used_one_is_not_withdrawn(page_test):
     at = open_service(run(page_test("uslugi", "animator1")), "Interwencja kryzysowa i schronienie")
     assert (
-        at.text_input(key="svc_edit_1_name").value == "Interwencja kryzysowa i schronienie dla ofiar przemocy"
+        keyed(at.text_input, "svc_edit_1_name").value
+        == "Interwencja kryzysowa i schronienie dla ofiar przemocy"
     )
-    at.text_input(key="svc_edit_1_name").set_value("Interwencja kryzysowa")
-    at.text_input(key="svc_edit_1_reason").set_value("skrócona nazwa")
+    keyed(at.text_input, "svc_edit_1_name").set_value("Interwencja kryzysowa")
+    keyed(at.text_input, "svc_edit_1_reason").set_value("skrócona nazwa")
     click(at, "svc_edit_submit")
     assert "Poprawiono usługę." in texts(at)
     assert one("SELECT name, row_version FROM service WHERE service_id = 1") == ("Interwencja kryzysowa", 2)
     at = open_service(run(page_test("uslugi", "animator1")), "Konsultacje psychologiczne dla dzieci")
-    at.text_input(key="svc_withdraw_4_reason").set_value("pomyłka")
+    keyed(at.text_input, "svc_withdraw_4_reason").set_value("pomyłka")
     click(at, "svc_withdraw_submit")
     assert any("P-3401011-0003" in e.value and "zakończ ją" in e.value for e in at.error)
 
 
 def test_the_admin_links_a_recommendation_to_another_meeting(page_test):
     at = run(page_test("wzk", "admin"))
-    at.selectbox(key="wzk_recfix_pick").set_value(5)
+    keyed(at.selectbox, "wzk_recfix_pick").set_value(5)
     run(at)
-    at.selectbox(key="wzk_recfix_5_meeting").set_value(4)
-    at.text_input(key="wzk_recfix_5_reason").set_value("przyjęta na posiedzeniu czerwcowym")
+    keyed(at.selectbox, "wzk_recfix_5_meeting").set_value(4)
+    keyed(at.text_input, "wzk_recfix_5_reason").set_value("przyjęta na posiedzeniu czerwcowym")
     click(at, "wzk_recfix_submit")
     assert "Poprawiono rekomendację." in texts(at)
     assert one("SELECT meeting_id FROM recommendation WHERE recommendation_id = 5") == (4,)
@@ -152,18 +156,18 @@ def test_the_admin_links_a_recommendation_to_another_meeting(page_test):
 
 def test_a_team_meeting_entered_twice_is_withdrawn_from_the_case_page(page_test):
     at = run(page_test("sprawy", "animator1"))
-    at.selectbox(key="cases_gmina").set_value("3401011")
+    keyed(at.selectbox, "cases_gmina").set_value("3401011")
     run(at)
-    at.selectbox(key="case_pick").set_value("P-3401011-0001")
+    keyed(at.selectbox, "case_pick").set_value("P-3401011-0001")
     run(at)
-    at.selectbox(key="cmeet_pick").set_value(35)
+    keyed(at.selectbox, "cmeet_pick").set_value(35)
     run(at)
-    at.text_input(key="cmeet_reason_35").set_value("spotkanie wpisane dwa razy")
+    keyed(at.text_input, "cmeet_reason_35").set_value("spotkanie wpisane dwa razy")
     click(at, "cmeet_withdraw_submit")
     assert "Wycofano spotkanie." in texts(at)
     assert one("SELECT count(*) FROM meeting WHERE meeting_id = 35") == (0,)
-    at.selectbox(key="cmeet_pick").set_value(26)
+    keyed(at.selectbox, "cmeet_pick").set_value(26)
     run(at)
-    at.text_input(key="cmeet_reason_26").set_value("pomyłka")
+    keyed(at.text_input, "cmeet_reason_26").set_value("pomyłka")
     click(at, "cmeet_withdraw_submit")  # its institutions carry the plan's tasks
     assert any("ma zadanie w planie pracy sprawy" in e.value for e in at.error)

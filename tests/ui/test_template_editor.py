@@ -12,4 +12,4 @@ def test_the_admin_sees_the_template_as_an_editable_grid_with_a_save_button(page
     assert any("Edycja w tabeli" in m.value for m in at.markdown)
     at.button("f_tpl_grid_save").click().run(timeout=30)  # the grid as shown: a valid new version
     assert not at.exception and not at.error
-    assert at.success[0].value == "Zapisano nową wersję szablonu."
+    assert at.success[0].value.startswith("Zapisano nową wersję szablonu")

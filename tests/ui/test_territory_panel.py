@@ -42,7 +42,7 @@ def _dane(username: str, role: str) -> AppTest:
 
 def _texts(at: AppTest) -> str:
     return " ".join(
-        str(e.value) for kind in ("markdown", "success", "error", "caption") for e in at.get(kind)
+        str(e.value) for kind in ("markdown", "success", "info", "error", "caption") for e in at.get(kind)
     )
 
 

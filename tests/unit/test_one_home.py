@@ -309,3 +309,66 @@ def test_a_role_is_named_and_labelled_in_access_only():
 
     assert vocab.ROLES is access.ROLE_LABELS
     assert tuple(access.ROLE_LABELS) == access.ROLES
+
+
+# --- saving from a form: one home (kooperacja/ui/saving.py) ---------------------------------------
+
+SAVING = "kooperacja/ui/saving.py"
+
+
+def _calls(tree: ast.AST, dotted: str) -> Iterator[ast.Call]:
+    """Calls of `st.rerun`-like dotted names (`st.session_state.pop` matches `…session_state.pop`)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(dotted):
+            yield node
+
+
+def test_only_saving_py_reruns_the_page_after_a_save():
+    """A second save helper would rerun the page itself (to show its message, to empty its form)."""
+    found = [
+        f"{name}:{node.lineno}"
+        for name, tree in _parsed()
+        if name != SAVING
+        for node in _calls(tree, "st.rerun")
+    ]
+    assert found == []
+
+
+def test_no_widget_key_is_popped_to_empty_a_form():
+    """Popping a widget's key does not empty it in the browser (it sends its copy back): a form empties
+    by drawing its next round (`saving.keys`). Only the modules' own session keys (UPPER_CASE constants)
+    may be popped."""
+    found = []
+    for name, tree in _parsed():
+        for node in _calls(tree, "session_state.pop"):
+            key = node.args[0] if node.args else None
+            if isinstance(key, ast.BinOp):  # a constant prefix + a name: the module's own keys
+                key = key.left
+            ident = (
+                key.id if isinstance(key, ast.Name) else key.attr if isinstance(key, ast.Attribute) else ""
+            )
+            if not re.fullmatch(r"_?[A-Z][A-Z0-9_]*", ident):
+                found.append(f"{name}:{node.lineno} {ast.unparse(node)}")
+    assert found == []
+
+
+def test_one_module_defines_the_save_button():
+    """Only saving.py turns a KooperacjaError of a write into its message and goes on after a success
+    (a rerun, a message kept for the next run); the other modules call `saving.submit`/`saving.attempt`."""
+    found = []
+    for name, tree in _parsed():
+        if name == SAVING:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Try):
+                continue
+            catches = any(
+                "KooperacjaError" in ast.unparse(h.type) for h in node.handlers if h.type is not None
+            )
+            after = [*node.orelse, *node.body]
+            if catches and any(
+                "st.rerun" in ast.unparse(n) or "session_state[" in ast.unparse(n) for n in after
+            ):
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
+    assert not (ROOT / "kooperacja/ui/form_state.py").exists()
