@@ -9,7 +9,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel, errors, setup_panel, user_admin
+from kooperacja.ui import backup_panel, errors, setup_panel, user_admin, widgets
 from kooperacja.ui.session import get_conn, require_page
 from kooperacja.ui.text import plain
 
@@ -50,7 +50,7 @@ def _table(accounts: list[dict]) -> None:
             "Utworzono": [fmt_date(a["created_at"]) for a in accounts],
         }
     )
-    st.dataframe(df, hide_index=True, width="stretch", key="lista_uzytkownikow")
+    st.dataframe(df, hide_index=True, width="stretch", key="lista_uzytkownikow", placeholder="")
 
 
 def _show_password(login: str, password: str) -> None:
@@ -63,7 +63,9 @@ def _add_form(actor: Actor) -> None:
         st.subheader("Dodaj użytkownika")
         login = st.text_input("Login", key="nowy_login", help="małe litery, cyfry, . _ -; 2–32 znaki")
         name = st.text_input("Imię i nazwisko", key="nowy_nazwa")
-        role = st.selectbox("Rola", list(ROLES), format_func=ROLES.get, key="nowy_rola")
+        role = st.selectbox(
+            "Rola", list(ROLES), format_func=ROLES.get, key="nowy_rola", placeholder=widgets.PICK
+        )
         password = st.text_input(
             "Hasło (puste: losowe)", type="password", key="nowy_haslo", autocomplete="new-password"
         )
@@ -80,7 +82,7 @@ def _add_form(actor: Actor) -> None:
 def _password_form(actor: Actor, logins: list[str]) -> None:
     with st.form("zmiana_hasla", clear_on_submit=True):
         st.subheader("Zmień hasło")
-        login = st.selectbox("Użytkownik", logins, key="haslo_login")
+        login = st.selectbox("Użytkownik", logins, key="haslo_login", placeholder=widgets.PICK)
         password = st.text_input(
             "Nowe hasło (puste: losowe)", type="password", key="haslo_nowe", autocomplete="new-password"
         )
@@ -98,7 +100,7 @@ def _password_form(actor: Actor, logins: list[str]) -> None:
 def _active_form(actor: Actor, logins: list[str]) -> None:
     with st.form("aktywnosc"):
         st.subheader("Włącz lub wyłącz konto")
-        login = st.selectbox("Użytkownik", logins, key="aktywnosc_login")
+        login = st.selectbox("Użytkownik", logins, key="aktywnosc_login", placeholder=widgets.PICK)
         turn_on = st.radio("Konto", ["wyłączone", "aktywne"], horizontal=True, key="aktywnosc_stan")
         if not st.form_submit_button("Zapisz", key="zapisz_aktywnosc"):
             return

@@ -132,6 +132,7 @@ def template(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         hide_index=True,
         key="f_tpl_versions",
         column_config={"Utworzono": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
+        placeholder="",
     )
     options = pilot_admin.template_options(conn)
     template_id, version = pick("Wersja do pobrania i edycji", options, "f_tpl_pick")

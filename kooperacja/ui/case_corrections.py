@@ -11,7 +11,7 @@ from kooperacja.model import vocab
 from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date
 from kooperacja.programme import queries
-from kooperacja.ui import saving, session
+from kooperacja.ui import saving, session, widgets
 from kooperacja.ui.case_forms import DATE
 from kooperacja.ui.text import plain
 
@@ -30,6 +30,7 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
             f"{fmt_date(by_id[i]['held_on'])} — {vocab.MEETING_KINDS.get(by_id[i]['kind'], by_id[i]['kind'])}"
         ),
         key=k("cmeet_pick"),
+        placeholder=widgets.PICK,
     )
     meeting = by_id[mid]
     ggk = meeting["kind"] == "ggk"
@@ -44,6 +45,7 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
         format_func=names.__getitem__,
         key=k(f"cmeet_members_{mid}"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     if ggk:
         attendees = {

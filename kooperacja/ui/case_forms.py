@@ -53,9 +53,15 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
     if not gminy:
         st.info("Nie opiekujesz się żadną gminą w pilotażu.")
         return
-    terc = st.selectbox("Gmina", list(gminy), format_func=gminy.__getitem__, key="new_gmina")
+    terc = st.selectbox(
+        "Gmina", list(gminy), format_func=gminy.__getitem__, key="new_gmina", placeholder=widgets.PICK
+    )
     kind = st.selectbox(
-        "Rodzaj", list(vocab.CASE_KINDS), format_func=vocab.CASE_KINDS.__getitem__, key=k("new_kind")
+        "Rodzaj",
+        list(vocab.CASE_KINDS),
+        format_func=vocab.CASE_KINDS.__getitem__,
+        key=k("new_kind"),
+        placeholder=widgets.PICK,
     )
     referred = st.date_input("Data zgłoszenia", value=today, key=k("new_referred"), **DATE)
     consent = st.date_input("Data zgody na udział (opcjonalnie)", value=None, key=k("new_consent"), **DATE)
@@ -66,6 +72,7 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         format_func=areas.__getitem__,
         key=k("new_problems"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
     token = versions.form_token("case", terc, kind, referred, consent, problems)
@@ -103,6 +110,7 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
         format_func=areas.__getitem__,
         key=k("diag_problems"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     version = seen_version(case, "diagnosis")
     saving.submit(
@@ -134,6 +142,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
         format_func=names.__getitem__,
         key=k("team_members"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     notified = {
         i: st.date_input(
@@ -198,9 +207,14 @@ def plan_form(actor: Actor, case: dict, today: date) -> None:
                     goal_options,
                     key=k(f"plan_task_goal_{i}"),
                     format_func=lambda g: "—" if g is None else f"{g + 1}. {goals[g][:40]}",
+                    placeholder=widgets.PICK,
                 ),
                 "institution_id": cols[2].selectbox(
-                    "Kto", list(who), format_func=who.__getitem__, key=k(f"plan_task_who_{i}")
+                    "Kto",
+                    list(who),
+                    format_func=who.__getitem__,
+                    key=k(f"plan_task_who_{i}"),
+                    placeholder=widgets.PICK,
                 ),
                 "due_on": cols[3].date_input(
                     "Termin", value=today + timedelta(days=90), key=k(f"plan_task_due_{i}"), **DATE

@@ -90,6 +90,7 @@ def _completeness(rate: pd.DataFrame) -> None:
         key="completeness_grid",
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
     st.caption(
         "Zielony: co najmniej 90%, żółty: 70–89%, czerwony: poniżej 70%, szary „—”: nic nie "
@@ -110,7 +111,13 @@ def render_summary(actor: Actor) -> None:
     """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors."""
     pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
-    terc = st.selectbox("Zakres", list(names), format_func=names.__getitem__, key="cases_summary_scope")
+    terc = st.selectbox(
+        "Zakres",
+        list(names),
+        format_func=names.__getitem__,
+        key="cases_summary_scope",
+        placeholder=widgets.PICK,
+    )
     if disclosure.hides(actor):
         st.info(f"{disclosure.NOTE}, aby nikogo nie można było rozpoznać.")
     summary = data.case_summary(actor, terc)

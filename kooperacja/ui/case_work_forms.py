@@ -12,8 +12,8 @@ from kooperacja.cases import team as case_team
 from kooperacja.cases.card import to_date
 from kooperacja.model import rules, vocab
 from kooperacja.model.access import Actor
-from kooperacja.model.formatting import fmt_date, row_tuples
-from kooperacja.ui import saving, session, versions
+from kooperacja.model.formatting import fmt_date, fmt_month, row_tuples
+from kooperacja.ui import saving, session, versions, widgets
 from kooperacja.ui.case_forms import DATE, seen_version
 from kooperacja.ui.text import plain
 
@@ -25,6 +25,7 @@ def contract_form(actor: Actor, case: dict, today: date) -> None:
         list(vocab.CONTRACT_KINDS),
         format_func=vocab.CONTRACT_KINDS.__getitem__,
         key=k("contract_kind"),
+        placeholder=widgets.PICK,
     )
     start = st.date_input("Od", value=today, key=k("contract_from"), **DATE)
     end = st.date_input("Do", value=rules.add_months(today, 6), key=k("contract_to"), **DATE)
@@ -59,6 +60,7 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         format_func=names.__getitem__,
         key=k("services_pick"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     form = f"services/{case['case_code']}"
     token = versions.form_token(form, start, picked)
@@ -86,11 +88,15 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
         st.info("Plan nie ma zadań.")
         return
     labels = {int(t.task_id): f"{t.description} — {t.institution}" for t in row_tuples(tasks)}
-    task_id = st.selectbox("Zadanie", list(labels), format_func=labels.__getitem__, key="report_task")
+    task_id = st.selectbox(
+        "Zadanie", list(labels), format_func=labels.__getitem__, key="report_task", placeholder=widgets.PICK
+    )
     task = tasks.set_index("task_id").loc[task_id]
     plan_month = to_date(case["plan_on"]).replace(day=1)
     months = [m for m in (rules.add_months(today.replace(day=1), -k) for k in range(12)) if m >= plan_month]
-    month = st.selectbox("Miesiąc", months, format_func=lambda m: f"{m:%m.%Y}", key="report_month")
+    month = st.selectbox(
+        "Miesiąc", months, format_func=fmt_month, key="report_month", placeholder=widgets.PICK
+    )
     saved = case_delivery.saved_report(session.get_conn(), task_id, month)
     if saved is not None:
         _report_correction(actor, saved, today)
@@ -102,6 +108,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
         list(vocab.REPORT_PROGRESS),
         format_func=vocab.REPORT_PROGRESS.__getitem__,
         key=k("report_progress"),
+        placeholder=widgets.PICK,
     )
     note = st.text_input("Uwagi (bez danych osobowych)", key=k("report_note")) or None
     who: int | None = None if pd.isna(task.institution_id) else int(task.institution_id)
@@ -121,7 +128,7 @@ def report_form(actor: Actor, case: dict, tasks: pd.DataFrame, today: date) -> N
             note=note,
             form_token=token,
         ),
-        saving.ok(f"Zapisano sprawozdanie za {month:%m.%Y}."),
+        saving.ok(f"Zapisano sprawozdanie za {fmt_month(month)}."),
     )
 
 
@@ -130,7 +137,7 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
     k = saving.keys("report_fix")
     rid, month = saved["report_id"], saved["month"]
     st.info(
-        f"Sprawozdanie za {month:%m.%Y} już zapisano {fmt_date(saved['reported_on'])}: "
+        f"Sprawozdanie za {fmt_month(month)} już zapisano {fmt_date(saved['reported_on'])}: "
         f"postęp „{vocab.REPORT_PROGRESS.get(saved['progress'], saved['progress'])}”"
         + (f", uwagi: {plain(saved['note'])}" if saved["note"] else "")
         + ". Popraw je poniżej albo wycofaj, jeśli zapisano je przez pomyłkę."
@@ -142,6 +149,7 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
         index=list(vocab.REPORT_PROGRESS).index(saved["progress"]),
         format_func=vocab.REPORT_PROGRESS.__getitem__,
         key=k(f"report_fix_progress_{rid}"),
+        placeholder=widgets.PICK,
     )
     reported_on = st.date_input(
         "Data sprawozdania", value=saved["reported_on"], key=k(f"report_fix_on_{rid}"), **DATE
@@ -167,7 +175,7 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
                 reason=reason,
                 expected_version=version,
             ),
-            saving.ok(f"Poprawiono sprawozdanie za {month:%m.%Y}."),
+            saving.ok(f"Poprawiono sprawozdanie za {fmt_month(month)}."),
         )
     with right:
         saving.submit(
@@ -177,7 +185,7 @@ def _report_correction(actor: Actor, saved: dict, today: date) -> None:
             lambda: case_delivery.withdraw_monthly_report(
                 session.get_conn(), actor, rid, reason=reason, expected_version=version
             ),
-            saving.ok(f"Wycofano sprawozdanie za {month:%m.%Y}."),
+            saving.ok(f"Wycofano sprawozdanie za {fmt_month(month)}."),
             kind="secondary",
         )
 
@@ -192,6 +200,7 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
         format_func=team.__getitem__,
         key=k("mon_members"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     present = st.checkbox("Rodzina obecna", key=k("mon_family"))
     told = st.checkbox("Rodzinę poinformowano o ustaleniach", key=k("mon_told"))
@@ -222,7 +231,11 @@ def evaluation_form(actor: Actor, case: dict, today: date) -> None:
     k = saving.keys("evaluation")
     on = st.date_input("Data ewaluacji", value=today, key=k("eval_on"), **DATE)
     result = st.selectbox(
-        "Cel główny", list(vocab.EVALUATIONS), format_func=vocab.EVALUATIONS.__getitem__, key=k("eval_result")
+        "Cel główny",
+        list(vocab.EVALUATIONS),
+        format_func=vocab.EVALUATIONS.__getitem__,
+        key=k("eval_result"),
+        placeholder=widgets.PICK,
     )
     note = st.text_input("Uwagi (część C załącznika 6, bez danych osobowych)", key=k("eval_note")) or None
     version = seen_version(case, "evaluation")
@@ -249,7 +262,11 @@ def closure_form(actor: Actor, case: dict, today: date) -> None:
     on = st.date_input("Data zakończenia", value=today, key=k("close_on"), **DATE)
     reasons: dict[str | None, str] = {None: "— wybierz powód —", **dict(vocab.CLOSURE_REASONS.items())}
     reason = st.selectbox(
-        "Powód zakończenia", list(reasons), format_func=reasons.__getitem__, key=k("close_reason")
+        "Powód zakończenia",
+        list(reasons),
+        format_func=reasons.__getitem__,
+        key=k("close_reason"),
+        placeholder=widgets.PICK,
     )
     version = seen_version(case, "closure")
     saving.submit(

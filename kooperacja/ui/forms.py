@@ -287,6 +287,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         format_func=options.__getitem__,
         key=k(f"f_meet_att_{terc}"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     notified = {
         i: day(f"Powiadomienie: {plain(options[i])}", k(f"f_meet_notified_{i}"), empty=True) for i in chosen

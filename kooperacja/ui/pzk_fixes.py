@@ -17,7 +17,7 @@ from kooperacja.programme import data_entry, pzk
 from kooperacja.programme import services as programme
 from kooperacja.programme.queries import to_date
 from kooperacja.ui import corrections as fix
-from kooperacja.ui import session
+from kooperacja.ui import session, widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
@@ -134,6 +134,7 @@ def _institution(
         index=sectors.index(m.sector) if m.sector in sectors else 0,
         format_func=vocab.SECTORS.__getitem__,
         key=f"{key}_sector",
+        placeholder=widgets.PICK,
     )
     level = st.selectbox(
         "Poziom",
@@ -141,6 +142,7 @@ def _institution(
         index=levels.index(m.level),
         format_func=vocab.LEVELS.__getitem__,
         key=f"{key}_level",
+        placeholder=widgets.PICK,
     )
     seats = data_entry.area_choices(conn, actor, level)
     seat_keys = list(seats)

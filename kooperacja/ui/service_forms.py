@@ -36,6 +36,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         index=_index(levels, initial.get("level")) or 0,
         format_func=vocab.LEVELS.__getitem__,
         key=k(f"{prefix}_level"),
+        placeholder=widgets.PICK,
     )
     places = lku.area_choices(conn, actor, level)
     if not places:
@@ -66,6 +67,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         index=_index(categories, initial.get("category")) or 0,
         format_func=vocab.SERVICE_CATEGORIES.__getitem__,
         key=k(f"{prefix}_category"),
+        placeholder=widgets.PICK,
     )
     groups = st.multiselect(
         "Dla kogo",
@@ -74,6 +76,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         format_func=vocab.TARGET_GROUPS.__getitem__,
         key=k(f"{prefix}_groups"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     areas = cases.list_problem_areas(conn)
     problems = st.multiselect(
@@ -83,6 +86,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         format_func=areas.__getitem__,
         key=k(f"{prefix}_problems"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     how = st.text_area("Jak skorzystać", value=initial.get("access") or "", key=k(f"{prefix}_access"))
     contact = st.text_input(

@@ -58,7 +58,11 @@ def _show(preview: harmonogram.MovePreview, name: str) -> None:
     with st.expander(f"{plain(name)}: {summary(preview)}", expanded=len(preview.changed) < 10):
         if preview.changed:
             st.dataframe(
-                _changes(preview), hide_index=True, width="stretch", key=f"f_move_prev_{preview.terc}"
+                _changes(preview),
+                hide_index=True,
+                width="stretch",
+                key=f"f_move_prev_{preview.terc}",
+                placeholder="",
             )
         if preview.added:
             st.markdown("Dodane podkroki: " + plain("; ".join(preview.added)))
@@ -106,6 +110,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
         format_func=lambda t: f"{movable[t]['name']} (teraz: {_version(movable[t], options)})",
         key=k(f"f_move_gminy_{target[0]}_{target[1]}"),
         placeholder=saving.PICK,
+        select_all=False,
     )
     seen = versions.loaded("pilot_gmina", {t: r["row_version"] for t, r in rows.items()})
     if not chosen:

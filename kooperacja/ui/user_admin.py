@@ -83,6 +83,7 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         placeholder=saving.PICK,
         help="Gmina dodana tutaj przechodzi od obecnego animatora; aby oddać gminę, przypisz ją "
         "innemu animatorowi.",
+        select_all=False,
     )
     reason = st.text_input(
         "Powód zmiany", key=k(f"gminy_powod_{login}_{stamp}"), placeholder="np. podział pracy"

@@ -37,7 +37,12 @@ def _institution(key: str, value: int | None = None) -> int | None:
     providers.update(dict(lku.provider_choices(session.get_conn(), level="region", keep=value).items()))
     index = list(providers).index(value) if value in providers else 0
     return st.selectbox(
-        "Instytucja", list(providers), index=index, format_func=providers.__getitem__, key=key
+        "Instytucja",
+        list(providers),
+        index=index,
+        format_func=providers.__getitem__,
+        key=key,
+        placeholder=widgets.PICK,
     )
 
 
@@ -129,6 +134,7 @@ def _attendance(key: str, held: date, default: list[int]) -> list[int]:
         format_func=names.__getitem__,
         key=key,
         placeholder=saving.PICK,
+        select_all=False,
     )
 
 
@@ -210,7 +216,12 @@ def _meeting_link(key: str, value: int | None) -> int | None:
     }
     index = list(options).index(value) if value in options else 0
     return st.selectbox(
-        "Posiedzenie WZK", list(options), index=index, format_func=options.__getitem__, key=key
+        "Posiedzenie WZK",
+        list(options),
+        index=index,
+        format_func=options.__getitem__,
+        key=key,
+        placeholder=widgets.PICK,
     )
 
 
@@ -223,7 +234,11 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
         rec = _pick("Rekomendacja", texts, k("wzk_rec_pick"))
         statuses: dict[str, str] = vocab.RECOMMENDATION_STATUSES
         status = st.selectbox(
-            "Nowy status", list(statuses), format_func=statuses.__getitem__, key=k("wzk_rec_status")
+            "Nowy status",
+            list(statuses),
+            format_func=statuses.__getitem__,
+            key=k("wzk_rec_status"),
+            placeholder=widgets.PICK,
         )
         on = st.date_input("Data statusu", value=today, key=k("wzk_rec_on"), **DATE)
         saving.submit(
@@ -239,7 +254,13 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
         k = saving.keys("recommendation")
         kinds: dict[str, str] = vocab.RECOMMENDATION_KINDS
         recommendation = {
-            "kind": st.selectbox("Rodzaj", list(kinds), format_func=kinds.__getitem__, key=k("wzk_rec_kind")),
+            "kind": st.selectbox(
+                "Rodzaj",
+                list(kinds),
+                format_func=kinds.__getitem__,
+                key=k("wzk_rec_kind"),
+                placeholder=widgets.PICK,
+            ),
             "text": st.text_area("Treść rekomendacji", key=k("wzk_rec_text")),
             "owner": st.text_input("Odpowiedzialny", key=k("wzk_rec_owner")),
             "meeting_id": _meeting_link(k("wzk_rec_meeting"), None),
@@ -268,6 +289,7 @@ def recommendation_forms(actor: Actor, recs: pd.DataFrame, today: date) -> None:
                 index=list(kinds).index(str(row.kind)),
                 format_func=kinds.__getitem__,
                 key=f"{p}_kind",
+                placeholder=widgets.PICK,
             ),
             "text": st.text_area("Treść rekomendacji", value=row.text, key=f"{p}_text"),
             "owner": st.text_input("Odpowiedzialny", value=row.owner, key=f"{p}_owner"),

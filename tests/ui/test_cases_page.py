@@ -79,7 +79,7 @@ def test_an_animator_takes_a_new_case_from_registration_to_closure(page_test, ap
 
     keyed(at.selectbox, "report_month").set_value(date(2026, 8, 1))
     click(at, "report_submit")
-    assert "Zapisano sprawozdanie za 08.2026." in messages(at)
+    assert "Zapisano sprawozdanie za sierpień 2026." in messages(at)
 
     keyed(at.date_input, "mon_held").set_value(date(2026, 10, 10))
     keyed(at.multiselect, "mon_members").set_value([first])

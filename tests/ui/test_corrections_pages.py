@@ -41,7 +41,7 @@ def open_report_month(at):
 
 def test_a_month_already_reported_offers_the_correction_and_saves_it(page_test):
     at = open_report_month(run(page_test("sprawy", "animator1")))
-    assert any("Sprawozdanie za 10.2026 już zapisano" in t for t in texts(at))
+    assert any("Sprawozdanie za październik 2026 już zapisano" in t for t in texts(at))
     assert not [b for b in at.button if b.key == "report_submit"]
     keyed(at.selectbox, "report_fix_progress_35").set_value("delayed")
     keyed(at.text_input, "report_fix_note_35").set_value("Brak wolnych miejsc w poradni")
@@ -49,7 +49,7 @@ def test_a_month_already_reported_offers_the_correction_and_saves_it(page_test):
     assert any("Powód zmiany: pole nie może być puste" in t for t in texts(at))
     keyed(at.text_input, "report_fix_reason_35").set_value("instytucja poprawiła sprawozdanie")
     click(at, "report_fix_submit")
-    assert "Poprawiono sprawozdanie za 10.2026." in texts(at)
+    assert "Poprawiono sprawozdanie za październik 2026." in texts(at)
     assert one("SELECT progress, note FROM monthly_report WHERE report_id = 35") == (
         "delayed",
         "Brak wolnych miejsc w poradni",
@@ -68,10 +68,10 @@ def test_a_new_report_form_is_empty_after_a_save(page_test):
     run(at)
     keyed(at.text_input, "report_note").set_value("Zajęcia trwają")
     click(at, "report_submit")
-    assert "Zapisano sprawozdanie za 11.2026." in texts(at)
+    assert "Zapisano sprawozdanie za listopad 2026." in texts(at)
     assert one("SELECT count(*) FROM monthly_report WHERE task_id = 6 AND month = DATE '2026-11-01'") == (1,)
     # the month is saved now: the correction shows, and the new report's note is gone from the state
-    assert any("Sprawozdanie za 11.2026 już zapisano" in t for t in texts(at))
+    assert any("Sprawozdanie za listopad 2026 już zapisano" in t for t in texts(at))
     assert "report_note" not in at.session_state or not at.session_state["report_note"]
 
 

@@ -37,7 +37,7 @@ def _report(at, task: int, note: str | None) -> None:
         field.set_value(note)
     at.button(key="report_submit").click()
     run(at)
-    assert "Zapisano sprawozdanie za 11.2026." in [s.value for s in at.success]
+    assert "Zapisano sprawozdanie za listopad 2026." in [s.value for s in at.success]
 
 
 def test_the_second_monthly_report_does_not_carry_the_first_ones_note(page_test):
