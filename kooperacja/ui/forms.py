@@ -31,6 +31,8 @@ def day(label: str, key: str, empty: bool = False, help: str | None = None) -> d
 
 
 def pick(label: str, options: dict, key: str, **kwargs: Any) -> Any:
+    """A select box of `options` (value: label), with the Polish placeholder unless told otherwise."""
+    kwargs = {**widgets.SELECT, **kwargs}
     return st.selectbox(label, list(options), format_func=lambda k: options.get(k, str(k)), key=key, **kwargs)
 
 

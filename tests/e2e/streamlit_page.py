@@ -74,7 +74,7 @@ def screen_text(page) -> str:
     main = page.locator(MAIN).text_content() or ""
     main = re.sub(r"<style>.*?</style>", "", main, flags=re.S)
     placeholders = page.eval_on_selector_all("[placeholder]", "els => els.map(e => e.placeholder)")
-    return "\n".join([main, page.locator("[data-testid='stSidebar']").inner_text(), *placeholders])
+    return "\n".join([main, *page.locator("[data-testid='stSidebar']").all_inner_texts(), *placeholders])
 
 
 def choose(page, box, option: str, exact: bool = True) -> None:
