@@ -30,6 +30,7 @@ from kooperacja.model.errors import AccessDenied
 from kooperacja.model.formatting import CODE_LABELS, fmt_number, plural
 from kooperacja.model.records import (
     KEY_HEADERS,
+    AlertExplanation,
     CaseFile,
     CaseGoal,
     CaseProblem,
@@ -40,6 +41,7 @@ from kooperacja.model.records import (
     Meeting,
     MeetingAttendee,
     MonthlyReport,
+    PilotExit,
     PilotGmina,
     PlanShift,
     ProblemArea,
@@ -52,6 +54,7 @@ from kooperacja.model.records import (
     WzkAttendance,
     WzkMember,
     Zgloszenie,
+    ZgloszenieAssignment,
 )
 from kooperacja.programme.checks import Pilot, check_plan_shift, check_pzk_member, check_step_event
 
@@ -317,6 +320,15 @@ REGISTRIES: dict[str, Registry] = {
             about="gminy pilotażowe: data przystąpienia, animator, wariant, szablon i początek harmonogramu",
         ),
         Registry(
+            "pilot_exit",
+            "Wyjścia z pilotażu",
+            PilotExit,
+            references=(("terc", "area"), ("animator", "user"), ("template_id", "template")),
+            permission=_admin,
+            labels={"variant": vocab.VARIANTS},
+            about="gminy, które wyszły z pilotażu: ich dane z pilotażu, data wyjścia i powód",
+        ),
+        Registry(
             "plan_shift",
             "Przesunięcia planu",
             PlanShift,
@@ -330,6 +342,24 @@ REGISTRIES: dict[str, Registry] = {
             references=(("terc", "area"),),
             labels={"route": vocab.ROUTES},
             about="zgłoszenia gmin i pierwsze kontakty ROPS",
+        ),
+        Registry(
+            "zgloszenie_assignment",
+            "Przydziały zgłoszeń",
+            ZgloszenieAssignment,
+            references=(("animator", "user"), ("assigned_by", "user")),
+            permission=_admin,
+            scope="zgloszenie_id",
+            about="zgłoszenia gmin spoza pilotażu przydzielone animatorowi przez administratora",
+        ),
+        Registry(
+            "alert_explanation",
+            "Wyjaśnione alerty",
+            AlertExplanation,
+            references=(("explained_by", "user"),),
+            permission=_admin,
+            scope="alert_id",
+            about="alerty oznaczone jako wyjaśnione: kto, kiedy i dlaczego",
         ),
         Registry(
             "institution",

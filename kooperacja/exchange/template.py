@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.exchange.mapping import REGISTRIES, RowError
-from kooperacja.model.access import Actor
+from kooperacja.model.access import Actor, require_admin
 from kooperacja.model.errors import InvalidInput
 from kooperacja.model.formatting import is_missing
 from kooperacja.programme import data_entry, harmonogram
@@ -80,6 +80,7 @@ def save_template_grid(
 ) -> tuple[int, int]:
     """An edited grid as the template's next version (admins only); every problem named by row and
     column in Polish, nothing saved until all pass."""
+    require_admin(actor)  # the role first: a reader's grid is not even read
     rows, errors = grid_rows(frame)
     if errors:
         raise InvalidInput([f"Wiersz {e.row}, {e.column}: {e.reason}" for e in errors])

@@ -232,7 +232,7 @@ def expected_objects() -> dict[str, frozenset[str]]:
     """Kind → names of every object the warehouse's migrations create, over all their versions.
 
     >>> sorted(expected_objects()["TABLE"])[:3]
-    ['app_user', 'audit_log', 'case_file']
+    ['alert_explanation', 'app_user', 'audit_log']
     >>> expected_objects()["MACRO"]
     frozenset()
     """

@@ -232,6 +232,9 @@ def test_an_animator_imports_only_rows_of_their_gminy(wh):
         _import(wh, _csv(EVENT_HEADERS, rows[:1]), actor=Actor("wzk", "wzk"))
 
 
+USERS_ACTS = {"pilot_exit", "zgloszenie_assignment", "alert_explanation"}
+
+
 def _tables(conn) -> dict[str, pd.DataFrame]:
     return {t: exchange.registry_frame(conn, t) for t in REGISTRIES}
 
@@ -242,7 +245,8 @@ def test_export_then_import_into_an_empty_warehouse_reproduces_every_registry(wh
     assert not result.errors
     original, copied = _tables(wh), _tables(empty_wh)
     for table in REGISTRIES:
-        assert len(original[table]) > 0, table
+        # the users' own acts, which the fictional demo leaves to its users (the default demo has them)
+        assert len(original[table]) > 0 or table in USERS_ACTS, table
         pd.testing.assert_frame_equal(original[table], copied[table], obj=table)
     for table in ("case_problem", "institution", "step_event"):
         assert _count(empty_wh, table) == _count(wh, table)
