@@ -74,5 +74,5 @@ def test_an_admin_imports_the_valid_rows_of_a_csv_and_the_change_history_lists_t
     cells = main.locator("[data-testid='stDataFrame'] td").all_inner_texts()
     mine = [i for i, c in enumerate(cells) if GOOD in c]
     assert mine, "the imported institution is not in the change history"
-    assert "admin" in cells[mine[0] - 7 : mine[0]]
+    assert "Koordynator ROPS (demo)" in cells[mine[0] - 7 : mine[0]]  # the person, not the login
     assert not any(BAD in c for c in cells)
