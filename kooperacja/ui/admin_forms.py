@@ -12,12 +12,12 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import plural
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import pilot_admin, saving, template_move, versions
+from kooperacja.ui import pilot_admin, saving, template_move, versions, widgets
 from kooperacja.ui.forms import day, pick
 from kooperacja.ui.template_editor import template_editor
 from kooperacja.ui.text import plain
 
-PICK = saving.PICK
+PICK = widgets.PICK
 TEMPLATE_COLUMNS = {
     "template_id": "Szablon",
     "version": "Wersja",
@@ -42,7 +42,7 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.info("Brak animatorów — najpierw dodaj animatora w Użytkownicy (rola „animator współpracy”).")
         return
     k = saving.keys("pilot_gmina")
-    terc = pick("Gmina z rejestru TERC", candidates, k("f_pilot_gmina"), placeholder=PICK)
+    terc = pick("Gmina z rejestru TERC", candidates, k("f_pilot_gmina"))
     if terc is None:
         return
     variants = list(vocab.VARIANTS)
@@ -52,15 +52,13 @@ def pilot(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         vocab.VARIANTS,
         k(f"f_pilot_variant_{terc}"),
         index=variants.index(default),
-        placeholder=PICK,
+        placeholder=widgets.PICK,
     )
     joined_on = day("Data przystąpienia", k("f_pilot_joined"))
     plan_start = day("Początek harmonogramu", k("f_pilot_start"))
     options = pilot_admin.template_options(conn)
-    template = (
-        pick("Szablon harmonogramu", options, k("f_pilot_template"), placeholder=PICK) if options else None
-    )
-    animator = pick("Animator", animators, k("f_pilot_animator"), index=None, placeholder=PICK)
+    template = pick("Szablon harmonogramu", options, k("f_pilot_template")) if options else None
+    animator = pick("Animator", animators, k("f_pilot_animator"), index=None)
     token = versions.form_token("pilot_gmina", terc, variant, joined_on, plan_start, template, animator)
     saving.submit(
         "pilot_gmina",

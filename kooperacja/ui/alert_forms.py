@@ -130,10 +130,10 @@ def unassigned_queue(actor: Actor, todo: pd.DataFrame) -> None:
             list(labels),
             format_func=labels.__getitem__,
             key=k("assign_alert"),
-            placeholder=saving.PICK,
+            placeholder=widgets.PICK,
         )
         who = right.selectbox(
-            "Animator", carers, index=None, key=k("assign_animator"), placeholder=saving.PICK
+            "Animator", carers, index=None, key=k("assign_animator"), placeholder=widgets.PICK
         )
         conn = session.get_conn()
         saving.submit(

@@ -44,7 +44,7 @@ def meeting_form(actor: Actor, case: dict, today: date) -> None:
         default=list(meeting["attendees"]),
         format_func=names.__getitem__,
         key=k(f"cmeet_members_{mid}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     if ggk:

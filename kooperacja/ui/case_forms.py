@@ -71,7 +71,7 @@ def register_form(actor: Actor, gminy: dict[str, str], today: date) -> None:
         list(areas),
         format_func=areas.__getitem__,
         key=k("new_problems"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     st.caption("Kod sprawy nada system (P-TERC-numer). Nie wpisuj danych osobowych w żadnym polu.")
@@ -109,7 +109,7 @@ def diagnosis_form(actor: Actor, case: dict, today: date) -> None:
         list(areas),
         format_func=areas.__getitem__,
         key=k("diag_problems"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     version = seen_version(case, "diagnosis")
@@ -141,7 +141,7 @@ def team_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key=k("team_members"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     notified = {

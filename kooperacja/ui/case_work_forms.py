@@ -59,7 +59,7 @@ def services_form(actor: Actor, case: dict, today: date) -> None:
         list(names),
         format_func=names.__getitem__,
         key=k("services_pick"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     form = f"services/{case['case_code']}"
@@ -199,7 +199,7 @@ def monitoring_form(actor: Actor, case: dict, today: date) -> None:
         list(team),
         format_func=team.__getitem__,
         key=k("mon_members"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     present = st.checkbox("Rodzina obecna", key=k("mon_family"))

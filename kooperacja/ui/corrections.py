@@ -62,7 +62,7 @@ def picker(
         list(choices),
         format_func=lambda k: plain(choices[k]),
         key=f"fix_{name}_pick",
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     columns = st.columns(len(actions))
     for column, (action, text) in zip(columns, actions.items(), strict=True):

@@ -288,7 +288,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str) -> None:
         list(options),
         format_func=options.__getitem__,
         key=k(f"f_meet_att_{terc}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     notified = {

@@ -18,6 +18,7 @@ from kooperacja.programme import data_entry, pzk
 from kooperacja.programme import services as programme
 from kooperacja.programme.queries import to_date
 from kooperacja.ui import corrections as fix
+from kooperacja.ui import widgets
 from kooperacja.ui.text import plain
 from kooperacja.warehouse import store
 
@@ -107,7 +108,7 @@ def _attendance(
             list(others),
             format_func=lambda i: plain(others[i]),
             key=f"{key}_new",
-            placeholder="Wybierz…",
+            placeholder=widgets.PICK,
         )
         notified = fix.day("Data powiadomienia (puste: nie wiadomo)", f"{key}_new_notified", None)
         action = partial(programme.add_attendee, conn, actor, meeting_id, int(chosen or 0), notified)
@@ -117,7 +118,7 @@ def _attendance(
             list(names),
             format_func=lambda i: plain(names[i]),
             key=f"{key}_who",
-            placeholder="Wybierz…",
+            placeholder=widgets.PICK,
         )
         if change == "notice":
             saved = to_date(notices.get(chosen)) if chosen is not None else None

@@ -90,7 +90,7 @@ def manage(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         list(rows),
         format_func=lambda t: rows[t]["name"],
         key=saving.keys("pilot_leave")("f_pchg_gmina"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     if terc is None:
         return
@@ -126,7 +126,7 @@ def _change_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen:
         index=list(animators).index(row["animator"]),
         format_func=animators.__getitem__,
         key=k(f"f_pchg_animator_{v}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     variant = st.selectbox(
         "Wariant modelu",
@@ -134,7 +134,7 @@ def _change_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen:
         index=list(vocab.VARIANTS).index(row["variant"]),
         format_func=vocab.VARIANTS.__getitem__,
         key=k(f"f_pchg_variant_{v}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     plan_start = st.date_input(
         "Początek harmonogramu", value=row["plan_start"], key=k(f"f_pchg_start_{v}"), **widgets.DATE
@@ -145,7 +145,7 @@ def _change_form(conn: duckdb.DuckDBPyConnection, actor: Actor, row: dict, seen:
         index=list(templates).index(current) if current in templates else 0,
         format_func=templates.__getitem__,
         key=k(f"f_pchg_template_{v}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     reason = st.text_input("Powód zmiany", key=k(f"f_pchg_reason_{v}"), placeholder="np. zmiana animatora")
     saving.submit(

@@ -152,7 +152,7 @@ def _institution(
         index=seat_keys.index(m.seat_terc) if m.seat_terc in seats else None,
         format_func=lambda t: plain(seats[t]),
         key=f"{key}_seat_{level}",
-        placeholder="Wybierz…",
+        placeholder=widgets.PICK,
     )
     reason = fix.reason(f"{key}_reason")
     changes = {"name": name, "sector": sector, "level": level, "seat_terc": seat}

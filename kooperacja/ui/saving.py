@@ -27,7 +27,6 @@ Success = str | Callable[[Any], Messages]
 _ROUND = "_kooperacja_form_round"  # session key: {form: round}, 0 until the form's first save
 _SAID = "_kooperacja_form_said"  # session key: {form: messages} to show on the run after the save
 REASON_HELP = "Powód zostaje w historii zmian razem z poprzednią wersją. Bez danych osobowych."
-PICK = "Wybierz…"
 
 
 def keys(form: str) -> Callable[[str], str]:

@@ -48,7 +48,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         index=_index(list(places), initial.get("area_terc")) if places else None,
         format_func=places.__getitem__,
         key=area_key,
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     providers = lku.provider_choices(conn, area=area, keep=initial.get("institution_id")) if area else {}
     inst = st.selectbox(
@@ -57,7 +57,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         index=_index(list(providers), initial.get("institution_id")),
         format_func=providers.__getitem__,
         key=k(f"{prefix}_inst"),
-        placeholder=saving.PICK if area else "Najpierw wybierz obszar",
+        placeholder=widgets.PICK if area else "Najpierw wybierz obszar",
     )
     name = st.text_input("Nazwa usługi", value=initial.get("name", ""), key=k(f"{prefix}_name"))
     categories = list(vocab.SERVICE_CATEGORIES)
@@ -75,7 +75,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         default=list(initial.get("target_groups") or []),
         format_func=vocab.TARGET_GROUPS.__getitem__,
         key=k(f"{prefix}_groups"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     areas = cases.list_problem_areas(conn)
@@ -85,7 +85,7 @@ def _fields(actor: Actor, prefix: str, initial: dict[str, Any], today: date) -> 
         default=[p for p in initial.get("problem_areas") or [] if p in areas],
         format_func=areas.__getitem__,
         key=k(f"{prefix}_problems"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     how = st.text_area("Jak skorzystać", value=initial.get("access") or "", key=k(f"{prefix}_access"))

@@ -12,7 +12,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, plural
 from kooperacja.programme import data_entry, harmonogram
 from kooperacja.programme import services as programme
-from kooperacja.ui import saving, versions
+from kooperacja.ui import saving, versions, widgets
 from kooperacja.ui.text import plain
 
 
@@ -91,7 +91,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
         list(options),
         format_func=options.__getitem__,
         key="f_move_target",
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     if target is None:
         return
@@ -109,7 +109,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
         default=older,
         format_func=lambda t: f"{movable[t]['name']} (teraz: {_version(movable[t], options)})",
         key=k(f"f_move_gminy_{target[0]}_{target[1]}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
     seen = versions.loaded("pilot_gmina", {t: r["row_version"] for t, r in rows.items()})

@@ -10,7 +10,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.vocab import ROLES
 from kooperacja.programme import data_entry
 from kooperacja.programme import services as programme
-from kooperacja.ui import saving, versions
+from kooperacja.ui import saving, versions, widgets
 from kooperacja.ui.text import plain
 
 
@@ -24,14 +24,14 @@ def role_form(conn: duckdb.DuckDBPyConnection, actor: Actor, accounts: list[dict
             list(names),
             format_func=names.__getitem__,
             key=k("rola_login"),
-            placeholder=saving.PICK,
+            placeholder=widgets.PICK,
         )
         role = st.selectbox(
             "Nowa rola",
             list(ROLES),
             format_func=lambda r: ROLES[r],
             key=k("rola_nowa"),
-            placeholder=saving.PICK,
+            placeholder=widgets.PICK,
         )
         saving.submit(
             "rola",
@@ -61,7 +61,7 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         list(animators),
         format_func=animators.__getitem__,
         key="gminy_animator",
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
     )
     if login is None:
         return
@@ -80,7 +80,7 @@ def gminy_form(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         default=mine,
         format_func=labels.__getitem__,
         key=k(f"gminy_wybor_{login}_{stamp}"),
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         help="Gmina dodana tutaj przechodzi od obecnego animatora; aby oddać gminę, przypisz ją "
         "innemu animatorowi.",
         select_all=False,

@@ -21,7 +21,7 @@ DATE = widgets.DATE
 
 def _pick(label: str, options: dict[Any, str], key: str) -> Any:
     return st.selectbox(
-        label, list(options), format_func=options.__getitem__, key=key, index=None, placeholder=saving.PICK
+        label, list(options), format_func=options.__getitem__, key=key, index=None, placeholder=widgets.PICK
     )
 
 
@@ -133,7 +133,7 @@ def _attendance(key: str, held: date, default: list[int]) -> list[int]:
         default=[m for m in default if m in names],
         format_func=names.__getitem__,
         key=key,
-        placeholder=saving.PICK,
+        placeholder=widgets.PICK,
         select_all=False,
     )
 
