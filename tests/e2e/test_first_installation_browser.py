@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 import pytest
 from streamlit_page import choose, forbidden_tokens, login, screen_text, wait_idle
@@ -47,6 +48,12 @@ def shows(page, text: str, seconds: float = 15) -> bool:
             return True
         page.wait_for_timeout(250)
     return False
+
+
+def todo_count(page) -> int:
+    """The Alerty page's count: "**12 alertów** na liście, …"."""
+    text = page.locator("[data-testid='stMain']").inner_text()
+    return int(re.search(r"(\d+) alert\w* na liście", text).group(1))
 
 
 class Screens:
@@ -137,11 +144,13 @@ def test_a_rops_runs_its_programme_from_init_in_the_app_alone(fresh, page):
     s.click("Zapisz zgłoszenie")
     s.go("Alerty")
     assert shows(page, "Kontakt z gminą")
+    before = todo_count(page)
     s.go("Wprowadzanie danych")
     s.section("Pierwszy kontakt ROPS")
     s.choose("Zgłoszenie", GMINY[0])
     s.click("Zapisz kontakt")
     s.go("Alerty")
+    assert todo_count(page) == before - 1  # the first contact ended the notification's alert
     assert not any("Kontakt z gminą" in c for c in cells(page))
 
     s.go("Wprowadzanie danych")
