@@ -45,7 +45,7 @@ def test_the_overview_draws_every_gmina_and_a_click_opens_a_pilot_gmina(app_url,
     page.mouse.move(point[0], point[1])
     page.wait_for_timeout(300)
     page.mouse.click(point[0], point[1])
-    page.wait_for_url("**/gmina**", timeout=20_000)
+    page.wait_for_url("**/gmina**")
     wait_idle(page)
     assert "/gmina?terc=04" in page.url  # the gmina's own link, to send to a colleague
     assert not page.locator("[data-testid='stException']").count()
