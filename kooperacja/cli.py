@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pdf albo .xlsx")
     rep.add_argument("--gmina", metavar="TERC", help="raport jednej gminy pilotażowej (kod TERC)")
     rep.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
+    slides = _parser("slides", "Prezentacja posiedzenia WZK do pliku PPTX: slajdy trybu posiedzenia "
+                     f"(sprawy {disclosure.LABEL} ukryte).", sub)  # fmt: skip
+    slides.add_argument("--meeting", type=int, metavar="NR", help="numer zapisanego posiedzenia WZK")
+    slides.add_argument(
+        "--date", type=_day, metavar="RRRR-MM-DD", help="dzień posiedzenia (zamiast --meeting)"
+    )
+    slides.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .pptx")
+    slides.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="stan na dzień (domyślnie dziś)")
     out = _parser("export", "Zapisz rejestry programu (jeden arkusz na rejestr) do pliku XLSX.", sub)
     out.add_argument("file", type=Path, metavar="PLIK", help="plik .xlsx do zapisania")
     out.add_argument("--table", action="append", metavar="TABELA", help="tylko ta tabela (można powtórzyć)")
@@ -322,6 +330,25 @@ def cmd_report(db: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slides(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.documents import slides
+
+    if (args.meeting is None) == (args.date is None):
+        raise InvalidInput(["Posiedzenie: podaj albo --meeting NR, albo --date RRRR-MM-DD (jedno z nich)"])
+    if args.out.suffix.lower() != ".pptx":
+        raise InvalidInput([f"--out: plik musi mieć rozszerzenie .pptx, nie {args.out.name}"])
+    conn = warehouse.connect(db, read_only=True)
+    try:  # the file leaves the ROPS for the WZK: small counts hidden as for the WZK and the Zarząd
+        meeting = args.date if args.meeting is None else args.meeting
+        facts = slides.meeting_facts(conn, meeting)
+        data = slides.meeting_pptx(conn, access.REPORT_READER, meeting, args.today or date.today())
+    finally:
+        conn.close()
+    args.out.write_bytes(data)
+    print(f"Zapisano prezentację posiedzenia WZK z {facts.held_on:%d.%m.%Y}: {args.out}")
+    return 0
+
+
 def cmd_export(db: Path, args: argparse.Namespace) -> int:
     from kooperacja.exchange.workbook import export_registries
 
@@ -383,7 +410,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "import-geo": cmd_import_geo,
     "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
-    "export": cmd_export, "import": cmd_import, "bench": cmd_bench,
+    "export": cmd_export, "import": cmd_import, "bench": cmd_bench, "slides": cmd_slides,
 }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kooperacja import wzk
 from kooperacja.charts import report as report_charts
+from kooperacja.documents import slides as presentation
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
 from kooperacja.ui import data, links, saving, session, widgets, wzk_forms
@@ -64,6 +65,22 @@ def _meeting_mode(actor) -> None:
     st.markdown(SLIDE_CSS + _slide_html(slide), unsafe_allow_html=True)
     if slide.chart is not None and len(slide.chart):
         st.plotly_chart(report_charts.bars(slide.chart), key=f"wzk_slide_chart_{n}", width="stretch")
+    _presentation(slides)
+
+
+def _presentation(slides: list[wzk.Slide]) -> None:
+    """These very screens as a .pptx for the next meeting, built only when the button is clicked."""
+    conn, today = session.get_conn(), session.today()
+    facts = presentation.meeting_facts(conn, presentation.next_meeting(conn, today))
+    st.download_button(
+        "Pobierz prezentację (PPTX)",
+        data=lambda: presentation.to_pptx(slides, facts, today),
+        file_name=presentation.file_name(facts),
+        mime=presentation.PPTX_MIME,
+        key="wzk_pptx",
+        on_click="ignore",
+        icon=":material/slideshow:",
+    )
 
 
 def _members(actor, today) -> None:

@@ -36,7 +36,7 @@ from kooperacja.model.formatting import fmt_date, fmt_number, plural
 from kooperacja.warehouse import get_setting
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.33 × 7.5 in (PowerPoint's "Widescreen")
 MARGIN = Inches(0.5)
 FONT = "Arial"  # in PowerPoint and, metric-compatible (Liberation Sans), in LibreOffice
 BLUE, GREY, DARK = RGBColor(0x00, 0x72, 0xB2), RGBColor(0x59, 0x59, 0x59), RGBColor(0x22, 0x22, 0x22)
