@@ -133,15 +133,16 @@ def _title_slide(slide: PptxSlide, screens: list[wzk.Slide], facts: MeetingFacts
     points = [f"{n}. {s.title}" for n, s in enumerate(screens, start=1)]
     tf = subtitle.text_frame
     _write(tf, lines, 24, color=DARK)
-    _write(tf, ["Punkty posiedzenia:", *points], _size(points, 12.3, 3.0, top=20), color=GREY, append=True)
-    _write(tf, [f"Dane: stan na {fmt_date(today)}"], 16, color=GREY, append=True)
+    _write(tf, ["Punkty posiedzenia:"], 20, color=GREY, append=True, before=14)
+    _write(tf, points, _size(points, 12.3, 2.6, top=20), color=GREY, append=True)
+    _write(tf, [f"Dane: stan na {fmt_date(today)}"], 16, color=GREY, append=True, before=14)
 
 
 def _screen(slide: PptxSlide, screen: wzk.Slide) -> None:
     """Title on top; the big numbers, then the lines; a chart (or table) takes the right-hand side."""
     title = cast(Shape, slide.shapes.title)  # the layout's title placeholder
     _place(title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(1.0))
-    size = 34 if len(screen.title) <= 50 else 28
+    size = max(24, min(34, int(Emu(WIDTH - 2 * MARGIN).inches * 72 / (len(screen.title) * 0.6))))
     _write(title.text_frame, [screen.title], size, bold=True, color=BLUE, align=PP_ALIGN.LEFT)
     title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     top, bottom = Inches(1.4), HEIGHT - Inches(0.8)
@@ -238,7 +239,20 @@ def _table(slide: PptxSlide, table: pd.DataFrame, left: int, top: int, width: in
     for j, col in enumerate(shown.columns):
         _write(grid.cell(0, j).text_frame, [str(col)], 14, bold=True)
         for i, value in enumerate(shown[col], start=1):
-            _write(grid.cell(i, j).text_frame, ["" if pd.isna(value) else str(value)], 12, color=DARK)
+            _write(grid.cell(i, j).text_frame, [_cell(value)], 12, color=DARK)
+
+
+def _cell(value: object) -> str:
+    """A table cell as the pages show it: no "nan" or "None", whole numbers without ".0", dd.mm.rrrr.
+
+    >>> _cell(7.0), _cell(None), _cell(float("nan")), _cell(date(2026, 11, 24)), _cell("<5")
+    ('7', '', '', '24.11.2026', '<5')
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return fmt_date(value) if isinstance(value, date) else str(value)
 
 
 def _footer(slide: PptxSlide, facts: MeetingFacts, today: date, counter: str, note: bool) -> None:
@@ -271,6 +285,7 @@ def _write(
     align: PP_ALIGN | None = None,
     append: bool = False,
     space: int = 0,
+    before: int = 0,
     bullet: bool = False,
 ) -> None:
     """Each line a paragraph of `tf` (its first, empty paragraph reused unless appending)."""
@@ -285,6 +300,8 @@ def _write(
             p.alignment = align
         if space:
             p.space_after = Pt(space)
+        if before and n == 0:
+            p.space_before = Pt(before)
         if bullet:  # a hanging "•": wrapped text lines up under the text, not under the bullet
             ppr = p._p.get_or_add_pPr()
             ppr.set("marL", str(Inches(0.35)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -175,3 +176,20 @@ def test_libreoffice_opens_the_presentation(shown, demo_read, tmp_path):
     assert len(pages) == len(screens) + 1
     assert "Posiedzenie Wojewódzkiego Zespołu Kooperacji" in pages[0]
     assert screens[0].numbers[0][1] in pages[1] and "Postęp wdrażania" in pages[1]
+
+
+def test_a_screen_with_a_table_gets_a_native_table():
+    @dataclasses.dataclass
+    class TableScreen(wzk.Slide):  # a kind of screen the meeting mode may grow
+        table: pd.DataFrame | None = None
+
+    table = pd.DataFrame({"Instytucja": ["GOPS Łąck", "PCPR Płock"], "Powiązań": [7, None]})
+    screen = TableScreen("Sieć współpracy", lines=["Stan na dziś"], table=table)
+    facts = slides.MeetingFacts(TODAY, "ROPS", "sala 12")
+    slide = Presentation(io.BytesIO(slides.to_pptx([screen], facts, TODAY))).slides[1]
+    grid = next(s.table for s in slide.shapes if s.has_table)
+    assert [[c.text for c in row.cells] for row in grid.rows] == [
+        ["Instytucja", "Powiązań"],
+        ["GOPS Łąck", "7"],
+        ["PCPR Płock", ""],
+    ]
