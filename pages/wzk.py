@@ -41,6 +41,7 @@ def _move(delta: int, total: int) -> None:
 
 def _meeting_mode(actor) -> None:
     slides = data.meeting_slides(actor)
+    _presentation(slides)  # above the slide: a long chart would push it out of sight
     total = len(slides)
     n = max(0, min(st.session_state.get(SLIDE_KEY, 0), total - 1))
     back, counter, forward = st.columns([1, 4, 1])
@@ -65,7 +66,6 @@ def _meeting_mode(actor) -> None:
     st.markdown(SLIDE_CSS + _slide_html(slide), unsafe_allow_html=True)
     if slide.chart is not None and len(slide.chart):
         st.plotly_chart(report_charts.bars(slide.chart), key=f"wzk_slide_chart_{n}", width="stretch")
-    _presentation(slides)
 
 
 def _presentation(slides: list[wzk.Slide]) -> None:
