@@ -1,1 +1,1 @@
-"""Documents filled from the warehouse: Word files from templates and the WZK meeting as slides."""
+"""The model's own documents filled from the warehouse: Word (word.py) and the WZK slides (slides.py)."""
