@@ -128,8 +128,9 @@ def porozumienie_pzk() -> Doc:
     _text(doc, "Strony podejmują współpracę na rzecz osób, rodzin i grup wymagających wsparcia, "
           "wspólnie diagnozując potrzeby, planując zadania i oceniając ich realizację.")  # fmt: skip
     _text(doc, "§ 2. Zasady współpracy", bold=True)
-    _text(doc, "Porozumienie ma charakter otwarty: każda instytucja może do niego przystąpić, przyjmując "
-          "jego zapisy. Strony wyznaczają przedstawicieli do pracy w zespołach roboczych (GGK/ZZK).")  # fmt: skip
+    _text(doc, "Porozumienie ma charakter otwarty: każda instytucja może do niego przystąpić, "
+          "przyjmując jego zapisy. Strony wyznaczają przedstawicieli do pracy w zespołach roboczych "
+          "(GGK/ZZK).")  # fmt: skip
     _text(doc, "§ 3. Strony porozumienia", bold=True)
     _loop(doc, ["Lp.", "Instytucja", "Sektor", "Poziom", "Data przystąpienia", "Podpis"], "c", "czlonkowie",
           ["lp", "nazwa", "sektor", "poziom", "podpisano", ""])  # fmt: skip
@@ -222,7 +223,8 @@ def monitoring_sprawy() -> Doc:
 
 
 def protokol_wzk() -> Doc:
-    doc = _doc("Protokół posiedzenia Wojewódzkiego Zespołu Kooperacji", "posiedzenie z dnia {{ data_posiedzenia }}")
+    doc = _doc("Protokół posiedzenia Wojewódzkiego Zespołu Kooperacji",
+               "posiedzenie z dnia {{ data_posiedzenia }}")  # fmt: skip
     _fields(doc, [("Data posiedzenia", "{{ data_posiedzenia }}"), ("Obecni", "{{ frekwencja }}")])
     _loop(doc, ["Imię i nazwisko", "Funkcja"], "o", "obecni", ["imie_nazwisko", "funkcja"])
     _text(doc, "Porządek posiedzenia", bold=True)

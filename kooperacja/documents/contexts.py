@@ -73,8 +73,10 @@ FROM gmina g LEFT JOIN powiat p ON p.terc = left(g.terc, 4) WHERE g.terc = ?
 def powiat_words(name: str, is_city: bool) -> str:
     """The powiat as a sentence names it (the register writes "głogowski", a demo "powiat zawiślański").
 
-    >>> powiat_words("głogowski", False), powiat_words("powiat zawiślański", False), powiat_words("Toruń", True)
-    ('powiat głogowski', 'powiat zawiślański', 'miasto na prawach powiatu Toruń')
+    >>> powiat_words("głogowski", False), powiat_words("powiat zawiślański", False)
+    ('powiat głogowski', 'powiat zawiślański')
+    >>> powiat_words("Toruń", True)
+    'miasto na prawach powiatu Toruń'
     """
     if is_city:
         return f"miasto na prawach powiatu {name}"
@@ -185,7 +187,11 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, key: str, today: date
         "obecnosc_rodziny": "nie zapisano" if family is None else _yes(family),
         "liczba_uczestnikow": plural(len(attendees), "instytucja", "instytucje", "instytucji"),
         "uczestnicy": [
-            {"instytucja": r.institution, "powiadomiono": _d(r.notified_on), "w_terminie": _notice(held_on, r.notified_on)}
+            {
+                "instytucja": r.institution,
+                "powiadomiono": _d(r.notified_on),
+                "w_terminie": _notice(held_on, r.notified_on),
+            }
             for r in row_tuples(attendees, index=False)
         ],
     }

@@ -29,6 +29,7 @@ from kooperacja.warehouse.store import stale
 BUILT_IN = Path(__file__).resolve().parent.parent / "data" / "templates"
 MAX_BYTES = 10 * 1024 * 1024
 TABLE = "document_template"
+NOT_DOCX = "Szablon: to nie jest plik Word .docx (zapisz szablon jako „Dokument programu Word”)"
 
 
 def built_in(kind: str) -> bytes:
@@ -50,11 +51,12 @@ def template_fields(content: bytes) -> set[str]:
             if "word/document.xml" not in z.namelist():
                 raise zipfile.BadZipFile
     except zipfile.BadZipFile:
-        raise InvalidInput(["Szablon: to nie jest plik Word .docx (zapisz szablon jako „Dokument programu Word”)"]) from None
+        raise InvalidInput([NOT_DOCX]) from None
     try:
         return set(DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables())
     except jinja2.TemplateSyntaxError as exc:
-        raise InvalidInput([f"Szablon: błąd w polu lub pętli (wiersz {exc.lineno} kodu szablonu): {exc.message}"]) from None
+        where = f"wiersz {exc.lineno} kodu szablonu"
+        raise InvalidInput([f"Szablon: błąd w polu lub pętli ({where}): {exc.message}"]) from None
     except Exception as exc:  # a damaged package python-docx cannot open
         raise InvalidInput([f"Szablon: nie można odczytać pliku .docx ({type(exc).__name__})"]) from None
 
@@ -67,9 +69,7 @@ def check_template(kind: str, content: bytes) -> set[str]:
     if unknown:
         names = ", ".join(f"„{{{{ {u} }}}}”" for u in unknown)
         field = "nieznanego pola" if len(unknown) == 1 else "nieznanych pól"
-        raise InvalidInput(
-            [f"Szablon używa {field} {names} — dostępne pola: {', '.join(offered)}"]
-        )
+        raise InvalidInput([f"Szablon używa {field} {names} — dostępne pola: {', '.join(offered)}"])
     return used
 
 
@@ -135,7 +135,10 @@ def restore(
 
 def template_for(conn: duckdb.DuckDBPyConnection, kind: str) -> bytes:
     """The template the next download of `kind` uses: the uploaded one, else the built-in."""
-    stored = _stored(conn.cursor(), _known(kind))
+    try:
+        stored = _stored(conn.cursor(), _known(kind))
+    except duckdb.CatalogException:  # a warehouse opened read-only before migration 0012
+        stored = None
     return bytes(stored[1]) if stored is not None else built_in(kind)
 
 

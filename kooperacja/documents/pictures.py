@@ -9,12 +9,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display, no browser: a file of pixels
 
-import matplotlib.dates as mdates  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status  # noqa: E402
+from kooperacja.model.rules import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, Status
 
 FONT = "DejaVu Sans"  # shipped with matplotlib: Polish letters without a system font
 LABEL_CHARS = 38
@@ -58,11 +58,13 @@ def _gantt(plan: pd.DataFrame, today: date, dpi: int) -> bytes:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m.%Y"))
     if len(plan):
         first, last = min(plan.planned_start.dropna()), max(plan.planned_due.dropna())
-        ax.set_xlim(mdates.date2num(first - timedelta(days=10)), mdates.date2num(max(last, today) + timedelta(days=10)))
+        margin = timedelta(days=10)
+        ax.set_xlim(mdates.date2num(first - margin), mdates.date2num(max(last, today) + margin))
     shown = [s for s in STATUS_ORDER if s in set(plan.status)]
     handles = [Patch(color=STATUS_COLORS[s], label=STATUS_LABELS[s]) for s in shown]
     if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3 / height), ncol=3, frameon=False)  # fmt: skip
+        anchor = (0.5, -0.3 / height)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=anchor, ncol=3, frameon=False)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
     ax.set_axisbelow(True)
     out = io.BytesIO()

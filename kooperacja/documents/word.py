@@ -30,7 +30,8 @@ def fill(template: bytes, context: dict[str, Any]) -> bytes:
     try:
         tpl.render(_pictures(tpl, context), autoescape=True)
     except jinja2.TemplateError as exc:
-        raise InvalidInput([f"Szablon dokumentu: nie da się go wypełnić ({exc.message or type(exc).__name__})"]) from None
+        why = exc.message or type(exc).__name__
+        raise InvalidInput([f"Szablon dokumentu: nie da się go wypełnić ({why})"]) from None
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
