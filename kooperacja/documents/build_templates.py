@@ -151,7 +151,7 @@ def zaproszenie_spotkanie() -> Doc:
     _meeting_head(doc)
     _text(doc, "Zapraszamy przedstawicieli niżej wymienionych instytucji na spotkanie w dniu "
           "{{ data_spotkania }}. Zaproszenie należy przekazać najpóźniej {{ termin_powiadomienia }} "
-          "(5 dni przed spotkaniem).")  # fmt: skip
+          "({{ dni_powiadomienia }} przed spotkaniem).")  # fmt: skip
     _text(doc, "Porządek spotkania", bold=True)
     _text(doc, "{{ porzadek }}")
     _text(doc, "Zaproszone instytucje ({{ liczba_uczestnikow }})", bold=True)
@@ -165,7 +165,7 @@ def protokol_spotkania() -> Doc:
     _meeting_head(doc)
     _fields(doc, [
         ("Obecność osoby/rodziny", "{{ obecnosc_rodziny }}"),
-        ("Termin powiadomienia (5 dni przed)", "{{ termin_powiadomienia }}"),
+        ("Termin powiadomienia", "{{ termin_powiadomienia }} ({{ dni_powiadomienia }} przed spotkaniem)"),
     ])  # fmt: skip
     _text(doc, "Obecni: {{ liczba_uczestnikow }}", bold=True)
     _loop(doc, ["Instytucja", "Powiadomiono", "Powiadomienie w terminie"], "u", "uczestnicy",

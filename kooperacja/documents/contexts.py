@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja import warehouse, wzk
-from kooperacja.cases.card import case_card
+from kooperacja.cases import card as case_reads
 from kooperacja.documents.catalog import KINDS
 from kooperacja.model import access, disclosure, rules, vocab
 from kooperacja.model.access import Actor
@@ -182,6 +182,7 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, key: str, today: date
         "kod_sprawy": case_code or NONE,
         "data_spotkania": fmt_date(held_on),
         "termin_powiadomienia": fmt_date(rules.notice_deadline(held_on)),
+        "dni_powiadomienia": rules.days_pl(rules.GGK_NOTICE_DAYS),
         "porzadek": _t(agenda),
         "ustalenia": _t(decisions),
         "obecnosc_rodziny": "nie zapisano" if family is None else _yes(family),
@@ -197,9 +198,31 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, key: str, today: date
     }
 
 
+CASE = """
+SELECT case_code, terc, kind, referred_on, plan_on, main_goal, contract_kind, contract_from, contract_to,
+       evaluated_on, evaluation, evaluation_note, closed_on, closure_reason
+FROM case_file WHERE case_code = ?
+"""
+
+
+def _card(conn: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+    """The parts of `cases.card.case_card` a document shows, read for the one case only.
+
+    (`case_card` starts from the case list's counts over every case: 1 s at national scale.)
+    """
+    cur = conn.cursor()
+    found = cur.execute(CASE, [code]).df()
+    if found.empty:
+        raise NotFound(f"Nie ma sprawy {code}.")
+    frames = {name: cur.execute(sql, [code]).df() for name, sql in (("goals", case_reads.GOALS),
+              ("tasks", case_reads.TASKS), ("reports", case_reads.REPORTS))}  # fmt: skip
+    meetings = cur.execute(case_reads.MEETINGS, {"code": code, "days": rules.GGK_NOTICE_DAYS}).df()
+    return {"case": found.iloc[0].to_dict(), **frames, "meetings": meetings}
+
+
 def _case(conn: duckdb.DuckDBPyConnection, actor: Actor, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     access.require_case_read(actor)
-    card = case_card(conn, actor, code)
+    card = _card(conn, code)
     case = card["case"]
     head = {
         **_public(_place(conn, case["terc"])),

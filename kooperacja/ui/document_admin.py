@@ -48,7 +48,8 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         "Szablon to plik Word z polami w podwójnych nawiasach klamrowych, np. {{ gmina }}. Wiersz tabeli "
         "powtarzany dla każdej pozycji listy otaczają wiersze {%tr for x in lista %} i {%tr endfor %}."
     )
-    st.dataframe(placeholder_table(kind), hide_index=True, width="stretch", key=f"document_fields_{kind}")
+    fields = placeholder_table(kind)
+    st.dataframe(fields, hide_index=True, width="stretch", key=f"document_fields_{kind}", placeholder="")
     row = listed.set_index("kind").loc[kind]
     st.download_button(
         "Pobierz obecny szablon",

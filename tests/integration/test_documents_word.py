@@ -7,7 +7,7 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pypdf
 import pytest
@@ -18,7 +18,7 @@ from kooperacja.cases import delivery
 from kooperacja.cli import main
 from kooperacja.documents import custom, word
 from kooperacja.documents.catalog import KINDS
-from kooperacja.model import access
+from kooperacja.model import access, rules
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, InvalidInput, NotFound
 from kooperacja.programme import services as programme
@@ -127,7 +127,7 @@ def test_each_document_opens_in_libreoffice_in_polish_with_the_records_names_and
 def test_the_meeting_documents_show_the_five_day_notice_date(pdf_texts):
     for kind in ("zaproszenie_spotkanie", "protokol_spotkania"):
         held = pdf_texts[kind][0][1]
-        notice = datetime.strptime(held, "%d.%m.%Y").date() - timedelta(days=5)
+        notice = rules.notice_deadline(datetime.strptime(held, "%d.%m.%Y").date())
         assert f"{notice:%d.%m.%Y}" in pdf_texts[kind][1], kind
 
 
