@@ -70,8 +70,11 @@ def _widths(table: Table, widths: list[Length]) -> None:
             cell.width = width
 
 
-def _loop(doc: Doc, headers: list[str], item: str, items: str, fields: list[str]) -> None:
-    """A table with a header row and one row per item of `items` (docxtpl's {%tr %} rows)."""
+def _loop(
+    doc: Doc, headers: list[str], item: str, items: str, fields: list[str], mm: list[int] | None = None
+) -> None:
+    """A table with a header row and one row per item of `items` (docxtpl's {%tr %} rows);
+    `mm`: the columns' widths (default: equal)."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -82,6 +85,9 @@ def _loop(doc: Doc, headers: list[str], item: str, items: str, fields: list[str]
     for cell, name in zip(table.add_row().cells, fields, strict=True):
         cell.text = f"{{{{ {item}.{name} }}}}" if name else ""  # "": a column left to fill by hand
     table.add_row().cells[0].text = "{%tr endfor %}"
+    if mm:
+        table.autofit = False
+        _widths(table, [Mm(w) for w in mm])
     doc.add_paragraph()
 
 
@@ -133,7 +139,7 @@ def porozumienie_pzk() -> Doc:
           "(GGK/ZZK).")  # fmt: skip
     _text(doc, "§ 3. Strony porozumienia", bold=True)
     _loop(doc, ["Lp.", "Instytucja", "Sektor", "Poziom", "Data przystąpienia", "Podpis"], "c", "czlonkowie",
-          ["lp", "nazwa", "sektor", "poziom", "podpisano", ""])  # fmt: skip
+          ["lp", "nazwa", "sektor", "poziom", "podpisano", ""], [10, 58, 36, 22, 22, 22])  # fmt: skip
     return doc
 
 
@@ -193,10 +199,10 @@ def karta_planu_pracy() -> Doc:
     _text(doc, "Część A. Sprawa i cele", bold=True)
     _case_head(doc)
     _text(doc, "Cel główny: {{ cel_glowny }}")
-    _loop(doc, ["Lp.", "Cel szczegółowy"], "c", "cele", ["lp", "tresc"])
+    _loop(doc, ["Lp.", "Cel szczegółowy"], "c", "cele", ["lp", "tresc"], [12, 158])
     _text(doc, "Część B. Zadania instytucji i osoby/rodziny", bold=True)
     _loop(doc, ["Cel", "Zadanie", "Realizuje", "Termin", "Wykonano"], "z", "zadania",
-          ["cel", "opis", "instytucja", "termin", "wykonano"])  # fmt: skip
+          ["cel", "opis", "instytucja", "termin", "wykonano"], [38, 48, 40, 22, 22])  # fmt: skip
     _fields(doc, [("Kontrakt / projekt socjalny", "{{ umowa }}"), ("Okres", "{{ umowa_okres }}")])
     _text(doc, "Część C. Ewaluacja", bold=True)
     _fields(doc, [
@@ -215,9 +221,10 @@ def monitoring_sprawy() -> Doc:
     _text(doc, "Cel główny: {{ cel_glowny }}")
     _text(doc, "Sprawozdania miesięczne według zadań ({{ liczba_sprawozdan }})", bold=True)
     _loop(doc, ["Zadanie", "Realizuje", "Miesiąc", "Postęp", "Uwagi", "Złożono"], "s", "sprawozdania",
-          ["zadanie", "instytucja", "miesiac", "postep", "uwagi", "zlozono"])  # fmt: skip
+          ["zadanie", "instytucja", "miesiac", "postep", "uwagi", "zlozono"],
+          [38, 34, 24, 24, 28, 22])  # fmt: skip
     _text(doc, "Spotkania monitorujące", bold=True)
-    _loop(doc, ["Data", "Ustalenia"], "m", "spotkania", ["data", "ustalenia"])
+    _loop(doc, ["Data", "Ustalenia"], "m", "spotkania", ["data", "ustalenia"], [25, 145])
     _signatures(doc, "koordynator")
     return doc
 
@@ -233,7 +240,7 @@ def protokol_wzk() -> Doc:
     _text(doc, "{{ ustalenia }}")
     _text(doc, "Rekomendacje", bold=True)
     _loop(doc, ["Rodzaj", "Treść", "Odpowiedzialny", "Status"], "r", "rekomendacje",
-          ["rodzaj", "tresc", "odpowiedzialny", "status"])  # fmt: skip
+          ["rodzaj", "tresc", "odpowiedzialny", "status"], [30, 80, 35, 25])  # fmt: skip
     _signatures(doc, "protokołował(a)", "przewodniczący(-a) WZK")
     return doc
 
@@ -254,7 +261,8 @@ def karta_gminy() -> Doc:
     p.paragraph_format.space_after = Pt(2)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _text(doc, "Alerty: {{ liczba_alertow }}", bold=True)
-    _loop(doc, ["Reguła", "Czego dotyczy", "Termin"], "a", "alerty", ["regula", "przedmiot", "termin"])
+    _loop(doc, ["Reguła", "Czego dotyczy", "Termin"], "a", "alerty", ["regula", "przedmiot", "termin"],
+          [60, 85, 25])  # fmt: skip
     return doc
 
 
