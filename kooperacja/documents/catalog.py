@@ -40,7 +40,7 @@ _GMINA = {
 _MEETING = {
     **_GMINA,
     "rodzaj": "rodzaj spotkania (słownie)",
-    "zespol": "zespół: GGK albo ZZK (wg wariantu gminy)",
+    "zespol": "kto się spotyka: GGK albo ZZK (sprawa, wg wariantu gminy), PZK albo „gminy …”",
     "kod_sprawy": "kod sprawy (pseudonim) albo „—” dla spotkania gminy",
     "data_spotkania": "data spotkania",
     "termin_powiadomienia": "ostatni dzień powiadomienia uczestników",

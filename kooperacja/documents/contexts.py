@@ -175,10 +175,16 @@ def meeting(conn: duckdb.DuckDBPyConnection, actor: Actor, key: str, today: date
     else:
         _may_open(actor, "pzk", "spotkanie gminy")
     attendees = pzk.attendance(conn, meeting_id)
+    place = _place(conn, terc)
+    team = f"gminy {place['gmina']}"  # the authorities and the institutions meet before any team
+    if case_code is not None:
+        team = vocab.TASK_TEAM.get(variant, "GGK/ZZK")
+    elif kind in ("pzk", "pzk_formal"):
+        team = "PZK"
     return {
-        **_public(_place(conn, terc)),
+        **_public(place),
         "rodzaj": vocab.MEETING_KINDS.get(kind, kind),
-        "zespol": vocab.TASK_TEAM.get(variant, "GGK/ZZK"),
+        "zespol": team,
         "kod_sprawy": case_code or NONE,
         "data_spotkania": fmt_date(held_on),
         "termin_powiadomienia": fmt_date(rules.notice_deadline(held_on)),
