@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 import jinja2
 import pandas as pd
-from docxtpl import DocxTemplate
 
 from kooperacja.documents.catalog import KINDS, PLACEHOLDERS
 from kooperacja.model import access
@@ -52,6 +51,8 @@ def template_fields(content: bytes) -> set[str]:
                 raise zipfile.BadZipFile
     except zipfile.BadZipFile:
         raise InvalidInput([NOT_DOCX]) from None
+    from docxtpl import DocxTemplate  # loaded when a template is checked, not with the admin page
+
     try:
         return set(DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables())
     except jinja2.TemplateSyntaxError as exc:

@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kooperacja.documents import word
 from kooperacja.documents.catalog import KINDS, file_name
 from kooperacja.model import vocab
 from kooperacja.model.access import Actor
@@ -41,6 +40,8 @@ def button(
     extra = dict(prepared or {})
 
     def make() -> bytes:
+        from kooperacja.documents import word  # docxtpl and lxml load on the first click, not per page
+
         return word.render(conn.cursor(), actor, kind, key, day, **extra)
 
     st.download_button(
