@@ -107,3 +107,10 @@ def test_the_gantt_is_a_png_drawn_without_a_browser():
     )
     png = pictures.gantt_png(plan, date(2026, 5, 1), dpi=40)
     assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_committed_template_names_the_fields_the_generator_writes(kind):
+    out = io.BytesIO()
+    TEMPLATES[kind]().save(out)  # python -m kooperacja.documents.build_templates rewrites the files
+    assert custom.template_fields(out.getvalue()) == custom.template_fields(custom.built_in(kind))
