@@ -1,4 +1,4 @@
-"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|verify-backup|report|…"""
+"""Command line: python -m kooperacja init|demo|import-terc|backup|restore|check|report|document|…"""
 
 from __future__ import annotations
 
@@ -148,7 +148,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)"
     )
+    _document_parser(sub)
     return root
+
+
+def _document_parser(sub: argparse._SubParsersAction) -> None:
+    from kooperacja.documents.catalog import KINDS
+
+    kinds = "; ".join(f"{k}: {v.title} (--id: {v.record})" for k, v in KINDS.items())
+    doc = _parser("document", f"Zapisz dokument Word z danych hurtowni. Rodzaje: {kinds}.", sub)
+    doc.add_argument("kind", metavar="RODZAJ", help="rodzaj dokumentu (jak wyżej)")
+    doc.add_argument("--id", required=True, metavar="KLUCZ", help="numer albo kod rekordu (jak wyżej)")
+    doc.add_argument("--out", type=Path, required=True, metavar="PLIK", help="plik .docx do zapisania")
+    doc.add_argument("--today", type=_day, metavar="RRRR-MM-DD", help="data dokumentu (domyślnie dziś)")
 
 
 def _read(path: Path) -> bytes:
@@ -406,11 +418,27 @@ def cmd_bench(db: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_document(db: Path, args: argparse.Namespace) -> int:
+    from kooperacja.documents import word
+
+    if args.out.suffix.lower() != ".docx":
+        raise InvalidInput([f"--out: plik musi mieć rozszerzenie .docx, nie {args.out.name}"])
+    conn = warehouse.connect(db, read_only=True)
+    try:  # the command line acts as the system administrator, as the other commands do
+        data = word.render(conn, access.SYSTEM, args.kind, args.id, args.today or date.today())
+    finally:
+        conn.close()
+    args.out.write_bytes(data)
+    print(f"Zapisano dokument: {args.out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "import-geo": cmd_import_geo,
     "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
     "export": cmd_export, "import": cmd_import, "bench": cmd_bench, "slides": cmd_slides,
+    "document": cmd_document,
 }  # fmt: skip
 
 

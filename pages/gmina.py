@@ -8,7 +8,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
-from kooperacja.ui import data, links, record_fixes, session, widgets
+from kooperacja.ui import data, documents, links, record_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 PLAN_COLUMNS = [
@@ -86,14 +86,16 @@ def _zgloszenie(actor: access.Actor, terc: str, today) -> None:
     )
     view = rows.rename(columns={"contact_status": "status"})
     widgets.table(to_display(view, ZGLOSZENIE_COLUMNS), "zgloszenia_table", "zgloszenia", colored=["Status"])
+    documents.zgloszenie_buttons(actor, rows, terc)
     record_fixes.zgloszenia(session.get_conn(), actor, rows)
 
 
-def _pzk(terc: str, today) -> None:
+def _pzk(actor: access.Actor, terc: str, today) -> None:
     st.subheader("PZK na wybrany dzień")
     on = st.date_input("Stan na dzień", value=today, key="gmina_pzk_on", format="DD.MM.YYYY")
     members = queries.pzk_on(session.get_conn(), terc, on)
     st.caption(f"{len(members)} instytucji w PZK w dniu {fmt_date(on)}.")
+    documents.button(actor, "porozumienie_pzk", terc, on=on, label="Pobierz porozumienie PZK na ten dzień")
     left, right = st.columns([3, 2])
     with left:
         widgets.table(
@@ -121,13 +123,14 @@ def render() -> None:
     links.keep("gmina", terc)
     links.share("gmina", terc, "tę gminę")
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
+    documents.button(actor, "karta_gminy", terc, prepared={"alerts": data.region_alerts()})
     _timeline(queries.gmina_plans(conn, today, terc), today)
     st.subheader("Zdarzenia i dowody")
     events = queries.step_events(conn, terc)
     widgets.table(to_display(events, EVENT_COLUMNS), "events_table", "zdarzenia")
     record_fixes.step_events(conn, actor, terc, events)
     _zgloszenie(actor, terc, today)
-    _pzk(terc, today)
+    _pzk(actor, terc, today)
     st.subheader("Alerty gminy")
     alerts = dashboard.filter_alerts(dashboard.visible_alerts(data.region_alerts(), actor), gminy=[terc])
     if alerts.empty:

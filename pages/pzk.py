@@ -9,7 +9,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, links, meeting_fixes, pzk_fixes, session, widgets
+from kooperacja.ui import data, documents, links, meeting_fixes, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
@@ -33,6 +33,7 @@ def _members(actor: access.Actor, terc: str, today) -> None:
         membership=["członek" if i in current.index else "wystąpiła" for i in members.index]
     )
     widgets.table(to_display(rows, MEMBER_COLUMNS), "pzk_members_table", "pzk_czlonkowie")
+    documents.button(actor, "porozumienie_pzk", terc, label="Pobierz porozumienie PZK (skład na dziś)")
     if access.can_edit_gmina(actor, terc):
         pzk_fixes.memberships(session.get_conn(), actor, terc, members)
     by_level = pd.crosstab(current.sector.map(vocab.SECTORS), current.level.map(vocab.LEVELS))
@@ -53,6 +54,7 @@ def _meetings(actor: access.Actor, terc: str) -> None:
     else:
         view = listed.assign(kind=listed.kind.map(vocab.MEETING_KINDS))[list(MEETING_HEADERS)]
         widgets.table(view.rename(columns=MEETING_HEADERS), "pzk_meetings_table", "spotkania_gminy")
+        documents.meeting_buttons(actor, listed, "pzk_meeting_document")
     if access.can_edit_gmina(actor, terc):
         meeting_fixes.meetings(session.get_conn(), actor, terc, listed)
 

@@ -11,7 +11,7 @@ from kooperacja.model import access
 from kooperacja.ui import case_corrections as corrections
 from kooperacja.ui import case_forms as opening
 from kooperacja.ui import case_work_forms as work
-from kooperacja.ui import data, links, session, widgets
+from kooperacja.ui import data, documents, links, session, widgets
 from kooperacja.ui.case_views import render_card, render_summary
 
 
@@ -91,6 +91,7 @@ def _cases(actor: access.Actor, today) -> None:
         return
     card = case_card(conn, actor, code)
     render_card(card)
+    documents.case_buttons(actor, card)
     if access.can_edit_gmina(actor, card["case"]["terc"]):
         opening.changed_meanwhile(card["case"])
         _work_on(actor, card, today)

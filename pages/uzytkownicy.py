@@ -9,7 +9,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel, errors, setup_panel, user_admin, widgets
+from kooperacja.ui import backup_panel, document_admin, errors, setup_panel, user_admin, widgets
 from kooperacja.ui.session import get_conn, require_page
 from kooperacja.ui.text import plain
 
@@ -38,6 +38,8 @@ def render() -> None:
         setup_panel.render(get_conn(), actor, always=True)
     st.divider()
     backup_panel.render(actor)
+    st.divider()
+    document_admin.render(get_conn(), actor)
 
 
 def _table(accounts: list[dict]) -> None:

@@ -9,7 +9,7 @@ from kooperacja.charts import report as report_charts
 from kooperacja.documents import slides as presentation
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date
-from kooperacja.ui import data, links, saving, session, widgets, wzk_forms
+from kooperacja.ui import data, documents, links, saving, session, widgets, wzk_forms
 from kooperacja.ui.text import html_text, plain
 
 SLIDE_KEY = "wzk_slide"
@@ -109,6 +109,9 @@ def _meetings(actor, today) -> None:
         row = meetings.iloc[rows[0]]
         present = wzk.attendance(session.get_conn(), int(row.meeting_id))
         st.markdown(f"**Obecni {fmt_date(row.held_on)}:** " + ", ".join(plain(n) for n in present.full_name))
+        documents.button(actor, "protokol_wzk", int(row.meeting_id), label="Pobierz protokół posiedzenia")
+    else:
+        st.caption("Zaznacz posiedzenie w tabeli, aby zobaczyć obecnych i pobrać protokół.")
     if actor.is_admin:
         wzk_forms.meeting_forms(actor, meetings, today)
 

@@ -43,6 +43,7 @@ TABLE_LABELS = {
     "gmina_boundary": "granice gmin",
     "alert_explanation": "wyjaśnienia alertów",
     "zgloszenie_assignment": "przydział zgłoszeń",
+    "document_template": "szablony dokumentów Word",
 }
 COLUMNS = {
     "changed_at": "Kiedy",
@@ -113,6 +114,11 @@ FIELD_TITLES = {
     "steps": "Liczba podkroków",
     "version": "Wersja",
     "gminy": "Gminy",
+    "kind": "Dokument",  # a Word template's upload (documents/custom.py): its file, not its bytes
+    "bytes": "Rozmiar pliku (bajty)",
+    "sha256": "Skrót pliku (SHA-256)",
+    "uploaded_by": "Przesłał(a)",
+    "uploaded_at": "Przesłano",
 }
 # Writers that are not accounts: the demo builder, the command line, the app itself.
 WRITERS = {"demo": "dane demonstracyjne", "cli": "wiersz poleceń", "system": "system"}

@@ -16,8 +16,10 @@ from kooperacja.model.privacy import find_personal_data
 TODAY = date(2026, 11, 24)
 TERC_CSV = Path(__file__).resolve().parents[2] / "kooperacja/data/teryt/TERC_Urzedowy_2025-01-01.csv"
 # a fictional województwo has no PRG shapes; form tokens come from forms submitted in the app only;
-# no demo gmina has left the pilot (pilot_exit); explanations and assignments are the users' own acts
+# no demo gmina has left the pilot (pilot_exit); explanations and assignments are the users' own acts,
+# and so is a ROPS's own Word template (document_template)
 EMPTY_IN_FICTIONAL_REGION = {
+    "document_template",
     "gmina_boundary",
     "form_token",
     "pilot_exit",
@@ -253,8 +255,10 @@ def test_the_default_demo_lays_the_programme_over_kujawsko_pomorskie_with_its_ma
         settings = dict(rows(conn, "SELECT key, value FROM settings"))
         assert settings["demo"] == "true" and settings["wojewodztwo"] == "04"
         assert settings["region_name"] == "Województwo kujawsko-pomorskie"
-        # every table has rows, boundaries included (form tokens come from the app's forms only)
-        assert {t for t, n in counts.items() if n == 0} == {"form_token"}  # users' acts fill the rest
+        # every table has rows, boundaries included (form tokens come from the app's forms only, a
+        # ROPS's own Word template from its admin)
+        empty = {t for t, n in counts.items() if n == 0}
+        assert empty == {"form_token", "document_template"}  # users' acts fill the rest
         lines, problems = check_warehouse(conn)
         assert problems == [] and "gmina_boundary: 144" in lines
     finally:
