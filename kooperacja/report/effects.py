@@ -120,23 +120,28 @@ def _by_code(frame: pd.DataFrame, labels: dict[str, str], head: str, count: str)
     return pd.DataFrame({head: list(labels.values()), count: [int(found.get(c, 0)) for c in labels]})
 
 
-def _steps(plan: pd.DataFrame, today: date) -> pd.DataFrame:
-    own = plan[plan.level == "gmina"]
-    rows = []
-    for step in sorted(own.step.unique(), key=lambda s: int(s[1:])):
-        mine = own[own.step == step]
-        due = mine[pd.to_datetime(mine.planned_due).dt.date <= today]
-        rows.append(
-            {
-                "Krok": step,
-                "W planie do dziś": len(due),
-                "Zrobione": int(mine.status.isin(DONE).sum()),
-                "W tym w terminie": int((mine.status == Status.DONE.value).sum()),
-                "Po terminie": int((mine.status == Status.OVERDUE.value).sum()),
-            }
-        )
+# Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue.
+STEPS = f"""{queries.RATED}
+SELECT step, count(*) FILTER (WHERE planned_due <= $today) AS due,
+       count(*) FILTER (WHERE status IN {DONE}) AS done,
+       count(*) FILTER (WHERE status = '{Status.DONE.value}') AS on_time,
+       count(*) FILTER (WHERE status = '{Status.OVERDUE.value}') AS overdue
+FROM rated WHERE level = 'gmina'
+GROUP BY step ORDER BY step[2:]::INT
+"""
+
+
+def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, object]) -> pd.DataFrame:
+    found = cur.execute(STEPS, p).df()
     return pd.DataFrame(
-        rows, columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"]
+        {
+            "Krok": found.step,
+            "W planie do dziś": found.due.astype(int),
+            "Zrobione": found.done.astype(int),
+            "W tym w terminie": found.on_time.astype(int),
+            "Po terminie": found.overdue.astype(int),
+        },
+        columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"],
     )
 
 
@@ -144,13 +149,12 @@ WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
 
 
 def _gminy(
-    conn: duckdb.DuckDBPyConnection, plan: pd.DataFrame, today: date, terc: str | None
+    conn: duckdb.DuckDBPyConnection, today: date, terc: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress)."""
     pilot = queries.list_pilot_gminy(conn, terc)
-    progress = queries.gmina_progress(plan, pilot, today).merge(pilot, on="terc")
-    due = plan[(plan.level == "gmina") & (pd.to_datetime(plan.planned_due).dt.date <= today)]
-    planned = due.groupby("terc").size()
+    rated = conn.cursor().execute(queries.PROGRESS, {"today": today, "terc": terc}).df()
+    progress = pilot[["terc"]].merge(rated, on="terc").merge(pilot, on="terc")
     gminy = pd.DataFrame(
         {
             "Gmina": progress.name,
@@ -158,12 +162,12 @@ def _gminy(
             "Wariant": progress.variant.map(VARIANTS),
             "Bieżący podkrok": progress.current_step.fillna("—"),
             "Podkroki zrobione": progress.done,
-            "W planie do dziś": progress.terc.map(planned).fillna(0).astype(int),
+            "W planie do dziś": progress.planned.astype(int),
             "Opóźnienie (dni)": progress.delay_days,
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
-    return gminy, _areas(conn, progress, gminy), progress
+    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned")
 
 
 def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
@@ -255,8 +259,7 @@ def effects(
             raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
     hidden = disclosure.hides(actor)
-    plan = queries.gmina_plans(conn, today, terc)
-    gminy, areas, progress = _gminy(conn, plan, today, terc)
+    gminy, areas, progress = _gminy(conn, today, terc)
 
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
@@ -335,7 +338,7 @@ def effects(
         suppressed=hidden,
         headline=headline,
         pilot=pilot,
-        steps=_steps(plan, today),
+        steps=_steps(cur, p),
         gminy=gminy,
         pzk=pzk,
         cases=cases,

@@ -37,6 +37,19 @@ def test_the_sql_step_status_agrees_with_step_state_on_a_grid_of_dates():
         assert (sql_status, sql_days) == (state.status.value, state.days), (today, started, completed)
 
 
+def test_the_sql_step_label_agrees_with_step_state_label_for_every_status():
+    con = duckdb.connect()
+    pairs = [(s.value, d) for s in rules.Status for d in (0, 1, 2, 5, 12, 21, 365)]
+    label = rules.STEP_LABEL_SQL.format(status="s", days="d")
+    got = con.execute(
+        f"SELECT s, d, {label} FROM (SELECT unnest(?) AS p) t, LATERAL (SELECT p[1] AS s, p[2]::INT AS d)",
+        [[list(p) for p in pairs]],
+    ).fetchall()
+    assert len(got) == len(pairs)
+    for status, days, sql_label in got:
+        assert sql_label == rules.StepState(rules.Status(status), days).label, (status, days)
+
+
 def test_the_sql_window_agrees_with_planned_window_across_month_ends():
     con = duckdb.connect()
     for plan_start, first, last, shift in itertools.product(
