@@ -9,6 +9,7 @@ the list into `list_explained`. Every count shown of these lists is one function
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import duckdb
@@ -50,6 +51,12 @@ def _ids(rule: str, key: pd.Series, period: pd.Series) -> pd.Series:
 
 def _day(series: pd.Series, fmt: str) -> pd.Series:
     return pd.to_datetime(series).dt.strftime(fmt)
+
+
+def _per_day(days: pd.Series, rule: Callable[[date], date]) -> pd.Series:
+    """A dated rule over a column of dates: called once per distinct day, not once per row."""
+    found = pd.to_datetime(days).dt.date
+    return found.map({d: rule(d) for d in found.unique()})
 
 
 def _frame(rule: str, found: pd.DataFrame, **columns: object) -> pd.DataFrame:
@@ -161,7 +168,7 @@ def _notices(found: pd.DataFrame, **columns: object) -> pd.DataFrame:
         + ":"
         + held,
         subject=found.case_code + ": " + found.institution,
-        due_on=[rules.notice_deadline(h) for h in pd.to_datetime(found.held_on).dt.date],
+        due_on=_per_day(found.held_on, rules.notice_deadline),
         link=_link("sprawy", found.case_code),
         **columns,
     )

@@ -245,6 +245,47 @@ def _disclosed(
     )
 
 
+def case_figures(
+    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None, hidden: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int | str]]:
+    """The report's case tables (kinds, closures, evaluation, baskets) and their headline figures
+    (HEADLINE_CASES), disclosed together for the WZK and the Zarząd (`hidden`). The WZK slides show
+    these without the rest of the report."""
+    p = {"today": today, "terc": terc}
+    cases_raw = cur.execute(CASES, p).df().set_index("kind")
+    cases = pd.DataFrame(
+        {
+            "Rodzaj": list(CASE_KINDS.values()),
+            **{
+                head: [int(cases_raw[col].get(k, 0)) for k in CASE_KINDS]
+                for head, col in [
+                    ("Zgłoszone", "referred"),
+                    ("Z planem pracy", "planned"),
+                    ("Zakończone", "closed"),
+                ]
+            },
+        }
+    )
+    closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
+    evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
+    baskets_raw = cur.execute(BASKETS, p).df()
+    baskets = pd.DataFrame(
+        {
+            "Kategoria usług": baskets_raw.category.map(lambda c: SERVICE_CATEGORIES.get(c, c)),
+            "Usługi": baskets_raw.services.astype(int),
+            "Sprawy": baskets_raw.cases.astype(int),
+        }
+    )
+    headline: dict[str, int | str] = {
+        "Sprawy zgłoszone": int(cases["Zgłoszone"].sum()),
+        "Sprawy zakończone": int(cases["Zakończone"].sum()),
+        "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
+    }
+    if hidden:
+        return _disclosed(cases, closures, evaluation, baskets, headline)
+    return cases, closures, evaluation, baskets, headline
+
+
 def effects(
     conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
 ) -> EffectsReport:
@@ -277,30 +318,6 @@ def effects(
             "Członkostwa w PZK": pzk_raw.memberships.astype(int),
         }
     )
-    cases_raw = cur.execute(CASES, p).df().set_index("kind")
-    cases = pd.DataFrame(
-        {
-            "Rodzaj": list(CASE_KINDS.values()),
-            **{
-                head: [int(cases_raw[col].get(k, 0)) for k in CASE_KINDS]
-                for head, col in [
-                    ("Zgłoszone", "referred"),
-                    ("Z planem pracy", "planned"),
-                    ("Zakończone", "closed"),
-                ]
-            },
-        }
-    )
-    closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
-    evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
-    baskets_raw = cur.execute(BASKETS, p).df()
-    baskets = pd.DataFrame(
-        {
-            "Kategoria usług": baskets_raw.category.map(lambda c: SERVICE_CATEGORIES.get(c, c)),
-            "Usługi": baskets_raw.services.astype(int),
-            "Sprawy": baskets_raw.cases.astype(int),
-        }
-    )
     recs_raw = cur.execute(RECOMMENDATIONS, {"today": today}).df()
     recommendations = pd.DataFrame(
         {
@@ -315,20 +332,16 @@ def effects(
         }
     )
 
+    cases, closures, evaluation, baskets, case_headline = case_figures(cur, today, terc, hidden)
     headline: dict[str, int | str] = {
         "Gminy w pilotażu": int(pilot["Gminy"].sum()),
         "Powiaty": int(cur.execute(POWIATY, p).fetchall()[0][0]),
         "Instytucje w PZK": int(pzk["Instytucje"].sum()),
-        "Sprawy zgłoszone": int(cases["Zgłoszone"].sum()),
-        "Sprawy zakończone": int(cases["Zakończone"].sum()),
-        "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
+        **case_headline,
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
     breaches = alerts.breach_counts(alerts.list_breaches(conn, today, terc))
     if hidden:
-        cases, closures, evaluation, baskets, headline = _disclosed(
-            cases, closures, evaluation, baskets, headline
-        )
         breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(
         region=region,
