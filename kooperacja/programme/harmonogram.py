@@ -149,7 +149,7 @@ def refresh_plan_dates(cur: duckdb.DuckDBPyConnection, tercs: list[str] | None =
     else:
         cur.execute("DELETE FROM plan_date WHERE list_contains(?, terc)", [list(tercs)])
     cur.execute(
-        f"INSERT INTO plan_date (terc, substep, occurrence, planned_start, planned_due) {queries.PLAN_DATES}",
+        f"INSERT INTO plan_date BY NAME {queries.PLAN_DATES}",
         {"tercs": None if tercs is None else list(tercs)},
     )
 

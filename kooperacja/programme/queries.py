@@ -36,6 +36,7 @@ WITH pilot AS (
     WHERE $tercs IS NULL OR list_contains($tercs, terc)
 ), steps AS (
     SELECT p.terc, p.plan_start, s.substep, s.start_month, s.end_month, s.every_months,
+           s.step, s.title, s.level, s.responsible,
            unnest(CASE WHEN s.every_months IS NULL THEN [s.start_month]
                        ELSE generate_series(s.start_month, s.end_month, s.every_months) END) AS month
     FROM pilot p
@@ -65,7 +66,8 @@ SELECT st.terc, st.substep, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.
         end_month="CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END",
         shift="coalesce(sh.days, 0)",
     )
-} AS planned_due
+} AS planned_due,
+       st.step, st.title, st.level, st.responsible, st.every_months
 FROM steps st
 LEFT JOIN moved sh ON sh.terc = st.terc AND sh.substep = st.substep
 """
@@ -79,13 +81,10 @@ _DAYS = rules.STEP_DAYS_SQL.format(
 # The sub-steps of the pilot gminy ($terc, NULL: all) rated on $today: the CTE `rated` of the reads.
 RATED = f"""
 WITH dated AS (
-    SELECT d.terc, s.step, d.substep, d.occurrence, s.title, s.level, s.responsible, s.every_months,
-           d.planned_start, d.planned_due
-    FROM plan_date d
-    JOIN pilot_gmina p USING (terc)
-    JOIN template_step s ON s.template_id = p.template_id AND s.version = p.template_version
-         AND s.substep = d.substep
-    WHERE $terc IS NULL OR d.terc = $terc
+    SELECT terc, step, substep, occurrence, title, level, responsible, every_months, planned_start,
+           planned_due
+    FROM plan_date
+    WHERE $terc IS NULL OR terc = $terc
 ), events AS (
     SELECT coalesce(terc, '') AS owner, substep,
            min(event_on) FILTER (WHERE kind = 'started') AS started_on,
@@ -94,20 +93,18 @@ WITH dated AS (
     FROM step_event
     WHERE $terc IS NULL OR terc = $terc OR terc IS NULL
     GROUP BY ALL
+), wzk AS (  -- the WZK meetings: a handful a year, one list
+    SELECT coalesce(list(held_on ORDER BY held_on), []) AS held FROM meeting WHERE kind = 'wzk'
 ), k8 AS (
-    SELECT d.terc, d.substep, d.occurrence, min(m.held_on) AS held_on
-    FROM dated d
-    JOIN meeting m ON m.kind = 'wzk' AND m.held_on BETWEEN d.planned_start AND d.planned_due
-    WHERE d.every_months IS NOT NULL
-    GROUP BY ALL
+    SELECT d.*, list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] AS held_on
+    FROM dated d, wzk w
 ), joined AS (
-    SELECT d.*, e.last_event_on,
-           CASE WHEN d.every_months IS NULL THEN e.started_on ELSE k.held_on END AS started_on,
-           CASE WHEN d.every_months IS NULL THEN e.completed_on ELSE k.held_on END AS completed_on
-    FROM dated d
+    SELECT d.* EXCLUDE (held_on), e.last_event_on,
+           CASE WHEN d.every_months IS NULL THEN e.started_on ELSE d.held_on END AS started_on,
+           CASE WHEN d.every_months IS NULL THEN e.completed_on ELSE d.held_on END AS completed_on
+    FROM k8 d
     LEFT JOIN events e ON e.owner = CASE WHEN d.level = 'region' THEN '' ELSE d.terc END
          AND e.substep = d.substep
-    LEFT JOIN k8 k ON k.terc = d.terc AND k.substep = d.substep AND k.occurrence = d.occurrence
 ), rated AS (
     SELECT *, {_STATUS} AS status, ({_DAYS})::INT AS days FROM joined
 )"""
@@ -232,21 +229,15 @@ def pzk_on(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame
 _MEMBER_TODAY = rules.PZK_MEMBER_SQL.format(m="m", on="$today")
 # Per pilot gmina: its PZK today (members, sectors) and its cases (open, closed), one GROUP BY each.
 REGION_FIGURES = f"""
-WITH members AS (
-    SELECT m.terc, count(*) AS pzk_members, count(DISTINCT i.sector) AS pzk_sectors
-    FROM pzk_member m LEFT JOIN institution i USING (institution_id)
-    WHERE {_MEMBER_TODAY}
-    GROUP BY m.terc
-), cases AS (
-    SELECT terc, count(*) FILTER (WHERE closed_on IS NULL) AS cases_open,
-           count(*) FILTER (WHERE closed_on IS NOT NULL) AS cases_closed
-    FROM case_file GROUP BY terc
-)
 SELECT p.terc, coalesce(m.pzk_members, 0) AS pzk_members, coalesce(m.pzk_sectors, 0) AS pzk_sectors,
        coalesce(c.cases_open, 0) AS cases_open, coalesce(c.cases_closed, 0) AS cases_closed
 FROM pilot_gmina p
-LEFT JOIN members m USING (terc)
-LEFT JOIN cases c USING (terc)
+LEFT JOIN (SELECT m.terc, count(*) AS pzk_members, count(DISTINCT i.sector) AS pzk_sectors
+           FROM pzk_member m LEFT JOIN institution i USING (institution_id)
+           WHERE {_MEMBER_TODAY}
+           GROUP BY m.terc) m USING (terc)
+LEFT JOIN (SELECT terc, count(*) - count(closed_on) AS cases_open, count(closed_on) AS cases_closed
+           FROM case_file GROUP BY terc) c USING (terc)
 """
 # The overview's table: each pilot gmina with its progress and figures, the worst first.
 OVERVIEW = f"""

@@ -24,13 +24,15 @@ from kooperacja.warehouse.store import insert_many
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")
 GMINY = [(f"02010{i}2", f"Gmina {i}") for i in range(1, 7)]
-KEPT = "SELECT terc, substep, occurrence, planned_start, planned_due FROM plan_date"
+KEPT = "SELECT * FROM plan_date"
 
 
 def kept_and_recomputed(conn) -> tuple[list, list]:
     cur = conn.cursor()
     kept = sorted(cur.execute(KEPT).fetchall(), key=str)
-    fresh = sorted(cur.execute(queries.PLAN_DATES, {"tercs": None}).fetchall(), key=str)
+    columns = ", ".join(r[0] for r in cur.execute("DESCRIBE plan_date").fetchall())
+    fresh = cur.execute(f"SELECT {columns} FROM ({queries.PLAN_DATES})", {"tercs": None}).fetchall()
+    fresh = sorted(fresh, key=str)
     return kept, fresh
 
 

@@ -10,7 +10,13 @@ CREATE TABLE plan_date (
     substep VARCHAR NOT NULL,
     occurrence BIGINT,              -- the harmonogram month of a recurring sub-step's occurrence; NULL: once
     planned_start DATE NOT NULL,
-    planned_due DATE NOT NULL
+    planned_due DATE NOT NULL,
+    -- the sub-step as the gmina's template version has it (no join to the template on every read)
+    step VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    responsible VARCHAR NOT NULL,
+    every_months INTEGER
 );
 
 INSERT INTO plan_date
@@ -18,6 +24,7 @@ WITH pilot AS (
     SELECT terc, plan_start, template_id, template_version FROM pilot_gmina
 ), steps AS (
     SELECT p.terc, p.plan_start, s.substep, s.start_month, s.end_month, s.every_months,
+           s.step, s.title, s.level, s.responsible,
            unnest(CASE WHEN s.every_months IS NULL THEN [s.start_month]
                        ELSE generate_series(s.start_month, s.end_month, s.every_months) END) AS month
     FROM pilot p
@@ -37,6 +44,7 @@ WITH pilot AS (
 SELECT st.terc, st.substep, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.month END AS occurrence,
        ((st.plan_start + to_months(st.month - 1))::DATE + coalesce(sh.days, 0)) AS planned_start,
        ((st.plan_start + to_months(CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END))::DATE
-            - 1 + coalesce(sh.days, 0)) AS planned_due
+            - 1 + coalesce(sh.days, 0)) AS planned_due,
+       st.step, st.title, st.level, st.responsible, st.every_months
 FROM steps st
 LEFT JOIN moved sh ON sh.terc = st.terc AND sh.substep = st.substep;
