@@ -224,11 +224,14 @@ WITH tasks AS (
     JOIN institution i USING (institution_id)
     WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on >= $since)
 ), expected AS (
+    -- the months as integers (year * 12 + month - 1): an integer range unnests ~10x a date series
     SELECT task_id, case_code, terc, institution_id, institution, closed_on,
-           unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month
-    FROM tasks WHERE first_month <= last_month
+           make_date((i // 12)::INT, (i % 12 + 1)::INT, 1) AS month
+    FROM (SELECT *, unnest(range(year(first_month) * 12 + month(first_month) - 1,
+                                 year(last_month) * 12 + month(last_month))) AS i
+          FROM tasks WHERE first_month <= last_month)
 ), due AS (
-    SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
+    SELECT * FROM expected WHERE month < date_trunc('month', $today)::DATE  -- the month has ended
 ), reported AS (  -- the reports of the months looked at (each expected month is $since or later)
     SELECT report_id, task_id, month FROM monthly_report WHERE month >= $since
 )
@@ -388,8 +391,9 @@ def alert_lists(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the to-do list, its explained alerts) of the region: every alert someone can act on.
 
-    `programme_start` defaults to the setting. The explained frame adds reason, explained_by and
-    explained_at.
+    `plan`: the caller's `queries.gmina_plans` rows, if it has them (else only the sub-steps due or
+    overdue are read). `programme_start` defaults to the setting. The explained frame adds reason,
+    explained_by and explained_at. The to-do list is the rules' frames concatenated (`parts`).
     """
     cur = conn.cursor()
     steps = cur.execute(STEP_ALERT_ROWS, {"today": today, "terc": None}).df() if plan is None else plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -131,7 +132,7 @@ GROUP BY step ORDER BY step[2:]::INT
 """
 
 
-def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, object]) -> pd.DataFrame:
+def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> pd.DataFrame:
     found = cur.execute(STEPS, p).df()
     return pd.DataFrame(
         {
