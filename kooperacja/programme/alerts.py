@@ -225,13 +225,13 @@ WITH tasks AS (
     WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on >= $since)
 ), expected AS (
     -- the months as integers (year * 12 + month - 1): an integer range unnests ~10x a date series
-    SELECT task_id, case_code, terc, institution_id, institution, closed_on,
+    SELECT task_id, case_code, terc, institution_id, institution, closed_on, i,
            make_date((i // 12)::INT, (i % 12 + 1)::INT, 1) AS month
     FROM (SELECT *, unnest(range(year(first_month) * 12 + month(first_month) - 1,
                                  year(last_month) * 12 + month(last_month))) AS i
           FROM tasks WHERE first_month <= last_month)
-), due AS (
-    SELECT * FROM expected WHERE month < date_trunc('month', $today)::DATE  -- the month has ended
+), due AS (  -- the months that have ended (before today's month)
+    SELECT * EXCLUDE (i) FROM expected WHERE i < year($today) * 12 + month($today) - 1
 ), reported AS (  -- the reports of the months looked at (each expected month is $since or later)
     SELECT report_id, task_id, month FROM monthly_report WHERE month >= $since
 )

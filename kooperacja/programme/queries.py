@@ -115,19 +115,24 @@ WITH dated AS (
 # its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
 # (K8) by a WZK meeting held within its occurrence's window.
 PLAN = f"""{RATED}, evidence AS (
-    -- in the order of the events (a list sorted by date is ~4x an ordered string_agg)
-    SELECT coalesce(terc, '') AS owner, substep,
-           array_to_string(list_transform(list_sort(list({{'on': event_on, 'evidence': evidence}})),
-                                          lambda e: e.evidence), '; ') AS evidence
+    SELECT coalesce(terc, '') AS owner, substep, event_on, evidence
     FROM step_event
     WHERE evidence IS NOT NULL AND ($terc IS NULL OR terc = $terc OR terc IS NULL)
+), one AS (  -- nearly every sub-step has one piece of evidence: no ordered aggregate for those
+    SELECT owner, substep, min(evidence) AS evidence, count(*) AS n FROM evidence GROUP BY ALL
+), many AS (  -- the others in the order of their events
+    SELECT owner, substep, string_agg(evidence, '; ' ORDER BY event_on, evidence) AS evidence
+    FROM evidence SEMI JOIN (SELECT owner, substep FROM one WHERE n > 1) USING (owner, substep)
     GROUP BY ALL
+), evidence_of AS (
+    SELECT o.owner, o.substep, coalesce(m.evidence, o.evidence) AS evidence
+    FROM one o LEFT JOIN many m USING (owner, substep)
 )
 SELECT r.terc, r.step, r.substep, r.occurrence, r.title, r.level, r.responsible, r.planned_start,
        r.planned_due, r.started_on, r.completed_on, v.evidence, r.last_event_on, r.status, r.days,
        {rules.STEP_LABEL_SQL.format(status="r.status", days="r.days")} AS label
 FROM rated r
-LEFT JOIN evidence v ON v.owner = CASE WHEN r.level = 'region' THEN '' ELSE r.terc END
+LEFT JOIN evidence_of v ON v.owner = CASE WHEN r.level = 'region' THEN '' ELSE r.terc END
      AND v.substep = r.substep
 ORDER BY r.terc, r.planned_start, r.planned_due, r.substep, r.occurrence
 """
