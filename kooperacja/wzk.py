@@ -470,7 +470,7 @@ def meeting_slides(
         ],
         [f"Stan na {today:%d.%m.%Y}"],
         pd.DataFrame({"Gmina": overview.name, "Podkroki zrobione": overview.done}).sort_values(
-            "Podkroki zrobione", ascending=False
+            "Podkroki zrobione", ascending=False, kind="stable"
         ),
     )
     late = overview[overview.progress_state != "on_time"].sort_values("delay_days", ascending=False)
@@ -484,9 +484,11 @@ def meeting_slides(
         ]
         or ["Wszystkie gminy w terminie"],
     )
-    if effects is None:
-        effects = report.effects(conn, actor, today)
-    head = effects.headline
+    if effects is None:  # the slides need the report's case figures only
+        hidden = disclosure.hides(actor)
+        _, closures, _, _, head = report.case_figures(conn.cursor(), today, None, hidden)
+    else:
+        head, closures, hidden = effects.headline, effects.closures, effects.suppressed
     cases = Slide(
         "Sprawy osób i rodzin",
         [
@@ -494,9 +496,8 @@ def meeting_slides(
             ("zakończone", str(head["Sprawy zakończone"])),
             ("cele osiągnięte", str(head["Cele osiągnięte w pełni"])),
         ],
-        [f"{r[0]}: {r[1]}" for r in effects.closures.itertuples(index=False)],
+        [f"{r[0]}: {r[1]}" for r in closures.itertuples(index=False)],
     )
-    hidden = effects.suppressed
     found = lku.gap_list(lku.gaps(conn, today) if gaps is None else gaps)
     gap_slide = Slide(
         "Luki w koszyku usług",

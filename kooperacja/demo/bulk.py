@@ -9,6 +9,7 @@ import duckdb
 
 from kooperacja import warehouse
 from kooperacja.model.records import Record
+from kooperacja.programme.harmonogram import PLAN_INPUTS, refresh_plan_dates
 
 # Big tables are built as numpy/pandas frames and inserted with one INSERT … SELECT each; the
 # pydantic records validate every 1000th row of those (and every row of the small tables), since
@@ -48,4 +49,6 @@ def _bulk(cur: duckdb.DuckDBPyConnection, cls: type[Record], frame: Any, every: 
         cur.execute(f"INSERT INTO {warehouse.ident(cls.TABLE)} ({cols}) SELECT {cols} FROM _national")
     finally:
         cur.unregister("_national")
+    if cls.TABLE in PLAN_INPUTS:
+        refresh_plan_dates(cur)  # the kept plan dates follow the pilot rows and the shifts
     return len(frame)

@@ -24,6 +24,7 @@ from kooperacja.model import rules
 from kooperacja.model.formatting import row_tuples
 from kooperacja.model.records import Gmina, Meeting, PilotGmina, PlanShift, StepEvent, Zgloszenie
 from kooperacja.model.vocab import DEFAULT_VARIANT, GMINA_KINDS
+from kooperacja.programme.harmonogram import refresh_plan_dates
 from kooperacja.warehouse.store import insert_many, update
 
 
@@ -208,6 +209,7 @@ class _PilotSteps:
                     )
                 )
         insert_many(self.cur, shifts, "demo", audited=False)
+        refresh_plan_dates(self.cur)  # the kept plan dates of the gminy just set up
         self.programme_start = min(p["plan_start"] for p in self.plan)
 
     def _start_due_soon(self, around: date) -> date:

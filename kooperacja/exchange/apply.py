@@ -41,6 +41,7 @@ from kooperacja.programme.checks import (
     ProgrammeContext,
     load_programme_context,
 )
+from kooperacja.programme.harmonogram import PLAN_INPUTS, refresh_plan_dates
 from kooperacja.warehouse import audit, fetch_dicts, ident, to_json, transaction
 from kooperacja.warehouse.store import SEQUENCED, area_of, insert_many, reserve_ids
 
@@ -539,4 +540,6 @@ def apply_import(
                 done += len(plan.updates)
                 if progress:
                     progress(done, total)
+        if (written.keys() | updated.keys()) & PLAN_INPUTS:
+            refresh_plan_dates(cur)  # the kept plan dates follow, in the same transaction
         return ImportResult(written, checked.errors, mode, updated)

@@ -205,6 +205,17 @@ STEP_DAYS_SQL = """CASE
     WHEN $today > {due} THEN date_diff('day', {due}, $today)
     WHEN $today >= {start} THEN date_diff('day', $today, {due})
     ELSE date_diff('day', $today, {start}) END"""
+# StepState.label for the warehouse ({status}, {days}: SQL columns), so that a region's ~70,000
+# sub-steps are labelled in the query; tests/unit/test_rules_sql.py proves both agree.
+_DAYS_PL_SQL = "({days} || CASE WHEN abs({days}) = 1 THEN ' dzień' ELSE ' dni' END)"
+_TERM_SQL = f"CASE WHEN {{days}} = 0 THEN 'termin dziś' ELSE 'termin za ' || {_DAYS_PL_SQL} END"
+STEP_LABEL_SQL = f"""CASE {{status}}
+    WHEN 'done' THEN 'zrobione w terminie'
+    WHEN 'done_late' THEN 'zrobione z opóźnieniem ' || {_DAYS_PL_SQL}
+    WHEN 'overdue' THEN 'po terminie ' || {_DAYS_PL_SQL}
+    WHEN 'due' THEN 'do zrobienia, ' || {_TERM_SQL}
+    WHEN 'on_time' THEN 'w toku, ' || {_TERM_SQL}
+    ELSE 'jeszcze nie teraz (start za ' || {_DAYS_PL_SQL} || ')' END"""
 # planned_window for the warehouse: month m of a plan starts m-1 calendar months after its start.
 WINDOW_START_SQL = "(({plan_start} + to_months({start_month} - 1))::DATE + {shift})"
 WINDOW_DUE_SQL = "(({plan_start} + to_months({end_month}))::DATE - 1 + {shift})"
@@ -408,6 +419,12 @@ def is_stalled(has_overdue: bool, last_event_on: date | None, plan_start: date, 
     """
     quiet_since = last_event_on or plan_start
     return has_overdue and (today - quiet_since).days >= STALLED_DAYS
+
+
+# is_stalled for the warehouse: {overdue} an SQL condition, {last} and {plan_start} dates ($today).
+STALLED_SQL = (
+    f"({{overdue}} AND date_diff('day', coalesce({{last}}, {{plan_start}}), $today) >= {STALLED_DAYS})"
+)
 
 
 def is_due_soon(state: StepState) -> bool:

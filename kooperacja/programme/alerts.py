@@ -9,6 +9,7 @@ the list into `list_explained`. Every count shown of these lists is one function
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import duckdb
@@ -18,7 +19,7 @@ import pandas as pd
 from kooperacja import warehouse
 from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
-from kooperacja.programme.queries import gmina_plans
+from kooperacja.programme.queries import RATED
 
 COLUMNS = [
     "alert_id",
@@ -50,6 +51,12 @@ def _ids(rule: str, key: pd.Series, period: pd.Series) -> pd.Series:
 
 def _day(series: pd.Series, fmt: str) -> pd.Series:
     return pd.to_datetime(series).dt.strftime(fmt)
+
+
+def _per_day(days: pd.Series, rule: Callable[[date], date]) -> pd.Series:
+    """A dated rule over a column of dates: called once per distinct day, not once per row."""
+    found = pd.to_datetime(days).dt.date
+    return found.map({d: rule(d) for d in found.unique()})
 
 
 def _frame(rule: str, found: pd.DataFrame, **columns: object) -> pd.DataFrame:
@@ -161,7 +168,7 @@ def _notices(found: pd.DataFrame, **columns: object) -> pd.DataFrame:
         + ":"
         + held,
         subject=found.case_code + ": " + found.institution,
-        due_on=[rules.notice_deadline(h) for h in pd.to_datetime(found.held_on).dt.date],
+        due_on=_per_day(found.held_on, rules.notice_deadline),
         link=_link("sprawy", found.case_code),
         **columns,
     )
@@ -209,7 +216,7 @@ def _notice_breaches(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFram
 # Shared with case_stats (reporting completeness), so that the rule lives in one place.
 EXPECTED_REPORTS = """
 WITH tasks AS (
-    SELECT t.task_id, c.case_code, c.terc, t.institution_id, i.name AS institution,
+    SELECT t.task_id, c.case_code, c.terc, t.institution_id, i.name AS institution, c.closed_on,
            date_trunc('month', greatest(c.plan_on, $since))::DATE AS first_month,
            date_trunc('month', least(coalesce(t.done_on, c.closed_on, $today), $today))::DATE AS last_month
     FROM case_task t
@@ -217,11 +224,16 @@ WITH tasks AS (
     JOIN institution i USING (institution_id)
     WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on >= $since)
 ), expected AS (
-    SELECT task_id, case_code, terc, institution_id, institution,
-           unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month
-    FROM tasks WHERE first_month <= last_month
-), due AS (
-    SELECT * FROM expected WHERE month + INTERVAL 1 MONTH <= $today
+    -- the months as integers (year * 12 + month - 1): an integer range unnests ~10x a date series
+    SELECT task_id, case_code, terc, institution_id, institution, closed_on, i,
+           make_date((i // 12)::INT, (i % 12 + 1)::INT, 1) AS month
+    FROM (SELECT *, unnest(range(year(first_month) * 12 + month(first_month) - 1,
+                                 year(last_month) * 12 + month(last_month))) AS i
+          FROM tasks WHERE first_month <= last_month)
+), due AS (  -- the months that have ended (before today's month)
+    SELECT * EXCLUDE (i) FROM expected WHERE i < year($today) * 12 + month($today) - 1
+), reported AS (  -- the reports of the months looked at (each expected month is $since or later)
+    SELECT report_id, task_id, month FROM monthly_report WHERE month >= $since
 )
 """
 # To do only while the case runs: a closed case's missing reports end at its closure.
@@ -231,62 +243,57 @@ MISSING_REPORTS = (
 SELECT e.case_code, e.terc, e.institution_id, e.institution, e.month,
        (e.month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS due_on, count(*) AS tasks
 FROM due e
-JOIN case_file c ON c.case_code = e.case_code AND (c.closed_on IS NULL OR c.closed_on > $today)
-ANTI JOIN monthly_report r ON r.task_id = e.task_id AND r.month = e.month
+ANTI JOIN reported r ON r.task_id = e.task_id AND r.month = e.month
+WHERE e.closed_on IS NULL OR e.closed_on > $today
 GROUP BY ALL
 """
 )
+# The cases running on $today with a plan, each with its last monitoring meeting (the plan when none).
 MONITORING = f"""
-SELECT case_code, terc, coalesce(last_on, plan_on) AS since,
-       (coalesce(last_on, plan_on) + to_months({rules.MONITORING_EVERY_MONTHS}))::DATE AS due_on,
+SELECT c.case_code, c.terc, coalesce(l.last_on, c.plan_on) AS since,
+       (coalesce(l.last_on, c.plan_on) + to_months({rules.MONITORING_EVERY_MONTHS}))::DATE AS due_on,
        {
-    rules.QUARTERLY_OVERDUE_SQL.format(last="coalesce(last_on, plan_on)", every=rules.MONITORING_EVERY_MONTHS)
+    rules.QUARTERLY_OVERDUE_SQL.format(
+        last="coalesce(l.last_on, c.plan_on)", every=rules.MONITORING_EVERY_MONTHS
+    )
 } AS days
-FROM (SELECT c.case_code, c.terc, c.plan_on, max(m.held_on) AS last_on
-      FROM case_file c
-      LEFT JOIN meeting m ON m.case_code = c.case_code AND m.kind = 'monitoring'
-      WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on > $today)
-      GROUP BY ALL)
+FROM case_file c
+LEFT JOIN (SELECT case_code, max(held_on) AS last_on FROM meeting WHERE kind = 'monitoring'
+           GROUP BY case_code) l USING (case_code)
+WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on > $today)
+"""
+# The alerts of the two case rules with many rows, their texts built in the query.
+REPORT_ALERTS = f"""
+SELECT terc, 'monthly_report:' || case_code || '/' || institution_id || ':' || strftime(month, '%Y-%m')
+           AS alert_id,
+       case_code || ': ' || institution AS subject, due_on, date_diff('day', due_on, $today) AS days_over,
+       'Brak sprawozdania za ' || strftime(month, '%m.%Y') || ' (' || tasks || ' zad.)' AS message,
+       '{links.url("sprawy", "")}' || case_code AS link, 'monthly_report' AS rule
+FROM ({MISSING_REPORTS})
+"""
+MONITORING_ALERTS = f"""
+SELECT terc, 'monitoring:' || case_code || ':' || strftime(due_on, '%Y-%m-%d') AS alert_id,
+       case_code AS subject, due_on, days::INT AS days_over,
+       'Ostatnie spotkanie monitorujące / plan: ' || strftime(since, '%d.%m.%Y') AS message,
+       '{links.url("sprawy", "")}' || case_code AS link, 'monitoring' AS rule
+FROM ({MONITORING}) WHERE days > 0
+"""
+# The gminy's own sub-steps overdue or due within the week (what _step_alerts turns into alerts).
+STEP_ALERT_ROWS = f"""{RATED}
+SELECT terc, step, substep, occurrence, title, level, planned_due, status, days,
+       {rules.STEP_LABEL_SQL.format(status="status", days="days")} AS label
+FROM rated
+WHERE level = 'gmina' AND (status = 'overdue' OR (status = 'due' AND days <= {rules.DUE_SOON_DAYS}))
 """
 
 
 def _report_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
     since = rules.add_months(today.replace(day=1), -3)
-    found = cur.execute(MISSING_REPORTS, {"today": today, "since": since}).df()
-    if found.empty:
-        return pd.DataFrame()
-    key = found.case_code + "/" + found.institution_id.astype(str)
-    return _frame(
-        "monthly_report",
-        found,
-        alert_id="monthly_report:" + key + ":" + _day(found.month, "%Y-%m"),
-        subject=found.case_code + ": " + found.institution,
-        due_on=found.due_on,
-        days_over=(pd.Timestamp(today) - pd.to_datetime(found.due_on)).dt.days,
-        message="Brak sprawozdania za "
-        + _day(found.month, "%m.%Y")
-        + " ("
-        + found.tasks.astype(str)
-        + " zad.)",
-        link=_link("sprawy", found.case_code),
-    )
+    return cur.execute(REPORT_ALERTS, {"today": today, "since": since}).df()
 
 
 def _monitoring_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    found = cur.execute(MONITORING, {"today": today}).df()
-    if found.empty:
-        return pd.DataFrame()
-    found = found[found.days > 0]
-    return _frame(
-        "monitoring",
-        found,
-        alert_id="monitoring:" + found.case_code + ":" + _day(found.due_on, "%Y-%m-%d"),
-        subject=found.case_code,
-        due_on=found.due_on,
-        days_over=found.days.astype(int),
-        message="Ostatnie spotkanie monitorujące / plan: " + _day(found.since, "%d.%m.%Y"),
-        link=_link("sprawy", found.case_code),
-    )
+    return cur.execute(MONITORING_ALERTS, {"today": today}).df()
 
 
 def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: date | None) -> pd.DataFrame:
@@ -384,14 +391,15 @@ def alert_lists(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the to-do list, its explained alerts) of the region: every alert someone can act on.
 
-    `programme_start` defaults to the setting. The explained frame adds reason, explained_by and
-    explained_at.
+    `plan`: the caller's `queries.gmina_plans` rows, if it has them (else only the sub-steps due or
+    overdue are read). `programme_start` defaults to the setting. The explained frame adds reason,
+    explained_by and explained_at. The to-do list is the rules' frames concatenated (`parts`).
     """
     cur = conn.cursor()
-    plan = gmina_plans(conn, today) if plan is None else plan
+    steps = cur.execute(STEP_ALERT_ROWS, {"today": today, "terc": None}).df() if plan is None else plan
     start = programme_start or read_programme_start(conn)
     parts = [
-        *_step_alerts(plan),
+        *_step_alerts(steps),
         _contact_alerts(cur, today),
         _notice_alerts(cur, today),
         _report_alerts(cur, today),

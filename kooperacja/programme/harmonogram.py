@@ -100,6 +100,7 @@ def save_template(
     )
     pinned = [s.model_copy(update={"template_id": template_id, "version": version}) for s in steps]
     insert_many(cur, pinned, username, audited=False)
+    refresh_template_plans(cur, template_id, version)
     audit(
         cur,
         username,
@@ -131,6 +132,35 @@ def template_steps(cur: duckdb.DuckDBPyConnection, template_id: int, version: in
         "ORDER BY start_month, string_split(substep, '.')[1]::INT, substep",
         [template_id, version],
     ).df()
+
+
+# --- The plan dates kept in plan_date -------------------------------------------------------------
+# A gmina's planned windows change only with its pilot row (plan start, template version), its plan
+# shifts and its template's steps: every write of those calls refresh_plan_dates in its transaction,
+# so that the region's reads need not rate ~70,000 windows each time.
+PLAN_INPUTS = frozenset({"pilot_gmina", "plan_shift", "template_step"})  # the tables they derive from
+
+
+def refresh_plan_dates(cur: duckdb.DuckDBPyConnection, tercs: list[str] | None = None) -> None:
+    """Recompute plan_date for the gminy `tercs` (None: every pilot gmina), inside the caller's
+    transaction; a gmina no longer in the pilot loses its rows."""
+    if tercs is None:
+        cur.execute("DELETE FROM plan_date")
+    else:
+        cur.execute("DELETE FROM plan_date WHERE list_contains(?, terc)", [list(tercs)])
+    cur.execute(
+        f"INSERT INTO plan_date BY NAME {queries.PLAN_DATES}",
+        {"tercs": None if tercs is None else list(tercs)},
+    )
+
+
+def refresh_template_plans(cur: duckdb.DuckDBPyConnection, template_id: int, version: int) -> None:
+    """Recompute plan_date of every gmina following one template version (its steps changed)."""
+    tercs = cur.execute(
+        "SELECT terc FROM pilot_gmina WHERE template_id = ? AND template_version = ?", [template_id, version]
+    ).fetchall()
+    if tercs:
+        refresh_plan_dates(cur, [t[0] for t in tercs])
 
 
 # --- Moving running gminy to another template version -------------------------------------------
@@ -194,6 +224,7 @@ def template_move_preview(
                 "UPDATE pilot_gmina SET template_id = ?, template_version = ? WHERE list_contains(?, terc)",
                 [template[0], template[1], list(tercs)],
             )
+            refresh_plan_dates(cur, list(tercs))
             after = cur.execute(queries.PLAN, {"terc": None, "today": date.today()}).df()
             raise _DryRun(before, after)
     except _DryRun as run:

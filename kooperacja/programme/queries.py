@@ -10,7 +10,6 @@ import pandas as pd
 
 from kooperacja.model import rules
 from kooperacja.model.formatting import row_tuples
-from kooperacja.model.rules import Status
 
 PILOT_GMINY = """
 SELECT p.terc, g.name, g.kind, p.variant, p.animator, p.joined_on, p.plan_start,
@@ -28,13 +27,16 @@ def list_pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -
     return conn.cursor().execute(PILOT_GMINY, {"terc": terc}).df()
 
 
-PLAN = f"""
+# The planned window of every sub-step (a recurring one once per occurrence) of the pilot gminy in
+# $tercs (NULL: all), from each one's template version, plan start and plan shifts: the rows the table
+# plan_date keeps (harmonogram.refresh_plan_dates writes them with every change of those three).
+PLAN_DATES = f"""
 WITH pilot AS (
     SELECT terc, plan_start, template_id, template_version FROM pilot_gmina
-    WHERE $terc IS NULL OR terc = $terc
+    WHERE $tercs IS NULL OR list_contains($tercs, terc)
 ), steps AS (
-    SELECT p.terc, p.plan_start, s.step, s.substep, s.title, s.level, s.responsible, s.start_month,
-           s.end_month, s.every_months,
+    SELECT p.terc, p.plan_start, s.substep, s.start_month, s.end_month, s.every_months,
+           s.step, s.title, s.level, s.responsible,
            unnest(CASE WHEN s.every_months IS NULL THEN [s.start_month]
                        ELSE generate_series(s.start_month, s.end_month, s.every_months) END) AS month
     FROM pilot p
@@ -46,64 +48,125 @@ WITH pilot AS (
     JOIN pilot p USING (terc)
     LEFT JOIN template_step ts ON ts.template_id = p.template_id AND ts.version = p.template_version
          AND ts.substep = ps.substep
-), dated AS (
-    SELECT st.*, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.month END AS occurrence,
-           {
+), moved AS (
+    SELECT st2.terc, st2.substep, sum(sh.days)::INT AS days
+    FROM (SELECT DISTINCT terc, substep, start_month FROM steps) st2
+    JOIN shifts sh ON sh.terc = st2.terc AND st2.start_month >= sh.from_month
+    GROUP BY ALL
+)
+SELECT st.terc, st.substep, CASE WHEN st.every_months IS NULL THEN NULL ELSE st.month END AS occurrence,
+       {
     rules.WINDOW_START_SQL.format(
         plan_start="st.plan_start", start_month="st.month", shift="coalesce(sh.days, 0)"
     )
 } AS planned_start,
-           {
+       {
     rules.WINDOW_DUE_SQL.format(
         plan_start="st.plan_start",
         end_month="CASE WHEN st.every_months IS NULL THEN st.end_month ELSE st.month END",
         shift="coalesce(sh.days, 0)",
     )
-} AS planned_due
-    FROM steps st
-    LEFT JOIN (SELECT st2.terc, st2.substep, sum(sh.days)::INT AS days
-               FROM (SELECT DISTINCT terc, substep, start_month FROM steps) st2
-               JOIN shifts sh ON sh.terc = st2.terc AND st2.start_month >= sh.from_month
-               GROUP BY ALL) sh ON sh.terc = st.terc AND sh.substep = st.substep
+} AS planned_due,
+       st.step, st.title, st.level, st.responsible, st.every_months
+FROM steps st
+LEFT JOIN moved sh ON sh.terc = st.terc AND sh.substep = st.substep
+"""
+
+_STATUS = rules.STEP_STATUS_SQL.format(
+    start="planned_start", due="planned_due", started="started_on", completed="completed_on"
+)
+_DAYS = rules.STEP_DAYS_SQL.format(
+    start="planned_start", due="planned_due", started="started_on", completed="completed_on"
+)
+# The sub-steps of the pilot gminy ($terc, NULL: all) rated on $today: the CTE `rated` of the reads.
+RATED = f"""
+WITH dated AS (
+    SELECT terc, step, substep, occurrence, title, level, responsible, every_months, planned_start,
+           planned_due
+    FROM plan_date
+    WHERE $terc IS NULL OR terc = $terc
 ), events AS (
     SELECT coalesce(terc, '') AS owner, substep,
            min(event_on) FILTER (WHERE kind = 'started') AS started_on,
            max(event_on) FILTER (WHERE kind = 'completed') AS completed_on,
-           string_agg(evidence, '; ' ORDER BY event_on) FILTER (WHERE evidence IS NOT NULL) AS evidence,
            max(event_on) AS last_event_on
     FROM step_event
     WHERE $terc IS NULL OR terc = $terc OR terc IS NULL
     GROUP BY ALL
+), wzk AS (  -- the WZK meetings: a handful a year, one list
+    SELECT coalesce(list(held_on ORDER BY held_on), []) AS held FROM meeting WHERE kind = 'wzk'
 ), k8 AS (
-    -- a recurring step (K8) is met by a WZK meeting held within its occurrence's window
-    SELECT d.terc, d.substep, d.occurrence, min(m.held_on) AS held_on
-    FROM dated d
-    JOIN meeting m ON m.kind = 'wzk' AND m.held_on BETWEEN d.planned_start AND d.planned_due
-    WHERE d.every_months IS NOT NULL
-    GROUP BY ALL
+    SELECT d.*, list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] AS held_on
+    FROM dated d, wzk w
 ), joined AS (
-    SELECT d.*, e.evidence, e.last_event_on,
-           CASE WHEN d.every_months IS NULL THEN e.started_on ELSE k.held_on END AS started_on,
-           CASE WHEN d.every_months IS NULL THEN e.completed_on ELSE k.held_on END AS completed_on
-    FROM dated d
+    SELECT d.* EXCLUDE (held_on), e.last_event_on,
+           CASE WHEN d.every_months IS NULL THEN e.started_on ELSE d.held_on END AS started_on,
+           CASE WHEN d.every_months IS NULL THEN e.completed_on ELSE d.held_on END AS completed_on
+    FROM k8 d
     LEFT JOIN events e ON e.owner = CASE WHEN d.level = 'region' THEN '' ELSE d.terc END
          AND e.substep = d.substep
-    LEFT JOIN k8 k ON k.terc = d.terc AND k.substep = d.substep AND k.occurrence = d.occurrence
+), rated AS (
+    SELECT *, {_STATUS} AS status, ({_DAYS})::INT AS days FROM joined
+)"""
+# Every sub-step of the pilot gminy ($terc, NULL: all) with its window (plan_date), its events and
+# its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
+# (K8) by a WZK meeting held within its occurrence's window.
+# Every sub-step of the pilot gminy ($terc, NULL: all) with its window (plan_date), its events and
+# its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
+# (K8) by a WZK meeting held within its occurrence's window.
+PLAN = f"""{RATED}, evidence AS (
+    SELECT coalesce(terc, '') AS owner, substep, event_on, evidence
+    FROM step_event
+    WHERE evidence IS NOT NULL AND ($terc IS NULL OR terc = $terc OR terc IS NULL)
+), one AS (  -- nearly every sub-step has one piece of evidence: no ordered aggregate for those
+    SELECT owner, substep, min(evidence) AS evidence, count(*) AS n FROM evidence GROUP BY ALL
+), many AS (  -- the others in the order of their events
+    SELECT owner, substep, string_agg(evidence, '; ' ORDER BY event_on, evidence) AS evidence
+    FROM evidence SEMI JOIN (SELECT owner, substep FROM one WHERE n > 1) USING (owner, substep)
+    GROUP BY ALL
+), evidence_of AS (
+    SELECT o.owner, o.substep, coalesce(m.evidence, o.evidence) AS evidence
+    FROM one o LEFT JOIN many m USING (owner, substep)
 )
-SELECT terc, step, substep, occurrence, title, level, responsible, planned_start, planned_due,
-       started_on, completed_on, evidence, last_event_on,
-       {
-    rules.STEP_STATUS_SQL.format(
-        start="planned_start", due="planned_due", started="started_on", completed="completed_on"
+SELECT r.terc, r.step, r.substep, r.occurrence, r.title, r.level, r.responsible, r.planned_start,
+       r.planned_due, r.started_on, r.completed_on, v.evidence, r.last_event_on, r.status, r.days,
+       {rules.STEP_LABEL_SQL.format(status="r.status", days="r.days")} AS label
+FROM rated r
+LEFT JOIN evidence_of v ON v.owner = CASE WHEN r.level = 'region' THEN '' ELSE r.terc END
+     AND v.substep = r.substep
+ORDER BY r.terc, r.planned_start, r.planned_due, r.substep, r.occurrence
+"""
+# gmina_progress in one query: per pilot gmina ($terc, NULL: all) its own sub-steps done, overdue,
+# the worst delay, the first sub-step not done in plan order, the harmonogram month, and its state
+# (stalled by rules.is_stalled); with "W planie do dziś" (own sub-steps due by $today) for the report.
+PROGRESS = f"""{RATED}, own AS (
+    SELECT terc,
+           count(*) FILTER (WHERE status IN ('done', 'done_late')) AS done,
+           count(*) AS substeps,
+           count(*) FILTER (WHERE status = 'overdue') AS overdue,
+           greatest(coalesce(max(days) FILTER (WHERE status = 'overdue'), 0), 0) AS delay_days,
+           count(*) FILTER (WHERE planned_due <= $today) AS planned,
+           max(last_event_on) AS last_event_on,
+           arg_min({{'substep': substep, 'title': title}},
+                   {{'s': planned_start, 'd': planned_due, 'k': substep}})
+               FILTER (WHERE status NOT IN ('done', 'done_late')) AS current
+    FROM rated WHERE level = 'gmina'
+    GROUP BY terc
+)
+SELECT p.terc, o.current.substep AS current_step, o.current.title AS current_title,
+       coalesce(o.done, 0) AS done, coalesce(o.substeps, 0) AS substeps,
+       coalesce(o.overdue, 0) AS overdue, coalesce(o.delay_days, 0)::BIGINT AS delay_days,
+       greatest(1, (year($today) - year(p.plan_start)) * 12 + month($today) - month(p.plan_start) + 1)::BIGINT
+           AS month,
+       CASE WHEN {
+    rules.STALLED_SQL.format(
+        overdue="coalesce(o.overdue, 0) > 0", last="o.last_event_on", plan_start="p.plan_start"
     )
-} AS status,
-       {
-    rules.STEP_DAYS_SQL.format(
-        start="planned_start", due="planned_due", started="started_on", completed="completed_on"
-    )
-}::INT AS days
-FROM joined
-ORDER BY terc, planned_start, planned_due, substep, occurrence
+} THEN 'stalled' WHEN coalesce(o.overdue, 0) > 0 THEN 'late' ELSE 'on_time' END AS progress_state,
+       coalesce(o.planned, 0) AS planned
+FROM pilot_gmina p
+LEFT JOIN own o USING (terc)
+WHERE $terc IS NULL OR p.terc = $terc
 """
 
 
@@ -111,15 +174,27 @@ def gmina_plans(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None =
     """Every sub-step (recurring ones once per occurrence) of every pilot gmina, with its status.
 
     Region-level sub-steps are satisfied by the ROPS's region events (and K8 by WZK meetings).
-    `label` is the status in Polish words with its number of days.
+    `label` is the status in Polish words with its number of days. Dates are Python dates.
     """
-    plan = conn.cursor().execute(PLAN, {"terc": terc, "today": today}).df()
-    for column in ("planned_start", "planned_due", "started_on", "completed_on", "last_event_on"):
-        plan[column] = _days(plan[column])
-    pairs = set(zip(plan.status, plan.days, strict=True))
-    labels = {(s, d): rules.StepState(Status(s), int(d)).label for s, d in pairs}
-    plan["label"] = [labels[pair] for pair in zip(plan.status, plan.days, strict=True)]
-    return plan
+    return frame(conn.cursor(), PLAN, {"terc": terc, "today": today})
+
+
+def frame(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """A query's rows as `.df()` gives them, except that dates are Python dates (None where missing),
+    through Arrow: ~3x `.df()` for text columns, and no per-value conversion of the dates."""
+    table = cur.sql(sql, params=params).to_arrow_table()
+    out = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        nullable = _NULLABLE.get(str(column.type))
+        if nullable and column.null_count:  # .df() keeps integers with gaps as nullable integers
+            out[name] = pd.array(column.to_pylist(), dtype=nullable)
+        elif str(column.type) in _TEXT and len(column) and column.null_count == len(column):
+            out[name] = pd.Series([None] * len(column), index=out.index, dtype=object)  # as .df()
+    return out
+
+
+_TEXT = ("string", "large_string", "string_view")
+_NULLABLE = {f"{u}int{n}": f"{u.upper()}Int{n}" for u in ("", "u") for n in (8, 16, 32, 64)}
 
 
 def _days(column: pd.Series) -> pd.Series | list[date | None]:
@@ -134,54 +209,6 @@ def to_date(value: object) -> date | None:
     if value is None or pd.isna(cast(Any, value)):
         return None
     return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
-
-
-def gmina_progress(plan: pd.DataFrame, pilot: pd.DataFrame, today: date) -> pd.DataFrame:
-    """One row per pilot gmina: current step, status counts, worst delay, stalled or not.
-
-    Only the gmina's own sub-steps count towards its delay; region steps are the ROPS's.
-    """
-    own = plan[plan.level == "gmina"]
-    done = own.status.isin([Status.DONE, Status.DONE_LATE])
-    overdue = own.status == Status.OVERDUE
-    agg = (
-        own.assign(done=done, overdue=overdue, delay_days=own.days.where(overdue, 0))
-        .groupby("terc")
-        .agg(
-            done=("done", "sum"),
-            substeps=("substep", "size"),
-            overdue=("overdue", "sum"),
-            delay_days=("delay_days", "max"),
-            last_event_on=("last_event_on", "max"),
-        )
-    )
-    current = own[~done].groupby("terc")[["substep", "title"]].first()
-    out = pilot[["terc", "plan_start"]].set_index("terc").join(agg).join(current)
-    out = out.fillna({"done": 0, "substeps": 0, "overdue": 0, "delay_days": 0})
-    states, months = [], []
-    for row in row_tuples(out):
-        start = cast(date, to_date(row.plan_start))  # every pilot gmina has a plan start
-        last = None if pd.isna(row.last_event_on) else to_date(row.last_event_on)
-        stalled = rules.is_stalled(row.overdue > 0, last, start, today)
-        states.append("stalled" if stalled else "late" if row.overdue else "on_time")
-        months.append(max(1, (today.year - start.year) * 12 + today.month - start.month + 1))
-    out = out.assign(progress_state=states, month=months).reset_index()
-    out = out.rename(columns={"substep": "current_step", "title": "current_title"})
-    for column in ("done", "substeps", "overdue", "delay_days"):
-        out[column] = out[column].astype(int)
-    return out[
-        [
-            "terc",
-            "current_step",
-            "current_title",
-            "done",
-            "substeps",
-            "overdue",
-            "delay_days",
-            "month",
-            "progress_state",
-        ]
-    ]
 
 
 PROGRESS_LABELS = {"on_time": "w terminie", "late": "opóźniona", "stalled": "zatrzymana"}
@@ -205,31 +232,32 @@ def pzk_on(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame
 
 
 _MEMBER_TODAY = rules.PZK_MEMBER_SQL.format(m="m", on="$today")
+# Per pilot gmina: its PZK today (members, sectors) and its cases (open, closed), one GROUP BY each.
 REGION_FIGURES = f"""
-SELECT p.terc,
-       (SELECT count(*) FROM pzk_member m WHERE m.terc = p.terc AND {_MEMBER_TODAY}) AS pzk_members,
-       (SELECT count(DISTINCT i.sector) FROM pzk_member m JOIN institution i USING (institution_id)
-            WHERE m.terc = p.terc AND {_MEMBER_TODAY}) AS pzk_sectors,
-       (SELECT count(*) FROM case_file c WHERE c.terc = p.terc AND c.closed_on IS NULL) AS cases_open,
-       (SELECT count(*) FROM case_file c WHERE c.terc = p.terc AND c.closed_on IS NOT NULL) AS cases_closed
+SELECT p.terc, coalesce(m.pzk_members, 0) AS pzk_members, coalesce(m.pzk_sectors, 0) AS pzk_sectors,
+       coalesce(c.cases_open, 0) AS cases_open, coalesce(c.cases_closed, 0) AS cases_closed
 FROM pilot_gmina p
+LEFT JOIN (SELECT m.terc, count(*) AS pzk_members, count(DISTINCT i.sector) AS pzk_sectors
+           FROM pzk_member m LEFT JOIN institution i USING (institution_id)
+           WHERE {_MEMBER_TODAY}
+           GROUP BY m.terc) m USING (terc)
+LEFT JOIN (SELECT terc, count(*) - count(closed_on) AS cases_open, count(closed_on) AS cases_closed
+           FROM case_file GROUP BY terc) c USING (terc)
+"""
+# The overview's table: each pilot gmina with its progress and figures, the worst first.
+OVERVIEW = f"""
+SELECT g.*, pr.* EXCLUDE (terc, planned), f.* EXCLUDE (terc)
+FROM ({PILOT_GMINY}) g
+JOIN ({PROGRESS}) pr USING (terc)
+JOIN ({REGION_FIGURES}) f USING (terc)
+ORDER BY CASE pr.progress_state WHEN 'stalled' THEN 0 WHEN 'late' THEN 1 ELSE 2 END, pr.delay_days DESC,
+         g.name, g.terc
 """
 
 
 def region_overview(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    """The table of pilot gminy: variant, animator, step, delay, PZK size, cases."""
-    pilot = list_pilot_gminy(conn)
-    plan = gmina_plans(conn, today)
-    progress = gmina_progress(plan, pilot, today)
-    figures = conn.cursor().execute(REGION_FIGURES, {"today": today}).df()
-    out = pilot.merge(progress, on="terc").merge(figures, on="terc")
-    worst_first = out.progress_state.map({"stalled": 0, "late": 1, "on_time": 2})
-    order = (
-        out.assign(_rank=worst_first)
-        .sort_values(["_rank", "delay_days", "name"], ascending=[True, False, True])
-        .index
-    )
-    return out.loc[order].reset_index(drop=True)
+    """The table of pilot gminy: variant, animator, step, delay, PZK size, cases; the worst first."""
+    return conn.cursor().execute(OVERVIEW, {"today": today, "terc": None}).df()
 
 
 STEP_EVENTS = """

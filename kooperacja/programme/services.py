@@ -44,7 +44,7 @@ from kooperacja.programme.checks import (
     load_programme_context,
     seat_in_reach,
 )
-from kooperacja.programme.harmonogram import ensure_default_template
+from kooperacja.programme.harmonogram import ensure_default_template, refresh_plan_dates
 from kooperacja.warehouse import audit, fetch_dicts, one_row, transaction
 from kooperacja.warehouse.store import delete, get_row, idempotent, insert, stale, update
 
@@ -168,6 +168,7 @@ def add_pilot_gmina(
         if one_row(cur, "SELECT 1 FROM pilot_gmina WHERE terc = ?", [terc]):
             raise InvalidInput([f"Kod TERC gminy: gmina {gmina_name(cur, terc)} jest już w pilotażu"])
         insert(cur, actor.username, record)
+        refresh_plan_dates(cur, [terc])
         cur.execute("INSERT OR IGNORE INTO pilot_powiat VALUES (?, ?)", [terc[:4], joined_on])
         if variant != default:
             _keep_variant_choice(cur, actor.username, terc, variant, "wariant wybrany przy przystąpieniu")
@@ -222,6 +223,8 @@ def _change_pilot(
     if not changes:
         raise InvalidInput([f"Gmina {row['name']}: nic się nie zmieniło — zmień co najmniej jedno pole"])
     update(cur, username, PilotGmina, terc, changes, expected_version, reason)
+    if changes.keys() & {"plan_start", "template_id"}:
+        refresh_plan_dates(cur, [terc])
     if "variant" in changes:
         _keep_variant_choice(cur, username, terc, changes["variant"], reason)
     return list(changes)
@@ -316,6 +319,7 @@ def leave_pilot(
         delete(cur, actor.username, PilotGmina, terc, reason, expected_version)
         for (shift_id,) in cur.execute("SELECT shift_id FROM plan_shift WHERE terc = ?", [terc]).fetchall():
             delete(cur, actor.username, PlanShift, shift_id, reason)
+        refresh_plan_dates(cur, [terc])
         return insert(cur, actor.username, record)
 
 
@@ -426,7 +430,9 @@ def shift_plan(
     with transaction(conn) as cur:
         ctx = load_programme_context(cur, today, terc=terc, institution_id=0)
         refuse(PlanShift, check_plan_shift(record, ctx))
-        return insert(cur, actor.username, record)
+        shift_id = insert(cur, actor.username, record)
+        refresh_plan_dates(cur, [terc])
+        return shift_id
 
 
 @idempotent

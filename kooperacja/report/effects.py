@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -120,23 +121,28 @@ def _by_code(frame: pd.DataFrame, labels: dict[str, str], head: str, count: str)
     return pd.DataFrame({head: list(labels.values()), count: [int(found.get(c, 0)) for c in labels]})
 
 
-def _steps(plan: pd.DataFrame, today: date) -> pd.DataFrame:
-    own = plan[plan.level == "gmina"]
-    rows = []
-    for step in sorted(own.step.unique(), key=lambda s: int(s[1:])):
-        mine = own[own.step == step]
-        due = mine[pd.to_datetime(mine.planned_due).dt.date <= today]
-        rows.append(
-            {
-                "Krok": step,
-                "W planie do dziś": len(due),
-                "Zrobione": int(mine.status.isin(DONE).sum()),
-                "W tym w terminie": int((mine.status == Status.DONE.value).sum()),
-                "Po terminie": int((mine.status == Status.OVERDUE.value).sum()),
-            }
-        )
+# Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue.
+STEPS = f"""{queries.RATED}
+SELECT step, count(*) FILTER (WHERE planned_due <= $today) AS due,
+       count(*) FILTER (WHERE status IN {DONE}) AS done,
+       count(*) FILTER (WHERE status = '{Status.DONE.value}') AS on_time,
+       count(*) FILTER (WHERE status = '{Status.OVERDUE.value}') AS overdue
+FROM rated WHERE level = 'gmina'
+GROUP BY step ORDER BY step[2:]::INT
+"""
+
+
+def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> pd.DataFrame:
+    found = cur.execute(STEPS, p).df()
     return pd.DataFrame(
-        rows, columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"]
+        {
+            "Krok": found.step,
+            "W planie do dziś": found.due.astype(int),
+            "Zrobione": found.done.astype(int),
+            "W tym w terminie": found.on_time.astype(int),
+            "Po terminie": found.overdue.astype(int),
+        },
+        columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"],
     )
 
 
@@ -144,13 +150,12 @@ WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
 
 
 def _gminy(
-    conn: duckdb.DuckDBPyConnection, plan: pd.DataFrame, today: date, terc: str | None
+    conn: duckdb.DuckDBPyConnection, today: date, terc: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress)."""
     pilot = queries.list_pilot_gminy(conn, terc)
-    progress = queries.gmina_progress(plan, pilot, today).merge(pilot, on="terc")
-    due = plan[(plan.level == "gmina") & (pd.to_datetime(plan.planned_due).dt.date <= today)]
-    planned = due.groupby("terc").size()
+    rated = conn.cursor().execute(queries.PROGRESS, {"today": today, "terc": terc}).df()
+    progress = pilot[["terc"]].merge(rated, on="terc").merge(pilot, on="terc")
     gminy = pd.DataFrame(
         {
             "Gmina": progress.name,
@@ -158,12 +163,12 @@ def _gminy(
             "Wariant": progress.variant.map(VARIANTS),
             "Bieżący podkrok": progress.current_step.fillna("—"),
             "Podkroki zrobione": progress.done,
-            "W planie do dziś": progress.terc.map(planned).fillna(0).astype(int),
+            "W planie do dziś": progress.planned.astype(int),
             "Opóźnienie (dni)": progress.delay_days,
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
-    return gminy, _areas(conn, progress, gminy), progress
+    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned")
 
 
 def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
@@ -241,39 +246,13 @@ def _disclosed(
     )
 
 
-def effects(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
-) -> EffectsReport:
-    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
-    cur = conn.cursor()
+def case_figures(
+    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None, hidden: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int | str]]:
+    """The report's case tables (kinds, closures, evaluation, baskets) and their headline figures
+    (HEADLINE_CASES), disclosed together for the WZK and the Zarząd (`hidden`). The WZK slides show
+    these without the rest of the report."""
     p = {"today": today, "terc": terc}
-    region = get_setting(conn, "region_name") or "województwo"
-    scope = region
-    if terc is not None:
-        found = cur.execute(SCOPE, [terc]).fetchall()
-        if not found:
-            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
-        scope = f"Gmina {found[0][0]} ({found[0][1]})"
-    hidden = disclosure.hides(actor)
-    plan = queries.gmina_plans(conn, today, terc)
-    gminy, areas, progress = _gminy(conn, plan, today, terc)
-
-    pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
-    pilot = pd.DataFrame(
-        {
-            "Wariant modelu": list(VARIANTS.values()),
-            "Gminy": [int(pilot_raw.gminy.get(v, 0)) for v in VARIANTS],
-            "Powiaty": [int(pilot_raw.powiaty.get(v, 0)) for v in VARIANTS],
-        }
-    )
-    pzk_raw = cur.execute(PZK_SECTORS, p).df()
-    pzk = pd.DataFrame(
-        {
-            "Sektor": pzk_raw.sector.map(lambda s: SECTORS.get(s, s)),
-            "Instytucje": pzk_raw.institutions.astype(int),
-            "Członkostwa w PZK": pzk_raw.memberships.astype(int),
-        }
-    )
     cases_raw = cur.execute(CASES, p).df().set_index("kind")
     cases = pd.DataFrame(
         {
@@ -298,6 +277,48 @@ def effects(
             "Sprawy": baskets_raw.cases.astype(int),
         }
     )
+    headline: dict[str, int | str] = {
+        "Sprawy zgłoszone": int(cases["Zgłoszone"].sum()),
+        "Sprawy zakończone": int(cases["Zakończone"].sum()),
+        "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
+    }
+    if hidden:
+        return _disclosed(cases, closures, evaluation, baskets, headline)
+    return cases, closures, evaluation, baskets, headline
+
+
+def effects(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> EffectsReport:
+    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
+    cur = conn.cursor()
+    p = {"today": today, "terc": terc}
+    region = get_setting(conn, "region_name") or "województwo"
+    scope = region
+    if terc is not None:
+        found = cur.execute(SCOPE, [terc]).fetchall()
+        if not found:
+            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
+        scope = f"Gmina {found[0][0]} ({found[0][1]})"
+    hidden = disclosure.hides(actor)
+    gminy, areas, progress = _gminy(conn, today, terc)
+
+    pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
+    pilot = pd.DataFrame(
+        {
+            "Wariant modelu": list(VARIANTS.values()),
+            "Gminy": [int(pilot_raw.gminy.get(v, 0)) for v in VARIANTS],
+            "Powiaty": [int(pilot_raw.powiaty.get(v, 0)) for v in VARIANTS],
+        }
+    )
+    pzk_raw = cur.execute(PZK_SECTORS, p).df()
+    pzk = pd.DataFrame(
+        {
+            "Sektor": pzk_raw.sector.map(lambda s: SECTORS.get(s, s)),
+            "Instytucje": pzk_raw.institutions.astype(int),
+            "Członkostwa w PZK": pzk_raw.memberships.astype(int),
+        }
+    )
     recs_raw = cur.execute(RECOMMENDATIONS, {"today": today}).df()
     recommendations = pd.DataFrame(
         {
@@ -312,20 +333,16 @@ def effects(
         }
     )
 
+    cases, closures, evaluation, baskets, case_headline = case_figures(cur, today, terc, hidden)
     headline: dict[str, int | str] = {
         "Gminy w pilotażu": int(pilot["Gminy"].sum()),
         "Powiaty": int(cur.execute(POWIATY, p).fetchall()[0][0]),
         "Instytucje w PZK": int(pzk["Instytucje"].sum()),
-        "Sprawy zgłoszone": int(cases["Zgłoszone"].sum()),
-        "Sprawy zakończone": int(cases["Zakończone"].sum()),
-        "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
+        **case_headline,
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
     breaches = alerts.breach_counts(alerts.list_breaches(conn, today, terc))
     if hidden:
-        cases, closures, evaluation, baskets, headline = _disclosed(
-            cases, closures, evaluation, baskets, headline
-        )
         breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(
         region=region,
@@ -335,7 +352,7 @@ def effects(
         suppressed=hidden,
         headline=headline,
         pilot=pilot,
-        steps=_steps(plan, today),
+        steps=_steps(cur, p),
         gminy=gminy,
         pzk=pzk,
         cases=cases,

@@ -30,8 +30,8 @@ DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 # Every table, parents first: the order of `check`, backup and export.
 TABLES = (
     "settings", "wojewodztwo", "powiat", "gmina", "template", "template_step", "pilot_powiat",
-    "pilot_gmina", "pilot_exit", "plan_shift", "step_event", "zgloszenie", "institution", "pzk_member",
-    "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
+    "pilot_gmina", "pilot_exit", "plan_shift", "plan_date", "step_event", "zgloszenie", "institution",
+    "pzk_member", "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
     "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
     "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary", "form_token",
     "alert_explanation", "zgloszenie_assignment", "document_template",

@@ -37,6 +37,19 @@ def test_the_sql_step_status_agrees_with_step_state_on_a_grid_of_dates():
         assert (sql_status, sql_days) == (state.status.value, state.days), (today, started, completed)
 
 
+def test_the_sql_step_label_agrees_with_step_state_label_for_every_status():
+    con = duckdb.connect()
+    pairs = [(s.value, d) for s in rules.Status for d in (0, 1, 2, 5, 12, 21, 365)]
+    label = rules.STEP_LABEL_SQL.format(status="s", days="d")
+    got = con.execute(
+        f"SELECT s, d, {label} FROM (SELECT unnest(?) AS p) t, LATERAL (SELECT p[1] AS s, p[2]::INT AS d)",
+        [[list(p) for p in pairs]],
+    ).fetchall()
+    assert len(got) == len(pairs)
+    for status, days, sql_label in got:
+        assert sql_label == rules.StepState(rules.Status(status), days).label, (status, days)
+
+
 def test_the_sql_window_agrees_with_planned_window_across_month_ends():
     con = duckdb.connect()
     for plan_start, first, last, shift in itertools.product(
@@ -128,3 +141,18 @@ def test_the_pzk_page_counts_members_by_the_same_rule():
     for on in days:
         expected = [rules.is_pzk_member(s, left, on) for s, left in rows]
         assert pzk.members_on(members, on).index.tolist() == [i for i, e in enumerate(expected) if e]
+
+
+def test_the_sql_stall_rule_agrees_with_is_stalled_on_a_grid_of_dates():
+    today, start = date(2026, 6, 1), date(2026, 1, 1)
+    lasts = [None, *(today - timedelta(days=d) for d in (0, 89, 90, 91, 200))]
+    cases = [(overdue, last) for overdue in (False, True) for last in lasts]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (overdue BOOLEAN, last DATE)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", cases)
+    stalled = rules.STALLED_SQL.format(overdue="overdue", last="last", plan_start="DATE '2026-01-01'")
+    stalled = stalled.replace("$today", "DATE '2026-06-01'")
+    got = con.execute(f"SELECT overdue, last, {stalled} FROM t").fetchall()
+    assert len(got) == len(cases)
+    for overdue, last, sql_stalled in got:
+        assert sql_stalled == rules.is_stalled(overdue, last, start, today), (overdue, last)
