@@ -554,8 +554,7 @@ class SurveyAnswer(Record):
     how good. An answer "nie" has no initiator and no quality, and its frequency is "nigdy"."""
 
     TABLE = "survey_answer"
-    KEY = "answer_id"
-    answer_id: int | None = None
+    KEY = "wave_id"  # with respondent_id and partner_id (one answer per pair per wave)
     wave_id: int = _t("Badanie")
     terc: TercGmina = _t("Kod TERC gminy")
     respondent_id: int = _t("Instytucja odpowiadająca")

@@ -28,7 +28,7 @@ from kooperacja.warehouse import ident
 
 WAVES = """
 SELECT w.wave_id, w.terc, w.held_on, w.kind, w.note,
-       count(DISTINCT a.respondent_id)::INTEGER AS respondents, count(a.answer_id)::INTEGER AS answers,
+       count(DISTINCT a.respondent_id)::INTEGER AS respondents, count(a.wave_id)::INTEGER AS answers,
        w.row_version
 FROM survey_wave w LEFT JOIN survey_answer a USING (wave_id)
 WHERE $terc IS NULL OR w.terc = $terc
@@ -436,7 +436,7 @@ def wave_institutions(conn: duckdb.DuckDBPyConnection, wave_id: int) -> pd.DataF
 
 
 GRID = """
-SELECT i.institution_id AS partner_id, a.answer_id IS NOT NULL AS answered, a.cooperates, a.initiates,
+SELECT i.institution_id AS partner_id, a.wave_id IS NOT NULL AS answered, a.cooperates, a.initiates,
        a.frequency, a.quality
 FROM institution i
 LEFT JOIN survey_answer a ON a.partner_id = i.institution_id AND a.wave_id = $wave AND a.respondent_id = $who
