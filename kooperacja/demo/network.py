@@ -241,17 +241,19 @@ def _insert_answers(
     a = {k: np.concatenate([x[k] for x in answers]) for k in answers[0]}
     frame = pd.DataFrame({"wave_id": np.asarray(ids, dtype="int64")[a.pop("wave")], **a})
     terc = dict(cur.execute("SELECT wave_id, terc FROM survey_wave").fetchall())
-    for row in frame.iloc[::every].itertuples(index=False):
-        yes = bool(row.cooperates)
+    sample = frame.iloc[::every]
+    cols = [sample[c].tolist() for c in ("wave_id", "respondent_id", "partner_id", "cooperates")]
+    codes = [sample[c].tolist() for c in ("initiates", "frequency", "quality")]
+    for (w, r, p, yes), (i, f, q) in zip(zip(*cols, strict=True), zip(*codes, strict=True), strict=True):
         SurveyAnswer(
-            wave_id=int(row.wave_id),
-            terc=terc[int(row.wave_id)],
-            respondent_id=int(row.respondent_id),
-            partner_id=int(row.partner_id),
+            wave_id=w,
+            terc=terc[w],
+            respondent_id=r,
+            partner_id=p,
             cooperates=yes,
-            initiates=str(INITIATES[row.initiates]) if yes else None,
-            frequency=str(FREQ_CODES[row.frequency]) if yes else "nigdy",
-            quality=int(row.quality) if yes else None,
+            initiates=str(INITIATES[i]) if yes else None,
+            frequency=str(FREQ_CODES[f]) if yes else "nigdy",
+            quality=q if yes else None,
         )
     cur.register("_answers", frame)
     try:
