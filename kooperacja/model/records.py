@@ -555,7 +555,7 @@ class SurveyAnswer(Record):
 
     TABLE = "survey_answer"
     KEY = "wave_id"  # with respondent_id and partner_id (one answer per pair per wave)
-    wave_id: int = _t("Badanie")
+    wave_id: int = _t("ID badania")
     terc: TercGmina = _t("Kod TERC gminy")
     respondent_id: int = _t("Instytucja odpowiadająca")
     partner_id: int = _t("Instytucja partnerska")
