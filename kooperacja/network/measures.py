@@ -20,9 +20,9 @@ from kooperacja.model.vocab import FREQUENCY_SCALE, SECTORS
 DIRECTED = True
 
 # The gmina's ośrodek pomocy społecznej: GOPS, MOPS, MGOPS, a MOPR of a city, by name and sector.
-_OPS_NAME = re.compile(
-    r"o[śs]rodek pomocy (społecznej|spolecznej|rodzinie)|\b(m?g?ops|mopr)\b", re.IGNORECASE
-)
+# The pattern is also the SQL twin's (network.kept, RE2 with the 'i' flag).
+OPS_NAME_PATTERN = r"o[śs]rodek pomocy (społecznej|spolecznej|rodzinie)|\b(m?g?ops|mopr)\b"
+_OPS_NAME = re.compile(OPS_NAME_PATTERN, re.IGNORECASE)
 
 
 def is_ops(name: str, sector: str, level: str, seat_terc: str, terc: str) -> bool:

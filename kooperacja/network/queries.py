@@ -11,8 +11,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kooperacja.model import rules
 from kooperacja.model.errors import NotFound
 from kooperacja.model.vocab import FREQUENCIES, INITIATES, LEVELS, SECTORS, TRENDS, WAVE_KINDS
+from kooperacja.network import kept
 from kooperacja.network.measures import (
     EXPLANATIONS,
     LABELS,
@@ -94,45 +96,10 @@ def measures_of(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> dict
     return {w: compute_rows(nodes[w], links[w]) for w in ids}
 
 
-MEASURE_COLUMNS = [
-    "wave_id", "row_version", "institutions", "links", "density", "reciprocity", "average_degree",
-    "degree_centralisation", "isolated", "ops_share", "cross_sector_links", "mean_quality",
-    "mean_frequency", "sectors_never_linked",
-]  # fmt: skip
-
-
-def _measure_rows(found: dict[int, Measures], versions: dict[int, int]) -> pd.DataFrame:
-    rows = [
-        {
-            "wave_id": w,
-            "row_version": versions[w],
-            **m.scalars(),
-            "sectors_never_linked": list(m.sectors_never_linked),
-        }
-        for w, m in found.items()
-    ]
-    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
-
-
 def store_measures(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> int:
-    """Recompute and keep the measures of the given waves (inside the caller's transaction)."""
-    if not wave_ids:
-        return 0
-    ids = [int(w) for w in wave_ids]
-    versions = dict(
-        cur.execute(
-            "SELECT wave_id, row_version FROM survey_wave WHERE list_contains(?, wave_id)", [ids]
-        ).fetchall()
-    )
-    frame = _measure_rows(measures_of(cur, [w for w in ids if w in versions]), versions)
-    cur.execute("DELETE FROM wave_measure WHERE list_contains(?, wave_id)", [ids])
-    cur.register("_measures", frame)
-    try:
-        cols = ", ".join(MEASURE_COLUMNS)
-        cur.execute(f"INSERT INTO wave_measure ({cols}) SELECT {cols} FROM _measures")
-    finally:
-        cur.unregister("_measures")
-    return len(frame)
+    """Recompute and keep the measures of the given waves (inside the caller's transaction), set-based
+    (network.kept, proven equal to networkx by the tests)."""
+    return kept.store_measures(cur, wave_ids)
 
 
 def store_measure(cur: duckdb.DuckDBPyConnection, wave_id: int) -> None:
@@ -402,7 +369,7 @@ def diagnosis_dates(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
     )
 
 
-WAVE_INSTITUTIONS = """
+WAVE_INSTITUTIONS = f"""
 WITH w AS (SELECT * FROM survey_wave WHERE wave_id = $wave),
 card AS (
     SELECT r.institution_id FROM resource_card r, w
@@ -410,7 +377,7 @@ card AS (
         SELECT max(as_of) FROM resource_card c WHERE c.terc = w.terc AND c.as_of <= w.held_on)
 ), listed AS (
     SELECT p.institution_id FROM pzk_member p, w
-    WHERE p.terc = w.terc AND p.signed_on <= w.held_on AND (p.left_on IS NULL OR p.left_on > w.held_on)
+    WHERE p.terc = w.terc AND {rules.PZK_MEMBER_SQL.format(m="p", on="w.held_on")}
     UNION SELECT institution_id FROM card
     UNION SELECT respondent_id FROM survey_answer WHERE wave_id = $wave
     UNION SELECT partner_id FROM survey_answer WHERE wave_id = $wave
