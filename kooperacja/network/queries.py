@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from kooperacja.model import rules
@@ -221,17 +220,20 @@ def refresh_stale(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int] | None
     return store_measures(cur, stale) if stale else 0
 
 
+_SECTOR_LABELS = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in SECTORS.items())
 REGION = f"""
 WITH ends AS ({ENDS.replace("WHERE $terc IS NULL OR terc = $terc", "")}),
 places AS (SELECT terc FROM pilot_gmina UNION SELECT terc FROM survey_wave),
 kept AS (
-    SELECT m.*, m.row_version = w.row_version AS fresh
+    SELECT m.wave_id, m.density, m.isolated, m.sectors_never_linked, m.row_version = w.row_version AS fresh
     FROM wave_measure m JOIN survey_wave w USING (wave_id)
 )
 SELECT p.terc, g.name AS gmina, e.baseline_on, e.endline_on,
        b.density AS density_before, a.density AS density_after,
        b.isolated AS isolated_before, a.isolated AS isolated_after,
-       CASE WHEN e.endline IS NULL THEN b.sectors_never_linked ELSE a.sectors_never_linked END AS never,
+       array_to_string(list_transform(
+           CASE WHEN e.endline IS NULL THEN b.sectors_never_linked ELSE a.sectors_never_linked END,
+           lambda s: CASE s {_SECTOR_LABELS} ELSE s END), ', ') AS sectors_never_linked,
        e.baseline, e.endline,
        (e.baseline IS NOT NULL AND b.fresh IS NOT true) OR (e.endline IS NOT NULL AND a.fresh IS NOT true)
            AS stale
@@ -248,10 +250,8 @@ REGION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _never_linked(codes: Any) -> str:
-    if not isinstance(codes, (list, tuple, np.ndarray)):  # no wave: NaN or NA
-        return ""
-    return ", ".join(SECTORS.get(c, c) for c in list(codes))
+def _never_linked(codes: Sequence[str]) -> str:
+    return ", ".join(SECTORS.get(c, c) for c in codes)
 
 
 def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -261,6 +261,7 @@ def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     changed without it (an import) is recomputed here for this read."""
     cur = conn.cursor()
     table = cur.execute(REGION).df()
+    table["sectors_never_linked"] = table["sectors_never_linked"].fillna("")
     if table["stale"].any():
         stale = table[table["stale"]]
         ids = [int(w) for w in pd.concat([stale["baseline"], stale["endline"]]).dropna()]
@@ -274,8 +275,7 @@ def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 table.at[i, f"density_{suffix}"] = m.density if m else None
                 table.at[i, f"isolated_{suffix}"] = m.isolated if m else None
             latest = after or before
-            table.at[i, "never"] = cast(Any, list(latest.sectors_never_linked) if latest else None)
-    table["sectors_never_linked"] = [_never_linked(c) for c in table["never"]]
+            table.at[i, "sectors_never_linked"] = _never_linked(latest.sectors_never_linked) if latest else ""
     table["isolated_before"] = table["isolated_before"].astype("Int64")
     table["isolated_after"] = table["isolated_after"].astype("Int64")
     return table[REGION_COLUMNS]
