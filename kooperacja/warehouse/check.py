@@ -49,6 +49,15 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("wzk_attendance", "meeting_id", "meeting", "meeting_id", ""),
     ("wzk_attendance", "member_id", "wzk_member", "member_id", ""),
     ("recommendation", "meeting_id", "meeting", "meeting_id", ""),
+    ("problem_map", "terc", "gmina", "terc", ""),
+    ("problem_map", "problem_code", "problem_area", "code", ""),
+    ("resource_card", "terc", "gmina", "terc", ""),
+    ("resource_card", "institution_id", "institution", "institution_id", ""),
+    ("survey_wave", "terc", "gmina", "terc", ""),
+    ("survey_answer", "wave_id", "survey_wave", "wave_id", ""),
+    ("survey_answer", "respondent_id", "institution", "institution_id", ""),
+    ("survey_answer", "partner_id", "institution", "institution_id", ""),
+    ("wave_measure", "wave_id", "survey_wave", "wave_id", ""),
 )
 
 # (what is wrong, query counting the rows where it is so).
@@ -78,6 +87,9 @@ RULES: tuple[tuple[str, str], ...] = (
      "SELECT count(*) FROM pzk_member m JOIN institution i USING (institution_id) "
      "WHERE i.level <> 'region' AND NOT starts_with(m.terc, i.seat_terc) "
      "AND NOT starts_with(i.seat_terc, left(m.terc, 4))"),
+    ("odpowiedzi badania współpracy zapisane dwa razy dla tej samej pary instytucji",
+     "SELECT count(*) FROM (SELECT wave_id, respondent_id, partner_id FROM survey_answer "
+     "GROUP BY ALL HAVING count(*) > 1)"),
 )  # fmt: skip
 
 ORPHANS_SQL = (

@@ -30,6 +30,9 @@ SEQUENCED = {
     "service",
     "wzk_member",
     "recommendation",
+    "problem_map",
+    "resource_card",
+    "survey_wave",
 }
 
 

@@ -156,3 +156,12 @@ def test_the_sql_stall_rule_agrees_with_is_stalled_on_a_grid_of_dates():
     assert len(got) == len(cases)
     for overdue, last, sql_stalled in got:
         assert sql_stalled == rules.is_stalled(overdue, last, start, today), (overdue, last)
+
+
+def test_the_sql_survey_due_day_agrees_with_survey_due_on():
+    days = [None, BASE, BASE + timedelta(1), BASE - timedelta(30)]
+    con = duckdb.connect()
+    for reached, planned in itertools.product(days, days):
+        sql = rules.SURVEY_DUE_SQL.format(reached="$reached::DATE", planned="$planned::DATE")
+        got = con.execute(f"SELECT {sql}", {"reached": reached, "planned": planned}).fetchall()[0][0]
+        assert got == rules.survey_due_on(reached, planned), (reached, planned)
