@@ -197,8 +197,8 @@ def test_a_warehouse_made_before_the_table_gets_its_plan_dates_from_the_migratio
     try:
         expected = kept_and_recomputed(conn)[1]
         conn.execute("DROP TABLE plan_date")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 10")
-        warehouse.migrate(conn)
+        # the migration as an older warehouse runs it (later ones exist, so `migrate` would skip it)
+        conn.execute(next(sql for version, _name, sql in warehouse.migrations() if version == 10))
         assert kept_and_recomputed(conn)[0] == expected
     finally:
         conn.close()
