@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from kooperacja.cases.core import CASE_STAGE_SQL, STAGE_COLUMNS, STAGE_LABELS, STAGES
 from kooperacja.model import disclosure, rules
@@ -108,7 +109,21 @@ FROM c GROUP BY ALL
 
 
 def _case_rows(conn: duckdb.DuckDBPyConnection, terc: str | None, code: str | None = None) -> pd.DataFrame:
-    return conn.cursor().execute(CASE_ROWS, {"terc": terc, "code": code}).df()
+    params = {"terc": terc, "code": code}
+    if terc is None and code is None:  # the region's 100k cases; a gmina's few keep `.df()`'s dtypes
+        return _frame(conn.cursor().sql(CASE_ROWS, params=params))
+    return conn.cursor().execute(CASE_ROWS, params).df()
+
+
+def _frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """The rows as `.df()` gives them (dates as datetime64[us]), through Arrow: 100k cases with eight
+    text columns convert 2× faster than by `.df()`, which builds a Python string per cell."""
+    table = rel.to_arrow_table()
+    out = table.to_pandas(date_as_object=False)
+    for name, kind in zip(table.column_names, table.schema.types, strict=True):
+        if pa.types.is_date(kind):
+            out[name] = out[name].astype("datetime64[us]")
+    return out
 
 
 def list_cases(
@@ -295,14 +310,12 @@ def notice_breaches(
     return _for(actor, "notice_breaches", out)
 
 
-# One pass per (sector, case), then per sector: a DISTINCT count over 226k tasks took two.
 TASK_SECTORS = """
-SELECT sector, sum(tasks)::BIGINT AS tasks, sum(open_tasks)::BIGINT AS open_tasks, count(*) AS cases
-FROM (SELECT coalesce(i.sector, 'rodzina') AS sector, t.case_code, count(*) AS tasks,
-             count(*) FILTER (WHERE t.done_on IS NULL AND c.closed_on IS NULL) AS open_tasks
-      FROM case_task t JOIN case_file c USING (case_code) LEFT JOIN institution i USING (institution_id)
-      WHERE $terc IS NULL OR c.terc = $terc
-      GROUP BY ALL)
+SELECT coalesce(i.sector, 'rodzina') AS sector, count(*) AS tasks,
+       count(*) FILTER (WHERE t.done_on IS NULL AND c.closed_on IS NULL) AS open_tasks,
+       count(DISTINCT t.case_code) AS cases
+FROM case_task t JOIN case_file c USING (case_code) LEFT JOIN institution i USING (institution_id)
+WHERE $terc IS NULL OR c.terc = $terc
 GROUP BY ALL ORDER BY tasks DESC
 """
 
