@@ -9,6 +9,7 @@ minutes; no Python runs per cell here.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import shutil
@@ -185,11 +186,16 @@ def _batches(conn: duckdb.DuckDBPyConnection, query: str) -> Iterator[tuple[byte
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    while (item := ready.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    reader.join()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:  # stopped early (a write failed): let the reader finish rather than wait on a full queue
+        while reader.is_alive():
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        reader.join()
 
 
 def _joined(rows: Any) -> bytes:
