@@ -365,14 +365,24 @@ def cmd_slides(db: Path, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db: Path, args: argparse.Namespace) -> int:
-    from kooperacja.exchange.workbook import export_registries
+    from kooperacja.exchange.workbook import export_to
 
+    shown: set[str] = set()
+
+    def progress(done: int, total: int, sheet: str) -> None:  # a line per sheet, as it starts
+        if sheet not in shown:
+            shown.add(sheet)
+            print(f"  {100 * done // max(total, 1):3d}%  {sheet}", flush=True)
+
+    partial = args.file.with_name(args.file.name + ".czesc")  # a failed export leaves no broken file
     conn = warehouse.connect(db, read_only=True)
     try:
-        data = export_registries(conn, args.table)
+        with partial.open("wb") as target:
+            export_to(conn, target, args.table, progress)
+        partial.replace(args.file)
     finally:
         conn.close()
-    args.file.write_bytes(data)
+        partial.unlink(missing_ok=True)
     print(f"Zapisano rejestry do pliku {args.file}.")
     return 0
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from kooperacja.cases.core import list_problem_areas
@@ -141,13 +142,14 @@ def to_xlsx(services: pd.DataFrame) -> bytes:
 
 # Diagnosed problems of each pilot gmina's cases (referred by the day) and, separately, how many
 # valid services available to it address each problem area.
+# Each (gmina, problem, case) once, then counted: two DISTINCT counts over the same rows took 3× as long.
 NEEDS = """
-SELECT c.terc, p.problem_code, count(DISTINCT c.case_code) AS cases,
-       count(DISTINCT c.case_code) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
-FROM case_file c
-JOIN case_problem p USING (case_code)
-JOIN pilot_gmina g ON g.terc = c.terc
-WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
+SELECT terc, problem_code, count(*) AS cases, count(*) FILTER (WHERE open) AS open_cases
+FROM (SELECT DISTINCT c.terc, p.problem_code, c.case_code, (c.closed_on IS NULL OR c.closed_on > $on) AS open
+      FROM case_file c
+      JOIN case_problem p USING (case_code)
+      JOIN pilot_gmina g ON g.terc = c.terc
+      WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc))
 GROUP BY ALL
 """
 # AVAILABLE_TO as equality joins (the gmina's own area, its powiat's, its region's): the OR join
@@ -192,10 +194,10 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     for col in ("cases", "open_cases", "services"):
         out[col] = out[col].fillna(0).astype(int)
     out["problem"] = out.problem_code.map(areas)
-    out["state"] = [
-        ("covered" if s else "gap") if c else ("offer_only" if s else "none")
-        for c, s in zip(out.cases, out.services, strict=True)
-    ]
+    cases, services = out.cases > 0, out.services > 0
+    out["state"] = np.select(
+        [cases & services, cases, services], ["covered", "gap", "offer_only"], default="none"
+    ).astype(object)
     return out[["terc", "name", "problem_code", "problem", "cases", "open_cases", "services", "state"]]
 
 

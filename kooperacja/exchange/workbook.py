@@ -8,7 +8,7 @@ import re
 import zipfile
 from collections.abc import Generator, Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import pandas as pd
@@ -23,10 +23,12 @@ from openpyxl.worksheet._reader import (
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring, iterparse
 
+from kooperacja.exchange import stream
 from kooperacja.exchange.apply import apply_import, check_import, stamp
 from kooperacja.exchange.cells import fold
 from kooperacja.exchange.mapping import (
     BY_SHEET,
+    LIST_SEPARATOR,
     PROBLEMS_FIELD,
     REGISTRIES,
     ImportResult,
@@ -50,6 +52,7 @@ __all__ = [
     "apply_import",
     "check_import",
     "export_registries",
+    "export_to",
     "labelled_frame",
     "parse_file",
     "registry_frame",
@@ -89,7 +92,12 @@ def labelled_frame(conn: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """The registry as the export shows it: Polish labels in code columns, tak/nie for yes/no."""
     frame = registry_frame(conn, table)
     for column in _registry(table).columns.values():
-        if column.codes is not None or column.kind == "bool":
+        if column.kind == "list" and column.codes is not None:  # each code of "a; b" by its label
+            frame[column.header] = [
+                column.cell(v.split(f"{LIST_SEPARATOR} ")) if isinstance(v, str) else v
+                for v in frame[column.header]
+            ]
+        elif column.codes is not None or column.kind == "bool":
             frame[column.header] = [column.cell(v) for v in frame[column.header]]
     return frame
 
@@ -118,25 +126,42 @@ def guide(chosen: list[str], mark: Stamp) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Arkusz", "Co zawiera", "Kolumny wymagane"], dtype=object)
 
 
-def export_registries(conn: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> bytes:
+def export_registries(
+    conn: duckdb.DuckDBPyConnection,
+    tables: Iterable[str] | None = None,
+    progress: stream.Progress | None = None,
+) -> bytes:
     """An XLSX with one sheet per registry (all by default), ready to be edited and imported back:
     an Instrukcja sheet first (with the stamp the import's stale check reads), Polish headers and
-    labels, drop-down lists for code columns, frozen headers and filters."""
+    labels, drop-down lists for code columns, frozen headers and filters. A registry past Excel's
+    last row carries on in "<sheet> (2)", which the import reads as the same registry.
+    `progress(rows written, rows in all, sheet)` is called as the rows are written."""
+    buffer = io.BytesIO()
+    export_to(conn, buffer, tables, progress)
+    return buffer.getvalue()
+
+
+def export_to(
+    conn: duckdb.DuckDBPyConnection,
+    target: IO[bytes],
+    tables: Iterable[str] | None = None,
+    progress: stream.Progress | None = None,
+) -> None:
+    """`export_registries` written into a file (the CLI's: a national export never sits in memory)."""
     chosen = list(tables) if tables else list(REGISTRIES)
+    regs = [_registry(t) for t in chosen]
     mark = stamp(conn.cursor())
-    sheets = {GUIDE: guide(chosen, mark)} | {_registry(t).sheet: labelled_frame(conn, t) for t in chosen}
     choices: dict[str, dict[str, export.Choices]] = {}
-    for t in chosen:
-        reg = _registry(t)
+    for reg in regs:
         lists: dict[str, export.Choices] = {
             c.header: c.choices() for c in reg.columns.values() if c.choices()
         }
         for name, column in reg.columns.items():
             parent = REFERS_TO.get(name)
-            if parent and parent != t and parent in chosen:
+            if parent and parent != reg.table and parent in chosen:
                 lists[column.header] = (_registry(parent).sheet, _registry(parent).headers()[name])
         choices[reg.sheet] = lists
-    return export.to_xlsx(sheets, choices=choices, filters=set(choices))
+    stream.write(conn, target, guide(chosen, mark), regs, choices, progress, guide_title=GUIDE)
 
 
 # A key column naming a row of another registry: its drop-down lists that sheet's keys.
@@ -481,7 +506,9 @@ def _pick_registry(name: str | None, headers: list[str], table: str | None, alon
 
 
 def _by_sheet(name: str) -> Registry | None:
-    return BY_SHEET.get(name.lower()) or BY_SHEET.get(_norm(name)) or _FOLDED_SHEETS.get(_norm(name))
+    found = BY_SHEET.get(name.lower()) or BY_SHEET.get(_norm(name)) or _FOLDED_SHEETS.get(_norm(name))
+    base = stream.continued_sheet(name) if found is None else None  # "Sprawozdania miesięczne (2)"
+    return _by_sheet(base) if base else found
 
 
 def _by_headers(headers: list[Any]) -> Registry | None:

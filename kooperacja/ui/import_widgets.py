@@ -42,15 +42,28 @@ def _parse_once(
         return exc.problems
 
 
+EXPORTED = "exp_all_xlsx"  # the prepared export, kept for its download button
+
+
 def export_section(conn: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Eksport rejestrów")
     st.caption(
         "Jeden arkusz na rejestr, polskie nagłówki i nazwy, daty jako daty, listy rozwijane. Zmieniony "
         "plik można wczytać z powrotem: import pokaże każdą zmienioną komórkę i zapisze ją po potwierdzeniu."
     )
+    if st.button("Przygotuj XLSX wszystkich rejestrów", key="f_exp_make", icon=":material/table_view:"):
+        bar = st.progress(0.0, text="Eksport rejestrów…")
+
+        def shown(done: int, total: int, sheet: str) -> None:
+            bar.progress(done / max(total, 1), text=f"Eksport rejestrów: {sheet}")
+
+        st.session_state[EXPORTED] = exchange.export_registries(conn, progress=shown)
+        bar.empty()
+    if EXPORTED not in st.session_state:
+        return
     st.download_button(
         "Pobierz XLSX wszystkich rejestrów",
-        data=lambda: exchange.export_registries(conn),
+        data=st.session_state[EXPORTED],
         file_name="rejestry.xlsx",
         mime=widgets.XLSX_MIME,
         key="f_exp_all",
