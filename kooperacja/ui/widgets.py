@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -200,6 +202,26 @@ def grid(df: pd.DataFrame, colored: Sequence[str] = ()) -> tuple[pd.DataFrame, d
     return data, config
 
 
+_GRIDS: dict[int, tuple[weakref.ref, tuple[str, ...], tuple[pd.DataFrame, dict[str, Any]]]] = {}
+_GRIDS_KEPT = 16
+_GRIDS_LOCK = threading.Lock()  # sessions run in threads of one process
+
+
+def _grid_of(df: pd.DataFrame, colored: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`grid(df, colored)`, made once per frame object: the pages' cached frames (shared, never changed:
+    `ui.data`) come back as the same object on every run, and their grid with them."""
+    with _GRIDS_LOCK:
+        kept = _GRIDS.get(id(df))
+    if kept is not None and kept[0]() is df and kept[1] == colored:
+        return kept[2]
+    made = grid(df, colored)
+    with _GRIDS_LOCK:
+        if len(_GRIDS) >= _GRIDS_KEPT:
+            _GRIDS.pop(next(iter(_GRIDS)))
+        _GRIDS[id(df)] = (weakref.ref(df), colored, made)
+    return made
+
+
 def table(
     df: pd.DataFrame,
     key: str,
@@ -229,7 +251,8 @@ def table(
         if colored:
             frame = frame.map(_cell_style, subset=list(colored))
     else:
-        frame, config = grid(shown, colored)
+        frame, config = _grid_of(df, tuple(colored))
+        frame = frame.iloc[offset : offset + len(shown)]
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
     height = HEADER_PX + ROW_PX * max(1, min(len(shown), MAX_ROWS)) + 2
     for column, text in (links or {}).items():
