@@ -726,20 +726,23 @@ def run(
         "machine": machine(),
         "scales": {},
     }
-    for scale in scales:
-        out["scales"][scale] = bench_scale(scale, today, repeat, browser, directory, say, exchange)
-        out["scales"][scale]["targets"] = targets(out["scales"][scale])
+    try:
+        for scale in scales:
+            out["scales"][scale] = bench_scale(scale, today, repeat, browser, directory, say, exchange)
+            out["scales"][scale]["targets"] = targets(out["scales"][scale])
+    finally:
+        if quiet:
+            logging.disable(logging.NOTSET)
     out["ratios"] = _ratios(out["scales"])
     out["elapsed_s"] = round(time.perf_counter() - started, 1)
     return out
 
 
 def _silence() -> Callable[[str], None]:
-    """Streamlit's loggers (each has its own level: "missing ScriptRunContext" and the like) to errors
-    only, and a progress printer that prints nothing."""
-    from streamlit import logger as streamlit_logger
-
-    streamlit_logger.set_log_level("error")  # also the level of the loggers Streamlit makes later
+    """No log record below ERROR, from any logger (Streamlit's reset their own levels whenever its
+    config is read, as AppTest does: "missing ScriptRunContext" and the like), and a progress printer
+    that prints nothing."""
+    logging.disable(logging.WARNING)
     return lambda _message: None
 
 
