@@ -88,7 +88,7 @@ SELECT table_name, terc, max(audit_id), count(*) FROM audit_log WHERE audit_id >
 UNION ALL
 SELECT NULL, '#total', coalesce(max(audit_id), 0), count(*) FROM audit_log
 """
-TOTALS = "SELECT coalesce(max(audit_id), 0), count(*), coalesce(max(changed_at)::VARCHAR, '') FROM audit_log"
+TOTALS = "SELECT coalesce(max(audit_id), 0), count(*) FROM audit_log"  # from the table's statistics
 
 
 @dataclass
@@ -97,13 +97,12 @@ class Versions:
 
     A page run costs one read of the audit log's max and count (answered from its statistics); only
     when they moved are the new rows grouped. Rows committed out of id order (two writers at once) or
-    a restored file make the count disagree: then everything is regrouped and `epoch` moves on, which
-    changes every token.
+    a file with fewer audit rows (a restored copy) make the count disagree: then everything is
+    regrouped and `epoch` moves on, which changes every token.
     """
 
     last_id: int = -1
     rows: int = 0
-    newest_at: str = ""
     now: tuple = ()  # TOTALS at the last refresh
     epoch: int = 0
     tables: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -115,7 +114,7 @@ class Versions:
             now = tuple(cur.execute(TOTALS).fetchall()[0])
             if now == self.now:
                 return
-            fresh = self.last_id >= 0 and now[1] >= self.rows and now[2] >= self.newest_at
+            fresh = self.last_id >= 0 and now[1] >= self.rows
             if fresh:
                 changes, total = self._changes(cur, self.last_id)
                 fresh = total[1] - self.rows == sum(r[3] for r in changes)
@@ -130,7 +129,7 @@ class Versions:
                 if table in GMINA_ROWS:
                     _add(self.gminy, (table, terc), newest, count)
             self.last_id, self.rows = total
-            self.newest_at, self.now = now[2], now
+            self.now = now
 
     @staticmethod
     def _changes(cur: duckdb.DuckDBPyConnection, low: int) -> tuple[list[tuple], tuple[int, int]]:
