@@ -267,8 +267,6 @@ def audited_write(cur: duckdb.DuckDBPyConnection, scope: str, n: int) -> None:
 def time_after_write(path: str, today: date, repeat: int, say: Callable[[str], None] = print) -> list[dict]:
     """Per AFTER_WRITE page: its warm rerun (median of `repeat`) and the run right after an audited write
     of the scope named (median of AFTER_WRITE_TIMES), on a copy of the warehouse."""
-    from kooperacja.ui import session
-
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "written.duckdb"
@@ -283,12 +281,15 @@ def time_after_write(path: str, today: date, repeat: int, say: Callable[[str], N
                         raise RuntimeError(at.exception[0].message)
 
                 _, warm_runs, _ = _timed(run, repeat)
+                # the same settings as the app's connection: DuckDB hands out the same database
+                writer = warehouse.connect(copy, create=False)
                 after = []
                 for n in range(AFTER_WRITE_TIMES):
-                    audited_write(session.get_conn(), scope, n)
+                    audited_write(writer, scope, n)
                     start = time.perf_counter()
                     run()
                     after.append(_ms(time.perf_counter() - start))
+                writer.close()
                 warm, written = statistics.median(warm_runs), statistics.median(after)
                 out.append(
                     {
