@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="PLIK", help="wyniki w JSON (domyślnie data/bench/wyniki.json)"
     )
     bench.add_argument("--browser", action="store_true", help="także czasy i bajty w Chromium")
+    bench.add_argument("--quiet", action="store_true", help="wypisz tylko tabele (bez postępu i ostrzeżeń)")
+    bench.add_argument("--no-exchange", action="store_true", help="bez eksportu i importu XLSX (szybciej)")
     bench.add_argument("--repeat", type=int, default=5, metavar="N", help="pomiarów po rozgrzewce (min. 5)")
     bench.add_argument(
         "--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)"
@@ -439,7 +441,14 @@ def cmd_bench(db: Path, args: argparse.Namespace) -> int:
     from kooperacja.bench import core as bench
 
     scales = ["pilot", "national"] if args.scale == "both" else [args.scale]
-    results = bench.run(scales, today=args.today, repeat=args.repeat, browser=args.browser)
+    results = bench.run(
+        scales,
+        today=args.today,
+        repeat=args.repeat,
+        browser=args.browser,
+        exchange=not args.no_exchange,
+        quiet=args.quiet,
+    )
     print(bench.format_table(results))
     out = args.out or bench.BENCH_DIR / "wyniki.json"
     out.parent.mkdir(parents=True, exist_ok=True)

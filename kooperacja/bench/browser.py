@@ -37,6 +37,8 @@ IDLE_JS = """() => {
   return !!(app && drawn && app.getAttribute('data-test-script-state') === 'notRunning');
 }"""
 PAGES = {"przeglad": "/", "gmina": "/gmina", "alerty": "/alerty"}
+TOUR_USERS = {"admin": "admin", "animator": "animator1", "wzk": "wzk", "zarzad": "zarzad"}
+PASSWORD = "demo"  # the demo users' password
 QUIET_S = 1.0  # idle this long without another run: the page is done
 REPEAT = 3
 
@@ -149,7 +151,9 @@ def time_browser(db_path: str, today: date, say: Callable[[str], None] = print) 
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 try:
-                    return _measure(browser, proc, url, say)
+                    out = _measure(browser, proc, url, say)
+                    out["tour"] = _tour(browser, proc, url, say)
+                    return out
                 finally:
                     browser.close()
         finally:
@@ -164,11 +168,7 @@ def _measure(browser: Any, proc: subprocess.Popen, url: str, say: Callable[[str]
     start = time.perf_counter()
     page.goto(url)
     _wait_done(page, start)
-    page.get_by_label("Login", exact=True).fill("admin")
-    page.get_by_label("Hasło", exact=True).fill("demo")
-    start = time.perf_counter()
-    page.get_by_role("button", name="Zaloguj się").click()
-    login_s = _wait_done(page, start)
+    login_s = _login(page, "admin")
     out: dict[str, Any] = {"login_to_overview_ms": round(login_s * 1000), "pages": []}
     for name, path in PAGES.items():
         runs, sizes, ws_sizes, peaks = [], [], [], []
@@ -202,3 +202,45 @@ def _measure(browser: Any, proc: subprocess.Popen, url: str, say: Callable[[str]
     out["server_rss_mb"] = round(_server_kb(proc.pid, "VmRSS") / 1024, 1)
     context.close()
     return out
+
+
+def _login(page: Any, username: str) -> float:
+    """Log in on the open login page; seconds until the overview is idle."""
+    page.get_by_label("Login", exact=True).fill(username)
+    page.get_by_label("Hasło", exact=True).fill(PASSWORD)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Zaloguj się").click()
+    return _wait_done(page, start)
+
+
+def _tour(browser: Any, proc: subprocess.Popen, url: str, say: Callable[[str], None]) -> dict[str, Any]:
+    """Every page as every role, each in its own browser session: the served app's peak RSS over it all
+    (VmHWM, not reset: the caches of every page and role are held at once)."""
+    from kooperacja.model.access import PAGE_ROLES
+
+    visits, start_all = [], time.perf_counter()
+    _reset_peak(proc.pid)
+    for role, username in TOUR_USERS.items():
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="pl-PL")
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(url)
+        _wait_done(page, start)
+        _login(page, username)
+        for name, roles in PAGE_ROLES.items():
+            if role not in roles:
+                continue
+            start = time.perf_counter()
+            page.goto(url + ("/" if name == "przeglad" else f"/{name}"))
+            idle = _wait_done(page, start)
+            visits.append({"page": name, "role": role, "idle_ms": round(idle * 1000)})
+        context.close()
+    peak = round(_server_kb(proc.pid, "VmHWM") / 1024, 1)
+    say(f"  przeglądarka: {len(visits)} wizyt (każda strona, każda rola), szczyt RSS serwera {peak} MB")
+    return {
+        "visits": visits,
+        "server_peak_rss_mb": peak,
+        "server_rss_mb": round(_server_kb(proc.pid, "VmRSS") / 1024, 1),
+        "elapsed_s": round(time.perf_counter() - start_all, 1),
+    }

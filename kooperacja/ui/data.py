@@ -1,10 +1,20 @@
-"""Cached region-wide reads for the pages, keyed by warehouse file, today and a data-version token."""
+"""Cached region-wide reads for the pages, keyed by warehouse file, today and a data-version token.
+
+The token of a read changes only when a table it reads is written: `SCOPES` maps every table to a
+scope (the one place for that map), each cached read names the scopes it reads, and its token is
+built from the audit rows of those scopes only. So one animator's step event leaves the case
+statistics and the services cached, a monthly report leaves the overview cached, and an entry of one
+gmina (`report_effects(actor, terc)`) stays cached when another gmina's programme changes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import astuple
+import threading
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, field
 from datetime import date
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -21,17 +31,147 @@ from kooperacja.report import effects as report
 from kooperacja.territory import geo, reference
 from kooperacja.ui import session
 
-# Every write is audited, so the newest audit row changes whenever the data does.
-VERSION = "SELECT coalesce(max(audit_id), 0), coalesce(max(changed_at)::VARCHAR, '') FROM audit_log"
+# --- data versions per scope ------------------------------------------------------------------
+
+# Every table of the warehouse in one scope. Every write is audited (audit_log.table_name names the
+# table), so a scope's audit rows change whenever its data does. A table missing here (a new one)
+# counts for every scope: a write to it invalidates every cached read until it is mapped.
+SCOPES: dict[str, frozenset[str]] = {
+    "territory": frozenset({"wojewodztwo", "powiat", "gmina", "gmina_boundary", "settings", "problem_area"}),
+    "pilot": frozenset({"pilot_gmina", "pilot_powiat", "pilot_exit", "template", "template_step"}),
+    "programme": frozenset(
+        {"step_event", "plan_shift", "zgloszenie", "zgloszenie_assignment", "alert_explanation"}
+    ),
+    "pzk": frozenset({"pzk_member"}),
+    "institutions": frozenset({"institution"}),
+    "meetings": frozenset({"meeting", "meeting_attendee", "wzk_member", "wzk_attendance", "recommendation"}),
+    "cases": frozenset({"case_file"}),
+    "case_plans": frozenset({"case_goal", "case_task", "case_problem", "case_service"}),
+    "case_reports": frozenset({"monthly_report"}),
+    "services": frozenset({"service"}),
+    # No cached read depends on these.
+    "system": frozenset({"app_user", "form_token", "audit_log", "schema_migrations"}),
+}
+TABLE_SCOPE = {table: scope for scope, tables in SCOPES.items() for table in tables}
+
+# Tables whose audit rows carry the gmina the row belongs to (audit_log.terc), and whose reads for one
+# gmina see only that gmina's rows: an entry of gmina X ignores their writes in other gminy. Their
+# writes without a terc still count for every gmina.
+GMINA_ROWS = frozenset({"step_event", "plan_shift", "zgloszenie"})
+
+# The scopes each cached read depends on (checked against the tables its SQL names by
+# tests/ui/test_cache_scope.py).
+_PROGRAMME = ("territory", "pilot", "programme")
+READS: dict[str, tuple[str, ...]] = {
+    "overview": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases"),
+    "alerts": (*_PROGRAMME, "institutions", "meetings", "cases", "case_plans", "case_reports"),
+    "effects": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases", "case_plans", "services"),
+    "gaps": ("territory", "pilot", "cases", "case_plans", "services"),
+    "services": ("territory", "institutions", "services"),
+    "coverage": ("territory", "pilot", "pzk", "institutions", "meetings"),
+    "cases": ("territory", "cases", "case_plans", "case_reports"),
+    "case_summary": (
+        "territory",
+        "pilot",
+        "institutions",
+        "meetings",
+        "cases",
+        "case_plans",
+        "case_reports",
+    ),
+}
+READS["slides"] = tuple(dict.fromkeys(READS["overview"] + READS["effects"] + READS["gaps"]))
+
+# One statement, so one snapshot: the audit rows added since `low`, per table and terc, and the totals.
+CHANGES = """
+SELECT table_name, terc, max(audit_id), count(*) FROM audit_log WHERE audit_id > $low GROUP BY ALL
+UNION ALL
+SELECT NULL, '#total', coalesce(max(audit_id), 0), count(*) FROM audit_log
+"""
+TOTALS = "SELECT coalesce(max(audit_id), 0), count(*) FROM audit_log"  # from the table's statistics
 
 
-def _token() -> str:
-    last_id, last_at = session.get_conn().execute(VERSION).fetchall()[0]
-    return f"{last_id}@{last_at}"
+@dataclass
+class Versions:
+    """Per (table, terc): (newest audit_id, audit rows), kept up to date from the audit log.
+
+    A page run costs one read of the audit log's max and count (answered from its statistics); only
+    when they moved are the new rows grouped. Rows committed out of id order (two writers at once) or
+    a file with fewer audit rows (a restored copy) make the count disagree: then everything is
+    regrouped and `epoch` moves on, which changes every token.
+    """
+
+    last_id: int = -1
+    rows: int = 0
+    now: tuple = ()  # TOTALS at the last refresh
+    epoch: int = 0
+    tables: dict[str, tuple[int, int]] = field(default_factory=dict)
+    gminy: dict[tuple[str, str | None], tuple[int, int]] = field(default_factory=dict)  # GMINA_ROWS
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self.lock:
+            now = tuple(cur.execute(TOTALS).fetchall()[0])
+            if now == self.now:
+                return
+            fresh = self.last_id >= 0 and now[1] >= self.rows
+            if fresh:
+                changes, total = self._changes(cur, self.last_id)
+                fresh = total[1] - self.rows == sum(r[3] for r in changes)
+            if not fresh:
+                if self.last_id >= 0:
+                    self.epoch += 1
+                self.tables.clear()
+                self.gminy.clear()
+                changes, total = self._changes(cur, -1)
+            for table, terc, newest, count in changes:
+                _add(self.tables, table, newest, count)
+                if table in GMINA_ROWS:
+                    _add(self.gminy, (table, terc), newest, count)
+            self.last_id, self.rows = total
+            self.now = now
+
+    @staticmethod
+    def _changes(cur: duckdb.DuckDBPyConnection, low: int) -> tuple[list[tuple], tuple[int, int]]:
+        found = cur.execute(CHANGES, {"low": low}).fetchall()
+        total = next(r for r in found if r[0] is None and r[1] == "#total")
+        return [r for r in found if r is not total], (total[2], total[3])
+
+    def token(self, scopes: Iterable[str], terc: str | None = None) -> str:
+        """The version of the data of `scopes` (of gmina `terc` where rows are per gmina)."""
+        wanted = set(scopes)
+        newest, count = 0, 0
+        with self.lock:
+            for table, (last, rows) in self.tables.items():
+                scope = TABLE_SCOPE.get(table)
+                if scope is not None and scope not in wanted:
+                    continue
+                if terc is not None and table in GMINA_ROWS:
+                    own, other = self.gminy.get((table, terc), (0, 0)), self.gminy.get((table, None), (0, 0))
+                    last, rows = max(own[0], other[0]), own[1] + other[1]
+                newest, count = max(newest, last), count + rows
+            return f"{self.epoch}.{count}.{newest}"
 
 
-def _key() -> tuple[str, date, str]:
-    return str(warehouse.db_path().resolve()), session.today(), _token()
+def _add(seen: dict, key: object, newest: int, count: int) -> None:
+    old_id, old_count = seen.get(key, (0, 0))
+    seen[key] = (max(old_id, newest), old_count + count)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _versions(path: str) -> Versions:
+    return Versions()
+
+
+def token(read: str, terc: str | None = None) -> str:
+    """The data version behind cached read `read` (a key of `READS`), for one gmina or the region."""
+    versions = _versions(str(warehouse.db_path().resolve()))
+    versions.refresh(session.get_conn())
+    return versions.token(READS[read], terc)
+
+
+def _key(read: str, terc: str | None = None) -> tuple[str, date, str]:
+    return str(warehouse.db_path().resolve()), session.today(), token(read, terc)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -48,22 +188,22 @@ def _alerts(path: str, today: date, token: str) -> tuple[pd.DataFrame, pd.DataFr
 
 def region_overview() -> pd.DataFrame:
     """`queries.region_overview` for today, recomputed only after a write."""
-    return _overview(*_key())
+    return _overview(*_key("overview"))
 
 
 def region_alerts() -> pd.DataFrame:
     """`alerts.list_alerts` for today (the to-do list), recomputed only after a write."""
-    return _alerts(*_key())[0]
+    return _alerts(*_key("alerts"))[0]
 
 
 def region_explained_alerts() -> pd.DataFrame:
     """`alerts.list_explained` for today: the alerts marked "wyjaśnione", with who, when and why."""
-    return _alerts(*_key())[1]
+    return _alerts(*_key("alerts"))[1]
 
 
 def region_breaches() -> pd.DataFrame:
     """`alerts.list_breaches` for today: the recorded breaches of the region."""
-    return _alerts(*_key())[2]
+    return _alerts(*_key("alerts"))[2]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -85,7 +225,7 @@ def overview_figure() -> tuple[str, go.Figure]:
 
     Built once per data version and shared between sessions: callers must not change it.
     """
-    return _overview_figure(*_key(), region_name())
+    return _overview_figure(*_key("overview"), region_name())
 
 
 # Region-wide reads of the other pages, cached the same way. An actor changes a result only through
@@ -102,7 +242,7 @@ def _effects(
 
 def report_effects(actor: Actor, terc: str | None = None) -> report.EffectsReport:
     """`report.effects` for today, the region or one gmina, as `actor`'s role may see it."""
-    return _effects(*_key(), terc, disclosure.hides(actor), actor)
+    return _effects(*_key("effects", terc), terc, disclosure.hides(actor), actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -112,7 +252,7 @@ def _gaps(path: str, today: date, token: str, on: date) -> pd.DataFrame:
 
 def service_gaps(on: date) -> pd.DataFrame:
     """`lku.gaps` of every pilot gmina on a date."""
-    return _gaps(*_key(), on)
+    return _gaps(*_key("gaps"), on)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # not pickled: unpickling ~30,000 rows took 0.2 s
@@ -123,7 +263,7 @@ def _services(path: str, today: date, token: str, fields: tuple) -> tuple[pd.Dat
 
 def service_search(flt: lku.ServiceFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(`lku.search`, its `lku.activity_list`) for a filter; shared between sessions: do not change them."""
-    return _services(*_key(), astuple(flt))
+    return _services(*_key("services"), astuple(flt))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -133,7 +273,7 @@ def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> g
 
 def gap_figure(on: date, actor: Actor) -> go.Figure:
     """The gap heatmap of `service_gaps(on)`; shared between sessions: callers must not change it."""
-    return _gap_figure(*_key(), on, disclosure.hides(actor))
+    return _gap_figure(*_key("gaps"), on, disclosure.hides(actor))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -143,7 +283,7 @@ def _coverage(path: str, today: date, token: str, on: date) -> pd.DataFrame:
 
 def pzk_coverage(on: date) -> pd.DataFrame:
     """`pzk.coverage_matrix` of every pilot gmina on a date."""
-    return _coverage(*_key(), on)
+    return _coverage(*_key("coverage"), on)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -153,24 +293,30 @@ def _coverage_figure(path: str, today: date, token: str, on: date) -> go.Figure:
 
 def coverage_figure(on: date) -> go.Figure:
     """The sector coverage heatmap of `pzk_coverage(on)`; shared: callers must not change it."""
-    return _coverage_figure(*_key(), on)
+    return _coverage_figure(*_key("coverage"), on)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _slides(path: str, today: date, token: str, hidden: bool, _actor: Actor) -> list[wzk.Slide]:
+def _slides(
+    path: str,
+    today: date,
+    token: str,
+    hidden: bool,
+    _actor: Actor,
+    _overview: pd.DataFrame,
+    _effects: report.EffectsReport,
+    _gaps: pd.DataFrame,
+) -> list[wzk.Slide]:
+    # The parts come from their own caches (their tokens are covered by this one's scopes).
     return wzk.meeting_slides(
-        session.get_conn(),
-        _actor,
-        today,
-        overview=_overview(path, today, token),
-        effects=_effects(path, today, token, None, hidden, _actor),
-        gaps=_gaps(path, today, token, today),
+        session.get_conn(), _actor, today, overview=_overview, effects=_effects, gaps=_gaps
     )
 
 
 def meeting_slides(actor: Actor) -> list[wzk.Slide]:
     """`wzk.meeting_slides` for today, from the cached overview, report and service gaps."""
-    return _slides(*_key(), disclosure.hides(actor), actor)
+    parts = region_overview(), report_effects(actor), service_gaps(session.today())
+    return _slides(*_key("slides"), disclosure.hides(actor), actor, *parts)
 
 
 CASE_COLUMNS = ["case_code", "gmina", "kind", "stage_label", "referred_on", "plan_on", "closed_on"]
@@ -202,7 +348,7 @@ def case_list(
     Shared between sessions: callers must not change them.
     """
     require_case_read(actor)
-    return _case_list(*_key(), terc, stage)
+    return _case_list(*_key("cases", terc), terc, stage)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -214,7 +360,7 @@ def _case_summary(
 
 def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:
     """The ROPS case statistics of the region or a gmina (`case_stats`), as the role may see them."""
-    return _case_summary(*_key(), terc, disclosure.hides(actor), actor)
+    return _case_summary(*_key("case_summary", terc), terc, disclosure.hides(actor), actor)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"

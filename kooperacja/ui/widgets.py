@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -69,9 +71,27 @@ def _cell_style(value: Any) -> str:
 
 EMPTY_TABLE = "Brak wierszy do pokazania."
 ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 15
-# Rows drawn in the grid; the XLSX has all. Styling costs ~20 µs a cell and every row goes over
-# the wire: 32,000 national alerts took 7 s a run and megabytes; 500 rows take ~0.1 s.
+# Up to STYLED_ROWS rows a table is styled cell by cell (pandas Styler: Polish cell texts, status
+# cells painted in their colour; ~20 µs a cell, so ≤ ~0.2 s). A longer one is drawn whole by the
+# grid's column config, with no Python per cell: dates dd.mm.rrrr and numbers by the column config,
+# the other texts prepared per column, a status marked by a coloured square beside its words.
+# Past PAGE_ROWS rows it is shown a page at a time ("Strona N z M"). The XLSX always has every row.
+STYLED_ROWS = 1_000
+PAGE_ROWS = 50_000
+# Not a limit of `table`: how many rows a page offers in its own pickers and hand-styled grids (the
+# case picker of Sprawy, the completeness grid).
 MAX_SHOWN = 500
+_MARKERS = {
+    "#009E73": "🟩",
+    "#E69F00": "🟧",
+    "#0072B2": "🟦",
+    "#F0E442": "🟨",
+    "#D55E00": "🟥",
+    "#BBBBBB": "⬜",
+    "#CC79A7": "🟪",
+}
+MARKED = {label: f"{_MARKERS[color]} {label}" for label, color in _COLOR_BY_WORDS.items()}
+_POLISH_DIGITS = str.maketrans({",": formatting.NBSP, ".": ","})
 
 
 def _cell_text(value: Any) -> str:
@@ -118,6 +138,90 @@ def _mixed_text(column: pd.Series, missing: pd.Series) -> bool:
     return kinds == {True, False}
 
 
+def polish_numbers(values: pd.Series, decimals: int) -> pd.Series:
+    """Numbers as Polish text ("12 345,6"), a column at a time; blank where missing."""
+    shown = values.map(f"{{:,.{decimals}f}}".format, na_action="ignore").astype(object)
+    return shown.str.translate(_POLISH_DIGITS).fillna("")
+
+
+def _whole(values: pd.Series) -> bool:
+    present = values.dropna()
+    return bool(((present % 1) == 0).all())
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """An object column as the texts it shows: texts as they are, yes/no as tak/nie, numbers in Polish
+    (a column of counts and suppression marks: 7, "<5", "x"), blank where missing."""
+    if values.dtype != object:  # a string column: texts only
+        return values.fillna("")
+    kinds = values.map(type)
+    text = values.where(kinds.isin([str])).astype(object)
+    flags = kinds.isin([bool])
+    if flags.any():
+        text = text.where(~flags, values.map({True: "tak", False: "nie"}))
+    numeric = values.notna() & ~kinds.isin([str, bool])
+    if numeric.any():
+        numbers = pd.to_numeric(values.where(numeric), errors="coerce")
+        text = text.where(~numeric, polish_numbers(numbers, 0 if _whole(numbers) else 1))
+    return text.fillna("")
+
+
+def grid(df: pd.DataFrame, colored: Sequence[str] = ()) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """(the frame as the grid gets it, its column config) for a long table: no Python per cell.
+
+    Dates stay dates shown dd.mm.rrrr (moments dd.mm.rrrr gg:mm) and whole numbers stay numbers
+    (sorted as numbers); fractions, yes/no and mixed columns (7, "<5", "x") become their Polish
+    texts; a missing value is blank (the grid's placeholder is ""); `colored` status words get their
+    colour's square.
+    """
+    data, config = df.copy(), {}
+    dates = set(formatting.date_columns(df))
+    for col in df.columns:
+        values = df[col]
+        if col in dates:
+            moments = pd.to_datetime(values)
+            data[col] = moments
+            timed = bool((moments.dropna() != moments.dropna().dt.normalize()).any())
+            config[col] = (
+                st.column_config.DatetimeColumn(col, format="DD.MM.YYYY HH:mm")
+                if timed
+                else st.column_config.DateColumn(col, format="DD.MM.YYYY")
+            )
+        elif pd.api.types.is_bool_dtype(values):
+            data[col] = values.map({True: "tak", False: "nie"}).astype(object).fillna("")
+        elif pd.api.types.is_numeric_dtype(values):
+            if _whole(values):
+                config[col] = st.column_config.NumberColumn(col, format="%d")
+            else:
+                data[col] = polish_numbers(values, 1)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            data[col] = _texts(values)
+        if col in colored:  # the few distinct words marked, then each row looked up (in C)
+            words = pd.Index(data[col].unique())
+            data[col] = words.map(lambda w: MARKED.get(w, w))[words.get_indexer(data[col])]
+    return data, config
+
+
+_GRIDS: dict[int, tuple[weakref.ref, tuple[str, ...], tuple[pd.DataFrame, dict[str, Any]]]] = {}
+_GRIDS_KEPT = 16
+_GRIDS_LOCK = threading.Lock()  # sessions run in threads of one process
+
+
+def _grid_of(df: pd.DataFrame, colored: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`grid(df, colored)`, made once per frame object: the pages' cached frames (shared, never changed:
+    `ui.data`) come back as the same object on every run, and their grid with them."""
+    with _GRIDS_LOCK:
+        kept = _GRIDS.get(id(df))
+    if kept is not None and kept[0]() is df and kept[1] == colored:
+        return kept[2]
+    made = grid(df, colored)
+    with _GRIDS_LOCK:
+        if len(_GRIDS) >= _GRIDS_KEPT:
+            _GRIDS.pop(next(iter(_GRIDS)))
+        _GRIDS[id(df)] = (weakref.ref(df), colored, made)
+    return made
+
+
 def table(
     df: pd.DataFrame,
     key: str,
@@ -129,33 +233,35 @@ def table(
 ) -> Any:
     """A display table (Polish headers already) with dd.mm.rrrr dates and a "Pobierz XLSX" button.
 
-    Cells read as `formatting.cell_text` while sorting still uses the values; the XLSX gets the
-    values themselves (real dates). `colored`: columns holding a status in words, painted in its
-    colour. `select`: single-row selection; returns the selection event (else None). `links`:
-    columns holding a relative URL (`model.links.url`) → the Polish text of their link ("Otwórz").
-    An empty table is said in words (the grid would print the English "empty"), with no download.
+    Every row is shown (a page of PAGE_ROWS at a time past that). Cells read as
+    `formatting.cell_text` while sorting still uses the values; the XLSX gets the values themselves
+    (real dates). `colored`: columns holding a status in words, shown in its colour. `select`:
+    single-row selection; returns the selection event (else None), its rows positions in `df`.
+    `links`: columns holding a relative URL (`model.links.url`) → the Polish text of their link
+    ("Otwórz"). An empty table is said in words (the grid would print the English "empty"), with no
+    download.
     """
     if df.empty:
         st.caption(EMPTY_TABLE)
         return None
-    shown = df.head(MAX_SHOWN)  # the first rows keep their positions: a selection still indexes df
-    styler = _for_grid(shown)
-    if colored and len(shown):
-        styler = styler.map(_cell_style, subset=list(colored))
+    shown, offset = _page(df, key)
+    config: dict[str, Any] = {}
+    if len(df) <= STYLED_ROWS:
+        frame: Any = _for_grid(shown)
+        if colored:
+            frame = frame.map(_cell_style, subset=list(colored))
+    else:
+        frame, config = _grid_of(df, tuple(colored))
+        frame = frame.iloc[offset : offset + len(shown)]
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
-    height = HEADER_PX + ROW_PX * max(1, min(len(df), MAX_ROWS)) + 2
+    height = HEADER_PX + ROW_PX * max(1, min(len(shown), MAX_ROWS)) + 2
     for column, text in (links or {}).items():
-        kwargs.setdefault("column_config", {})[column] = st.column_config.LinkColumn(
-            column, display_text=text
-        )
+        config[column] = st.column_config.LinkColumn(column, display_text=text)
+    if config:
+        kwargs["column_config"] = config
     event = st.dataframe(
-        styler, key=key, hide_index=True, height=height, width="stretch", placeholder="", **kwargs
+        frame, key=key, hide_index=True, height=height, width="stretch", placeholder="", **kwargs
     )
-    if len(df) > MAX_SHOWN:
-        st.caption(
-            f"Pokazano pierwsze {formatting.fmt_number(MAX_SHOWN)} z {formatting.fmt_number(len(df))} "
-            "wierszy; wszystkie są w pliku XLSX."
-        )
     st.download_button(
         "Pobierz XLSX",
         data=lambda: export.to_xlsx(df, sheet_name=filename[:31]),
@@ -165,7 +271,29 @@ def table(
         on_click="ignore",
         icon=":material/download:",
     )
-    return event if select else None
+    if not select:
+        return None
+    if offset:  # the grid's rows are the page's: give the caller positions in df
+        event["selection"]["rows"] = [r + offset for r in event["selection"]["rows"]]
+    return event
+
+
+def _page(df: pd.DataFrame, key: str) -> tuple[pd.DataFrame, int]:
+    """The rows of the page picked under the table (all of them up to PAGE_ROWS) and the first's position."""
+    pages = -(-len(df) // PAGE_ROWS)
+    if pages == 1:
+        return df, 0
+    number = st.selectbox(
+        "Strona",
+        range(1, pages + 1),
+        key=f"{key}_page",
+        format_func=lambda n: f"Strona {n} z {pages}",
+        help=f"Po {formatting.plural(PAGE_ROWS, 'wiersz', 'wiersze', 'wierszy')} na stronie; "
+        f"wszystkie {formatting.fmt_number(len(df))} są w pliku XLSX.",
+        **SELECT,
+    )
+    offset = ((number or 1) - 1) * PAGE_ROWS
+    return df.iloc[offset : offset + PAGE_ROWS], offset
 
 
 def remembered(name: str, default: Any = None) -> Any:

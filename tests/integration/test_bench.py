@@ -19,9 +19,13 @@ def test_the_tiny_benchmark_times_every_page_query_and_file_operation(tmp_path, 
     monkeypatch.setattr(bench, "BENCH_DIR", tmp_path / "bench")
     monkeypatch.setattr(bench, "TINY_GMINY", 12)
     out = tmp_path / "wyniki.json"
-    args = ["bench", "--scale", "tiny", "--repeat", "1", "--today", "2026-11-24", "--out", str(out)]
+    args = ["bench", "--scale", "tiny", "--repeat", "1", "--today", "2026-11-24", "--quiet"]
+    args += ["--out", str(out)]
     assert main(args) == 0
-    assert "Razem:" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "Razem:" in printed.out and "spełniony" in printed.out  # the tables, with the targets
+    assert "[tiny] strony" not in printed.out  # --quiet: no progress lines
+    assert "missing ScriptRunContext" not in printed.out + printed.err
     results = json.loads(out.read_text())
     tiny = results["scales"]["tiny"]
     assert results["machine"]["nproc"] >= 1 and results["machine"]["duckdb"]
@@ -40,7 +44,25 @@ def test_the_tiny_benchmark_times_every_page_query_and_file_operation(tmp_path, 
         and not tiny["exchange"]["update"]["errors"]
     )
     assert all(e["ms"] > 0 and e["bytes"] > 0 for e in tiny["exchange"]["export"])
+    # the first run after an audited write of the page's scope, beside the warm figure
+    assert [(a["page"], a["write"]) for a in tiny["after_write"]] == [
+        (page, scope) for page, _, scope in bench.AFTER_WRITE
+    ]
+    assert all(a["warm_ms"] > 0 and a["after_write_ms"] > 0 and a["ratio"] > 0 for a in tiny["after_write"])
+    # each target a row: its figure and whether it is met
+    assert {"every page", "after write", "query"} <= {_kind(t["target"]) for t in tiny["targets"]}
+    assert all(t["figure"] and t["met"] in (True, False) for t in tiny["targets"])
     assert tiny["pdf"]["bytes"] > 1000 and tiny["warehouse"]["file_mb"] > 0
     # the next run on the same day reuses the warehouse (and reports its original build time)
     again = bench.ensure_warehouse("tiny", date(2026, 11, 24), say=lambda _m: None)
     assert again["reused"] and again["build_s"] == tiny["warehouse"]["build_s"]
+
+
+def _kind(target: str) -> str:
+    if target.startswith("każda strona"):
+        return "every page"
+    if "po zapisie" in target:
+        return "after write"
+    if target.startswith("każde zapytanie"):
+        return "query"
+    return "other"
