@@ -38,7 +38,9 @@ from kooperacja.ui import session
 # counts for every scope: a write to it invalidates every cached read until it is mapped.
 SCOPES: dict[str, frozenset[str]] = {
     "territory": frozenset({"wojewodztwo", "powiat", "gmina", "gmina_boundary", "settings", "problem_area"}),
-    "pilot": frozenset({"pilot_gmina", "pilot_powiat", "pilot_exit", "template", "template_step"}),
+    "pilot": frozenset(
+        {"pilot_gmina", "pilot_powiat", "pilot_exit", "template", "template_step", "plan_date"}
+    ),  # plan_date: kept by the writes of pilot, template and plan_shift rows
     "programme": frozenset(
         {"step_event", "plan_shift", "zgloszenie", "zgloszenie_assignment", "alert_explanation"}
     ),
@@ -49,8 +51,9 @@ SCOPES: dict[str, frozenset[str]] = {
     "case_plans": frozenset({"case_goal", "case_task", "case_problem", "case_service"}),
     "case_reports": frozenset({"monthly_report"}),
     "services": frozenset({"service"}),
+    "network": frozenset({"problem_map", "resource_card", "survey_wave", "survey_answer", "wave_measure"}),
     # No cached read depends on these.
-    "system": frozenset({"app_user", "form_token", "audit_log", "schema_migrations"}),
+    "system": frozenset({"app_user", "form_token", "audit_log", "schema_migrations", "document_template"}),
 }
 TABLE_SCOPE = {table: scope for scope, tables in SCOPES.items() for table in tables}
 
@@ -64,7 +67,7 @@ GMINA_ROWS = frozenset({"step_event", "plan_shift", "zgloszenie"})
 _PROGRAMME = ("territory", "pilot", "programme")
 READS: dict[str, tuple[str, ...]] = {
     "overview": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases"),
-    "alerts": (*_PROGRAMME, "institutions", "meetings", "cases", "case_plans", "case_reports"),
+    "alerts": (*_PROGRAMME, "institutions", "meetings", "cases", "case_plans", "case_reports", "network"),
     "effects": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases", "case_plans", "services"),
     "gaps": ("territory", "pilot", "cases", "case_plans", "services"),
     "services": ("territory", "institutions", "services"),

@@ -77,7 +77,7 @@ ROW_PX, HEADER_PX, MAX_ROWS = 35, 38, 15
 # the other texts prepared per column, a status marked by a coloured square beside its words.
 # Past PAGE_ROWS rows it is shown a page at a time ("Strona N z M"). The XLSX always has every row.
 STYLED_ROWS = 1_000
-PAGE_ROWS = 50_000
+PAGE_ROWS = 5_000  # ~1.4 MB on the wire; at 50,000 the national alerts sent 8.9 MB a visit
 # Not a limit of `table`: how many rows a page offers in its own pickers and hand-styled grids (the
 # case picker of Sprawy, the completeness grid).
 MAX_SHOWN = 500
