@@ -530,3 +530,82 @@ class PilotExit(Record):
     def model_post_init(self, _: Any) -> None:
         if self.left_on < self.joined_on:
             raise InvalidInput(["Data wyjścia z pilotażu: wcześniejsza niż data przystąpienia"])
+
+
+# The cooperation network of a gmina (issue 17): institutions only, no person's data; notes guarded.
+WaveKind = Literal["diagnoza", "ewaluacja", "dodatkowa"]
+Frequency = Literal["nigdy", "sporadycznie", "co_miesiac", "co_tydzien"]
+
+
+class SurveyWave(Record):
+    """One wave of the cooperation survey of a gmina: diagnoza (baseline), ewaluacja (endline), extra."""
+
+    TABLE = "survey_wave"
+    KEY = "wave_id"
+    wave_id: int | None = None
+    terc: TercGmina = _t("Kod TERC gminy")
+    held_on: Day = _t("Data badania")
+    kind: WaveKind = _t("Rodzaj badania")
+    note: Text | None = _t("Uwagi", default=None)
+
+
+class SurveyAnswer(Record):
+    """What one responding institution says of one partner: do we cooperate, who initiates, how often,
+    how good. An answer "nie" has no initiator and no quality, and its frequency is "nigdy"."""
+
+    TABLE = "survey_answer"
+    KEY = "answer_id"
+    answer_id: int | None = None
+    wave_id: int = _t("Badanie")
+    terc: TercGmina = _t("Kod TERC gminy")
+    respondent_id: int = _t("Instytucja odpowiadająca")
+    partner_id: int = _t("Instytucja partnerska")
+    cooperates: bool = _t("Współpraca (tak/nie)")
+    initiates: Literal["my", "oni", "obie"] | None = _t("Kto inicjuje", default=None)
+    frequency: Frequency = _t("Jak często", default="nigdy")
+    quality: int | None = _t("Jakość (1–5)", default=None, ge=1, le=5)
+
+    def model_post_init(self, _: Any) -> None:
+        problems = []
+        if self.cooperates and self.frequency == "nigdy":
+            problems.append("Jak często: przy współpracy podaj częstotliwość inną niż „nigdy”")
+        if not self.cooperates:
+            if self.frequency != "nigdy":
+                problems.append("Jak często: bez współpracy częstotliwość to „nigdy”")
+            if self.initiates is not None:
+                problems.append("Kto inicjuje: bez współpracy nikt jej nie inicjuje")
+            if self.quality is not None:
+                problems.append("Jakość (1–5): bez współpracy nie ocenia się jej jakości")
+        if problems:
+            raise InvalidInput(problems)
+
+
+class ProblemMapEntry(Record):
+    """One line of the Mapa problemów klientów: a problem area's size (families or 1–5) and trend."""
+
+    TABLE = "problem_map"
+    KEY = "entry_id"
+    entry_id: int | None = None
+    terc: TercGmina = _t("Kod TERC gminy")
+    as_of: Day = _t("Stan na dzień")
+    problem_code: Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")] = _t("Obszar problemowy")
+    families: int | None = _t("Liczba rodzin", default=None, ge=0, le=1_000_000)
+    rating: int | None = _t("Natężenie (1–5)", default=None, ge=1, le=5)
+    trend: Literal["rosnie", "stabilny", "maleje"] = _t("Trend")
+    note: Text | None = _t("Uwagi", default=None)
+
+    def model_post_init(self, _: Any) -> None:
+        if (self.families is None) == (self.rating is None):
+            raise InvalidInput(["Liczba rodzin: podaj liczbę rodzin albo natężenie 1–5 (jedno z dwóch)"])
+
+
+class ResourceEntry(Record):
+    """One institution of the karta zasobów: it serves the gmina (its sector is the institution's)."""
+
+    TABLE = "resource_card"
+    KEY = "entry_id"
+    entry_id: int | None = None
+    terc: TercGmina = _t("Kod TERC gminy")
+    as_of: Day = _t("Stan na dzień")
+    institution_id: int = _t("Instytucja")
+    note: Text | None = _t("Uwagi", default=None)

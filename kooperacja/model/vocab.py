@@ -120,3 +120,20 @@ RECOMMENDATION_STATUSES = {
 }
 
 ROLES = access.ROLE_LABELS  # the roles are defined, with their names, in access
+
+# The cooperation network (issue 17): survey waves, answers, the diagnosis's problem map.
+WAVE_KINDS = {
+    "diagnoza": "diagnoza (badanie wyjściowe)",
+    "ewaluacja": "ewaluacja (badanie końcowe)",
+    "dodatkowa": "badanie dodatkowe",
+}
+INITIATES = {"my": "my", "oni": "oni (partner)", "obie": "obie strony"}
+FREQUENCIES = {
+    "nigdy": "nigdy",
+    "sporadycznie": "sporadycznie",
+    "co_miesiac": "co miesiąc",
+    "co_tydzien": "co tydzień lub częściej",
+}
+# The ordinal scale of the mean frequency: 0 nigdy … 3 co tydzień lub częściej.
+FREQUENCY_SCALE = {"nigdy": 0, "sporadycznie": 1, "co_miesiac": 2, "co_tydzien": 3}
+TRENDS = {"rosnie": "rośnie", "stabilny": "stabilny", "maleje": "maleje"}

@@ -34,7 +34,8 @@ TABLES = (
     "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
     "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
     "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary", "form_token",
-    "alert_explanation", "zgloszenie_assignment",
+    "alert_explanation", "zgloszenie_assignment", "problem_map", "resource_card", "survey_wave",
+    "survey_answer", "wave_measure",
 )  # fmt: skip
 
 

@@ -49,6 +49,15 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("wzk_attendance", "meeting_id", "meeting", "meeting_id", ""),
     ("wzk_attendance", "member_id", "wzk_member", "member_id", ""),
     ("recommendation", "meeting_id", "meeting", "meeting_id", ""),
+    ("problem_map", "terc", "gmina", "terc", ""),
+    ("problem_map", "problem_code", "problem_area", "code", ""),
+    ("resource_card", "terc", "gmina", "terc", ""),
+    ("resource_card", "institution_id", "institution", "institution_id", ""),
+    ("survey_wave", "terc", "gmina", "terc", ""),
+    ("survey_answer", "wave_id", "survey_wave", "wave_id", ""),
+    ("survey_answer", "respondent_id", "institution", "institution_id", ""),
+    ("survey_answer", "partner_id", "institution", "institution_id", ""),
+    ("wave_measure", "wave_id", "survey_wave", "wave_id", ""),
 )
 
 # (what is wrong, query counting the rows where it is so).

@@ -30,6 +30,10 @@ SEQUENCED = {
     "service",
     "wzk_member",
     "recommendation",
+    "problem_map",
+    "resource_card",
+    "survey_wave",
+    "survey_answer",
 }
 
 
