@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from kooperacja.charts.programme import FONT, MISSING_COLOR, esc
 from kooperacja.model import vocab
+from kooperacja.model.formatting import row_tuples
 
 # One colour per sector: the eight of Okabe–Ito first (the OPS's sector in the app's blue), then
 # five more, each also with its own marker symbol.
@@ -54,16 +55,12 @@ SECTOR_SYMBOLS: dict[str, str] = {
     "inne": "circle-open",
 }
 OTHER_COLOR = SECTOR_COLORS["inne"]
+_FREQUENCY_NAMES = {n: vocab.FREQUENCIES[code] for code, n in vocab.FREQUENCY_SCALE.items()}
 ISOLATED_LINE = MISSING_COLOR  # a vermillion ring: an institution without a single link
-# How often two institutions work together (the survey's scale) → line width and opacity.
-FREQUENCY_LABELS: dict[int, str] = {
-    0: "nigdy",
-    1: "sporadycznie",
-    2: "co miesiąc",
-    3: "co tydzień lub częściej",
-}
-EDGE_STYLE: dict[int, tuple[float, float]] = {1: (1.0, 0.35), 2: (2.2, 0.55), 3: (4.0, 0.8)}
-EDGE_COLOR = "#555555"
+# How often two institutions work together (the survey's scale, vocab.FREQUENCY_SCALE 0–3) → line
+# width and opacity; "nigdy" is no link at all.
+EDGE_STYLE: dict[int, tuple[float, float]] = {1: (1.2, 0.45), 2: (2.4, 0.6), 3: (4.2, 0.8)}
+EDGE_COLOR = "#444444"
 SEED = 20261124
 LABEL_CHARS = 16
 NODE_MIN, NODE_MAX = 12.0, 34.0
@@ -116,6 +113,18 @@ def positions(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = SEED) -> dic
     return {n: (round(float(x), 6), round(float(y), 6)) for n, (x, y) in pos.items()}
 
 
+def _level(frequency: object) -> int:
+    """A link's frequency on the scale 1–3: a survey code ("co_miesiac") or its number.
+
+    >>> [_level(f) for f in ("sporadycznie", "co_tydzien", 2, None)]
+    [1, 3, 2, 1]
+    """
+    if isinstance(frequency, str):
+        return max(1, vocab.FREQUENCY_SCALE.get(frequency, 1))
+    number = pd.to_numeric(pd.Series([frequency]), errors="coerce").iloc[0]
+    return 1 if pd.isna(number) else int(min(3, max(1, number)))
+
+
 def _pairs(edges: pd.DataFrame) -> pd.DataFrame:
     """One line per pair of institutions: the higher frequency either side reported."""
     if edges.empty:
@@ -124,11 +133,12 @@ def _pairs(edges: pd.DataFrame) -> pd.DataFrame:
         {
             "a": [min(int(s), int(t)) for s, t in zip(edges.source, edges.target, strict=True)],
             "b": [max(int(s), int(t)) for s, t in zip(edges.source, edges.target, strict=True)],
-            "frequency": pd.to_numeric(edges.frequency, errors="coerce").fillna(1).astype(int),
+            "frequency": [_level(f) for f in edges.frequency],
         }
     )
     frame = frame[frame.a != frame.b]
-    return frame.groupby(["a", "b"], as_index=False).frequency.max().sort_values(["a", "b"])
+    pairs = frame.groupby(["a", "b"], as_index=False).agg(frequency=("frequency", "max"))
+    return pairs.sort_values(["a", "b"])
 
 
 def _edge_traces(pairs: pd.DataFrame, pos: Mapping[int, tuple[float, float]]) -> list[go.Scatter]:
@@ -149,9 +159,7 @@ def _edge_traces(pairs: pd.DataFrame, pos: Mapping[int, tuple[float, float]]) ->
                 x=xs,
                 y=ys,
                 mode="lines",
-                name=f"kontakt {FREQUENCY_LABELS[level]}",
-                legendgroup="links",
-                legendgrouptitle={"text": "Jak często"} if not traces else None,
+                name=f"kontakt {_FREQUENCY_NAMES[level]}",
                 line={"width": width, "color": EDGE_COLOR},
                 opacity=opacity,
                 hoverinfo="skip",
@@ -184,7 +192,7 @@ def network_figure(
     edges: pd.DataFrame,
     *,
     pos: Mapping[int, tuple[float, float]] | None = None,
-    height: int = 560,
+    height: int = 640,
 ) -> go.Figure:
     """The network of one wave: a node per institution (colour and symbol by sector, size by degree,
     a vermillion ring when isolated), a line per pair that works together (width by frequency)."""
@@ -206,17 +214,15 @@ def network_figure(
     for trace in _edge_traces(_pairs(edges), pos):
         fig.add_trace(trace)
     top = float(nodes.degree.max() or 0)
-    for n, sector in enumerate(sector_order(nodes.sector)):
+    for sector in sector_order(nodes.sector):
         group = nodes[nodes.sector == sector].sort_values("institution_id")
-        rows = list(group.itertuples(index=False))
+        rows = list(row_tuples(group, index=False))
         fig.add_trace(
             go.Scatter(
                 x=[pos[int(r.institution_id)][0] for r in rows],
                 y=[pos[int(r.institution_id)][1] for r in rows],
                 mode="markers+text",
                 name=esc(rows[0].sector_label),
-                legendgroup="sectors",
-                legendgrouptitle={"text": "Sektor"} if n == 0 else None,
                 text=[esc(short_label(r.name)) for r in rows],
                 textposition="top center",
                 textfont={"size": 10, "color": "#333333"},
@@ -241,17 +247,27 @@ def network_figure(
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.02,
+            y=1.0,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             font={"size": 11, "color": ISOLATED_LINE},
         )
     fig.update_layout(
         height=height,
         font=FONT,
         plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        legend={"itemsizing": "constant", "font": {"size": 11}},
+        margin={"l": 10, "r": 10, "t": 24, "b": 10},
+        legend={
+            "itemsizing": "constant",
+            "font": {"size": 11},
+            "orientation": "h",
+            "traceorder": "normal",
+            "entrywidth": 190,
+            "entrywidthmode": "pixels",
+            "yanchor": "top",
+            "y": -0.04,
+            "x": 0,
+        },
         hoverlabel={"align": "left"},
         dragmode="pan",
     )

@@ -17,6 +17,7 @@ PARAMETERS: dict[str, str] = {
     "uslugi": "service",
     "wzk": "meeting",
     "alerty": "alert",
+    "siec": "terc",
 }
 
 

@@ -1,0 +1,225 @@
+"""The cooperation network's read side on the pages: one gmina's graph and measures, the region table,
+the isolated members under the PZK, the WZK slide's figures drawn in the meeting mode.
+
+The reads are `kooperacja.network.queries`; the pictures `kooperacja.charts.network`. Every text from
+the warehouse goes through `plain` (Markdown) or the chart's own escaping.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from kooperacja.charts import network as charts
+from kooperacja.model import links as model_links
+from kooperacja.model import vocab
+from kooperacja.model.formatting import fmt_date, fmt_number, is_missing, plural, row_tuples
+from kooperacja.network import measures as network_measures
+from kooperacja.network import queries as network
+from kooperacja.ui import widgets
+from kooperacja.ui.text import plain
+
+BASELINE, ENDLINE = "diagnoza", "ewaluacja"
+BOTH = "both"  # the switch's value: baseline and endline side by side
+SHARES = {"ops_share"}  # shown as a percentage
+RATIOS = {"density", "reciprocity", "degree_centralisation"}  # 0–1, two decimals
+MEANS = {"average_degree", "mean_quality", "mean_frequency"}  # one decimal (two for small ones)
+
+
+def measure_text(measure: str, value: object) -> str:
+    """A measure's value as the tables show it: shares in %, ratios with two decimals, "—" if undefined.
+
+    >>> [measure_text(m, v) for m, v in [("density", 0.1234), ("ops_share", 0.5), ("links", 12.0),
+    ...  ("mean_quality", 3.456), ("reciprocity", None)]]
+    ['0,12', '50%', '12', '3,46', '—']
+    """
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if measure in SHARES:
+        return f"{fmt_number(100 * number)}%"
+    if measure in RATIOS or measure in MEANS:
+        return fmt_number(number, 2)
+    return fmt_number(number)
+
+
+def change_text(measure: str, value: object) -> str:
+    """The change between two waves with its sign ("+0,19", "−2", "+12 pp" for a share)."""
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    sign = "+" if number > 0 else ("−" if number < 0 else "±")
+    if measure in SHARES:
+        return f"{sign}{fmt_number(abs(100 * number))} pp"
+    return sign + measure_text(measure, abs(number))
+
+
+def wave_label(row) -> str:
+    """A wave in words: "diagnoza (badanie wyjściowe), 12.03.2025"."""
+    return f"{vocab.WAVE_KINDS.get(row.kind, row.kind)}, {fmt_date(row.held_on)}"
+
+
+def baseline_endline(waves: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The wave ids compared: the first baseline (diagnoza) and the last endline (ewaluacja)."""
+    ordered = waves.sort_values(["held_on", "wave_id"])
+    base = ordered[ordered.kind == BASELINE]
+    end = ordered[ordered.kind == ENDLINE]
+    return (
+        int(base.wave_id.iloc[0]) if len(base) else None,
+        int(end.wave_id.iloc[-1]) if len(end) else None,
+    )
+
+
+def _layout(conn: duckdb.DuckDBPyConnection, wave_ids: list[int]) -> dict[int, tuple[float, float]]:
+    """One layout over the institutions and links of all waves shown: a place per institution."""
+    frames = [network.wave_graph(conn, w) for w in wave_ids]
+    nodes = pd.concat([n for n, _ in frames]).drop_duplicates("institution_id")
+    edges = pd.concat([e for _, e in frames])
+    return charts.positions(nodes, edges)
+
+
+def _graph(conn: duckdb.DuckDBPyConnection, wave_id: int, key: str, pos, height: int = 640) -> None:
+    nodes, edges = network.wave_graph(conn, wave_id)
+    st.plotly_chart(charts.network_figure(nodes, edges, pos=pos, height=height), key=key, width="stretch")
+
+
+def measures_table(conn: duckdb.DuckDBPyConnection, wave_id: int) -> pd.DataFrame:
+    """One wave's measures: the measure, its value and what it means (one Polish sentence)."""
+    m = network.wave_measures(conn, wave_id)
+    rows = [
+        (network_measures.LABELS[name], measure_text(name, value), network_measures.EXPLANATIONS[name])
+        for name, value in m.scalars().items()
+    ]
+    return pd.DataFrame(rows, columns=["Miara", "Wartość", "Co to znaczy"])
+
+
+def change_table(change: pd.DataFrame) -> pd.DataFrame:
+    """`network.queries.change` with Polish headers and each value as the tables show it."""
+    return pd.DataFrame(
+        {
+            "Miara": change.label,
+            "Przed (diagnoza)": [
+                measure_text(m, v) for m, v in zip(change.measure, change.baseline, strict=True)
+            ],
+            "Po (ewaluacja)": [
+                measure_text(m, v) for m, v in zip(change.measure, change.endline, strict=True)
+            ],
+            "Zmiana": [change_text(m, v) for m, v in zip(change.measure, change.change, strict=True)],
+            "Co to znaczy": change.explanation,
+        }
+    )
+
+
+def _details(conn: duckdb.DuckDBPyConnection, wave_id: int, key: str) -> None:
+    m = network.wave_measures(conn, wave_id)
+    if m.isolated_names:
+        st.markdown(
+            f"**Bez powiązań ({plural(m.isolated, 'instytucja', 'instytucje', 'instytucji')}):** "
+            + ", ".join(plain(n) for n in m.isolated_names)
+        )
+    if len(m.sector_matrix):
+        with st.expander("Sektory: kto z kim współpracuje"):
+            st.caption(network_measures.EXPLANATIONS["sector_matrix"])
+            matrix = m.sector_matrix.replace(0, pd.NA).astype("object").where(lambda f: f.notna(), "")
+            widgets.table(
+                matrix.rename_axis(index="Sektor (wskazuje)").reset_index(), f"{key}_sectors", "sektory"
+            )
+
+
+def network_tab(conn: duckdb.DuckDBPyConnection, terc: str, waves: pd.DataFrame) -> None:
+    """The tab "Sieć": the graph of a wave (or baseline and endline side by side), its measures and
+    the change of every measure between the two."""
+    if waves.empty:
+        st.info("Gmina nie ma jeszcze badania współpracy (dodaje się je w zakładce „Badanie współpracy”).")
+        return
+    base, end = baseline_endline(waves)
+    labels: dict[object, str] = {int(r.wave_id): wave_label(r) for r in row_tuples(waves, index=False)}
+    options: list[object] = ([BOTH] if base and end else []) + list(labels)
+    names: dict[object, str] = {BOTH: "przed i po, obok siebie"}
+    names.update(labels)
+    shown = st.radio(
+        "Które badanie pokazać",
+        options,
+        key=f"net_show_{terc}",
+        format_func=names.__getitem__,
+        horizontal=True,
+    )
+    st.caption(
+        "Kolor i kształt: sektor; wielkość: liczba powiązań; grubość linii: jak często instytucje "
+        "współpracują. Najedź na instytucję, by zobaczyć jej nazwę. Układ jest stały: instytucja stoi "
+        "w tym samym miejscu w każdym badaniu."
+    )
+    if shown == BOTH and base and end:
+        pos = _layout(conn, [base, end])
+        left, right = st.columns(2)
+        for column, wave_id, title in ((left, base, "Przed"), (right, end, "Po")):
+            with column:
+                st.markdown(f"**{title}: {plain(labels[wave_id])}**")
+                _graph(conn, wave_id, f"net_graph_{wave_id}", pos, height=600)
+        st.subheader("Zmiana miar: przed i po")
+        change = network.change(conn, terc)
+        st.plotly_chart(charts.change_bars(change), key="net_change_chart", width="stretch")
+        widgets.table(change_table(change), "net_change_table", "zmiana_miar_sieci")
+        _details(conn, end, "net_end")
+        return
+    wave_id = int(shown)  # type: ignore[call-overload]
+    _graph(conn, wave_id, f"net_graph_{wave_id}", _layout(conn, [int(w) for w in waves.wave_id]))
+    st.subheader("Miary sieci")
+    widgets.table(measures_table(conn, wave_id), "net_measures_table", "miary_sieci")
+    _details(conn, wave_id, "net_wave")
+
+
+def _arrow(measure: str, before: object, after: object) -> str:
+    return f"{measure_text(measure, before)} → {measure_text(measure, after)}"
+
+
+def region_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """`network.queries.region_table` as the page shows it: before → after, sectors named, a link."""
+    return pd.DataFrame(
+        {
+            "Gmina": table.gmina,
+            "Diagnoza": table.baseline_on,
+            "Ewaluacja": table.endline_on,
+            "Gęstość: przed → po": [
+                _arrow("density", b, a)
+                for b, a in zip(table.density_before, table.density_after, strict=True)
+            ],
+            "Bez powiązań: przed → po": [
+                _arrow("isolated", b, a)
+                for b, a in zip(table.isolated_before, table.isolated_after, strict=True)
+            ],
+            "Sektory bez współpracy z innymi": [_sectors(v) for v in table.sectors_never_linked],
+            "Sieć gminy": [model_links.url("siec", t) for t in table.terc],
+        }
+    )
+
+
+def _sectors(value: object) -> str:
+    return "—" if is_missing(value) or not str(value).strip() else str(value)
+
+
+def region_tab(conn: duckdb.DuckDBPyConnection) -> None:
+    """The tab "Region": per gmina, density before → after, isolated institutions, sectors never linked."""
+    table = network.region_table(conn)
+    measured = table[table.baseline_on.notna()] if len(table) else table
+    both = measured[measured.endline_on.notna()] if len(measured) else measured
+    st.caption(
+        f"{plural(len(measured), 'gmina ma', 'gminy mają', 'gmin ma')} badanie wyjściowe, "
+        f"{plural(len(both), 'gmina', 'gminy', 'gmin')} także końcowe. "
+        "Link „Otwórz” prowadzi do sieci gminy."
+    )
+    widgets.table(region_rows(table), "net_region_table", "siec_region", links={"Sieć gminy": "Otwórz"})
+
+
+def isolated_note(conn: duckdb.DuckDBPyConnection, terc: str) -> None:
+    """Under the PZK: which institutions had no link in the gmina's latest cooperation survey."""
+    found = network.isolated_members(conn, terc)
+    if found is None or len(found) == 0:
+        return
+    names = ", ".join(plain(n) for n in found["name"])
+    st.markdown(
+        f"**Bez powiązań w ostatnim badaniu współpracy "
+        f"({plural(len(found), 'instytucja', 'instytucje', 'instytucji')}):** {names} · "
+        f"[sieć współpracy gminy]({model_links.url('siec', terc)})"
+    )
