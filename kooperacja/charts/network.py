@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from kooperacja.charts.programme import FONT, MISSING_COLOR, esc
 from kooperacja.model import vocab
@@ -295,11 +294,12 @@ BEFORE_COLOR, AFTER_COLOR = "#BBBBBB", "#0072B2"
 def change_bars(
     change: pd.DataFrame, before: str = "Przed (diagnoza)", after: str = "Po (ewaluacja)"
 ) -> go.Figure:
-    """Each measure's baseline and endline as a pair of bars, one small panel per measure (the
-    measures have different scales: a count, a share, a mean on 1–5)."""
+    """Each measure's baseline and endline as a pair of bars. The measures have different scales (a
+    count, a share, a mean on 1–5), so each pair is drawn against its larger value (= the full bar)
+    and the bars are labelled with the values themselves."""
     rows = [
         r
-        for r in change.itertuples(index=False)
+        for r in row_tuples(change, index=False)
         if _value(r.baseline) is not None or _value(r.endline) is not None
     ]
     if not rows:
@@ -307,38 +307,33 @@ def change_bars(
         fig.add_annotation(text="Brak miar do porównania.", showarrow=False, xref="paper", yref="paper")
         fig.update_layout(xaxis_visible=False, yaxis_visible=False, height=200, font=FONT)
         return fig
-    fig = make_subplots(
-        rows=len(rows), cols=1, subplot_titles=[esc(r.label) for r in rows], vertical_spacing=0.35 / len(rows)
-    )
-    for n, r in enumerate(rows, start=1):
-        pairs = [(before, _value(r.baseline), BEFORE_COLOR), (after, _value(r.endline), AFTER_COLOR)]
-        for name, value, color in pairs:
-            fig.add_trace(
-                go.Bar(
-                    name=name,
-                    orientation="h",
-                    y=[name],
-                    x=[value or 0.0],
-                    text=[_text(value)],
-                    textposition="outside",
-                    cliponaxis=False,
-                    marker_color=color,
-                    showlegend=n == 1,
-                    legendgroup=name,
-                    hovertemplate=f"{esc(r.label)}<br>{name}: {_text(value)}<extra></extra>",
-                ),
-                row=n,
-                col=1,
+    labels = [esc(r.label) for r in rows]
+    tops = [max(abs(_value(r.baseline) or 0.0), abs(_value(r.endline) or 0.0)) or 1.0 for r in rows]
+    fig = go.Figure()
+    for name, column, color in ((before, "baseline", BEFORE_COLOR), (after, "endline", AFTER_COLOR)):
+        values = [_value(getattr(r, column)) for r in rows]
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                orientation="h",
+                y=labels,
+                x=[100 * abs(v or 0.0) / top for v, top in zip(values, tops, strict=True)],
+                text=[_text(v) for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=color,
+                hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
             )
-        fig.update_xaxes(rangemode="tozero", gridcolor="#EEEEEE", row=n, col=1)
-        fig.update_yaxes(showticklabels=False, autorange="reversed", row=n, col=1)
+        )
     fig.update_layout(
         barmode="group",
         font=FONT,
         plot_bgcolor="white",
-        height=90 * len(rows) + 60,
-        margin={"l": 10, "r": 40, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"},
+        height=46 * len(rows) + 80,
+        margin={"l": 10, "r": 50, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        bargap=0.25,
     )
-    fig.update_annotations(font={"size": 12})
+    fig.update_xaxes(visible=False, range=[0, 118])
+    fig.update_yaxes(autorange="reversed")
     return fig

@@ -96,18 +96,20 @@ def test_an_empty_wave_says_so_in_polish():
     assert fig.layout.annotations[0].text == "Brak instytucji w tym badaniu."
 
 
-def test_the_change_chart_has_a_panel_per_measure_with_both_waves():
+def test_the_change_chart_pairs_both_waves_per_measure_labelled_with_their_values():
     change = pd.DataFrame(
         {
-            "measure": ["institutions", "density", "isolated"],
-            "label": ["Instytucje", "Gęstość sieci", "Instytucje bez powiązań"],
-            "explanation": ["", "", ""],
-            "baseline": [20, 0.12, 5],
-            "endline": [22, 0.31, None],
-            "change": [2, 0.19, None],
+            "measure": ["institutions", "density", "isolated", "ops_share"],
+            "label": ["Instytucje", "Gęstość sieci", "Instytucje bez powiązań", "Udział OPS"],
+            "explanation": ["", "", "", ""],
+            "baseline": [20, 0.12, 5, None],
+            "endline": [22, 0.31, None, None],
+            "change": [2, 0.19, None, None],
         }
     )
     fig = charts.change_bars(change)
-    assert len(fig.data) == 6
-    assert [a.text for a in fig.layout.annotations] == list(change.label)
-    assert fig.data[3].text == ("0,31",) and fig.data[5].text == ("—",)
+    before, after = fig.data
+    assert (before.name, after.name) == ("Przed (diagnoza)", "Po (ewaluacja)")
+    assert list(before.y) == ["Instytucje", "Gęstość sieci", "Instytucje bez powiązań"]  # no value: left out
+    assert list(after.text) == ["22", "0,31", "—"] and list(before.text) == ["20", "0,12", "5"]
+    assert max(after.x[0], before.x[0]) == 100 and after.x[1] == 100  # each pair against its larger value
