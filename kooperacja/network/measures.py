@@ -8,7 +8,7 @@ A link both sides report is two edges (reciprocated). Degrees are total degrees 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,12 +55,21 @@ class Measures:
     isolated_names: tuple[str, ...]
     ops_share: float | None
     cross_sector_links: int
-    sector_matrix: pd.DataFrame = field(compare=False, repr=False)
     mean_quality: float | None
     mean_frequency: float | None
+    sectors: tuple[str, ...] = ()  # the sector codes of the wave's institutions, in vocabulary order
+    sector_links: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
     sectors_never_linked: tuple[str, ...] = ()  # sector codes with no link to another sector
     ops_name: str | None = None
     directed: bool = DIRECTED
+
+    @property
+    def sector_matrix(self) -> pd.DataFrame:
+        """Links from the institutions of one sector (row) to those of another (column), by label."""
+        matrix = pd.DataFrame(0, index=list(self.sectors), columns=list(self.sectors), dtype=int)
+        for (u, v), n in self.sector_links.items():
+            matrix.loc[u, v] = n
+        return matrix.rename(index=SECTORS, columns=SECTORS)
 
     def scalars(self) -> dict[str, Any]:
         """The single-number measures, in the order of SCALARS."""
@@ -114,18 +123,32 @@ NODE_COLUMNS = ["institution_id", "name", "sector", "is_ops"]
 ANSWER_COLUMNS = ["respondent_id", "partner_id", "cooperates", "frequency", "quality"]
 
 
-def graph(nodes: pd.DataFrame, answers: pd.DataFrame) -> nx.DiGraph:
+Node = tuple[int, str, str, bool]  # institution_id, name, sector, is the gmina's OPS
+Link = tuple[int, int, str, int | None]  # respondent, partner, frequency, quality (answers "tak" only)
+
+
+def _rows(nodes: pd.DataFrame, answers: pd.DataFrame) -> tuple[list[Node], list[Link]]:
+    cols = [nodes[c].tolist() for c in NODE_COLUMNS]
+    node_rows = [(int(i), n, s, bool(o)) for i, n, s, o in zip(*cols, strict=True)]
+    yes = answers[answers["cooperates"].astype(bool)]
+    link_cols = [yes[c].tolist() for c in ("respondent_id", "partner_id", "frequency", "quality")]
+    links = [
+        (int(r), int(p), f, None if pd.isna(q) else int(q)) for r, p, f, q in zip(*link_cols, strict=True)
+    ]
+    return node_rows, links
+
+
+def graph_of(nodes: Iterable[Node], links: Iterable[Link]) -> nx.DiGraph:
     """The declared directed graph: every institution of the wave, an edge per answer "tak"."""
     g = nx.DiGraph()
-    cols = [nodes[c].tolist() for c in NODE_COLUMNS]
-    for i, name, sector, flag in zip(*cols, strict=True):
-        g.add_node(int(i), name=name, sector=sector, is_ops=bool(flag))
-    links = answers[answers["cooperates"].astype(bool)]
-    for r, p, f, q in zip(
-        *(links[c].tolist() for c in ("respondent_id", "partner_id", "frequency", "quality")), strict=True
-    ):
-        g.add_edge(int(r), int(p), frequency=f, quality=None if pd.isna(q) else int(q))
+    g.add_nodes_from((i, {"name": n, "sector": s, "is_ops": o}) for i, n, s, o in nodes)
+    g.add_edges_from((r, p, {"frequency": f, "quality": q}) for r, p, f, q in links)
     return g
+
+
+def graph(nodes: pd.DataFrame, answers: pd.DataFrame) -> nx.DiGraph:
+    """The declared graph of a wave from its institutions (NODE_COLUMNS) and answers (ANSWER_COLUMNS)."""
+    return graph_of(*_rows(nodes, answers))
 
 
 def freeman_centralisation(degrees: Iterable[int]) -> float | None:
@@ -153,21 +176,28 @@ def _mean(values: list[float]) -> float | None:
 
 def compute(nodes: pd.DataFrame, answers: pd.DataFrame) -> Measures:
     """The measures of one wave from its institutions (NODE_COLUMNS) and answers (ANSWER_COLUMNS)."""
-    g = graph(nodes, answers)
+    return compute_rows(*_rows(nodes, answers))
+
+
+def compute_rows(nodes: Sequence[Node], links: Sequence[Link]) -> Measures:
+    """The measures of one wave from its institutions and its answers "tak" (plain rows: the region's
+    thousands of waves are computed without a DataFrame each)."""
+    g = graph_of(nodes, links)
     n, m = g.number_of_nodes(), g.number_of_edges()
     degree = dict(g.degree())
-    sector = nx.get_node_attributes(g, "sector")
-    names = nx.get_node_attributes(g, "name")
+    sector = {i: s for i, _, s, _ in nodes}
+    names = {i: name for i, name, _, _ in nodes}
     isolated = sorted(nx.isolates(g), key=lambda i: names[i])
-    ops = [i for i, flag in g.nodes(data="is_ops") if flag]
-    cross = [(u, v) for u, v in g.edges() if sector[u] != sector[v]]
-    present = sorted(set(sector.values()), key=list(SECTORS).index)
-    matrix = pd.DataFrame(0, index=present, columns=present, dtype=int)
+    ops = {i for i, _, _, o in nodes if o}
+    counts: dict[tuple[str, str], int] = {}
     for u, v in g.edges():
-        matrix.loc[sector[u], sector[v]] += 1
-    linked = {sector[u] for u, v in cross} | {sector[v] for u, v in cross}
+        counts[(sector[u], sector[v])] = counts.get((sector[u], sector[v]), 0) + 1
+    cross = sum(k for (a, b), k in counts.items() if a != b)
+    linked = {s for pair, k in counts.items() if pair[0] != pair[1] for s in pair}
+    present = tuple(s for s in SECTORS if s in set(sector.values()))
     quality = [q for _, _, q in g.edges(data="quality") if q is not None]
-    frequency = [FREQUENCY_SCALE[f] for _, _, f in g.edges(data="frequency")]
+    frequency = [float(FREQUENCY_SCALE[f]) for _, _, f in g.edges(data="frequency")]
+    ops_links = sum(1 for u, v in g.edges() if u in ops or v in ops)
     return Measures(
         institutions=n,
         links=m,
@@ -177,13 +207,14 @@ def compute(nodes: pd.DataFrame, answers: pd.DataFrame) -> Measures:
         degree_centralisation=freeman_centralisation(degree.values()),
         isolated=len(isolated),
         isolated_names=tuple(names[i] for i in isolated),
-        ops_share=(sum(1 for u, v in g.edges() if u in ops or v in ops) / m) if ops and m else None,
-        cross_sector_links=len(cross),
-        sector_matrix=matrix.rename(index=SECTORS, columns=SECTORS),
+        ops_share=(ops_links / m) if ops and m else None,
+        cross_sector_links=cross,
         mean_quality=_mean(quality),
-        mean_frequency=_mean([float(f) for f in frequency]),
+        mean_frequency=_mean(frequency),
+        sectors=present,
+        sector_links=counts,
         sectors_never_linked=tuple(s for s in present if s not in linked),
-        ops_name=names[ops[0]] if ops else None,
+        ops_name=names[min(ops)] if ops else None,
     )
 
 

@@ -14,12 +14,13 @@ import pandas as pd
 from kooperacja.model.errors import NotFound
 from kooperacja.model.vocab import FREQUENCIES, INITIATES, LEVELS, SECTORS, TRENDS, WAVE_KINDS
 from kooperacja.network.measures import (
-    ANSWER_COLUMNS,
     EXPLANATIONS,
     LABELS,
     SCALARS,
+    Link,
     Measures,
-    compute,
+    Node,
+    compute_rows,
     graph,
     is_ops,
 )
@@ -74,16 +75,23 @@ def _frames(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> tuple[pd
     return nodes, cur.execute(ANSWERS, {"waves": ids}).df()
 
 
+LINKS = """
+SELECT wave_id, respondent_id, partner_id, frequency, quality
+FROM survey_answer WHERE cooperates AND list_contains($waves, wave_id)
+ORDER BY wave_id, respondent_id, partner_id
+"""
+
+
 def measures_of(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> dict[int, Measures]:
     """The measures of each wave, computed (networkx) from its stored answers."""
-    nodes, answers = _frames(cur, wave_ids)
-    by_nodes = dict(tuple(nodes.groupby("wave_id")))
-    by_answers = dict(tuple(answers.groupby("wave_id")))
-    empty_nodes, empty_answers = nodes.iloc[0:0], answers.iloc[0:0]
-    return {
-        int(w): compute(by_nodes.get(w, empty_nodes), by_answers.get(w, empty_answers)[ANSWER_COLUMNS])
-        for w in wave_ids
-    }
+    ids = [int(w) for w in wave_ids]
+    nodes: dict[int, list[Node]] = {w: [] for w in ids}
+    for w, t, i, name, sector, level, seat in cur.execute(NODES, {"waves": ids}).fetchall():
+        nodes[w].append((i, name, sector, is_ops(name, sector, level, seat, t)))
+    links: dict[int, list[Link]] = {w: [] for w in ids}
+    for w, r, p, f, q in cur.execute(LINKS, {"waves": ids}).fetchall():
+        links[w].append((r, p, f, q))
+    return {w: compute_rows(nodes[w], links[w]) for w in ids}
 
 
 MEASURE_COLUMNS = [
