@@ -191,23 +191,29 @@ def _answers(
     answered = bool(grid.answered.any()) if "answered" in grid else False
     version = int(waves.set_index("wave_id").row_version[wave_id])
     st.caption(ANSWER_HELP)
-    edited = st.data_editor(
-        answers_frame(grid),
-        key=k(f"f_net_grid_{wave_id}_{respondent}"),
-        hide_index=True,
-        height=ROW_PX * (len(grid) + 1) + 3,  # every partner in view: no scrolling inside the grid
-        num_rows="fixed",
-        width="stretch",
-        column_config=_grid_config(),
-        placeholder="",
-    )
-    reason = saving.reason_input(k("f_net_grid_reason")) if answered else None
-    if answered:
-        st.caption("Ta instytucja ma już zapisane odpowiedzi: zapis je zastąpi (z powodem w historii).")
     ids = list(options)
     following = ids[(ids.index(respondent) + 1) % len(ids)]
     partners = [int(p) for p in grid.partner_id]
-    if st.button("Zapisz odpowiedzi", key="f_net_grid_save", type="primary", icon=":material/save:"):
+    names = dict(zip(institutions.institution_id.astype(int), institutions.name.astype(str), strict=True))
+    # a form: ticking cells does not rerun the page, only the save does
+    with st.form(k(f"f_net_grid_form_{wave_id}_{respondent}"), border=False):
+        edited = st.data_editor(
+            answers_frame(grid),
+            key=k(f"f_net_grid_{wave_id}_{respondent}"),
+            hide_index=True,
+            height=ROW_PX * (len(grid) + 1) + 3,  # every partner in view: no scrolling inside the grid
+            num_rows="fixed",
+            width="stretch",
+            column_config=_grid_config(),
+            placeholder="",
+        )
+        reason = saving.reason_input(k("f_net_grid_reason")) if answered else None
+        if answered:
+            st.caption("Ta instytucja ma już zapisane odpowiedzi: zapis je zastąpi (z powodem w historii).")
+        clicked = st.form_submit_button(
+            "Zapisz odpowiedzi", key="f_net_grid_save", type="primary", icon=":material/save:"
+        )
+    if clicked:
         saving.attempt(
             GRID,
             lambda: services.save_answers(
@@ -223,9 +229,9 @@ def _answers(
             lambda n: [
                 (
                     "success",
-                    f"Zapisano odpowiedzi: {plain(options[respondent])} — "
+                    f"Zapisano odpowiedzi: {plain(names[respondent])} — "
                     f"{plural(n, 'partner', 'partnerzy', 'partnerów')}. "
-                    f"Następna: {plain(options[following])}.",
+                    f"Następna instytucja: {plain(names[following])}.",
                 )
             ],
             before=lambda: st.session_state.__setitem__(NEXT, following),

@@ -7,17 +7,21 @@ the warehouse goes through `plain` (Markdown) or the chart's own escaping.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from kooperacja import warehouse
 from kooperacja.charts import network as charts
 from kooperacja.model import links as model_links
 from kooperacja.model import vocab
 from kooperacja.model.formatting import fmt_date, fmt_number, is_missing, plural, row_tuples
 from kooperacja.network import measures as network_measures
 from kooperacja.network import queries as network
-from kooperacja.ui import widgets
+from kooperacja.ui import data, session, widgets
 from kooperacja.ui.text import plain
 
 BASELINE, ENDLINE = "diagnoza", "ewaluacja"
@@ -71,22 +75,20 @@ def baseline_endline(waves: pd.DataFrame) -> tuple[int | None, int | None]:
     )
 
 
-def _layout(conn: duckdb.DuckDBPyConnection, wave_ids: list[int]) -> dict[int, tuple[float, float]]:
-    """One layout over the institutions and links of all waves shown: a place per institution."""
-    frames = [network.wave_graph(conn, w) for w in wave_ids]
-    nodes = pd.concat([n for n, _ in frames]).drop_duplicates("institution_id")
-    edges = pd.concat([e for _, e in frames])
-    return charts.positions(nodes, edges)
+@dataclass
+class View:
+    """What the tab "Sieć" draws for one choice of waves (built once per data version, then cached)."""
+
+    figures: list[tuple[str, int, go.Figure]]  # (title, wave id, graph)
+    measures: pd.DataFrame | None = None  # one wave: its measures with their explanations
+    change: pd.DataFrame | None = None  # both waves: the change of every measure
+    change_figure: go.Figure | None = None
+    isolated: tuple[str, ...] = ()
+    sectors: pd.DataFrame | None = None  # the sector × sector matrix of the last wave shown
 
 
-def _graph(conn: duckdb.DuckDBPyConnection, wave_id: int, key: str, pos, height: int = 640) -> None:
-    nodes, edges = network.wave_graph(conn, wave_id)
-    st.plotly_chart(charts.network_figure(nodes, edges, pos=pos, height=height), key=key, width="stretch")
-
-
-def measures_table(conn: duckdb.DuckDBPyConnection, wave_id: int) -> pd.DataFrame:
+def measures_table(m: network_measures.Measures) -> pd.DataFrame:
     """One wave's measures: the measure, its value and what it means (one Polish sentence)."""
-    m = network.wave_measures(conn, wave_id)
     rows = [
         (network_measures.LABELS[name], measure_text(name, value), network_measures.EXPLANATIONS[name])
         for name, value in m.scalars().items()
@@ -111,20 +113,73 @@ def change_table(change: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _details(conn: duckdb.DuckDBPyConnection, wave_id: int, key: str) -> None:
-    m = network.wave_measures(conn, wave_id)
-    if m.isolated_names:
+def _sector_table(m: network_measures.Measures) -> pd.DataFrame | None:
+    matrix = m.sector_matrix
+    if not len(matrix):
+        return None
+    shown = matrix.astype("object").where(matrix != 0, "")
+    return shown.rename_axis(index="Sektor (wskazuje)").reset_index()
+
+
+def build_view(
+    conn: duckdb.DuckDBPyConnection,
+    terc: str,
+    shown: list[tuple[str, int]],
+    all_waves: list[int],
+    height: int,
+) -> View:
+    """The graphs of the `shown` waves ((title, wave id)) on one layout over `all_waves` (an institution
+    keeps its place in every wave), and the measures of one wave or the change between two."""
+    graphs = {w: network.wave_graph(conn, w) for w in all_waves}
+    nodes = pd.concat([n for n, _ in graphs.values()]).drop_duplicates("institution_id")
+    pos = charts.positions(nodes, pd.concat([e for _, e in graphs.values()]))
+    figures = [(title, w, charts.network_figure(*graphs[w], pos=pos, height=height)) for title, w in shown]
+    last = network.wave_measures(conn, shown[-1][1])
+    view = View(figures, isolated=last.isolated_names, sectors=_sector_table(last))
+    if len(shown) == 1:
+        view.measures = measures_table(last)
+    else:
+        change = network.change(conn, terc)
+        view.change, view.change_figure = change_table(change), charts.change_bars(change)
+    return view
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_view(
+    path: str, token: str, terc: str, shown: tuple[tuple[str, int], ...], waves: tuple[int, ...], height: int
+) -> View:
+    return build_view(session.get_conn(), terc, list(shown), list(waves), height)
+
+
+def _token(conn: duckdb.DuckDBPyConnection) -> str:
+    last_id, last_at = conn.cursor().execute(data.VERSION).fetchall()[0]
+    return f"{last_id}@{last_at}"
+
+
+def _draw(view: View) -> None:
+    pair = len(view.figures) == 2
+    columns = st.columns(2) if pair else [st.container()]
+    for column, (title, wave_id, fig) in zip(columns, view.figures, strict=True):
+        with column:
+            if pair:
+                st.markdown(f"**{plain(title)}**")
+            st.plotly_chart(fig, key=f"net_graph_{wave_id}", width="stretch")
+    if view.change is not None and view.change_figure is not None:
+        st.subheader("Zmiana miar: przed i po")
+        st.plotly_chart(view.change_figure, key="net_change_chart", width="stretch")
+        widgets.table(view.change, "net_change_table", "zmiana_miar_sieci")
+    if view.measures is not None:
+        st.subheader("Miary sieci")
+        widgets.table(view.measures, "net_measures_table", "miary_sieci")
+    if view.isolated:
         st.markdown(
-            f"**Bez powiązań ({plural(m.isolated, 'instytucja', 'instytucje', 'instytucji')}):** "
-            + ", ".join(plain(n) for n in m.isolated_names)
+            f"**Bez powiązań ({plural(len(view.isolated), 'instytucja', 'instytucje', 'instytucji')}):** "
+            + ", ".join(plain(n) for n in view.isolated)
         )
-    if len(m.sector_matrix):
+    if view.sectors is not None:
         with st.expander("Sektory: kto z kim współpracuje"):
             st.caption(network_measures.EXPLANATIONS["sector_matrix"])
-            matrix = m.sector_matrix.replace(0, pd.NA).astype("object").where(lambda f: f.notna(), "")
-            widgets.table(
-                matrix.rename_axis(index="Sektor (wskazuje)").reset_index(), f"{key}_sectors", "sektory"
-            )
+            widgets.table(view.sectors, "net_sectors_table", "sektory")
 
 
 def network_tab(conn: duckdb.DuckDBPyConnection, terc: str, waves: pd.DataFrame) -> None:
@@ -151,23 +206,13 @@ def network_tab(conn: duckdb.DuckDBPyConnection, terc: str, waves: pd.DataFrame)
         "w tym samym miejscu w każdym badaniu."
     )
     if shown == BOTH and base and end:
-        pos = _layout(conn, [base, end])
-        left, right = st.columns(2)
-        for column, wave_id, title in ((left, base, "Przed"), (right, end, "Po")):
-            with column:
-                st.markdown(f"**{title}: {plain(labels[wave_id])}**")
-                _graph(conn, wave_id, f"net_graph_{wave_id}", pos, height=600)
-        st.subheader("Zmiana miar: przed i po")
-        change = network.change(conn, terc)
-        st.plotly_chart(charts.change_bars(change), key="net_change_chart", width="stretch")
-        widgets.table(change_table(change), "net_change_table", "zmiana_miar_sieci")
-        _details(conn, end, "net_end")
-        return
-    wave_id = int(shown)  # type: ignore[call-overload]
-    _graph(conn, wave_id, f"net_graph_{wave_id}", _layout(conn, [int(w) for w in waves.wave_id]))
-    st.subheader("Miary sieci")
-    widgets.table(measures_table(conn, wave_id), "net_measures_table", "miary_sieci")
-    _details(conn, wave_id, "net_wave")
+        chosen: tuple[tuple[str, int], ...] = (("Przed: " + labels[base], base), ("Po: " + labels[end], end))
+    else:
+        chosen = ((labels[shown], int(shown)),)  # type: ignore[call-overload]
+    path = str(warehouse.db_path().resolve())
+    waves_all = tuple(int(w) for w in waves.wave_id)
+    view = _cached_view(path, _token(conn), terc, chosen, waves_all, 600 if len(chosen) == 2 else 640)
+    _draw(view)
 
 
 def _arrow(measure: str, before: object, after: object) -> str:
