@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from kooperacja.charts.programme import FONT, MISSING_COLOR, esc
 from kooperacja.model import vocab
-from kooperacja.model.formatting import row_tuples
+from kooperacja.model.formatting import fmt_number, is_missing, row_tuples
 
 # One colour per sector: the eight of Okabe–Ito first (the OPS's sector in the app's blue), then
 # five more, each also with its own marker symbol.
@@ -275,17 +275,42 @@ def network_figure(
     return fig
 
 
+SHARES = {"ops_share"}  # shown as a percentage
+RATIOS = {"density", "reciprocity", "degree_centralisation"}  # 0–1, two decimals
+MEANS = {"average_degree", "mean_quality", "mean_frequency"}  # one decimal (two for small ones)
+
+
+def measure_text(measure: str, value: object) -> str:
+    """A measure's value as the tables show it: shares in %, ratios with two decimals, "—" if undefined.
+
+    >>> [measure_text(m, v) for m, v in [("density", 0.1234), ("ops_share", 0.5), ("links", 12.0),
+    ...  ("mean_quality", 3.456), ("reciprocity", None)]]
+    ['0,12', '50%', '12', '3,46', '—']
+    """
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if measure in SHARES:
+        return f"{fmt_number(100 * number)}%"
+    if measure in RATIOS or measure in MEANS:
+        return fmt_number(number, 2)
+    return fmt_number(number)
+
+
+def change_text(measure: str, value: object) -> str:
+    """The change between two waves with its sign ("+0,19", "−2", "+12 pp" for a share)."""
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    sign = "+" if number > 0 else ("−" if number < 0 else "±")
+    if measure in SHARES:
+        return f"{sign}{fmt_number(abs(100 * number))} pp"
+    return sign + measure_text(measure, abs(number))
+
+
 def _value(value: object) -> float | None:
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     return None if pd.isna(number) else float(number)
-
-
-def _text(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".replace(".", ",")
 
 
 BEFORE_COLOR, AFTER_COLOR = "#BBBBBB", "#0072B2"
@@ -312,13 +337,14 @@ def change_bars(
     fig = go.Figure()
     for name, column, color in ((before, "baseline", BEFORE_COLOR), (after, "endline", AFTER_COLOR)):
         values = [_value(getattr(r, column)) for r in rows]
+        texts = [measure_text(r.measure, getattr(r, column)) for r in rows]
         fig.add_trace(
             go.Bar(
                 name=name,
                 orientation="h",
                 y=labels,
                 x=[100 * abs(v or 0.0) / top for v, top in zip(values, tops, strict=True)],
-                text=[_text(v) for v in values],
+                text=texts,
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=color,

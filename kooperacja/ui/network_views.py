@@ -16,9 +16,10 @@ import streamlit as st
 
 from kooperacja import warehouse
 from kooperacja.charts import network as charts
+from kooperacja.charts.network import change_text, measure_text
 from kooperacja.model import links as model_links
 from kooperacja.model import vocab
-from kooperacja.model.formatting import fmt_date, fmt_number, is_missing, plural, row_tuples
+from kooperacja.model.formatting import fmt_date, is_missing, plural, row_tuples
 from kooperacja.network import measures as network_measures
 from kooperacja.network import queries as network
 from kooperacja.ui import data, session, widgets
@@ -26,37 +27,6 @@ from kooperacja.ui.text import plain
 
 BASELINE, ENDLINE = "diagnoza", "ewaluacja"
 BOTH = "both"  # the switch's value: baseline and endline side by side
-SHARES = {"ops_share"}  # shown as a percentage
-RATIOS = {"density", "reciprocity", "degree_centralisation"}  # 0–1, two decimals
-MEANS = {"average_degree", "mean_quality", "mean_frequency"}  # one decimal (two for small ones)
-
-
-def measure_text(measure: str, value: object) -> str:
-    """A measure's value as the tables show it: shares in %, ratios with two decimals, "—" if undefined.
-
-    >>> [measure_text(m, v) for m, v in [("density", 0.1234), ("ops_share", 0.5), ("links", 12.0),
-    ...  ("mean_quality", 3.456), ("reciprocity", None)]]
-    ['0,12', '50%', '12', '3,46', '—']
-    """
-    if is_missing(value):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    if measure in SHARES:
-        return f"{fmt_number(100 * number)}%"
-    if measure in RATIOS or measure in MEANS:
-        return fmt_number(number, 2)
-    return fmt_number(number)
-
-
-def change_text(measure: str, value: object) -> str:
-    """The change between two waves with its sign ("+0,19", "−2", "+12 pp" for a share)."""
-    if is_missing(value):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    sign = "+" if number > 0 else ("−" if number < 0 else "±")
-    if measure in SHARES:
-        return f"{sign}{fmt_number(abs(100 * number))} pp"
-    return sign + measure_text(measure, abs(number))
 
 
 def wave_label(row) -> str:

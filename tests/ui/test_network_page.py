@@ -152,3 +152,41 @@ def test_the_region_table_links_each_gmina_to_its_network(page_test, seeded):
     assert row["Gmina"] == "Zawiśle"
     assert "→" in row["Gęstość: przed → po"] and "—" not in row["Gęstość: przed → po"]
     assert region["Sieć gminy"].str.fullmatch(r"siec\?terc=\d{7}").all()
+
+
+def test_the_effects_report_has_the_network_section_with_real_numbers(seeded_db):
+    """The report's section "Współpraca instytucji: przed i po": the same figures in PDF, XLSX, slide."""
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from kooperacja import wzk
+    from kooperacja.model.access import Actor
+    from kooperacja.model.formatting import fmt_number
+    from kooperacja.report import effects
+
+    path, (base, end) = seeded_db
+    conn = warehouse.connect(path, read_only=True)
+    try:
+        before, after = queries.wave_measures(conn, base), queries.wave_measures(conn, end)
+        report = effects.effects(conn, Actor("zarzad", "zarzad"), TODAY)
+        slides = wzk.meeting_slides(conn, Actor("wzk", "wzk"), TODAY, effects=report)
+    finally:
+        conn.close()
+    pct = [round(100 * m.density, 1) for m in (before, after)]
+    density = [fmt_number(v, 0 if v.is_integer() else 1) for v in pct]
+    assert after.density > before.density
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(effects.to_pdf(report))).pages)
+    assert "Współpraca instytucji w gminach: przed i po" in text
+    assert "Region: 1 gmina zbadana przed i po" in text and "Największa poprawa: Zawiśle" in text
+    assert f"gęstość sieci {density[0]}% → {density[1]}%" in " ".join(text.split())
+    book = openpyxl.load_workbook(io.BytesIO(effects.to_xlsx(report)))
+    assert book.sheetnames[-1].startswith("Współpraca instytucji")
+    rows = [[c.value for c in row] for row in book[book.sheetnames[-1]].iter_rows()]
+    assert rows[0] == ["Gmina", "Gęstość przed (%)", "Gęstość po (%)", "Zmiana gęstości (pp)",
+                       "Bez powiązań przed", "Bez powiązań po"]  # fmt: skip
+    assert rows[1][1:3] == pct
+    assert rows[1][4:] == [before.isolated, after.isolated]
+    (slide,) = [s for s in slides if s.title == "Współpraca instytucji: przed i po"]
+    assert ("gminy zbadane przed i po", "1") in slide.numbers

@@ -112,4 +112,7 @@ def test_the_change_chart_pairs_both_waves_per_measure_labelled_with_their_value
     assert (before.name, after.name) == ("Przed (diagnoza)", "Po (ewaluacja)")
     assert list(before.y) == ["Instytucje", "Gęstość sieci", "Instytucje bez powiązań"]  # no value: left out
     assert list(after.text) == ["22", "0,31", "—"] and list(before.text) == ["20", "0,12", "5"]
+    assert (
+        charts.measure_text("ops_share", 0.22) == "22%" and charts.change_text("ops_share", 0.08) == "+8 pp"
+    )
     assert max(after.x[0], before.x[0]) == 100 and after.x[1] == 100  # each pair against its larger value
