@@ -12,6 +12,7 @@ import pytest
 from kooperacja import warehouse
 from kooperacja.model.access import SYSTEM
 from kooperacja.network import queries, services
+from kooperacja.programme import pzk
 from tests.conftest import DEMO_TODAY
 
 TODAY = date.fromisoformat(DEMO_TODAY)
@@ -36,9 +37,13 @@ def _seed(path, terc: str = ZAWISLE) -> tuple[int, int]:
     conn = warehouse.connect(path)
     try:
         made = []
+        members = pzk.list_members(conn, terc)
+        current = {int(i) for i in members[members.left_on.isna()].institution_id}
         for kind, held_on, step in (("diagnoza", BASE_ON, 1), ("ewaluacja", END_ON, 2)):
             wave = services.create_wave(conn, SYSTEM, {"terc": terc, "held_on": held_on, "kind": kind}, TODAY)
             ids = [int(i) for i in queries.wave_institutions(conn, wave).institution_id]
+            member = next(i for i in ids if i in current)  # the isolated one sits in the PZK
+            ids = [i for i in ids if i != member] + [member]
             for n, who in enumerate(ids[:-1]):  # the last institution answers nothing and is named by none
                 near = {ids[(n + k) % (len(ids) - 1)] for k in range(1, step + 1)}
                 answers = [_answer(p, p in near) for p in ids if p != who]
@@ -62,8 +67,10 @@ def _links_before(at) -> int:
 
 
 def _table(at, key: str):
+    """The table of widgets.table(key=...): each is followed by its download button (grids are not)."""
     keys = [b.key for b in at.get("download_button")]
-    return at.dataframe[keys.index(f"{key}_xlsx")].value
+    shown = [d for d in at.dataframe if not d.proto.editing_mode]  # the answers grid is an editor
+    return shown[keys.index(f"{key}_xlsx")].value
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +89,9 @@ def seeded(seeded_db, app_db):
 
 
 @pytest.mark.parametrize("user", ["admin", "animator1", "wzk", "zarzad"])
-def test_the_network_page_opens_for_every_role_with_both_waves_side_by_side(page_test, seeded, user):
+def test_the_network_page_opens_for_every_role_side_by_side_and_the_region_links_each_gmina(
+    page_test, seeded, user
+):
     at = _open(page_test, user)
     assert not at.exception, at.exception
     assert not at.error
@@ -97,6 +106,12 @@ def test_the_network_page_opens_for_every_role_with_both_waves_side_by_side(page
     assert change.loc[change["Miara"] == "Gęstość sieci", "Zmiana"].iloc[0].startswith("+")
     editing = any(b.label == "Zapisz odpowiedzi" for b in at.button)
     assert editing == (user in {"admin", "animator1"})
+    # the tab "Region": each gmina's row leads to its network
+    region = _table(at, "net_region_table")
+    row = region[region["Sieć gminy"] == f"siec?terc={ZAWISLE}"].iloc[0]
+    assert row["Gmina"] == "Zawiśle"
+    assert "→" in row["Gęstość: przed → po"] and "—" not in row["Gęstość: przed → po"]
+    assert region["Sieć gminy"].str.fullmatch(r"siec\?terc=\d{7}").all()
 
 
 def test_a_coordinator_enters_one_respondents_row_and_the_measures_change(page_test, seeded):
@@ -145,15 +160,6 @@ def test_a_refused_row_is_said_in_polish_and_the_grid_keeps_what_was_typed(page_
     assert at.session_state[grid_key]["edited_rows"]
 
 
-def test_the_region_table_links_each_gmina_to_its_network(page_test, seeded):
-    at = _open(page_test, "wzk")
-    region = _table(at, "net_region_table")
-    row = region[region["Sieć gminy"] == f"siec?terc={ZAWISLE}"].iloc[0]
-    assert row["Gmina"] == "Zawiśle"
-    assert "→" in row["Gęstość: przed → po"] and "—" not in row["Gęstość: przed → po"]
-    assert region["Sieć gminy"].str.fullmatch(r"siec\?terc=\d{7}").all()
-
-
 def test_the_effects_report_has_the_network_section_with_real_numbers(seeded_db):
     """The report's section "Współpraca instytucji: przed i po": the same figures in PDF, XLSX, slide."""
     import io
@@ -190,3 +196,12 @@ def test_the_effects_report_has_the_network_section_with_real_numbers(seeded_db)
     assert rows[1][4:] == [before.isolated, after.isolated]
     (slide,) = [s for s in slides if s.title == "Współpraca instytucji: przed i po"]
     assert ("gminy zbadane przed i po", "1") in slide.numbers
+
+
+def test_the_pzk_page_names_the_members_isolated_in_the_latest_wave(page_test, seeded, app_db):
+    at = page_test("pzk", "animator1")
+    at.query_params["terc"] = ZAWISLE
+    at.run(timeout=60)
+    assert not at.exception
+    (note,) = [m.value for m in at.markdown if m.value.startswith("**Bez powiązań w ostatnim badaniu")]
+    assert "(1 instytucja)" in note and f"(siec?terc={ZAWISLE})" in note
