@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--today", type=_day, metavar="RRRR-MM-DD", help="dzień budowy hurtowni (domyślnie dziś)"
     )
+    network = _parser("network", "Wypisz miary sieci współpracy każdego badania każdej gminy.", sub)
+    network.add_argument("--gmina", metavar="TERC", help="tylko ta gmina (7-cyfrowy kod TERC)")
+    network.add_argument("--json", action="store_true", help="lista obiektów JSON (dla skryptów)")
     return root
 
 
@@ -364,6 +367,23 @@ def cmd_import(db: Path, args: argparse.Namespace) -> int:
     return 1 if result.errors and not result.total_written else 0
 
 
+def cmd_network(db: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from kooperacja.network.cli import network_lines, network_rows
+
+    conn = warehouse.connect(db, create=False, read_only=True)
+    try:
+        rows = network_rows(conn, args.gmina)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(network_lines(rows)))
+    return 0
+
+
 def cmd_bench(db: Path, args: argparse.Namespace) -> int:
     import json
 
@@ -383,7 +403,7 @@ COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
     "init": cmd_init, "demo": cmd_demo, "import-terc": cmd_import_terc, "import-geo": cmd_import_geo,
     "backup": cmd_backup,
     "restore": cmd_restore, "check": cmd_check, "verify-backup": cmd_verify_backup, "report": cmd_report,
-    "export": cmd_export, "import": cmd_import, "bench": cmd_bench,
+    "export": cmd_export, "import": cmd_import, "bench": cmd_bench, "network": cmd_network,
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from kooperacja.demo.common import (
     write_settings,
 )
 from kooperacja.demo.national import build_national
+from kooperacja.demo.network import build_network
 from kooperacja.demo.pilot import _PilotDemo
 from kooperacja.territory import reference
 
@@ -85,6 +86,8 @@ def build_demo(
         else:
             with warehouse.transaction(conn) as cur:
                 _PilotDemo(cur, today, say, real=real, woj=woj).build()
+                say("Sieć współpracy instytucji: badania, mapa problemów, karta zasobów…")
+                build_network(cur, today)
             if not fictional:
                 say("Czynności użytkowników: wyjście z pilotażu, przydział zgłoszenia, wyjaśniony alert…")
                 _users_acts(conn, today)

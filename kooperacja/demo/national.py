@@ -12,6 +12,7 @@ from kooperacja import warehouse
 from kooperacja.demo.bulk import _bulk, _dates
 from kooperacja.demo.common import create_demo_users, write_settings
 from kooperacja.demo.national_cases import _NationalCases
+from kooperacja.demo.network import build_network
 from kooperacja.demo.pilot import _PilotDemo
 from kooperacja.model.records import Institution, Meeting, MeetingAttendee
 from kooperacja.programme.harmonogram import ensure_default_template
@@ -31,6 +32,8 @@ def build_national(
     """
     with warehouse.transaction(conn) as cur:
         _NationalDemo(cur, today, say, synthetic, gminy_limit).build()
+        say("Sieć współpracy instytucji…")
+        build_network(cur, today, national=True)
 
 
 class _NationalDemo(_NationalCases):

@@ -37,6 +37,7 @@ from kooperacja.model.access import (
 )
 from kooperacja.model.errors import AccessDenied, InvalidInput
 from kooperacja.model.records import Record
+from kooperacja.network.checks import NetworkContext, load_network_context
 from kooperacja.programme.checks import (
     ProgrammeContext,
     load_programme_context,
@@ -73,6 +74,7 @@ class _Known:
     unique: dict[str, dict[tuple, Any]]  # unique columns' values → the key of the row holding them
     programme: ProgrammeContext
     cases: CasesContext
+    network: NetworkContext
     steps: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)  # template → substep → level
 
 
@@ -98,6 +100,7 @@ def _load(cur: duckdb.DuckDBPyConnection, tables: list[str], today: date) -> _Kn
         unique={},
         programme=load_programme_context(cur, today),
         cases=load_cases_context(cur, today),
+        network=load_network_context(cur, today),
     )
     for tid, version, substep, level in cur.execute(
         "SELECT template_id, version, substep, level FROM template_step"
@@ -212,6 +215,7 @@ def _remember(reg: Registry, record: Record, known: _Known) -> None:
         known.unique[reg.table][tuple(getattr(record, c) for c in reg.unique)] = key
     known.programme.remember(record)
     known.cases.remember(record)
+    known.network.remember(record)
 
 
 def _stored_rows(cur: duckdb.DuckDBPyConnection, reg: Registry, keys: list[Any]) -> dict[Any, dict[str, Any]]:
@@ -539,4 +543,6 @@ def apply_import(
                 done += len(plan.updates)
                 if progress:
                     progress(done, total)
+            if sheet.registry.written and (plan.new or plan.updates):  # e.g. the waves' kept measures
+                sheet.registry.written(cur, [r.record for r in plan.new] + [u.record for u in plan.updates])
         return ImportResult(written, checked.errors, mode, updated)

@@ -45,17 +45,23 @@ from kooperacja.model.records import (
     PilotGmina,
     PlanShift,
     ProblemArea,
+    ProblemMapEntry,
     PzkMember,
     Recommendation,
     Record,
+    ResourceEntry,
     Service,
     StepEvent,
+    SurveyAnswer,
+    SurveyWave,
     TemplateStep,
     WzkAttendance,
     WzkMember,
     Zgloszenie,
     ZgloszenieAssignment,
 )
+from kooperacja.network.checks import check_answer, check_problem_entry, check_resource_entry, check_wave
+from kooperacja.network.queries import store_measures
 from kooperacja.programme.checks import Pilot, check_plan_shift, check_pzk_member, check_step_event
 
 LIST_SEPARATOR = ";"
@@ -66,6 +72,8 @@ MORE_KEY_HEADERS = {
     "meeting_id": "ID spotkania",
     "member_id": "ID członka WZK",
     "recommendation_id": "ID rekomendacji",
+    "wave_id": "ID badania",
+    "entry_id": "ID wpisu",
 }
 EVENT_KINDS = CODE_LABELS["event_kind"]
 PROBLEMS_FIELD = PROBLEMS  # case_file's problem areas, kept in case_problem
@@ -136,6 +144,16 @@ def _grow_user(record: Any, known: Any) -> None:
     known.programme.users.add(record.username)
 
 
+def _forget_answer(old: Any, known: Any) -> None:
+    """A stored answer being corrected by the file does not count as the pair's answer already given."""
+    known.network.answered.discard((old.wave_id, old.respondent_id, old.partner_id))
+
+
+def _refresh_measures(cur: Any, records: list[Any]) -> None:
+    """The kept measures of the waves an import wrote (or whose answers it wrote)."""
+    store_measures(cur, sorted({r.wave_id for r in records}))
+
+
 def _check_service(row: Any, known: Any, actor: Actor) -> list[Problem]:
     return check_service(row.record, ServiceContext(known.refs["problem"], known.programme.institutions))
 
@@ -169,6 +187,9 @@ class Registry:
     defaults: Callable[[], dict[str, Any]] | None = None
     rows: str = ""  # which of the table's rows the registry holds (SQL on `t`, written here), all if empty
     frozen: str = ""  # why a stored row is never changed by import (a template version gminy follow)
+    # (cursor, the sheet's written records): what to bring up to date after they are written, in the
+    # same transaction (the kept measures of the survey waves whose answers an import wrote)
+    written: Callable[[Any, list[Any]], None] | None = None
 
     @property
     def key(self) -> str:
@@ -378,6 +399,50 @@ REGISTRIES: dict[str, Registry] = {
             about="członkostwo instytucji w partnerstwie (PZK) gminy pilotażowej",
             check=lambda w, k, a: check_pzk_member(w.record, k.programme),
             forget=lambda old, k: k.programme.active.discard((old.terc, old.institution_id)),
+        ),
+        Registry(
+            "survey_wave",
+            "Badania współpracy",
+            SurveyWave,
+            ("terc", "held_on", "kind"),
+            references=(("terc", "area"),),
+            check=lambda w, k, a: check_wave(w.record, k.network),
+            written=_refresh_measures,
+            labels={"kind": vocab.WAVE_KINDS},
+            about="badania współpracy instytucji gminy: diagnoza (wyjściowe), ewaluacja (końcowe), dodatkowe",
+        ),
+        Registry(
+            "survey_answer",
+            "Odpowiedzi o współpracy",
+            SurveyAnswer,
+            keys=("wave_id", "respondent_id", "partner_id"),
+            check=lambda w, k, a: check_answer(w.record, k.network),
+            forget=lambda old, k: k.network.answered.discard(
+                (old.wave_id, old.respondent_id, old.partner_id)
+            ),
+            written=_refresh_measures,
+            labels={"initiates": vocab.INITIATES, "frequency": vocab.FREQUENCIES},
+            about="jeden wiersz na parę instytucji w badaniu: czy współpracują, kto inicjuje, jak często, "
+            "jak dobrze (1–5)",
+        ),
+        Registry(
+            "problem_map",
+            "Mapa problemów",
+            ProblemMapEntry,
+            ("terc", "as_of", "problem_code"),
+            references=(("terc", "area"), ("problem_code", "problem")),
+            check=lambda w, k, a: check_problem_entry(w.record, k.network),
+            labels={"trend": vocab.TRENDS, "problem_code": vocab.PROBLEM_AREAS},
+            about="mapa problemów klientów gminy na dzień: liczba rodzin albo natężenie 1–5 i trend",
+        ),
+        Registry(
+            "resource_card",
+            "Karta zasobów",
+            ResourceEntry,
+            ("terc", "as_of", "institution_id"),
+            references=(("terc", "area"),),
+            check=lambda w, k, a: check_resource_entry(w.record, k.network),
+            about="karta zasobów gminy na dzień: instytucje, które jej służą (sektor: z rejestru instytucji)",
         ),
         Registry(
             "service",

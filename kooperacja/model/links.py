@@ -17,7 +17,7 @@ PARAMETERS: dict[str, str] = {
     "uslugi": "service",
     "wzk": "meeting",
     "alerty": "alert",
-    "siec": "terc",
+    "siec": "terc",  # the cooperation network of a gmina
 }
 
 

@@ -554,9 +554,8 @@ class SurveyAnswer(Record):
     how good. An answer "nie" has no initiator and no quality, and its frequency is "nigdy"."""
 
     TABLE = "survey_answer"
-    KEY = "answer_id"
-    answer_id: int | None = None
-    wave_id: int = _t("Badanie")
+    KEY = "wave_id"  # with respondent_id and partner_id (one answer per pair per wave)
+    wave_id: int = _t("ID badania")
     terc: TercGmina = _t("Kod TERC gminy")
     respondent_id: int = _t("Instytucja odpowiadająca")
     partner_id: int = _t("Instytucja partnerska")

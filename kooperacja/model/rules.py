@@ -451,6 +451,8 @@ def _rule_labels() -> dict[str, str]:
         "monthly_report": "Brak sprawozdania miesięcznego",
         "monitoring": "Spotkanie monitorujące co kwartał",
         "wzk_quarterly": "Spotkanie WZK co kwartał",
+        "network_baseline": "Brak badania współpracy na etapie diagnozy",
+        "network_endline": "Brak badania końcowego współpracy",
     }
 
 
@@ -485,3 +487,35 @@ class _Labels(Mapping[str, str]):
 RULE_LABELS: Mapping[str, str] = _Labels(_rule_labels)
 # Rule code → the Polish name of its recorded breach (the Alerty page's tab, the effects report).
 BREACH_LABELS: Mapping[str, str] = _Labels(_breach_labels)
+
+
+# The cooperation survey (issue 17): the baseline (diagnoza) is due by K5, the endline (ewaluacja) by K9.
+SURVEY_STEPS = {"network_baseline": ("diagnoza", "K5"), "network_endline": ("ewaluacja", "K9")}
+
+
+def survey_due_on(reached_on: date | None, planned_start: date | None) -> date | None:
+    """When a gmina's survey of a stage is due: the day it reached the step (its first event there) or
+    the step's planned start, whichever comes first; None when neither is known.
+
+    >>> survey_due_on(date(2026, 3, 2), date(2026, 4, 1)), survey_due_on(None, date(2026, 4, 1))
+    (datetime.date(2026, 3, 2), datetime.date(2026, 4, 1))
+    """
+    known = [d for d in (reached_on, planned_start) if d is not None]
+    return min(known) if known else None
+
+
+def survey_overdue_days(
+    reached_on: date | None, planned_start: date | None, held: bool, today: date
+) -> int | None:
+    """Days a missing cooperation survey is past its due day (0: due today); None when it was held or
+    is not due yet — only then is there an alert.
+
+    >>> survey_overdue_days(None, date(2026, 4, 1), False, date(2026, 4, 11))
+    10
+    >>> survey_overdue_days(date(2026, 3, 2), None, True, date(2026, 4, 11)) is None
+    True
+    """
+    due = survey_due_on(reached_on, planned_start)
+    if held or due is None or due > today:
+        return None
+    return (today - due).days

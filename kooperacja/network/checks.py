@@ -37,7 +37,14 @@ class NetworkContext:
 
     def remember(self, record: Any) -> None:
         """A row accepted earlier in the same file counts for the rows after it."""
-        if isinstance(record, SurveyWave) and record.wave_id is not None:
+        table = getattr(record, "TABLE", "")
+        if table == "pilot_gmina":
+            self.pilots.add(record.terc)
+        elif table == "institution" and record.institution_id is not None:
+            self.institutions[record.institution_id] = (record.name, record.seat_terc)
+        elif table == "problem_area":
+            self.problem_areas.add(record.code)
+        elif isinstance(record, SurveyWave) and record.wave_id is not None:
             self.waves[record.wave_id] = (record.terc, record.held_on)
         elif isinstance(record, SurveyAnswer):
             self.answered.add((record.wave_id, record.respondent_id, record.partner_id))

@@ -20,9 +20,9 @@ from kooperacja.model.vocab import FREQUENCY_SCALE, SECTORS
 DIRECTED = True
 
 # The gmina's ośrodek pomocy społecznej: GOPS, MOPS, MGOPS, a MOPR of a city, by name and sector.
-_OPS_NAME = re.compile(
-    r"o[śs]rodek pomocy (społecznej|spolecznej|rodzinie)|\b(m?g?ops|mopr)\b", re.IGNORECASE
-)
+# The pattern is also the SQL twin's (network.kept, RE2 with the 'i' flag).
+OPS_NAME_PATTERN = r"o[śs]rodek pomocy (społecznej|spolecznej|rodzinie)|\b(m?g?ops|mopr)\b"
+_OPS_NAME = re.compile(OPS_NAME_PATTERN, re.IGNORECASE)
 
 
 def is_ops(name: str, sector: str, level: str, seat_terc: str, terc: str) -> bool:
@@ -181,10 +181,15 @@ def compute(nodes: pd.DataFrame, answers: pd.DataFrame) -> Measures:
 
 def compute_rows(nodes: Sequence[Node], links: Sequence[Link]) -> Measures:
     """The measures of one wave from its institutions and its answers "tak" (plain rows: the region's
-    thousands of waves are computed without a DataFrame each)."""
-    g = graph_of(nodes, links)
+    thousands of waves are computed without a DataFrame each, on a graph without attributes).
+
+    Reciprocity is networkx's overall reciprocity, counted on the graph directly (its own function
+    copies the graph into an undirected one first, which is most of the time of a region's build).
+    """
+    g = nx.DiGraph()
+    g.add_nodes_from(i for i, _, _, _ in nodes)
+    g.add_edges_from((r, p) for r, p, _, _ in links)
     n, m = g.number_of_nodes(), g.number_of_edges()
-    degree = dict(g.degree())
     sector = {i: s for i, _, s, _ in nodes}
     names = {i: name for i, name, _, _ in nodes}
     isolated = sorted(nx.isolates(g), key=lambda i: names[i])
@@ -195,16 +200,16 @@ def compute_rows(nodes: Sequence[Node], links: Sequence[Link]) -> Measures:
     cross = sum(k for (a, b), k in counts.items() if a != b)
     linked = {s for pair, k in counts.items() if pair[0] != pair[1] for s in pair}
     present = tuple(s for s in SECTORS if s in set(sector.values()))
-    quality = [q for _, _, q in g.edges(data="quality") if q is not None]
-    frequency = [float(FREQUENCY_SCALE[f]) for _, _, f in g.edges(data="frequency")]
+    quality = [float(q) for _, _, _, q in links if q is not None]
+    frequency = [float(FREQUENCY_SCALE[f]) for _, _, f, _ in links]
     ops_links = sum(1 for u, v in g.edges() if u in ops or v in ops)
     return Measures(
         institutions=n,
         links=m,
         density=nx.density(g) if n > 1 else 0.0,
-        reciprocity=nx.reciprocity(g) if m else None,
+        reciprocity=(sum(1 for u, v in g.edges() if g.has_edge(v, u)) / m) if m else None,
         average_degree=(2 * m / n) if n else 0.0,
-        degree_centralisation=freeman_centralisation(degree.values()),
+        degree_centralisation=freeman_centralisation(d for _, d in g.degree()),
         isolated=len(isolated),
         isolated_names=tuple(names[i] for i in isolated),
         ops_share=(ops_links / m) if ops and m else None,

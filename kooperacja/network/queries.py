@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
+from kooperacja.model import rules
 from kooperacja.model.errors import NotFound
 from kooperacja.model.vocab import FREQUENCIES, INITIATES, LEVELS, SECTORS, TRENDS, WAVE_KINDS
+from kooperacja.network import kept
 from kooperacja.network.measures import (
     EXPLANATIONS,
     LABELS,
@@ -28,7 +29,7 @@ from kooperacja.warehouse import ident
 
 WAVES = """
 SELECT w.wave_id, w.terc, w.held_on, w.kind, w.note,
-       count(DISTINCT a.respondent_id)::INTEGER AS respondents, count(a.answer_id)::INTEGER AS answers,
+       count(DISTINCT a.respondent_id)::INTEGER AS respondents, count(a.wave_id)::INTEGER AS answers,
        w.row_version
 FROM survey_wave w LEFT JOIN survey_answer a USING (wave_id)
 WHERE $terc IS NULL OR w.terc = $terc
@@ -94,45 +95,10 @@ def measures_of(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> dict
     return {w: compute_rows(nodes[w], links[w]) for w in ids}
 
 
-MEASURE_COLUMNS = [
-    "wave_id", "row_version", "institutions", "links", "density", "reciprocity", "average_degree",
-    "degree_centralisation", "isolated", "ops_share", "cross_sector_links", "mean_quality",
-    "mean_frequency", "sectors_never_linked",
-]  # fmt: skip
-
-
-def _measure_rows(found: dict[int, Measures], versions: dict[int, int]) -> pd.DataFrame:
-    rows = [
-        {
-            "wave_id": w,
-            "row_version": versions[w],
-            **m.scalars(),
-            "sectors_never_linked": list(m.sectors_never_linked),
-        }
-        for w, m in found.items()
-    ]
-    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
-
-
 def store_measures(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int]) -> int:
-    """Recompute and keep the measures of the given waves (inside the caller's transaction)."""
-    if not wave_ids:
-        return 0
-    ids = [int(w) for w in wave_ids]
-    versions = dict(
-        cur.execute(
-            "SELECT wave_id, row_version FROM survey_wave WHERE list_contains(?, wave_id)", [ids]
-        ).fetchall()
-    )
-    frame = _measure_rows(measures_of(cur, [w for w in ids if w in versions]), versions)
-    cur.execute("DELETE FROM wave_measure WHERE list_contains(?, wave_id)", [ids])
-    cur.register("_measures", frame)
-    try:
-        cols = ", ".join(MEASURE_COLUMNS)
-        cur.execute(f"INSERT INTO wave_measure ({cols}) SELECT {cols} FROM _measures")
-    finally:
-        cur.unregister("_measures")
-    return len(frame)
+    """Recompute and keep the measures of the given waves (inside the caller's transaction), set-based
+    (network.kept, proven equal to networkx by the tests)."""
+    return kept.store_measures(cur, wave_ids)
 
 
 def store_measure(cur: duckdb.DuckDBPyConnection, wave_id: int) -> None:
@@ -254,17 +220,20 @@ def refresh_stale(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int] | None
     return store_measures(cur, stale) if stale else 0
 
 
+_SECTOR_LABELS = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in SECTORS.items())
 REGION = f"""
 WITH ends AS ({ENDS.replace("WHERE $terc IS NULL OR terc = $terc", "")}),
 places AS (SELECT terc FROM pilot_gmina UNION SELECT terc FROM survey_wave),
 kept AS (
-    SELECT m.*, m.row_version = w.row_version AS fresh
+    SELECT m.wave_id, m.density, m.isolated, m.sectors_never_linked, m.row_version = w.row_version AS fresh
     FROM wave_measure m JOIN survey_wave w USING (wave_id)
 )
 SELECT p.terc, g.name AS gmina, e.baseline_on, e.endline_on,
        b.density AS density_before, a.density AS density_after,
        b.isolated AS isolated_before, a.isolated AS isolated_after,
-       CASE WHEN e.endline IS NULL THEN b.sectors_never_linked ELSE a.sectors_never_linked END AS never,
+       array_to_string(list_transform(
+           CASE WHEN e.endline IS NULL THEN b.sectors_never_linked ELSE a.sectors_never_linked END,
+           lambda s: CASE s {_SECTOR_LABELS} ELSE s END), ', ') AS sectors_never_linked,
        e.baseline, e.endline,
        (e.baseline IS NOT NULL AND b.fresh IS NOT true) OR (e.endline IS NOT NULL AND a.fresh IS NOT true)
            AS stale
@@ -281,10 +250,8 @@ REGION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _never_linked(codes: Any) -> str:
-    if not isinstance(codes, (list, tuple, np.ndarray)):  # no wave: NaN or NA
-        return ""
-    return ", ".join(SECTORS.get(c, c) for c in list(codes))
+def _never_linked(codes: Sequence[str]) -> str:
+    return ", ".join(SECTORS.get(c, c) for c in codes)
 
 
 def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -294,6 +261,7 @@ def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     changed without it (an import) is recomputed here for this read."""
     cur = conn.cursor()
     table = cur.execute(REGION).df()
+    table["sectors_never_linked"] = table["sectors_never_linked"].fillna("")
     if table["stale"].any():
         stale = table[table["stale"]]
         ids = [int(w) for w in pd.concat([stale["baseline"], stale["endline"]]).dropna()]
@@ -307,8 +275,7 @@ def region_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 table.at[i, f"density_{suffix}"] = m.density if m else None
                 table.at[i, f"isolated_{suffix}"] = m.isolated if m else None
             latest = after or before
-            table.at[i, "never"] = cast(Any, list(latest.sectors_never_linked) if latest else None)
-    table["sectors_never_linked"] = [_never_linked(c) for c in table["never"]]
+            table.at[i, "sectors_never_linked"] = _never_linked(latest.sectors_never_linked) if latest else ""
     table["isolated_before"] = table["isolated_before"].astype("Int64")
     table["isolated_after"] = table["isolated_after"].astype("Int64")
     return table[REGION_COLUMNS]
@@ -402,7 +369,7 @@ def diagnosis_dates(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
     )
 
 
-WAVE_INSTITUTIONS = """
+WAVE_INSTITUTIONS = f"""
 WITH w AS (SELECT * FROM survey_wave WHERE wave_id = $wave),
 card AS (
     SELECT r.institution_id FROM resource_card r, w
@@ -410,7 +377,7 @@ card AS (
         SELECT max(as_of) FROM resource_card c WHERE c.terc = w.terc AND c.as_of <= w.held_on)
 ), listed AS (
     SELECT p.institution_id FROM pzk_member p, w
-    WHERE p.terc = w.terc AND p.signed_on <= w.held_on AND (p.left_on IS NULL OR p.left_on > w.held_on)
+    WHERE p.terc = w.terc AND {rules.PZK_MEMBER_SQL.format(m="p", on="w.held_on")}
     UNION SELECT institution_id FROM card
     UNION SELECT respondent_id FROM survey_answer WHERE wave_id = $wave
     UNION SELECT partner_id FROM survey_answer WHERE wave_id = $wave
@@ -436,7 +403,7 @@ def wave_institutions(conn: duckdb.DuckDBPyConnection, wave_id: int) -> pd.DataF
 
 
 GRID = """
-SELECT i.institution_id AS partner_id, a.answer_id IS NOT NULL AS answered, a.cooperates, a.initiates,
+SELECT i.institution_id AS partner_id, a.wave_id IS NOT NULL AS answered, a.cooperates, a.initiates,
        a.frequency, a.quality
 FROM institution i
 LEFT JOIN survey_answer a ON a.partner_id = i.institution_id AND a.wave_id = $wave AND a.respondent_id = $who

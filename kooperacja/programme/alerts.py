@@ -18,6 +18,7 @@ import pandas as pd
 from kooperacja import warehouse
 from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
+from kooperacja.programme.network_alerts import survey_alerts
 from kooperacja.programme.queries import gmina_plans
 
 COLUMNS = [
@@ -397,6 +398,7 @@ def alert_lists(
         _report_alerts(cur, today),
         _monitoring_alerts(cur, today),
         _wzk_alerts(cur, today, start),
+        survey_alerts(cur, today, plan),
     ]
     current = _finish(cur, parts, dict(rules.RULE_LABELS))
     notes = cur.execute(EXPLANATIONS).df()

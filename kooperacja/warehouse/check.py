@@ -87,6 +87,9 @@ RULES: tuple[tuple[str, str], ...] = (
      "SELECT count(*) FROM pzk_member m JOIN institution i USING (institution_id) "
      "WHERE i.level <> 'region' AND NOT starts_with(m.terc, i.seat_terc) "
      "AND NOT starts_with(i.seat_terc, left(m.terc, 4))"),
+    ("odpowiedzi badania współpracy zapisane dwa razy dla tej samej pary instytucji",
+     "SELECT count(*) FROM (SELECT wave_id, respondent_id, partner_id FROM survey_answer "
+     "GROUP BY ALL HAVING count(*) > 1)"),
 )  # fmt: skip
 
 ORPHANS_SQL = (

@@ -33,7 +33,6 @@ SEQUENCED = {
     "problem_map",
     "resource_card",
     "survey_wave",
-    "survey_answer",
 }
 
 

@@ -15,7 +15,7 @@ from kooperacja.model import vocab
 
 # Not registries: the audit trail records the import itself; the map's boundaries travel as GeoJSON
 # (import-geo); one-time form tokens belong to the sessions of one installation.
-NOT_EXPORTED = {"audit_log", "gmina_boundary", "form_token"}
+NOT_EXPORTED = {"audit_log", "gmina_boundary", "form_token", "wave_measure"}  # measures: recomputed
 DEMO_ONLY_SETTINGS = (
     2  # "demo" and "demo_built_on" mark a demo warehouse and never travel (nor the secret key)
 )

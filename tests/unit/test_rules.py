@@ -403,6 +403,8 @@ def test_every_alert_rule_has_a_polish_label():
         "monthly_report",
         "monitoring",
         "wzk_quarterly",
+        "network_baseline",
+        "network_endline",
     }
     assert RULE_LABELS["first_contact"] == "Kontakt ROPS w 7 dni"
 

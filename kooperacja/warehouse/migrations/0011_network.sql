@@ -45,10 +45,10 @@ CREATE TABLE survey_wave (
 );
 
 -- One responding institution's answer about one partner institution in one wave. `terc` repeats the
--- wave's gmina so that the audit trail's gmina filter finds the answers.
-CREATE SEQUENCE survey_answer_seq START 1;
+-- wave's gmina so that the audit trail's gmina filter finds the answers. One answer per pair per wave
+-- is the rule of kooperacja.network.checks (every door calls it) and of `check`; no index enforces it
+-- here: a national region holds a million answers, and the index would double the time of every load.
 CREATE TABLE survey_answer (
-    answer_id BIGINT PRIMARY KEY DEFAULT nextval('survey_answer_seq'),
     wave_id BIGINT NOT NULL,
     terc VARCHAR NOT NULL,
     respondent_id BIGINT NOT NULL,
@@ -57,8 +57,6 @@ CREATE TABLE survey_answer (
     initiates VARCHAR CHECK (initiates IN ('my', 'oni', 'obie')),
     frequency VARCHAR NOT NULL CHECK (frequency IN ('nigdy', 'sporadycznie', 'co_miesiac', 'co_tydzien')),
     quality INTEGER CHECK (quality BETWEEN 1 AND 5),
-    row_version INTEGER NOT NULL DEFAULT 1,
-    UNIQUE (wave_id, respondent_id, partner_id),
     CHECK (respondent_id <> partner_id)
 );
 
