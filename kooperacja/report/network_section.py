@@ -82,8 +82,8 @@ def build(region: pd.DataFrame, terc: str | None = None) -> pd.DataFrame:
             both.isolated_after.astype(float).sum(),
         )
     ]
-    best = both.head(SHOWN)
-    worst = both[~both.terc.isin(best.terc)].tail(SHOWN).iloc[::-1]
+    best = both.head(min(SHOWN, (len(both) + 1) // 2))  # a small region: the gminy split in two
+    worst = both.iloc[len(best) :].tail(SHOWN).iloc[::-1]
     for label, chosen in ((MOST, best), (LEAST, worst)):
         rows += [
             _row(
@@ -159,7 +159,7 @@ def slide(frame: pd.DataFrame) -> tuple[list[tuple[str, str]], list[str], pd.Dat
     >>> numbers[1:]
     [('gęstość sieci przed → po', '15% → 25%'), ('instytucje bez powiązań', '5 → 2')]
     >>> lines
-    ['Największa poprawa: Aa: 10% → 30%', 'Największa poprawa: Bb: 20% → 20%']
+    ['Największa poprawa: Aa: 10% → 30%', 'Najmniejsza poprawa: Bb: 20% → 20%']
     """
     if frame.empty or not str(frame.iloc[0][ROW]).startswith("Region"):
         return [("gminy zbadane przed i po", "0")], summary(frame), None

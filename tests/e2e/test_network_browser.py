@@ -3,12 +3,10 @@ change table, the switch shows one wave with its measures, plotly draws every gr
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit_page import login, wait_idle
 
-from tests.ui.test_network_page import ZAWISLE, _seed
+from tests.ui.test_network_page import ZAWISLE, demo_waves
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = "/tmp/kooperacja_network.png"
@@ -17,12 +15,19 @@ NODES = "[data-testid='stPlotlyChart'] g.scatterlayer g.trace"
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_db, tmp_path_factory):
-    """This module's server runs on the demo with Zawiśle's baseline and endline."""
-    path = tmp_path_factory.mktemp("network-e2e") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    _seed(path)
-    return path
+def labels(demo_db) -> tuple[str, str]:
+    """The switch's labels of Zawiśle's baseline and endline in the demo."""
+    from kooperacja import warehouse
+    from kooperacja.network import queries
+    from kooperacja.ui.network_views import wave_label
+
+    base, end = demo_waves(demo_db)
+    conn = warehouse.connect(demo_db, read_only=True)
+    try:
+        waves = queries.waves(conn, ZAWISLE).set_index("wave_id", drop=False)
+    finally:
+        conn.close()
+    return wave_label(waves.loc[base]), wave_label(waves.loc[end])
 
 
 def _choose(page, label: str) -> None:
@@ -37,7 +42,8 @@ def _choose(page, label: str) -> None:
     raise AssertionError(f"the switch did not take {label!r}")
 
 
-def test_a_gminas_network_switches_between_baseline_endline_and_both(app_url, page):
+def test_a_gminas_network_switches_between_baseline_endline_and_both(app_url, page, labels):
+    baseline, endline = labels
     page.goto(f"{app_url}/siec?terc={ZAWISLE}")
     login(page, "admin")
     main = page.locator("[data-testid='stMain']")
@@ -47,20 +53,20 @@ def test_a_gminas_network_switches_between_baseline_endline_and_both(app_url, pa
     main.get_by_role("heading", name="Zmiana miar: przed i po").wait_for()
     page.wait_for_selector(NODES)
     assert page.locator("[data-testid='stPlotlyChart']").count() == 3
-    assert main.get_by_text("Przed: diagnoza (badanie wyjściowe), 03.02.2025").is_visible()
-    assert main.get_by_text("Po: ewaluacja (badanie końcowe), 07.09.2026").is_visible()
+    assert main.get_by_text(f"Przed: {baseline}").is_visible()
+    assert main.get_by_text(f"Po: {endline}").is_visible()
     change = main.locator("[data-testid='stDataFrame']").first
     change.scroll_into_view_if_needed()
     assert change.is_visible()
     page.screenshot(path=SCREENSHOT, full_page=True)
     # the baseline alone: one graph, its measures
-    _choose(page, "diagnoza (badanie wyjściowe), 03.02.2025")
+    _choose(page, baseline)
     main.get_by_role("heading", name="Miary sieci").wait_for()
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1
     assert page.locator(GRAPH).count() >= 1 and page.locator(NODES).count() >= 2
     assert not main.get_by_role("heading", name="Zmiana miar: przed i po").count()
     # the endline alone, then both again
-    _choose(page, "ewaluacja (badanie końcowe), 07.09.2026")
+    _choose(page, endline)
     main.get_by_role("heading", name="Miary sieci").wait_for()
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1
     _choose(page, "przed i po, obok siebie")

@@ -4,7 +4,6 @@ respondent's answers in the grid and the measures follow, the region table leads
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -16,42 +15,19 @@ from kooperacja.programme import pzk
 from tests.conftest import DEMO_TODAY
 
 TODAY = date.fromisoformat(DEMO_TODAY)
-ZAWISLE = "3401011"  # animator1's gmina
-BASE_ON, END_ON = date(2025, 2, 3), date(2026, 9, 7)
+ZAWISLE = "3401011"  # animator1's gmina: a baseline and an endline in the demo
 
 
-def _answer(partner: int, cooperates: bool, frequency: str = "co_miesiac") -> dict:
-    if not cooperates:
-        return {"partner_id": partner, "cooperates": False, "frequency": "nigdy"}
-    return {
-        "partner_id": partner,
-        "cooperates": True,
-        "initiates": "obie",
-        "frequency": frequency,
-        "quality": 4,
-    }
-
-
-def _seed(path, terc: str = ZAWISLE) -> tuple[int, int]:
-    """A baseline with a ring of links and an endline with more of them, written through the services."""
-    conn = warehouse.connect(path)
+def demo_waves(path, terc: str = ZAWISLE) -> tuple[int, int]:
+    """The gmina's first baseline (diagnoza) and last endline (ewaluacja) wave in a warehouse file."""
+    conn = warehouse.connect(path, read_only=True)
     try:
-        made = []
-        members = pzk.list_members(conn, terc)
-        current = {int(i) for i in members[members.left_on.isna()].institution_id}
-        for kind, held_on, step in (("diagnoza", BASE_ON, 1), ("ewaluacja", END_ON, 2)):
-            wave = services.create_wave(conn, SYSTEM, {"terc": terc, "held_on": held_on, "kind": kind}, TODAY)
-            ids = [int(i) for i in queries.wave_institutions(conn, wave).institution_id]
-            member = next(i for i in ids if i in current)  # the isolated one sits in the PZK
-            ids = [i for i in ids if i != member] + [member]
-            for n, who in enumerate(ids[:-1]):  # the last institution answers nothing and is named by none
-                near = {ids[(n + k) % (len(ids) - 1)] for k in range(1, step + 1)}
-                answers = [_answer(p, p in near) for p in ids if p != who]
-                services.save_answers(conn, SYSTEM, wave, who, answers, TODAY)
-            made.append(wave)
-        return made[0], made[1]
+        waves = queries.waves(conn, terc).sort_values(["held_on", "wave_id"])
     finally:
         conn.close()
+    base = waves[waves.kind == "diagnoza"].wave_id.iloc[0]
+    end = waves[waves.kind == "ewaluacja"].wave_id.iloc[-1]
+    return int(base), int(end)
 
 
 def _open(page_test, user: str, terc: str = ZAWISLE):
@@ -74,17 +50,14 @@ def _table(at, key: str):
 
 
 @pytest.fixture(scope="module")
-def seeded_db(demo_db, tmp_path_factory):
-    """The demo with Zawiśle's two waves, seeded once for the module (the services take a few seconds)."""
-    path = tmp_path_factory.mktemp("network") / "seeded.duckdb"
-    shutil.copy(demo_db, path)
-    return path, _seed(path)
+def seeded_db(demo_db):
+    """The demo warehouse (read-only) and Zawiśle's (baseline, endline) waves in it."""
+    return demo_db, demo_waves(demo_db)
 
 
 @pytest.fixture
 def seeded(seeded_db, app_db):
-    """The app under test opens a fresh copy of the seeded demo; returns the waves (baseline, endline)."""
-    shutil.copy(seeded_db[0], app_db)
+    """The app under test opens its copy of the demo; returns Zawiśle's waves (baseline, endline)."""
     return seeded_db[1]
 
 
@@ -123,11 +96,12 @@ def test_a_coordinator_enters_one_respondents_row_and_the_measures_change(page_t
     assert respondents.options[0].endswith("odpowiedzi zapisane")
     first = respondents.value
     grid_key = f"f_net_grid_{base}_{first}"
+    partners = len(respondents.options) - 1
     at.session_state[grid_key] = {
         "edited_rows": {
             str(n): {"Współpracujemy": True, "Kto inicjuje": "my", "Jak często": "co tydzień lub częściej",
                      "Jakość 1–5": "5 — bardzo dobra"}
-            for n in range(3)
+            for n in range(partners)
         },
         "added_rows": [],
         "deleted_rows": [],
@@ -169,39 +143,64 @@ def test_the_effects_report_has_the_network_section_with_real_numbers(seeded_db)
 
     from kooperacja import wzk
     from kooperacja.model.access import Actor
-    from kooperacja.model.formatting import fmt_number
-    from kooperacja.report import effects
+    from kooperacja.report import effects, network_section
 
     path, (base, end) = seeded_db
     conn = warehouse.connect(path, read_only=True)
     try:
         before, after = queries.wave_measures(conn, base), queries.wave_measures(conn, end)
+        both = network_section.measured(queries.region_table(conn))
         report = effects.effects(conn, Actor("zarzad", "zarzad"), TODAY)
         slides = wzk.meeting_slides(conn, Actor("wzk", "wzk"), TODAY, effects=report)
     finally:
         conn.close()
-    pct = [round(100 * m.density, 1) for m in (before, after)]
-    density = [fmt_number(v, 0 if v.is_integer() else 1) for v in pct]
-    assert after.density > before.density
-    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(effects.to_pdf(report))).pages)
+    frame = report.network
+    zawisle = frame[frame["Gmina"].str.endswith(": Zawiśle")].iloc[0]
+    assert [zawisle["Gęstość przed (%)"], zawisle["Gęstość po (%)"]] == [
+        round(100 * before.density, 1),
+        round(100 * after.density, 1),
+    ]  # the measures of the two waves, computed by the network package
+    assert [zawisle["Bez powiązań przed"], zawisle["Bez powiązań po"]] == [before.isolated, after.isolated]
+    assert frame["Gmina"].iloc[0].startswith(f"Region: {len(both)} gmin")
+    best, worst = both.iloc[0], both.iloc[-1]
+    text = " ".join(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(effects.to_pdf(report))).pages).split()
+    )
     assert "Współpraca instytucji w gminach: przed i po" in text
-    assert "Region: 1 gmina zbadana przed i po" in text and "Największa poprawa: Zawiśle" in text
-    assert f"gęstość sieci {density[0]}% → {density[1]}%" in " ".join(text.split())
+    assert f"Największa poprawa: {best.gmina}" in text and f"Najmniejsza poprawa: {worst.gmina}" in text
+    assert network_section.summary(frame)[0] in text  # the region's density and isolated, before → after
     book = openpyxl.load_workbook(io.BytesIO(effects.to_xlsx(report)))
     assert book.sheetnames[-1].startswith("Współpraca instytucji")
     rows = [[c.value for c in row] for row in book[book.sheetnames[-1]].iter_rows()]
-    assert rows[0] == ["Gmina", "Gęstość przed (%)", "Gęstość po (%)", "Zmiana gęstości (pp)",
-                       "Bez powiązań przed", "Bez powiązań po"]  # fmt: skip
-    assert rows[1][1:3] == pct
-    assert rows[1][4:] == [before.isolated, after.isolated]
+    assert rows[0] == list(frame.columns) and len(rows) == len(frame) + 1
     (slide,) = [s for s in slides if s.title == "Współpraca instytucji: przed i po"]
-    assert ("gminy zbadane przed i po", "1") in slide.numbers
+    assert ("gminy zbadane przed i po", str(len(both))) in slide.numbers
 
 
 def test_the_pzk_page_names_the_members_isolated_in_the_latest_wave(page_test, seeded, app_db):
+    conn = warehouse.connect(app_db)
+    try:  # a later, extra wave: one member answers and names one partner; the other members are isolated
+        members = pzk.list_members(conn, ZAWISLE)
+        current = [int(i) for i in members[members.left_on.isna()].institution_id]
+        record = {"terc": ZAWISLE, "held_on": date(2026, 11, 20), "kind": "dodatkowa"}
+        wave = services.create_wave(conn, SYSTEM, record, TODAY)
+        ids = [int(i) for i in queries.wave_institutions(conn, wave).institution_id]
+        who, partner = current[0], next(i for i in ids if i != current[0])
+        answers = [
+            {"partner_id": p, "cooperates": True, "initiates": "my", "frequency": "co_miesiac", "quality": 3}
+            if p == partner
+            else {"partner_id": p, "cooperates": False, "frequency": "nigdy"}
+            for p in ids
+            if p != who
+        ]
+        services.save_answers(conn, SYSTEM, wave, who, answers, TODAY)
+        isolated = queries.isolated_members(conn, ZAWISLE)
+    finally:
+        conn.close()
+    assert len(isolated) > 0
     at = page_test("pzk", "animator1")
     at.query_params["terc"] = ZAWISLE
     at.run(timeout=60)
     assert not at.exception
     (note,) = [m.value for m in at.markdown if m.value.startswith("**Bez powiązań w ostatnim badaniu")]
-    assert "(1 instytucja)" in note and f"(siec?terc={ZAWISLE})" in note
+    assert all(name in note for name in isolated.name) and f"(siec?terc={ZAWISLE})" in note
