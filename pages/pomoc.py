@@ -97,6 +97,16 @@ def rule_sources() -> dict[str, tuple[str, str]]:
             f"WZK spotyka się z animatorami co najmniej co {_months(rules.WZK_EVERY_MONTHS)}",
             f"{SEED_RURAL}, krok K8",
         ),
+        "network_baseline": (
+            "gmina bada współpracę instytucji (analiza sieci, karta oceny współpracy) w diagnozie — "
+            "najpóźniej gdy dochodzi do kroku K5 albo mija jego termin w planie",
+            f"{SEED_HANDBOOK}, rozdz. 2.2",
+        ),
+        "network_endline": (
+            "ewaluacja powtarza badanie współpracy instytucji — gdy gmina dochodzi do kroku K9 albo mija "
+            "jego termin w planie",
+            f"{SEED_HANDBOOK}, rozdz. 5; {SEED_RURAL}, krok K9",
+        ),
     }
 
 

@@ -38,14 +38,14 @@ def _row(ids: list[int], respondent: int, rng: random.Random, p: float) -> list[
 
 @pytest.fixture
 def wave(demo_conn):
-    """An extra wave of Zawiśle with every institution of the wave answering (seeded)."""
+    """An extra wave of Zawiśle with six of its institutions answering (seeded)."""
     wave_id = S.create_wave(
         demo_conn, SYSTEM, {"terc": TERC, "held_on": date(2026, 3, 3), "kind": "dodatkowa"}, TODAY
     )
-    ids = [int(i) for i in Q.wave_institutions(demo_conn, wave_id)["institution_id"]]
+    ids = [int(i) for i in Q.wave_institutions(demo_conn, wave_id)["institution_id"]][:6]
     rng = random.Random(7)
     for r in ids:
-        S.save_answers(demo_conn, SYSTEM, wave_id, r, _row(ids, r, rng, 0.25), TODAY)
+        S.save_answers(demo_conn, SYSTEM, wave_id, r, _row(ids, r, rng, 0.4), TODAY)
     return wave_id, ids
 
 

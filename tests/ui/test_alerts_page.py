@@ -76,7 +76,7 @@ def test_every_alert_row_links_to_what_resolves_it(app_db):
     config = json.loads(table.proto.columns)
     assert config["Przejdź"]["type_config"] == {"type": "link", "display_text": "Otwórz"}
     assert all(
-        link.startswith(("gmina?terc=", "sprawy?case=", "wzk", "alerty?alert="))
+        link.startswith(("gmina?terc=", "sprawy?case=", "wzk", "alerty?alert=", "siec?terc="))
         for link in table.value["Przejdź"]
     )
 
