@@ -25,6 +25,7 @@ from kooperacja.model.records import (
 from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
 from kooperacja.programme import queries
 from kooperacja.report import effects as report
+from kooperacja.report import network_section, sections
 from kooperacja.warehouse import audit, get_setting, transaction
 from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 
@@ -514,7 +515,14 @@ def meeting_slides(
         [(RECOMMENDATION_STATUSES[s], str(int((recs.status == s).sum()))) for s in OPEN],
         [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in row_tuples(recs.head(5))],
     )
-    return [progress, late_slide, cases, gap_slide, recommendations]
+    return [progress, late_slide, cases, gap_slide, network_slide(effects), recommendations]
+
+
+def network_slide(effects: report.EffectsReport) -> Slide:
+    """The cooperation network before and after (kooperacja.report.network_section)."""
+    numbers, lines, chart = network_section.slide(effects.network)
+    title = next(s.title for s in sections.sections() if s.key == "network")
+    return Slide(title, numbers, lines, chart)
 
 
 def _short(text: str, n: int = 70) -> str:

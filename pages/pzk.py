@@ -9,7 +9,7 @@ from kooperacja.charts import programme as charts
 from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import pzk, queries
-from kooperacja.ui import data, documents, links, meeting_fixes, pzk_fixes, session, widgets
+from kooperacja.ui import data, documents, links, meeting_fixes, network_views, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
 MEMBER_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on", "membership"]
@@ -109,6 +109,7 @@ def render() -> None:
     links.keep("pzk", terc)
     st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
     _members(actor, terc, today)
+    network_views.isolated_note(session.get_conn(), terc)
     st.subheader("Przystąpienia i wystąpienia")
     _history(terc, today)
     _meetings(actor, terc)

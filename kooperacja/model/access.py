@@ -135,6 +135,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "przeglad": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),
     "gmina": frozenset({ADMIN, ANIMATOR, WZK}),
     "pzk": frozenset({ADMIN, ANIMATOR, WZK}),
+    "siec": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),  # institutions only, no person's data
     "alerty": frozenset({ADMIN, ANIMATOR}),
     "sprawy": frozenset({ADMIN, ANIMATOR, WZK, ZARZAD}),  # wzk/zarzad: aggregates only
     "wzk": frozenset({ADMIN, ANIMATOR, WZK}),

@@ -25,6 +25,7 @@ from kooperacja.model.vocab import (
     VARIANTS,
 )
 from kooperacja.programme import alerts, queries
+from kooperacja.report import network_section
 from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
 
@@ -51,6 +52,7 @@ class EffectsReport:
     baskets: pd.DataFrame = field(default_factory=pd.DataFrame)
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
     breaches: pd.DataFrame = field(default_factory=pd.DataFrame)  # recorded breaches per rule
+    network: pd.DataFrame = field(default_factory=pd.DataFrame)  # kooperacja.report.network_section
     # The gminy summed per województwo (per powiat when all are in one): the PDF's summary of a
     # large region; not a section of its own (the page and the XLSX list every gmina).
     areas: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -361,6 +363,7 @@ def effects(
         baskets=baskets,
         recommendations=recommendations,
         breaches=breaches,
+        network=network_section.load(conn, terc),
         areas=areas,
         region_map=region_map(conn, progress) if terc is None else None,
     )

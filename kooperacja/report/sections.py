@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from kooperacja.report import network_section
+
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
@@ -139,6 +141,15 @@ SECTIONS: tuple[Section, ...] = (
         bars("Naruszenia"),
         pdf_title="Zapisane naruszenia terminów modelu (minione, poza listą zadań)",
     ),
+    Section(
+        "network",
+        "Współpraca instytucji: przed i po",
+        network_section.table,
+        bars("Gęstość przed (%)", "Gęstość po (%)"),
+        pdf_title="Współpraca instytucji w gminach: przed i po (badanie sieci współpracy)",
+        pdf_new_page=True,
+        pdf=network_section.pdf_body,
+    ),
 )
 
 
@@ -156,7 +167,7 @@ def pdf_numbered(items: tuple[Section, ...] | None = None) -> list[tuple[int | N
     """(PDF heading number, section): sections continuing the previous heading get None.
 
     >>> [n for n, _ in pdf_numbered()]
-    [1, 2, 3, 4, 5, 6, None, 7, 8, 9]
+    [1, 2, 3, 4, 5, 6, None, 7, 8, 9, 10]
     """
     out: list[tuple[int | None, Section]] = []
     n = 0

@@ -68,7 +68,8 @@ _PROGRAMME = ("territory", "pilot", "programme")
 READS: dict[str, tuple[str, ...]] = {
     "overview": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases"),
     "alerts": (*_PROGRAMME, "institutions", "meetings", "cases", "case_plans", "case_reports", "network"),
-    "effects": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases", "case_plans", "services"),
+    "effects": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases", "case_plans", "services", "network"),
+    "network": ("territory", "pilot", "pzk", "institutions", "network"),
     "gaps": ("territory", "pilot", "cases", "case_plans", "services"),
     "services": ("territory", "institutions", "services"),
     "coverage": ("territory", "pilot", "pzk", "institutions", "meetings"),

@@ -22,6 +22,7 @@ _BAD = "_kooperacja_link_bad_"  # session key + page: the URL key refused (the U
 UNKNOWN = {
     "gmina": "Link wskazuje gminę o kodzie TERC {key}, której nie ma w pilotażu.",
     "pzk": "Link wskazuje gminę o kodzie TERC {key}, której nie ma w pilotażu.",
+    "siec": "Link wskazuje gminę o kodzie TERC {key}, której nie ma w pilotażu.",
     "sprawy": "Link wskazuje sprawę {key}, której nie ma w rejestrze.",
     "uslugi": "Link wskazuje usługę nr {key}, której nie ma w koszyku.",
     "wzk": "Link wskazuje posiedzenie WZK nr {key}, którego nie ma w rejestrze.",

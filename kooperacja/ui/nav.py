@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "przeglad": ("Przegląd regionu", ":material/map:"),
     "gmina": ("Gmina", ":material/timeline:"),
     "pzk": ("PZK", ":material/groups:"),
+    "siec": ("Sieć współpracy", ":material/hub:"),
     "alerty": ("Alerty", ":material/notifications:"),
     "sprawy": ("Sprawy", ":material/folder_shared:"),
     "wzk": ("WZK", ":material/diversity_3:"),

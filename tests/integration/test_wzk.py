@@ -111,13 +111,14 @@ def test_a_recommendation_status_change_is_audited(demo):
         wzk.set_recommendation_status(demo, ADMIN, rec_id, "done", date(2027, 1, 1), TODAY)
 
 
-def test_the_meeting_has_five_slides_one_per_agenda_point(demo):
+def test_the_meeting_has_six_slides_one_per_agenda_point(demo):
     slides = wzk.meeting_slides(demo, Actor("wzk", "wzk"), TODAY)
     assert [s.title.split(" — ")[0] for s in slides] == [
         "Postęp wdrażania",
         "Gminy opóźnione",
         "Sprawy osób i rodzin",
         "Luki w koszyku usług",
+        "Współpraca instytucji: przed i po",
         "Rekomendacje otwarte",
     ]
     assert all(s.numbers for s in slides)

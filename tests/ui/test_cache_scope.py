@@ -17,6 +17,7 @@ from kooperacja import lku, warehouse
 from kooperacja.cases import stats as case_stats
 from kooperacja.model.access import SYSTEM, Actor
 from kooperacja.model.records import MonthlyReport, Service
+from kooperacja.network import queries as network
 from kooperacja.programme import alerts, queries
 from kooperacja.programme import services as programme
 from kooperacja.report import effects as report
@@ -120,6 +121,7 @@ class Recording:
         return getattr(self._conn, name)
 
 
+NETWORK_GMINA = "3401011"  # the demo gmina with a baseline and an extra wave
 UNDERLYING = {
     "overview": lambda c: queries.region_overview(c, TODAY),
     "alerts": lambda c: (alerts.alert_lists(c, TODAY), alerts.list_breaches(c, TODAY)),
@@ -129,6 +131,10 @@ UNDERLYING = {
     "coverage": lambda c: data.pzk.coverage_matrix(c, TODAY),
     "cases": lambda c: [case_stats.list_cases(c, SYSTEM, t, None) for t in (None, GMINA)],
     "case_summary": lambda c: case_stats.summary(c, SYSTEM, TODAY, None),
+    "network": lambda c: [
+        (network.wave_graph(c, w), network.wave_measures(c, w), network.change(c, NETWORK_GMINA))
+        for w in network.waves(c, NETWORK_GMINA).wave_id
+    ],
 }
 
 

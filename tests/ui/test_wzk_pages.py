@@ -33,11 +33,11 @@ def test_meeting_mode_steps_through_every_slide_and_back(page_test):
             break
         at.button(key="wzk_next").click().run(timeout=30)
     assert not at.exception
-    assert len(seen) == 5
+    assert len(seen) == 6
     assert "Postęp wdrażania" in seen[0] and "Rekomendacje otwarte" in seen[-1]
-    assert any("5 / 5" in m.value for m in at.markdown)
+    assert any("6 / 6" in m.value for m in at.markdown)
     at.button(key="wzk_prev").click().run(timeout=30)
-    assert any("4 / 5" in m.value for m in at.markdown)
+    assert any("5 / 6" in m.value for m in at.markdown)
 
 
 def test_meeting_mode_hides_small_case_counts_from_the_wzk(page_test):
