@@ -452,7 +452,8 @@ def meeting_slides(
     effects: report.EffectsReport | None = None,
     gaps: pd.DataFrame | None = None,
 ) -> list[Slide]:
-    """The WZK meeting's agenda as slides: progress, late gminy, cases, services gaps, recommendations.
+    """The WZK meeting's agenda as slides: progress, late gminy, cases, services gaps, the cooperation
+    network, recommendations.
 
     `overview`, `effects` (the region's, for `actor`) and `gaps` (on `today`) may be passed in when
     the caller already has them; otherwise they are read here.
@@ -515,12 +516,13 @@ def meeting_slides(
         [(RECOMMENDATION_STATUSES[s], str(int((recs.status == s).sum()))) for s in OPEN],
         [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in row_tuples(recs.head(5))],
     )
-    return [progress, late_slide, cases, gap_slide, network_slide(effects), recommendations]
+    network = effects.network if effects is not None else network_section.load(conn)
+    return [progress, late_slide, cases, gap_slide, network_slide(network), recommendations]
 
 
-def network_slide(effects: report.EffectsReport) -> Slide:
-    """The cooperation network before and after (kooperacja.report.network_section)."""
-    numbers, lines, chart = network_section.slide(effects.network)
+def network_slide(network: pd.DataFrame) -> Slide:
+    """The cooperation network before and after: the table of `report.network_section.load`."""
+    numbers, lines, chart = network_section.slide(network)
     title = next(s.title for s in sections.sections() if s.key == "network")
     return Slide(title, numbers, lines, chart)
 
