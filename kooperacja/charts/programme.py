@@ -15,6 +15,7 @@ from html import escape
 from typing import Any, cast
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -292,6 +293,17 @@ def _outline_trace(rings: list[list[tuple[float, float]]]) -> go.Scattergeo:
     )  # fmt: skip
 
 
+def _as_arrays(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON (Multi)Polygon with each ring an (n, 2) array (the same JSON once serialised)."""
+    if geometry["type"] == "Polygon":
+        rings = [np.asarray(r, dtype=float) for r in geometry["coordinates"]]
+        return {"type": "Polygon", "coordinates": rings}
+    if geometry["type"] == "MultiPolygon":
+        parts = [[np.asarray(r, dtype=float) for r in polygon] for polygon in geometry["coordinates"]]
+        return {"type": "MultiPolygon", "coordinates": parts}
+    return geometry
+
+
 def choropleth(
     overview: pd.DataFrame,
     geojson: dict,
@@ -322,11 +334,12 @@ def choropleth(
     colorscale = [[k / top, color] for k, (_, color, _, _) in enumerate(bands)]
     if len(bands) == 1:
         colorscale.append([1, bands[0][1]])
-    # Only what plotly needs of each shape: the id it is matched on and the geometry.
+    # Only what plotly needs of each shape: the id it is matched on and the geometry, its rings as
+    # arrays (plotly deep-copies the trace and walks it to serialise: one copy per ring, not per point).
     slim = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": f["geometry"]}
+            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": _as_arrays(f["geometry"])}
             for f in geojson["features"]
         ],
     }

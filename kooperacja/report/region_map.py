@@ -34,8 +34,8 @@ def region_map(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame) -> Regio
     """The map of the województwa of the pilot gminy in `progress` (terc, progress_state); None
     when no pilot gmina has a boundary.
 
-    Built from the cached map shapes (`geo.map_shapes`) with shapely's array functions: no
-    per-coordinate Python beyond turning the coordinate array into the rings' tuples.
+    Built from the cached map shapes (`geo.map_shapes`, whose rings come from shapely's
+    coordinate arrays, once per boundary content): the rings are shared, read only.
     """
     if progress.empty:
         return None
@@ -44,15 +44,9 @@ def region_map(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame) -> Regio
     found = geo.map_shapes(conn, context + list(states))
     if not any(t in states for t in found.terc6):
         return None
-    order = np.argsort(-shapely.area(found.geometries), kind="stable")  # largest first, ties kept
-    parts, owner = shapely.get_parts(found.geometries[order], return_index=True)
-    coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
-    points = list(map(tuple, coords.tolist()))
-    ends = np.cumsum(np.bincount(ring, minlength=len(parts))).tolist()
-    rings: list[list[Ring]] = [[] for _ in order]
-    for k, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
-        rings[owner[k]].append(points[start:end])
-    drawn = [found.terc6[i] for i in order.tolist()]
+    order = np.argsort(-shapely.area(found.geometries), kind="stable").tolist()  # largest first
+    rings = found.exterior_rings
+    drawn = [found.terc6[i] for i in order]
     outlined = "województw" if len({t[:2] for t in drawn}) > 1 else "powiatów"
-    shapes = [(t, states.get(t), r) for t, r in zip(drawn, rings, strict=True)]
+    shapes = [(t, states.get(t), rings[i]) for t, i in zip(drawn, order, strict=True)]
     return RegionMap(shapes, reference.outlines(drawn), outlined)

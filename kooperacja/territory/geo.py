@@ -376,6 +376,21 @@ class MapShapes:
         """The GeoJSON geometry dicts of `geometries` (parsed once: read only)."""
         return tuple(json.loads(text) for text in self.texts)
 
+    @cached_property
+    def exterior_rings(self) -> tuple[list[list[tuple[float, float]]], ...]:
+        """Per gmina, the exterior ring (lon, lat) of each of its polygons, from the coordinate
+        arrays (built once: read only)."""
+        import numpy as np
+
+        parts, owner = shapely.get_parts(self.geometries, return_index=True)
+        coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
+        points = list(map(tuple, coords.tolist()))
+        ends = np.cumsum(np.bincount(ring, minlength=len(parts))).tolist()
+        rings: list[list[list[tuple[float, float]]]] = [[] for _ in self.terc6]
+        for k, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
+            rings[owner[k]].append(points[start:end])
+        return tuple(rings)
+
 
 _cache: OrderedDict[tuple[Any, ...], MapShapes] = OrderedDict()
 _cache_lock = threading.Lock()

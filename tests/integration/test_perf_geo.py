@@ -8,11 +8,13 @@ import random
 
 import numpy as np
 import pandas as pd
+import plotly.io as pio
 import pytest
 import shapely
 from shapely.geometry import mapping, shape
 
 from kooperacja import warehouse
+from kooperacja.charts.programme import choropleth
 from kooperacja.report.region_map import region_map
 from kooperacja.territory import geo, reference
 
@@ -120,3 +122,22 @@ def test_importing_boundaries_again_invalidates_the_cached_map(two_wojewodztwa, 
     assert geo.boundaries_geojson(other, codes) == _reference_geojson(other, codes)
     assert [f["id"] for f in geo.boundaries_geojson(other, codes)["features"]] == few
     other.close()
+
+
+def test_the_choropleth_hands_plotly_arrays_and_serialises_the_same_shapes(two_wojewodztwa):
+    conn = two_wojewodztwa
+    codes = [t for (t,) in conn.execute("SELECT terc6 FROM gmina_boundary").fetchall()]
+    shapes = geo.boundaries_geojson(conn, codes)
+    overview = pd.DataFrame(
+        {
+            "terc": [codes[0] + "1"], "name": ["Pierwsza"], "progress_state": ["on_time"], "delay_days": [0],
+            "powiat": ["P1"], "current_step": ["5.2"], "variant": ["rural"], "animator": ["animator1"],
+        }
+    )  # fmt: skip
+    fig = choropleth(overview, shapes, codes)
+    (trace,) = [t for t in fig.data if t.type == "choropleth"]
+    first = trace.geojson["features"][0]["geometry"]
+    ring = first["coordinates"][0] if first["type"] == "Polygon" else first["coordinates"][0][0]
+    assert isinstance(ring, np.ndarray)  # not 2 Python floats a point for plotly to copy and walk
+    sent = json.loads(pio.to_json(fig, validate=False))["data"][0]["geojson"]["features"]
+    assert sent == [{"type": "Feature", "id": f["id"], "geometry": f["geometry"]} for f in shapes["features"]]
