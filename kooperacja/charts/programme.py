@@ -282,13 +282,14 @@ def _legend_entry(name: str, color: str) -> go.Scattergeo:
 
 
 def _outline_trace(rings: list[list[tuple[float, float]]]) -> go.Scattergeo:
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    for ring in rings:
-        lon += [p[0] for p in ring] + [None]
-        lat += [p[1] for p in ring] + [None]
+    # One array of the rings' points, each ring ended by a gap (None): plotly takes an array whole,
+    # where a list is walked value by value.
+    gap = np.array([[None, None]], dtype=object)
+    parts = [np.concatenate([np.asarray(ring, dtype=float).astype(object), gap]) for ring in rings if ring]
+    points = np.concatenate(parts) if parts else np.empty((0, 2), dtype=object)
     return go.Scattergeo(
-        lon=lon, lat=lat, mode="lines", name="granice powiatów", showlegend=False, hoverinfo="skip",
+        lon=points[:, 0], lat=points[:, 1], mode="lines", name="granice powiatów", showlegend=False,
+        hoverinfo="skip",
         line={"color": OUTLINE_COLOR, "width": 1.2},
     )  # fmt: skip
 

@@ -134,10 +134,16 @@ def test_the_choropleth_hands_plotly_arrays_and_serialises_the_same_shapes(two_w
             "powiat": ["P1"], "current_step": ["5.2"], "variant": ["rural"], "animator": ["animator1"],
         }
     )  # fmt: skip
-    fig = choropleth(overview, shapes, codes)
+    outlines = reference.outlines(codes)
+    fig = choropleth(overview, shapes, codes, outlines)
     (trace,) = [t for t in fig.data if t.type == "choropleth"]
     first = trace.geojson["features"][0]["geometry"]
     ring = first["coordinates"][0] if first["type"] == "Polygon" else first["coordinates"][0][0]
     assert isinstance(ring, np.ndarray)  # not 2 Python floats a point for plotly to copy and walk
     sent = json.loads(pio.to_json(fig, validate=False))["data"][0]["geojson"]["features"]
     assert sent == [{"type": "Feature", "id": f["id"], "geometry": f["geometry"]} for f in shapes["features"]]
+    (lines,) = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines"]
+    assert isinstance(lines.lon, np.ndarray) and isinstance(lines.lat, np.ndarray)
+    drawn = json.loads(pio.to_json(fig, validate=False))["data"][1]
+    assert drawn["lon"] == [v for ring in outlines for v in [*(p[0] for p in ring), None]]
+    assert drawn["lat"] == [v for ring in outlines for v in [*(p[1] for p in ring), None]]
