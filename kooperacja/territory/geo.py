@@ -329,7 +329,7 @@ FINGERPRINT = "SELECT count(*), bit_xor(hash(terc6, name, geometry)) FROM gmina_
 # stays under 2 MB on the wire and one województwo's under 300 kB.
 MAP_DECIMALS = 3
 COUNTRY_TOLERANCE = 0.005
-CACHE_SIZE = 8  # sets of map shapes kept (the region's, a few województwa's); ~1 MB each at most
+CACHE_SIZE = 4  # sets of map shapes kept (the region's, a few województwa's); the country's is ~17 MB
 
 
 def round_half_as_python(xy: Any, decimals: int = MAP_DECIMALS) -> Any:
