@@ -384,7 +384,7 @@ class MapShapes:
 
         parts, owner = shapely.get_parts(self.geometries, return_index=True)
         coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
-        points = list(map(tuple, coords.tolist()))
+        points = list(zip(coords[:, 0].tolist(), coords[:, 1].tolist(), strict=True))
         ends = np.cumsum(np.bincount(ring, minlength=len(parts))).tolist()
         rings: list[list[list[tuple[float, float]]]] = [[] for _ in self.terc6]
         for k, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
