@@ -15,6 +15,7 @@ from html import escape
 from typing import Any, cast
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -281,15 +282,27 @@ def _legend_entry(name: str, color: str) -> go.Scattergeo:
 
 
 def _outline_trace(rings: list[list[tuple[float, float]]]) -> go.Scattergeo:
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    for ring in rings:
-        lon += [p[0] for p in ring] + [None]
-        lat += [p[1] for p in ring] + [None]
+    # One array of the rings' points, each ring ended by a gap (None): plotly takes an array whole,
+    # where a list is walked value by value.
+    gap = np.array([[None, None]], dtype=object)
+    parts = [np.concatenate([np.asarray(ring, dtype=float).astype(object), gap]) for ring in rings if ring]
+    points = np.concatenate(parts) if parts else np.empty((0, 2), dtype=object)
     return go.Scattergeo(
-        lon=lon, lat=lat, mode="lines", name="granice powiatów", showlegend=False, hoverinfo="skip",
+        lon=points[:, 0], lat=points[:, 1], mode="lines", name="granice powiatów", showlegend=False,
+        hoverinfo="skip",
         line={"color": OUTLINE_COLOR, "width": 1.2},
     )  # fmt: skip
+
+
+def _as_arrays(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON (Multi)Polygon with each ring an (n, 2) array (the same JSON once serialised)."""
+    if geometry["type"] == "Polygon":
+        rings = [np.asarray(r, dtype=float) for r in geometry["coordinates"]]
+        return {"type": "Polygon", "coordinates": rings}
+    if geometry["type"] == "MultiPolygon":
+        parts = [[np.asarray(r, dtype=float) for r in polygon] for polygon in geometry["coordinates"]]
+        return {"type": "MultiPolygon", "coordinates": parts}
+    return geometry
 
 
 def choropleth(
@@ -322,11 +335,12 @@ def choropleth(
     colorscale = [[k / top, color] for k, (_, color, _, _) in enumerate(bands)]
     if len(bands) == 1:
         colorscale.append([1, bands[0][1]])
-    # Only what plotly needs of each shape: the id it is matched on and the geometry.
+    # Only what plotly needs of each shape: the id it is matched on and the geometry, its rings as
+    # arrays (plotly deep-copies the trace and walks it to serialise: one copy per ring, not per point).
     slim = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": f["geometry"]}
+            {"type": "Feature", "id": f["properties"]["terc6"], "geometry": _as_arrays(f["geometry"])}
             for f in geojson["features"]
         ],
     }

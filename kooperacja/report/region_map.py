@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
-from shapely.geometry import shape
+import shapely
 
 from kooperacja.territory import geo, reference
 
@@ -31,21 +32,21 @@ class RegionMap:
 
 def region_map(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame) -> RegionMap | None:
     """The map of the województwa of the pilot gminy in `progress` (terc, progress_state); None
-    when no pilot gmina has a boundary."""
+    when no pilot gmina has a boundary.
+
+    Built from the cached map shapes (`geo.map_shapes`, whose rings come from shapely's
+    coordinate arrays, once per boundary content): the rings are shared, read only.
+    """
     if progress.empty:
         return None
     states = {t[:6]: s for t, s in zip(progress.terc, progress.progress_state, strict=True)}
     context = geo.region_terc6(conn, list(progress.terc))
-    collection = geo.boundaries_geojson(conn, context + list(states))
-    if not any(f["id"] in states for f in collection["features"]):
+    found = geo.map_shapes(conn, context + list(states))
+    if not any(t in states for t in found.terc6):
         return None
-    shapes = []
-    for feature in collection["features"]:
-        geom = shape(feature["geometry"])
-        parts = getattr(geom, "geoms", [geom])
-        rings = [[(float(x), float(y)) for x, y in part.exterior.coords] for part in parts]
-        shapes.append((geom.area, feature["id"], states.get(feature["id"]), rings))
-    shapes.sort(key=lambda s: -s[0])
-    drawn = [terc6 for _, terc6, _, _ in shapes]
+    order = np.argsort(-shapely.area(found.geometries), kind="stable").tolist()  # largest first
+    rings = found.exterior_rings
+    drawn = [found.terc6[i] for i in order]
     outlined = "województw" if len({t[:2] for t in drawn}) > 1 else "powiatów"
-    return RegionMap([(t, s, r) for _, t, s, r in shapes], reference.outlines(drawn), outlined)
+    shapes = [(t, states.get(t), rings[i]) for t, i in zip(drawn, order, strict=True)]
+    return RegionMap(shapes, reference.outlines(drawn), outlined)

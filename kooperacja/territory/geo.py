@@ -13,7 +13,11 @@ import io
 import json
 import re
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -318,43 +322,124 @@ def import_boundaries(conn: duckdb.DuckDBPyConnection, data: bytes, username: st
 BOUNDARIES = """
 SELECT terc6, name, geometry FROM gmina_boundary WHERE terc6 IN (SELECT unnest($terc6)) ORDER BY terc6
 """
+# What the cached map shapes are keyed on: the table's content (it changes only on import-geo).
+FINGERPRINT = "SELECT count(*), bit_xor(hash(terc6, name, geometry)) FROM gmina_boundary"
 # The map sends 3 decimals (~100 m: a województwo's map is ~600 m a pixel); a map of several
 # województwa (the country: ~2 km a pixel) also gets coarser shapes, so that the national overview
 # stays under 2 MB on the wire and one województwo's under 300 kB.
 MAP_DECIMALS = 3
 COUNTRY_TOLERANCE = 0.005
+CACHE_SIZE = 4  # sets of map shapes kept (the region's, a few województwa's); the country's is ~17 MB
 
 
-def _for_map(geometries: list[dict[str, Any]], coarse: bool) -> list[dict[str, Any]]:
-    if not coarse:
-        return [
-            {"type": g["type"], "coordinates": _round(g["coordinates"], MAP_DECIMALS)} for g in geometries
-        ]
+def round_half_as_python(xy: Any, decimals: int = MAP_DECIMALS) -> Any:
+    """`round(x, decimals)` of every coordinate of an array, as Python's `round` does it (the
+    decimal nearest to the float's exact value), vectorised.
+
+    `numpy.round` differs on the ties of a coordinate with one decimal more (18.1235 is a binary
+    fraction a hair above or below 18.1235): those are decided on the exact value, compared in
+    80-bit extended precision, which separates a double from a decimal of `decimals + 1` places
+    (a tie that is exact, as 16.9375, goes to the even digit as in Python).
+    """
     import numpy as np
 
-    shapes = shapely.simplify(
-        np.array([shape(g) for g in geometries], dtype=object), COUNTRY_TOLERANCE, preserve_topology=True
-    )
-    return [_as_geojson(geom, MAP_DECIMALS) for geom in shapes]
+    xy = np.asarray(xy, dtype=float)
+    scale = 10.0**decimals
+    out = np.round(xy * scale) / scale
+    finer = xy * (scale * 10)
+    k = np.rint(finer)
+    ties = (np.abs(finer - k) < 1e-6) & (np.abs(np.fmod(k, 10)) == 5)
+    if ties.any():
+        if np.finfo(np.longdouble).nmant >= 63:
+            exact = np.asarray(xy[ties], dtype=np.longdouble)
+            middle = np.asarray(k[ties], dtype=np.longdouble) / np.longdouble(scale * 10)
+            low = np.floor(k[ties] / 10)
+            up = (exact > middle) | ((exact == middle) & (np.fmod(low, 2) != 0))  # exact: to even
+            out[ties] = np.where(up, low + 1, low) / scale
+        else:  # no extended precision on this platform: Python's own rounding, on the ties only
+            out[ties] = [round(float(v), decimals) for v in xy[ties]]
+    return out
+
+
+@dataclass(frozen=True)
+class MapShapes:
+    """The gminy of a map as drawn: codes (sorted), names, shapely geometries on `MAP_DECIMALS`
+    (coarser over several województwa) and each as GeoJSON text. Shared: read only."""
+
+    terc6: tuple[str, ...]
+    names: tuple[str | None, ...]
+    geometries: Any  # numpy array of shapely (Multi)Polygons, one per code
+    texts: tuple[str, ...]
+
+    @cached_property
+    def geojson(self) -> tuple[dict[str, Any], ...]:
+        """The GeoJSON geometry dicts of `geometries` (parsed once: read only)."""
+        return tuple(json.loads(text) for text in self.texts)
+
+    @cached_property
+    def exterior_rings(self) -> tuple[list[list[tuple[float, float]]], ...]:
+        """Per gmina, the exterior ring (lon, lat) of each of its polygons, from the coordinate
+        arrays (built once: read only)."""
+        import numpy as np
+
+        parts, owner = shapely.get_parts(self.geometries, return_index=True)
+        coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
+        points = list(zip(coords[:, 0].tolist(), coords[:, 1].tolist(), strict=True))
+        ends = np.cumsum(np.bincount(ring, minlength=len(parts))).tolist()
+        rings: list[list[list[tuple[float, float]]]] = [[] for _ in self.terc6]
+        for k, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
+            rings[owner[k]].append(points[start:end])
+        return tuple(rings)
+
+
+_cache: OrderedDict[tuple[Any, ...], MapShapes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _build_map_shapes(conn: duckdb.DuckDBPyConnection, wanted: list[str]) -> MapShapes:
+    import numpy as np
+
+    rows = conn.cursor().execute(BOUNDARIES, {"terc6": wanted}).fetchall() if wanted else []
+    terc6 = tuple(r[0] for r in rows)
+    names = tuple(r[1] for r in rows)
+    if not rows:
+        return MapShapes((), (), np.array([], dtype=object), ())
+    geometries = shapely.from_geojson(np.array([r[2] for r in rows], dtype=object))
+    if len({t[:2] for t in terc6}) > 1:
+        geometries = shapely.simplify(geometries, COUNTRY_TOLERANCE, preserve_topology=True)
+    geometries = shapely.transform(geometries, round_half_as_python)
+    return MapShapes(terc6, names, geometries, tuple(shapely.to_geojson(geometries).tolist()))
+
+
+def map_shapes(conn: duckdb.DuckDBPyConnection, terc6_list: list[str]) -> MapShapes:
+    """The requested gminy's shapes for a map (see `boundaries_geojson`), built once per content
+    of `gmina_boundary` and set of gminy (the last `CACHE_SIZE` kept)."""
+    wanted = sorted({t[:6] for t in terc6_list})
+    key = (tuple(conn.cursor().execute(FINGERPRINT).fetchall()[0]), tuple(wanted))
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    built = _build_map_shapes(conn, wanted)
+    with _cache_lock:
+        _cache[key] = built
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return built
 
 
 def boundaries_geojson(conn: duckdb.DuckDBPyConnection, terc6_list: list[str]) -> dict[str, Any]:
     """A FeatureCollection of the requested gminy only (feature id and `terc6` property: 6 digits).
 
-    Coordinates on `MAP_DECIMALS`; gminy of more than one województwo come coarser.
+    Coordinates on `MAP_DECIMALS`; gminy of more than one województwo come coarser. A new dict
+    on every call, its features new dicts too; the geometry dicts are shared between calls (built
+    once, see `map_shapes`): read them, do not change them.
     """
-    wanted = sorted({t[:6] for t in terc6_list})
-    rows = conn.cursor().execute(BOUNDARIES, {"terc6": wanted}).fetchall() if wanted else []
-    coarse = len({terc6[:2] for terc6, _, _ in rows}) > 1
-    geometries = _for_map([json.loads(geometry) for _, _, geometry in rows], coarse)
+    found = map_shapes(conn, terc6_list)
     features = [
-        {
-            "type": "Feature",
-            "id": terc6,
-            "properties": {"terc6": terc6, "name": name},
-            "geometry": geometry,
-        }
-        for (terc6, name, _), geometry in zip(rows, geometries, strict=True)
+        {"type": "Feature", "id": t, "properties": {"terc6": t, "name": n}, "geometry": g}
+        for t, n, g in zip(found.terc6, found.names, found.geojson, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 
