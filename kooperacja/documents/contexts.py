@@ -344,7 +344,7 @@ def karta_gminy(
         raise NotFound(f"Gmina o kodzie TERC {key} nie uczestniczy w pilotażu.")
     gmina = pilot.iloc[0]
     plan = queries.gmina_plans(conn, today, key)
-    progress = queries.gmina_progress(plan, pilot, today).iloc[0]
+    progress = queries.gmina_progress(conn, today, key)
     members = queries.pzk_on(conn, key, today)
     open_, closed = conn.cursor().execute(CASE_COUNTS, [key]).fetchall()[0]
     hidden = disclosure.hides(actor)

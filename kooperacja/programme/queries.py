@@ -111,9 +111,6 @@ WITH dated AS (
 # Every sub-step of the pilot gminy ($terc, NULL: all) with its window (plan_date), its events and
 # its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
 # (K8) by a WZK meeting held within its occurrence's window.
-# Every sub-step of the pilot gminy ($terc, NULL: all) with its window (plan_date), its events and
-# its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
-# (K8) by a WZK meeting held within its occurrence's window.
 PLAN = f"""{RATED}, evidence AS (
     SELECT coalesce(terc, '') AS owner, substep, event_on, evidence
     FROM step_event
@@ -258,6 +255,11 @@ ORDER BY CASE pr.progress_state WHEN 'stalled' THEN 0 WHEN 'late' THEN 1 ELSE 2 
 def region_overview(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
     """The table of pilot gminy: variant, animator, step, delay, PZK size, cases; the worst first."""
     return conn.cursor().execute(OVERVIEW, {"today": today, "terc": None}).df()
+
+
+def gmina_progress(conn: duckdb.DuckDBPyConnection, today: date, terc: str) -> pd.Series:
+    """One pilot gmina's progress on `today` (PROGRESS: current step, month, done, delay, state)."""
+    return conn.cursor().execute(f"SELECT * FROM ({PROGRESS})", {"today": today, "terc": terc}).df().iloc[0]
 
 
 STEP_EVENTS = """
