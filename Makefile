@@ -16,9 +16,9 @@ run:  ## start the app on http://localhost:$(PORT)
 dev-deps:  ## the pinned test and lint packages (requirements-dev.txt)
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
 
-test-deps: dev-deps  ## test packages; Debian chromium (browser tests), LibreOffice Calc and Writer, poppler (pdftoppm)
+test-deps: dev-deps  ## test packages; Debian chromium (browser tests), LibreOffice Calc, Writer and Impress, poppler (pdftoppm)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc)
+	test -e /usr/lib/libreoffice/program/scalc || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc)
 	test -e /usr/lib/libreoffice/program/swriter || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer)
 	command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 	test -e /usr/lib/libreoffice/program/simpress || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-impress)
