@@ -206,20 +206,6 @@ def change(conn: duckdb.DuckDBPyConnection, terc: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["measure", "label", "explanation", "baseline", "endline", "change"])
 
 
-STALE = """
-SELECT w.wave_id, w.row_version FROM survey_wave w LEFT JOIN wave_measure m USING (wave_id)
-WHERE m.row_version IS DISTINCT FROM w.row_version AND ($waves IS NULL OR list_contains($waves, w.wave_id))
-"""
-
-
-def refresh_stale(cur: duckdb.DuckDBPyConnection, wave_ids: Sequence[int] | None = None) -> int:
-    """Recompute the kept measures of the waves changed without them (an import, a bulk load), inside
-    the caller's transaction; returns how many were stale."""
-    ids = None if wave_ids is None else [int(w) for w in wave_ids]
-    stale = [w for w, _ in cur.execute(STALE, {"waves": ids}).fetchall()]
-    return store_measures(cur, stale) if stale else 0
-
-
 _SECTOR_LABELS = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in SECTORS.items())
 REGION = f"""
 WITH ends AS ({ENDS.replace("WHERE $terc IS NULL OR terc = $terc", "")}),

@@ -332,6 +332,9 @@ COUNTRY_TOLERANCE = 0.005
 CACHE_SIZE = 4  # sets of map shapes kept (the region's, a few województwa's); the country's is ~17 MB
 
 
+HALF_DIGIT = 5  # the digit after the last kept one that makes a tie (x.xx5)
+
+
 def round_half_as_python(xy: Any, decimals: int = MAP_DECIMALS) -> Any:
     """`round(x, decimals)` of every coordinate of an array, as Python's `round` does it (the
     decimal nearest to the float's exact value), vectorised.
@@ -348,7 +351,7 @@ def round_half_as_python(xy: Any, decimals: int = MAP_DECIMALS) -> Any:
     out = np.round(xy * scale) / scale
     finer = xy * (scale * 10)
     k = np.rint(finer)
-    ties = (np.abs(finer - k) < 1e-6) & (np.abs(np.fmod(k, 10)) == 5)
+    ties = (np.abs(finer - k) < 1e-6) & (np.abs(np.fmod(k, 10)) == HALF_DIGIT)
     if ties.any():
         if np.finfo(np.longdouble).nmant >= 63:
             exact = np.asarray(xy[ties], dtype=np.longdouble)

@@ -42,7 +42,7 @@ def test_an_animator_logs_in_and_sees_the_overview_and_their_menu(app_url, page)
     page.get_by_role("heading", name="Przegląd regionu").wait_for()
     elapsed = time.monotonic() - started
     assert nav_titles(page) == [nav.PAGES[n][0] for n in pages_for("animator")]
-    assert nav_titles(page)[:4] == ["Przegląd regionu", "Gmina", "PZK", "Alerty"]
+    assert nav_titles(page)[:5] == ["Przegląd regionu", "Gmina", "PZK", "Sieć współpracy", "Alerty"]
     assert "Użytkownicy" not in nav_titles(page)
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()
     assert "animator współpracy" in sidebar and "Wyloguj" in sidebar

@@ -68,7 +68,7 @@ def with_cached_values(xlsx: bytes, cached: dict[str, tuple[str, str]]) -> bytes
     def edit(sheet: str) -> str:
         for coordinate, (kind, value) in cached.items():
             sheet, found = re.subn(
-                rf'<c r="{coordinate}"[^>]*>(<f>.*?</f>)<v ?/>',
+                rf'<c r="{coordinate}"[^>]*>(<f>.*?</f>)(?:<v ?/>|<v></v>)',  # <v></v>: openpyxl over lxml
                 lambda m, k=kind, v=value, c=coordinate: f'<c r="{c}" t="{k}">{m.group(1)}<v>{v}</v>',
                 sheet,
             )
