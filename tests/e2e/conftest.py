@@ -107,10 +107,3 @@ def page(browser):
     yield p
     context.close()
 
-
-def pytest_collection_modifyitems(items):
-    """The browser tests run one after another on one worker (`make test`: --dist loadgroup): two
-    servers and two Chromiums at once starved each other on 2 cores, and a page waited over 60 s."""
-    for item in items:
-        if item.path.is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.xdist_group("browser"))
