@@ -106,4 +106,3 @@ def page(browser):
     p.set_default_timeout(60_000)
     yield p
     context.close()
-
