@@ -19,12 +19,23 @@ def wait_idle(page, settle: float = 0.4) -> None:
     page.wait_for_selector(IDLE, state="attached")
 
 
+NAV = "[data-testid='stSidebarNav']"
+LOGIN_BUTTON = "Zaloguj się"
+
+
 def login(page, user: str, password: str = "demo") -> None:
-    wait_idle(page)
-    page.get_by_label("Login", exact=True).fill(user)
-    page.get_by_label("Hasło", exact=True).fill(password)
-    page.get_by_role("button", name="Zaloguj się").click()
-    wait_idle(page)
+    """Fill the login form and send it. Under load the cookie component's report-back re-runs the
+    script after the form is drawn and the form comes back empty: what was typed before that rerun
+    is gone and the click sends nothing ("Podaj login"). So the form is filled once the page has
+    settled, and filled again once if the click found it emptied (never after a refusal)."""
+    wait_idle(page, settle=1.0)
+    for _attempt in range(2):
+        page.get_by_label("Login", exact=True).fill(user)
+        page.get_by_label("Hasło", exact=True).fill(password)
+        page.get_by_role("button", name=LOGIN_BUTTON).click()
+        wait_idle(page)
+        if page.locator(NAV).count() or page.get_by_label("Login", exact=True).input_value():
+            return  # logged in, or refused with the login kept: the caller reads the outcome
 
 
 def nav_titles(page) -> list[str]:

@@ -133,7 +133,8 @@ def test_a_rops_runs_its_programme_from_init_in_the_app_alone(fresh, page):
     s.main().get_by_label("Powód zmiany", exact=False).last.fill("Podział pracy między animatorów")
     s.click("Zapisz gminy animatora")
     page.get_by_role("button", name="Wyloguj").click()
-    page.get_by_label("Login", exact=True).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Zaloguj się").wait_for()  # the login form alone (no admin form left)
+    wait_idle(page)
 
     # the animator's first week
     login(page, "anna", PASSWORD)
