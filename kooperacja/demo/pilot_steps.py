@@ -100,7 +100,7 @@ class _PilotSteps:
         self.gminy = {t: (n, k, v) for t, n, k, v in rows}
         self.powiaty = dict(
             self.cur.execute(
-                "SELECT terc, is_city FROM powiat WHERE left(terc, 2) = ?", [self.woj]
+                "SELECT terc, is_city FROM powiat WHERE left(terc, 2) = ? ORDER BY terc", [self.woj]
             ).fetchall()
         )
         self.in_gmina = {
