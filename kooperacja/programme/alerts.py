@@ -20,7 +20,7 @@ from kooperacja import warehouse
 from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
 from kooperacja.programme.network_alerts import survey_alerts
-from kooperacja.programme.queries import RATED
+from kooperacja.programme.queries import rated
 
 COLUMNS = [
     "alert_id",
@@ -313,11 +313,22 @@ SELECT terc, 'monitoring:' || case_code || ':' || strftime(due_on, '%Y-%m-%d') A
 FROM ({MONITORING}) WHERE days > 0 AND ($terc IS NULL OR terc = $terc)
 """
 # The gminy's own sub-steps overdue or due within the week (what _step_alerts turns into alerts).
-STEP_ALERT_ROWS = f"""{RATED}
+# Both have started by $today (overdue: its due day, after its start, has passed), so the sub-steps
+# ahead (most of a plan) are not rated at all.
+STEP_ALERT_ROWS = f"""{rated("AND level = 'gmina' AND planned_start <= $today")}
 SELECT terc, step, substep, occurrence, title, level, planned_due, status, days,
        {rules.STEP_LABEL_SQL.format(status="status", days="days")} AS label
 FROM rated
 WHERE level = 'gmina' AND (status = 'overdue' OR (status = 'due' AND days <= {rules.DUE_SOON_DAYS}))
+"""
+# _step_alerts in SQL, for the list built from STEP_ALERT_ROWS (a caller's plan goes through pandas).
+STEP_ALERTS = f"""
+SELECT terc, CASE WHEN status = 'overdue' THEN 'step_overdue' ELSE 'step_due' END AS rule,
+       rule || ':' || terc || '/' || substep || ':' || coalesce(occurrence::VARCHAR, '') AS alert_id,
+       step || ' / ' || substep AS subject, planned_due AS due_on,
+       CASE WHEN status = 'overdue' THEN days ELSE -days END AS days_over,
+       substep || ' ' || title || ': ' || label AS message, '{links.url("gmina", "")}' || terc AS link
+FROM ({STEP_ALERT_ROWS})
 """
 
 
@@ -417,6 +428,7 @@ WITH parts AS (
     UNION ALL
     SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
     FROM ({MONITORING_ALERTS})
+    {{steps}}
     {{others}}
 )
 SELECT p.alert_id, p.rule, ($labels)[list_position($rules, p.rule)] AS rule_label, p.terc, n.gmina,
@@ -425,6 +437,9 @@ FROM parts p
 LEFT JOIN ({NAMES}) n ON n.terc = p.terc
 ORDER BY p.days_over DESC, p.rule, p.alert_id
 """
+_STEPS = f"""UNION ALL
+    SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
+    FROM ({STEP_ALERTS})"""
 _OTHERS = """UNION ALL
     SELECT alert_id::VARCHAR, rule::VARCHAR, terc::VARCHAR, subject::VARCHAR, due_on::DATE,
            days_over::BIGINT, message::VARCHAR, link::VARCHAR, assigned::VARCHAR
@@ -432,10 +447,14 @@ _OTHERS = """UNION ALL
 
 
 def _to_do(
-    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None, others: list[pd.DataFrame]
+    cur: duckdb.DuckDBPyConnection,
+    today: date,
+    terc: str | None,
+    others: list[pd.DataFrame],
+    steps: bool,
 ) -> pd.DataFrame:
     """The to-do list (COLUMNS, as `_finish` gives them) from `others`, the frames of the rules
-    with few rows, and the two SQL rules with many: one query, fetched through Arrow."""
+    with few rows, and the SQL rules (`steps`: STEP_ALERTS too): one query, fetched through Arrow."""
     found = [p.reindex(columns=_PART) for p in others if len(p)]
     labels = dict(rules.RULE_LABELS)
     params = {
@@ -450,7 +469,8 @@ def _to_do(
         small["due_on"] = pd.to_datetime(small.due_on)
         cur.register("_alert_parts", small)
     try:
-        table = cur.sql(_ALERTS_SQL.format(others=_OTHERS if found else ""), params=params).to_arrow_table()
+        sql = _ALERTS_SQL.format(steps=_STEPS if steps else "", others=_OTHERS if found else "")
+        table = cur.sql(sql, params=params).to_arrow_table()
     finally:
         if found:
             cur.unregister("_alert_parts")
@@ -475,19 +495,15 @@ def alert_lists(
     whose terc is it, region-wide ones left out), each rule filtered in its query.
     """
     cur = conn.cursor()
-    if plan is None:
-        steps = cur.execute(STEP_ALERT_ROWS, {"today": today, "terc": terc}).df()
-    else:
-        steps = plan if terc is None else plan[plan.terc == terc]
-    others = [
-        *_step_alerts(steps),
+    others = [] if plan is None else _step_alerts(plan if terc is None else plan[plan.terc == terc])
+    others += [
         _contact_alerts(cur, today, terc),
         _notice_alerts(cur, today, terc),
         survey_alerts(cur, today, terc),
     ]
     if terc is None:
         others.append(_wzk_alerts(cur, today, programme_start or read_programme_start(conn)))
-    current = _to_do(cur, today, terc, others)
+    current = _to_do(cur, today, terc, others, steps=plan is None)
     notes = cur.execute(EXPLANATIONS).df()
     done = current.alert_id.isin(notes.alert_id)
     explained = current[done].merge(notes, on="alert_id")[EXPLAINED_COLUMNS]

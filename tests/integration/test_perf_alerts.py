@@ -129,3 +129,16 @@ def test_an_empty_warehouse_has_an_empty_list_of_the_same_columns(tmp_path):
     old_todo, old_explained = old_alert_lists(conn, TODAY)
     assert list(todo.columns) == list(old_todo.columns) and todo.empty
     assert list(explained.columns) == list(old_explained.columns) and explained.empty
+
+
+def test_the_list_from_a_callers_plan_is_the_list_from_the_warehouse(conn):
+    """The step alerts in SQL (STEP_ALERTS) and from a plan in pandas (`_step_alerts`) agree."""
+    from kooperacja.programme import queries
+
+    plan = queries.gmina_plans(conn, TODAY)
+    region = alerts.list_alerts(conn, TODAY)
+    assert {"step_overdue", "step_due"} & set(region.rule)
+    pd.testing.assert_frame_equal(alerts.list_alerts(conn, TODAY, plan=plan), region, check_dtype=False)
+    terc = region.terc.value_counts().index[0]
+    mine = alerts.list_alerts(conn, TODAY, plan=plan[plan.terc == terc], terc=terc)
+    pd.testing.assert_frame_equal(mine, region[region.terc == terc].reset_index(drop=True), check_dtype=False)
