@@ -247,8 +247,9 @@ def _missing_reports(where: str = "") -> str:
     integers (year * 12 + month - 1) and the anti-join carries only (task, month): the case, the gmina
     and the institution's name are joined to the ~20k missing rows, not to the ~250k expected ones
     (~2.5x the join over EXPECTED_REPORTS' wide rows at national scale). The same rows as
-    `EXPECTED_REPORTS` + an anti-join on `due` (tests/integration/test_perf_alerts.py). `where`: more
-    conditions on the case (alias c).
+    `EXPECTED_REPORTS` + an anti-join on `due` (tests/integration/test_perf_alerts.py); the tasks and
+    cases that cannot have a month due (done before $since, planned this month) are left out first.
+    `where`: more conditions on the case (alias c).
     """
     return f"""
 WITH tasks AS (
@@ -259,8 +260,8 @@ WITH tasks AS (
                  year($today) * 12 + month($today) - 1) AS end_i
     FROM case_task t
     JOIN case_file c USING (case_code)
-    WHERE c.plan_on IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on > $today)
-      AND t.institution_id IS NOT NULL {where}
+    WHERE c.plan_on < date_trunc('month', $today) AND (c.closed_on IS NULL OR c.closed_on > $today)
+      AND t.institution_id IS NOT NULL AND (t.done_on IS NULL OR t.done_on >= $since) {where}
 ), expected AS (
     SELECT task_id, unnest(range(first_i, end_i)) AS i FROM tasks WHERE first_i < end_i
 ), reported AS (
