@@ -142,3 +142,24 @@ def test_the_list_from_a_callers_plan_is_the_list_from_the_warehouse(conn):
     terc = region.terc.value_counts().index[0]
     mine = alerts.list_alerts(conn, TODAY, plan=plan[plan.terc == terc], terc=terc)
     pd.testing.assert_frame_equal(mine, region[region.terc == terc].reset_index(drop=True), check_dtype=False)
+
+
+def test_the_gmina_card_lists_the_alerts_it_listed_from_the_region(demo_db, monkeypatch):
+    """The card (CLI `document karta_gminy`) reads its gmina's alerts only: the same lines."""
+    from kooperacja.documents import contexts, pictures
+    from kooperacja.model import access
+
+    monkeypatch.setattr(pictures, "gantt_png", lambda *_a: b"")  # not the picture's test
+
+    conn = warehouse.connect(demo_db, read_only=True)
+    try:
+        region = alerts.list_alerts(conn, TODAY)
+        terc = region.terc.value_counts().index[0]
+        card = contexts.karta_gminy(conn, access.SYSTEM, terc, TODAY)
+        before = contexts.karta_gminy(conn, access.SYSTEM, terc, TODAY, alerts=region)
+    finally:
+        conn.close()
+    assert card["alerty"] and (card["alerty"], card["liczba_alertow"]) == (
+        before["alerty"],
+        before["liczba_alertow"],
+    )
