@@ -163,3 +163,14 @@ def test_the_gmina_card_lists_the_alerts_it_listed_from_the_region(demo_db, monk
         before["alerty"],
         before["liczba_alertow"],
     )
+
+
+def test_the_plan_read_through_arrow_is_the_plan_df_gives(conn):
+    """queries.frame's integers with gaps (a sub-step's occurrence) as .df() gives them, values and gaps."""
+    from kooperacja.programme import queries
+
+    plan = queries.gmina_plans(conn, TODAY)
+    assert plan.occurrence.isna().any() and plan.occurrence.notna().any()
+    want = conn.execute(queries.PLAN, {"terc": None, "today": TODAY}).df()
+    assert str(plan.occurrence.dtype) == str(want.occurrence.dtype)
+    assert plan.occurrence.equals(want.occurrence)
