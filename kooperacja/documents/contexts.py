@@ -349,7 +349,7 @@ def karta_gminy(
     open_, closed = conn.cursor().execute(CASE_COUNTS, [key]).fetchall()[0]
     hidden = disclosure.hides(actor)
     if alerts is None:
-        alerts = programme_alerts.list_alerts(conn, today, plan=plan)
+        alerts = programme_alerts.list_alerts(conn, today, plan=plan, terc=key)  # this gmina only
     mine = dashboard.filter_alerts(dashboard.visible_alerts(alerts, actor), gminy=[key])
     listed = [
         {"regula": a.rule_label, "przedmiot": _t(a.subject), "termin": _d(a.due_on), "opis": _t(a.message)}

@@ -22,11 +22,12 @@ DUE = rules.SURVEY_DUE_SQL.format(reached="r.reached_on", planned="s.planned_sta
 MISSING = f"""
 WITH stage AS (
     SELECT terc, min(planned_start) AS planned_start FROM plan_date
-    WHERE step = $step AND level = 'gmina' GROUP BY terc
+    WHERE step = $step AND level = 'gmina' AND ($terc IS NULL OR terc = $terc) GROUP BY terc
 ), reached AS (
     SELECT e.terc, min(e.event_on) AS reached_on FROM step_event e
     SEMI JOIN plan_date d ON d.terc = e.terc AND d.substep = e.substep AND d.step = $step
          AND d.level = 'gmina'
+    WHERE $terc IS NULL OR e.terc = $terc
     GROUP BY e.terc
 )
 SELECT s.terc, $rule || ':' || s.terc || ':' || $step AS alert_id, $rule AS rule,
@@ -38,13 +39,14 @@ WHERE {DUE} <= $today
 """
 
 
-def survey_alerts(cur: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    """The missing baseline and endline surveys of the pilot gminy (alerts._PART columns)."""
+def survey_alerts(cur: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:
+    """The missing baseline and endline surveys of the pilot gminy (`terc`: of that one; alerts._PART
+    columns)."""
     found = [
         cur.execute(
             MISSING,
-            {"step": step, "kind": kind, "rule": rule, "today": today, "message": MESSAGES[rule],
-             "link": links.url("siec", "")},
+            {"step": step, "kind": kind, "rule": rule, "today": today, "terc": terc,
+             "message": MESSAGES[rule], "link": links.url("siec", "")},
         ).df()
         for rule, (kind, step) in rules.SURVEY_STEPS.items()
     ]  # fmt: skip

@@ -78,13 +78,17 @@ _STATUS = rules.STEP_STATUS_SQL.format(
 _DAYS = rules.STEP_DAYS_SQL.format(
     start="planned_start", due="planned_due", started="started_on", completed="completed_on"
 )
-# The sub-steps of the pilot gminy ($terc, NULL: all) rated on $today: the CTE `rated` of the reads.
-RATED = f"""
+
+
+def rated(where: str = "") -> str:
+    """The sub-steps of the pilot gminy ($terc, NULL: all) rated on $today: the CTE `rated` of the
+    reads; `where`: more conditions on plan_date's rows (a read that needs only some rates fewer)."""
+    return f"""
 WITH dated AS (
     SELECT terc, step, substep, occurrence, title, level, responsible, every_months, planned_start,
            planned_due
     FROM plan_date
-    WHERE $terc IS NULL OR terc = $terc
+    WHERE ($terc IS NULL OR terc = $terc) {where}
 ), events AS (
     SELECT coalesce(terc, '') AS owner, substep,
            min(event_on) FILTER (WHERE kind = 'started') AS started_on,
@@ -108,6 +112,9 @@ WITH dated AS (
 ), rated AS (
     SELECT *, {_STATUS} AS status, ({_DAYS})::INT AS days FROM joined
 )"""
+
+
+RATED = rated()
 # Every sub-step of the pilot gminy ($terc, NULL: all) with its window (plan_date), its events and
 # its status on $today. Region-level sub-steps are met by the ROPS's region events, a recurring one
 # (K8) by a WZK meeting held within its occurrence's window.
@@ -184,10 +191,17 @@ def frame(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> p
     for name, column in zip(table.column_names, table.columns, strict=True):
         nullable = _NULLABLE.get(str(column.type))
         if nullable and column.null_count:  # .df() keeps integers with gaps as nullable integers
-            out[name] = pd.array(column.to_pylist(), dtype=nullable)
+            out[name] = _masked(column, nullable)
         elif str(column.type) in _TEXT and len(column) and column.null_count == len(column):
             out[name] = pd.Series([None] * len(column), index=out.index, dtype=object)  # as .df()
     return out
+
+
+def _masked(column: Any, nullable: str) -> pd.api.extensions.ExtensionArray:
+    """An Arrow integer column with gaps as a pandas nullable integer array, its values and gaps
+    taken as two NumPy arrays (not a Python object per value: ~3x less on 72k plan rows)."""
+    values = column.fill_null(0).to_numpy().astype(nullable.lower(), copy=False)  # Int64 -> int64
+    return pd.arrays.IntegerArray(values, column.is_null().to_numpy())
 
 
 _TEXT = ("string", "large_string", "string_view")
