@@ -15,7 +15,7 @@ from kooperacja.exchange.mapping import REGISTRIES
 from kooperacja.model import rules
 from kooperacja.model.access import SYSTEM, Actor
 from kooperacja.model.errors import InvalidInput
-from kooperacja.programme import alerts
+from kooperacja.programme import alerts, pzk
 
 TODAY = date(2026, 11, 24)
 
@@ -225,3 +225,53 @@ def test_a_warehouse_made_before_the_table_gets_its_counts_from_the_migration(de
     # the migration as an older warehouse runs it (later ones may exist, so `migrate` would skip it)
     demo_conn.execute(next(sql for version, _name, sql in warehouse.migrations() if version == 14))
     assert kept_and_recomputed(demo_conn)[0] == expected
+
+
+# --- the services and the PZK coverage ----------------------------------------------------------
+
+OLD_NEEDS = """
+SELECT terc, problem_code, count(*) AS cases, count(*) FILTER (WHERE open) AS open_cases
+FROM (SELECT DISTINCT c.terc, p.problem_code, c.case_code, (c.closed_on IS NULL OR c.closed_on > $on) AS open
+      FROM case_file c
+      JOIN case_problem p USING (case_code)
+      JOIN pilot_gmina g ON g.terc = c.terc
+      WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc))
+GROUP BY ALL
+"""
+
+
+def test_the_service_search_through_arrow_is_the_frame_df_gives(demo_conn):
+    for flt in (
+        lku.ServiceFilter(on=TODAY),
+        lku.ServiceFilter(),
+        lku.ServiceFilter(terc="3401011", text="dom"),
+    ):
+        params = {k: getattr(flt, k) for k in lku.ServiceFilter.__dataclass_fields__}
+        wanted = demo_conn.execute(lku.SEARCH, params).df()
+        pd.testing.assert_frame_equal(lku.search(demo_conn, flt), wanted)
+
+
+def test_the_needs_counted_without_distinct_are_the_needs_counted_with_it(demo_conn):
+    assert "DISTINCT" not in lku.NEEDS
+    for terc in (None, "3401011"):
+        params = {"on": TODAY, "terc": terc}
+        old, new = (
+            demo_conn.execute(sql, params).df().sort_values(["terc", "problem_code"], ignore_index=True)
+            for sql in (OLD_NEEDS, lku.NEEDS)
+        )
+        pd.testing.assert_frame_equal(new, old)
+
+
+def test_the_coverage_matrix_sorted_in_sql_is_the_one_sorted_in_pandas_namesakes_by_terc(demo_conn):
+    got = pzk.coverage_matrix(demo_conn, TODAY)
+    order = list(dict.fromkeys(got.sector))
+    assert order[: len(pzk.SECTOR_ORDER)] == pzk.SECTOR_ORDER
+    # the old form: the query's rows, sorted by gmina and sector in pandas (namesakes in join order)
+    old = got.sample(frac=1, random_state=1).assign(
+        sector=lambda f: pd.Categorical(f.sector, order, ordered=True)
+    )
+    old = old.sort_values(["gmina", "sector", "terc"], ignore_index=True).assign(
+        sector=lambda f: f.sector.astype(str)
+    )
+    pd.testing.assert_frame_equal(got, old)
+    assert list(got.columns) == ["terc", "gmina", "sector", "members"] and got.members.dtype == "int32"
