@@ -275,3 +275,28 @@ def test_the_coverage_matrix_sorted_in_sql_is_the_one_sorted_in_pandas_namesakes
     )
     pd.testing.assert_frame_equal(got, old)
     assert list(got.columns) == ["terc", "gmina", "sector", "members"] and got.members.dtype == "int32"
+
+
+def test_the_completeness_counted_from_the_task_ranges_is_the_one_joined_month_by_month(demo_conn):
+    old = (
+        alerts.EXPECTED_REPORTS
+        + """
+SELECT e.terc, e.month, count(*) AS expected, count(r.report_id) AS received
+FROM due e
+LEFT JOIN (SELECT task_id, month, report_id FROM monthly_report WHERE month >= $since) r
+       ON r.task_id = e.task_id AND r.month = e.month
+WHERE $terc IS NULL OR e.terc = $terc
+GROUP BY ALL
+"""
+    )
+    assert "FROM due e" not in stats.COMPLETENESS  # no row per task and month
+    for today, terc in ((TODAY, None), (TODAY, "3401011"), (date(2026, 6, 2), None)):
+        since = rules.add_months(today.replace(day=1), -6)
+        params = {"today": today, "since": since, "terc": terc}
+        got, wanted = (
+            demo_conn.execute(sql, params).df().sort_values(["terc", "month"], ignore_index=True)
+            for sql in (stats.COMPLETENESS, old)
+        )
+        assert len(got) > 0
+        pd.testing.assert_frame_equal(got, wanted)
+    assert "case_file" not in stats.NOTICE_BREACHES  # the notice breaches need no case
