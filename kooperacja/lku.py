@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from kooperacja.cases.core import list_problem_areas
+from kooperacja.cases.stats import arrow_frame
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor, can_edit_service, require_edit_service, require_write_data
@@ -65,7 +64,7 @@ def search(conn: duckdb.DuckDBPyConnection, flt: ServiceFilter) -> pd.DataFrame:
     """Services matching every set field of the filter, gmina-level first."""
     params = {k: getattr(flt, k) for k in ServiceFilter.__dataclass_fields__}
     params["text"] = (flt.text or "").strip() or None
-    return conn.cursor().execute(SEARCH, params).df()
+    return arrow_frame(conn.cursor().sql(SEARCH, params=params))  # 26k national services: 2× `.df()`
 
 
 def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame:
@@ -142,15 +141,17 @@ def to_xlsx(services: pd.DataFrame) -> bytes:
 
 # Diagnosed problems of each pilot gmina's cases (referred by the day) and, separately, how many
 # valid services available to it address each problem area.
-# Each (gmina, problem, case) once, then counted: two DISTINCT counts over the same rows took 3× as long.
+# A row of case_problem is one (case, problem) (its primary key), so each is counted once with no
+# DISTINCT; the pilot gminy filter the few thousand groups, not the 100k cases.
 NEEDS = """
-SELECT terc, problem_code, count(*) AS cases, count(*) FILTER (WHERE open) AS open_cases
-FROM (SELECT DISTINCT c.terc, p.problem_code, c.case_code, (c.closed_on IS NULL OR c.closed_on > $on) AS open
-      FROM case_file c
-      JOIN case_problem p USING (case_code)
-      JOIN pilot_gmina g ON g.terc = c.terc
-      WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc))
-GROUP BY ALL
+SELECT n.* FROM (
+    SELECT c.terc, p.problem_code, count(*) AS cases,
+           count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
+    FROM case_file c
+    JOIN case_problem p USING (case_code)
+    WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
+    GROUP BY ALL
+) n SEMI JOIN pilot_gmina g ON g.terc = n.terc
 """
 # AVAILABLE_TO as equality joins (the gmina's own area, its powiat's, its region's): the OR join
 # ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services.
@@ -168,11 +169,24 @@ areas AS (
 )
 SELECT terc, problem_code, count(DISTINCT service_id) AS services FROM reach GROUP BY ALL
 """
-PILOT = """
-SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc)
-WHERE $terc IS NULL OR p.terc = $terc ORDER BY g.name
-"""
 GAP_STATES = {"gap": "brak usługi", "covered": "jest usługa", "offer_only": "usługa bez spraw", "none": "—"}
+# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label), in one query: the
+# 37k national cells are never merged in pandas.
+GAPS = f"""
+WITH pilot AS (
+    SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
+), areas AS (
+    SELECT code AS problem_code, label AS problem FROM problem_area
+), needs AS ({NEEDS}), offer AS ({OFFER})
+SELECT p.terc, p.name, a.problem_code, a.problem, coalesce(n.cases, 0) AS cases,
+       coalesce(n.open_cases, 0) AS open_cases, coalesce(o.services, 0) AS services,
+       CASE WHEN n.cases > 0 AND o.services > 0 THEN 'covered' WHEN n.cases > 0 THEN 'gap'
+            WHEN o.services > 0 THEN 'offer_only' ELSE 'none' END AS state
+FROM pilot p CROSS JOIN areas a
+LEFT JOIN needs n ON n.terc = p.terc AND n.problem_code = a.problem_code
+LEFT JOIN offer o ON o.terc = p.terc AND o.problem_code = a.problem_code
+ORDER BY p.name, p.terc, a.problem, a.problem_code
+"""
 
 
 def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> pd.DataFrame:
@@ -181,24 +195,7 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     State "gap": the gmina's cases have the problem and no valid service available to the gmina
     (its own, its powiat's, the region's) addresses it.
     """
-    cur = conn.cursor()
-    params = {"on": on, "terc": terc}
-    pilot = cur.execute(PILOT, {"terc": terc}).df()
-    needs = cur.execute(NEEDS, params).df()
-    offer = cur.execute(OFFER, params).df()
-    areas = list_problem_areas(cur)
-    grid = pilot.merge(pd.DataFrame({"problem_code": list(areas)}), how="cross")
-    out = grid.merge(needs, on=["terc", "problem_code"], how="left").merge(
-        offer, on=["terc", "problem_code"], how="left"
-    )
-    for col in ("cases", "open_cases", "services"):
-        out[col] = out[col].fillna(0).astype(int)
-    out["problem"] = out.problem_code.map(areas)
-    cases, services = out.cases > 0, out.services > 0
-    out["state"] = np.select(
-        [cases & services, cases, services], ["covered", "gap", "offer_only"], default="none"
-    ).astype(object)
-    return out[["terc", "name", "problem_code", "problem", "cases", "open_cases", "services", "state"]]
+    return arrow_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}))
 
 
 def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:

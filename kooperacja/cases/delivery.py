@@ -9,6 +9,7 @@ import duckdb
 
 from kooperacja.cases.checks import check_monthly_report, load_cases_context
 from kooperacja.cases.core import load_case, refuse_case_change, refuse_future
+from kooperacja.cases.counts import refresh_case_counts
 from kooperacja.cases.team import check_attendees, insert_meeting, team_name
 from kooperacja.model import rules
 from kooperacja.model.access import Actor, require_edit_gmina
@@ -130,6 +131,7 @@ def assign_services(
     with transaction(conn) as cur:
         for record in records:
             insert(cur, actor.username, record, terc=case["terc"])
+        refresh_case_counts(cur, [case_code])
     return len(records)
 
 
@@ -176,6 +178,7 @@ def record_monthly_report(
         raise InvalidInput(problems)
     with transaction(conn) as cur:
         report_id = insert(cur, actor.username, record, terc=case["terc"])
+        refresh_case_counts(cur, [case["case_code"]])
         if progress == "done" and task["done_on"] is None:
             done_on = min(today, rules.add_months(month, 1) - timedelta(days=1))
             update(cur, actor.username, CaseTask, task_id, {"done_on": done_on})
@@ -241,10 +244,11 @@ def withdraw_monthly_report(
     """Take back a report saved by mistake (e.g. for the wrong task): audited with the reason."""
     reason = correction_reason(reason)
     with transaction(conn) as cur:
-        _report_and_case(cur, actor, report_id)
+        _report, _task, case = _report_and_case(cur, actor, report_id)
         delete(
             cur, actor.username, MonthlyReport, report_id, reason=reason, expected_version=expected_version
         )
+        refresh_case_counts(cur, [case["case_code"]])
 
 
 def _institution_name(conn: duckdb.DuckDBPyConnection, institution_id: int | None) -> str:

@@ -10,6 +10,7 @@ import duckdb
 
 from kooperacja.cases.checks import CaseFacts, CasesContext, check_case_task
 from kooperacja.cases.core import case_change_problems, load_case, parse_nth, refuse_future
+from kooperacja.cases.counts import refresh_case_counts
 from kooperacja.model import rules
 from kooperacja.model.access import Actor, require_edit_gmina
 from kooperacja.model.errors import InvalidInput
@@ -231,3 +232,4 @@ def save_plan(
         for goal, record in task_rows:
             record = record.model_copy(update={"goal_id": None if goal is None else goal_ids[goal]})
             insert(cur, actor.username, record, terc=case["terc"])
+        refresh_case_counts(cur, [case_code])

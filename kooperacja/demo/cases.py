@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kooperacja.cases.counts import refresh_case_counts
 from kooperacja.demo import names as N
 from kooperacja.demo.common import add_days, month_start, workday
 from kooperacja.model import rules
@@ -76,6 +77,7 @@ class _Cases:
         )
         for rows in (goals, tasks, reports, picked):
             insert_many(cur, rows, "demo", audited=False)
+        refresh_case_counts(cur)  # the kept counts of the cases just built
 
     def case(self, terc: str, code: str, referred: date) -> None:
         rng, d = self.rng, self.d

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 
 from kooperacja import warehouse
+from kooperacja.cases.counts import refresh_case_counts
 from kooperacja.demo.bulk import _bulk, _dates
 from kooperacja.demo.common import create_demo_users, write_settings
 from kooperacja.demo.national_cases import _NationalCases
@@ -54,6 +55,7 @@ class _NationalDemo(_NationalCases):
         self.cases()
         self.tasks_and_reports()
         self.basket()
+        refresh_case_counts(self.cur)  # the kept counts of the cases just built
         self.say("Spotkania GGK/ZZK i monitorujące…")
         self.meetings()
         self.say("WZK…")

@@ -17,6 +17,7 @@ from kooperacja.cases.checks import (
     CasesContext,
     load_cases_context,
 )
+from kooperacja.cases.counts import COUNT_INPUTS, refresh_case_counts
 from kooperacja.exchange.mapping import (
     PROBLEMS_FIELD,
     REGISTRIES,
@@ -548,4 +549,6 @@ def apply_import(
                 sheet.registry.written(cur, [r.record for r in plan.new] + [u.record for u in plan.updates])
         if (written.keys() | updated.keys()) & PLAN_INPUTS:
             refresh_plan_dates(cur)  # the kept plan dates follow, in the same transaction
+        if (written.keys() | updated.keys()) & COUNT_INPUTS:
+            refresh_case_counts(cur)  # the kept case counts too (a row may move between cases)
         return ImportResult(written, checked.errors, mode, updated)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja.model import rules, vocab
-from kooperacja.programme.queries import to_date
+from kooperacja.programme.queries import frame, to_date
 
 SECTOR_ORDER = list(vocab.SECTORS)
 
@@ -73,6 +73,7 @@ FROM pilot_gmina p
 JOIN gmina g USING (terc)
 CROSS JOIN (SELECT unnest($sectors) AS sector) s
 LEFT JOIN members m ON m.terc = p.terc AND m.sector = s.sector
+ORDER BY g.name, list_position($sectors, s.sector), p.terc
 """
 
 
@@ -91,11 +92,7 @@ def coverage_matrix(conn: duckdb.DuckDBPyConnection, on: date) -> pd.DataFrame:
         ).fetchall()
     ]
     order = SECTOR_ORDER + extra
-    frame = cur.execute(COVERAGE, {"on": on, "sectors": order}).df()
-    frame["sector"] = pd.Categorical(frame["sector"], categories=order, ordered=True)
-    frame = frame.sort_values(["gmina", "sector"], ignore_index=True)
-    frame["sector"] = frame["sector"].astype(str)
-    return frame
+    return frame(cur, COVERAGE, {"on": on, "sectors": order})  # sorted in SQL (namesakes by TERC)
 
 
 def sector_counts(composition: pd.DataFrame) -> pd.DataFrame:

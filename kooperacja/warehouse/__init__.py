@@ -32,7 +32,7 @@ TABLES = (
     "settings", "wojewodztwo", "powiat", "gmina", "template", "template_step", "pilot_powiat",
     "pilot_gmina", "pilot_exit", "plan_shift", "plan_date", "step_event", "zgloszenie", "institution",
     "pzk_member", "meeting", "meeting_attendee", "app_user", "audit_log", "problem_area", "case_file",
-    "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service",
+    "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service", "case_count",
     "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary", "form_token",
     "alert_explanation", "zgloszenie_assignment", "document_template", "problem_map", "resource_card",
     "survey_wave", "survey_answer", "wave_measure",

@@ -16,7 +16,15 @@ from kooperacja.model import vocab
 # Not registries: the audit trail records the import itself; the map's boundaries travel as GeoJSON
 # (import-geo); one-time form tokens belong to the sessions of one installation; a ROPS's own Word
 # templates are files, uploaded again on the admin page; plan dates and wave measures are derived.
-NOT_EXPORTED = {"audit_log", "gmina_boundary", "form_token", "document_template", "plan_date", "wave_measure"}
+NOT_EXPORTED = {
+    "audit_log",
+    "gmina_boundary",
+    "form_token",
+    "document_template",
+    "plan_date",
+    "wave_measure",
+    "case_count",
+}
 DEMO_ONLY_SETTINGS = (
     2  # "demo" and "demo_built_on" mark a demo warehouse and never travel (nor the secret key)
 )

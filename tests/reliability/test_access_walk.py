@@ -85,6 +85,7 @@ LOW_LEVEL_WRITERS = {
     "cli.cmd_init",
     # derived tables kept inside the caller's (role-checked, audited) transaction
     "programme.harmonogram.refresh_plan_dates",
+    "cases.counts.refresh_case_counts",
     "network.kept.store_measures",
     "network.queries.store_measures",
     "network.queries.store_measure",
