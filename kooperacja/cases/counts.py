@@ -1,4 +1,4 @@
-"""The kept per-case counts (table case_count, migration 0014): a case's services, reports and tasks.
+"""The kept per-case counts (table case_count, migration 0013): a case's services, reports and tasks.
 
 The case list and the funnel need, for every one of ~100,000 cases, how many services are in its
 basket and how many monthly reports its tasks have; counting the million monthly reports on every read

@@ -58,7 +58,7 @@ def test_a_gap_is_a_problem_with_cases_and_no_service_nearby(demo_conn):
     assert all(got[(t, p)] == n for t, p, n in cases)
 
 
-# --- the kept case counts (case_count, migration 0014) ------------------------------------------
+# --- the kept case counts (case_count, migration 0013) ------------------------------------------
 
 ADMIN = Actor("admin", "admin")
 # The case reads as they stood before the counts were kept: every read counted the million reports.
