@@ -8,13 +8,15 @@ warehouse (coloured by progress as on the overview's map) with the powiat outlin
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from math import cos, radians
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import font_source_sans_pro
 import pandas as pd
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.enums import Align, TableCellFillMode, VAlign, XPos, YPos
+from fpdf.table import Table
 
 from kooperacja.charts.programme import CONTEXT_COLOR, OUTLINE_COLOR, PROGRESS_COLORS, PROGRESS_ORDER
 from kooperacja.model import disclosure
@@ -95,23 +97,83 @@ def _table(pdf: FPDF, df: pd.DataFrame, widths: tuple[float, ...] | None = None,
             for c in df.columns[1:]
         ],
     ]
-    with pdf.table(
+    table = _Table(
+        pdf,
         col_widths=widths,
-        text_align=tuple(align),
+        text_align=cast(Any, tuple(align)),  # one per column (fpdf2 takes a sequence; typed one)
         line_height=size * 0.55,
         headings_style=_header_style(),
         borders_layout="HORIZONTAL_LINES",
         cell_fill_mode=TableCellFillMode.NONE,
         width=WIDTH,
-    ) as table:
-        header = table.row()
-        for col in df.columns:
-            header.cell(str(col))
-        for values in df.itertuples(index=False):
-            row = table.row()
-            for value in values:
-                row.cell(_cell_text(value))
+    )
+    header = table.row()
+    for col in df.columns:
+        header.cell(str(col))
+    for values in df.itertuples(index=False):
+        row = table.row()
+        for value in values:
+            row.cell(_cell_text(value))
+    table.render()  # what `pdf.table()` does when its block ends
     pdf.ln(2)
+
+
+class _Table(Table):
+    """fpdf2's table, which lays every cell's text out twice (a dry run for the row's height, then
+    the drawing) with its line breaker, a character at a time: a body cell whose text fits on one
+    line is one line high without the dry run, and its line is written as `cell` writes it, after
+    fpdf2 has drawn the cell's border. The pages are the same to the pixel (checked at 150 dpi); the
+    national report's 226 late gminy take half the time (1,890 -> 895 ms side by side, loaded)."""
+
+    def _render_table_cell(
+        self,
+        i: int,
+        j: int,
+        cell: Any,
+        row_height: float,
+        cell_height_info: Any = None,
+        cell_x_positions: Any = None,
+        **kwargs: Any,
+    ) -> tuple[bool, float, float]:
+        if i < self._num_heading_rows or kwargs or not self._one_line(i, j, cell):
+            return super()._render_table_cell(
+                i, j, cell, row_height, cell_height_info, cell_x_positions, **kwargs
+            )
+        if cell_height_info is None:
+            return False, 0, float(row_height)
+        # Drawn as fpdf2 draws it: its border and fill (the cell without its text), then the one line
+        # as `multi_cell` would lay it out, centred in the row's height.
+        cells, blank = self.rows[i].cells, replace(cell, text="")
+        cells[j] = blank  # fpdf2 finds the cell in its row by identity
+        try:
+            super()._render_table_cell(i, j, blank, row_height, cell_height_info, cell_x_positions)
+        finally:
+            cells[j] = cell
+        pdf = self._fpdf
+        align = self._text_align if isinstance(self._text_align, Align | str) else self._text_align[j]
+        dy = (cell_height_info.height - row_height) / 2
+        style = self._initial_style  # a body cell without a style of its own, as fpdf2 styles it
+        assert style is not None
+        pdf.y += dy
+        with pdf.use_font_face(style):
+            pdf.cell(
+                self._get_col_width(i, j, cell.colspan), row_height, cell.text, align=align,
+                new_x=XPos.RIGHT, new_y=YPos.TOP,
+            )  # fmt: skip
+        pdf.y -= dy
+        return False, 0, float(row_height)
+
+    def _one_line(self, i: int, j: int, cell: Any) -> bool:
+        text = cell.text
+        if not text or cell.img or cell.style or cell.padding or self.rows[i].style:
+            return False
+        if any(c.isspace() and c != " " for c in text):  # a line break, or a no-break space (1 410):
+            return False  # `multi_cell` writes the line around it its own way
+        if self._markdown or self._v_align != VAlign.M or cell.v_align or self.rows[i].v_align:
+            return False
+        pdf = self._fpdf
+        room = self._get_col_width(i, j, cell.colspan) - 2 * pdf.c_margin
+        return bool(pdf.get_string_width(text) < room)
 
 
 def _counts(series: pd.Series) -> bool:
