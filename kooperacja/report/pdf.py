@@ -167,13 +167,13 @@ class _Table(Table):
         text = cell.text
         if not text or cell.img or cell.style or cell.padding or self.rows[i].style:
             return False
-        if any(c.isspace() and c != " " for c in text):  # a line break, or a no-break space (1 410):
-            return False  # `multi_cell` writes the line around it its own way
+        if text != text.strip(" ") or any(c.isspace() and c != " " for c in text):
+            return False  # a line break, a no-break space (1 410), an outer space: `multi_cell`'s way
         if self._markdown or self._v_align != VAlign.M or cell.v_align or self.rows[i].v_align:
             return False
         pdf = self._fpdf
         room = self._get_col_width(i, j, cell.colspan) - 2 * pdf.c_margin
-        return bool(pdf.get_string_width(text) < room)
+        return bool(pdf.get_string_width(text) < room - 0.01)  # a hair's room: no rounding decides
 
 
 def _counts(series: pd.Series) -> bool:
