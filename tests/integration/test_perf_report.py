@@ -21,6 +21,7 @@ from kooperacja.model.access import SYSTEM, Actor
 from kooperacja.programme import alerts
 from kooperacja.report import effects as report
 from kooperacja.report import pdf as layout
+from kooperacja.report.region_map import RegionMap
 from kooperacja.warehouse import history, store, transaction
 
 TODAY = date(2026, 11, 24)
@@ -183,3 +184,29 @@ def test_the_pdf_tables_draw_as_fpdf2_draws_them_with_half_the_layout(demo, tmp_
         theirs = report.to_pdf(effects)
     assert ours_count < len(laid_out) / 2
     assert _pages(ours, tmp_path, "ours") == _pages(theirs, tmp_path, "theirs")
+
+
+def test_the_map_writes_the_bytes_of_fpdf2_polygons_once_per_path():
+    """The country's map wrote each of its 54,388 points by a call of its own."""
+    shapes = [
+        ("020101", "late", [[(16.0, 51.0), (16.5, 51.2), (16.4, 50.8), (16.0, 51.0)]]),
+        ("020102", None, [[(16.1, 51.0), (16.2, 51.05), (16.15, 50.95), (16.1, 51.0)]]),
+    ]
+    m = RegionMap(shapes, [[(16.0, 51.0), (16.5, 51.2)]], "powiatów")
+
+    class Points(layout._Pdf):
+        def path(self, points, style="D", closed=False):
+            self.polygon(points, style=style) if closed else self.polyline(points)
+
+    pages, writes = [], []
+    for cls in (layout._Pdf, Points):
+        pdf = cls(orientation="P", unit="mm", format="A4")
+        pdf.add_font(layout.FONT, "", layout.font_source_sans_pro.font_files_ttf["SourceSansPro"])
+        pdf.add_page()
+        out, calls = pdf._out, []
+        pdf._out = lambda s, out=out, calls=calls: calls.append(s) or out(s)  # type: ignore[method-assign]
+        layout._map(pdf, m)
+        pages.append(bytes(pdf.pages[1].contents))
+        writes.append(sum(1 for s in calls if str(s).endswith((" m", " l"))))
+    assert pages[0] == pages[1] and b" B\n" in pages[0]
+    assert writes == [3, 10]  # a write per path (2 gminy, 1 outline), not per point
