@@ -488,7 +488,7 @@ def meeting_slides(
     )
     if effects is None:  # the slides need the report's case figures only
         hidden = disclosure.hides(actor)
-        _, closures, _, _, head = report.case_figures(conn.cursor(), today, None, hidden)
+        _, closures, _, _, head = report.case_figures(conn.cursor(), today, None, hidden, baskets=False)
     else:
         head, closures, hidden = effects.headline, effects.closures, effects.suppressed
     cases = Slide(

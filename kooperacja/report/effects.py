@@ -249,11 +249,12 @@ def _disclosed(
 
 
 def case_figures(
-    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None, hidden: bool
+    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None, hidden: bool, baskets: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int | str]]:
     """The report's case tables (kinds, closures, evaluation, baskets) and their headline figures
     (HEADLINE_CASES), disclosed together for the WZK and the Zarząd (`hidden`). The WZK slides show
-    these without the rest of the report."""
+    these without the rest of the report: without the baskets (`baskets=False`: an empty table; no
+    relation ties its counts to the others, so their disclosure is the same either way)."""
     p = {"today": today, "terc": terc}
     cases_raw = cur.execute(CASES, p).df().set_index("kind")
     cases = pd.DataFrame(
@@ -271,8 +272,8 @@ def case_figures(
     )
     closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
     evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
-    baskets_raw = cur.execute(BASKETS, p).df()
-    baskets = pd.DataFrame(
+    baskets_raw = cur.execute(BASKETS if baskets else f"SELECT * FROM ({BASKETS}) WHERE false", p).df()
+    basket_table = pd.DataFrame(
         {
             "Kategoria usług": baskets_raw.category.map(lambda c: SERVICE_CATEGORIES.get(c, c)),
             "Usługi": baskets_raw.services.astype(int),
@@ -285,8 +286,27 @@ def case_figures(
         "Cele osiągnięte w pełni": int(evaluation["Sprawy"].iloc[0]),
     }
     if hidden:
-        return _disclosed(cases, closures, evaluation, baskets, headline)
-    return cases, closures, evaluation, baskets, headline
+        return _disclosed(cases, closures, evaluation, basket_table, headline)
+    return cases, closures, evaluation, basket_table, headline
+
+
+# The GGK/ZZK notice breaches counted where they are found (the alerts' own rows): the report shows a
+# count per rule, and the breach list made each of the ~8,000 national breaches' texts and links.
+NOTICE_BREACHES = f"""
+SELECT count(*) FROM ({alerts.NOTICES_BREACHED}) WHERE $terc IS NULL OR terc = $terc
+"""
+NOTICE_RULE = "ggk_notice"
+
+
+def breach_counts(cur: duckdb.DuckDBPyConnection, today: date, terc: str | None) -> pd.DataFrame:
+    """`alerts.breach_counts(alerts.list_breaches(…))` without listing the notice breaches one by
+    one (the zgłoszenia's two rules are a few rows: their own parts are counted)."""
+    notices = cur.execute(NOTICE_BREACHES, {"today": today, "terc": terc}).fetchall()[0][0]
+    rules_found = [NOTICE_RULE] * int(notices)
+    for part in (alerts._self_formed_breaches(cur), alerts._contact_breaches(cur)):
+        if len(part):
+            rules_found += list(part.rule[part.terc == terc] if terc is not None else part.rule)
+    return alerts.breach_counts(pd.DataFrame({"rule": pd.Series(rules_found, dtype=object)}))
 
 
 def effects(
@@ -343,7 +363,7 @@ def effects(
         **case_headline,
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
-    breaches = alerts.breach_counts(alerts.list_breaches(conn, today, terc))
+    breaches = breach_counts(cur, today, terc)
     if hidden:
         breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, timedelta
 from typing import Any
@@ -9,8 +10,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja.model import formatting, vocab
 from kooperacja.model import records as models
+from kooperacja.model import vocab
 from kooperacja.model.access import ROLE_LABELS, Actor, require_admin
 from kooperacja.model.records import KEY_HEADERS
 
@@ -91,7 +92,8 @@ MAX_ROWS = 5000
 _MODELS = {cls.TABLE: cls for cls in models.Record.__subclasses__() if hasattr(cls, "TABLE")}
 
 CHANGES = """
-SELECT audit_id, changed_at, username, action, table_name, record_key, terc,
+SELECT audit_id, strftime(changed_at, '%d.%m.%Y %H:%M') AS changed_at,
+       username, action, table_name, record_key, terc,
        before::VARCHAR AS before, after::VARCHAR AS after, reason
 FROM audit_log
 WHERE ($user IS NULL OR username = $user)
@@ -124,6 +126,7 @@ FIELD_TITLES = {
 WRITERS = {"demo": "dane demonstracyjne", "cli": "wiersz poleceń", "system": "system"}
 
 
+@functools.cache
 def _title(table: str, name: str) -> str:
     cls = _MODELS.get(table)
     title = models.label(cls, name) if cls else name
@@ -147,11 +150,16 @@ def _show(value: Any, labels: dict[Any, str] | None = None) -> str:
     return str(value)
 
 
-def _labels(table: str, field: str, names: dict[str, dict[Any, str]]) -> dict[Any, str] | None:
-    found = TABLE_FIELD_VALUES.get((table, field), FIELD_VALUES.get(field))
-    if field in names:
-        return {k: f"{v} ({k})" for k, v in names[field].items()}
-    return found
+def _labels(table: str, field: str, named: dict[str, dict[Any, str]]) -> dict[Any, str] | None:
+    """A field's labels: the named records' "name (id)" (`named`, see `_named`), else its codes'."""
+    if field in named:
+        return named[field]
+    return TABLE_FIELD_VALUES.get((table, field), FIELD_VALUES.get(field))
+
+
+def _named(names: dict[str, dict[Any, str]]) -> dict[str, dict[Any, str]]:
+    """Each named record as "name (id)", made once per listing (not once per shown field)."""
+    return {field: {k: f"{v} ({k})" for k, v in ids.items()} for field, ids in names.items()}
 
 
 def readable(
@@ -170,43 +178,47 @@ def readable(
     >>> readable("pzk_member", {"institution_id": 226}, names={"institution_id": {226: "GOPS"}})
     'Instytucja: GOPS (226)'
     """
+    return _readable(table, snapshot, only, _named(names or {}))
+
+
+def _readable(
+    table: str, snapshot: dict[str, Any] | None, only: set[str] | None, named: dict[str, dict[Any, str]]
+) -> str:
     if not snapshot:
         return ""
     if only is None:  # a whole record: its empty fields say nothing
         items = [(k, v) for k, v in snapshot.items() if v is not None]
     else:
         items = [(k, v) for k, v in snapshot.items() if k in only]
-    names = names or {}
-    return "; ".join(f"{_title(table, k)}: {_show(v, _labels(table, k, names))}" for k, v in items)
+    parts = []
+    for k, v in items:
+        labels = _labels(table, k, named)
+        if type(v) is str and not (labels and v in labels) and not (len(v) == 10 and v[4] == "-"):
+            parts.append(f"{_title(table, k)}: {v}")  # most values: a plain text, as `_show` gives it
+        else:
+            parts.append(f"{_title(table, k)}: {_show(v, labels)}")
+    return "; ".join(parts)
 
 
-def _snapshots(row: Any) -> tuple[Any, Any]:
-    before = json.loads(row.before) if isinstance(row.before, str) else None
-    after = json.loads(row.after) if isinstance(row.after, str) else None
-    return before, after
-
-
-def _texts(row: Any, names: dict[str, dict[Any, str]]) -> tuple[str, str]:
-    before, after = _snapshots(row)
+def _texts(table: str, before: Any, after: Any, named: dict[str, dict[Any, str]]) -> tuple[str, str]:
     changed = None
     if isinstance(before, dict) and isinstance(after, dict):
         changed = {k for k in {*before, *after} if before.get(k) != after.get(k)}
-    return (
-        readable(row.table_name, before, changed, names),
-        readable(row.table_name, after, changed, names),
-    )
+    return _readable(table, before, changed, named), _readable(table, after, changed, named)
 
 
-def _names(conn: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> dict[str, dict[Any, str]]:
+def _names(
+    conn: duckdb.DuckDBPyConnection, snapshots: list[tuple[Any, Any]], tercs: list[Any]
+) -> dict[str, dict[Any, str]]:
     """The names of the records the listed snapshots point to (institutions, services, gminy)."""
     wanted: dict[str, set[Any]] = {field: set() for field in NAMED_BY}
-    for row in df.itertuples():
-        for snapshot in _snapshots(row):
+    for pair in snapshots:
+        for snapshot in pair:
             if isinstance(snapshot, dict):
                 for field in NAMED_BY:
                     if snapshot.get(field) is not None:
                         wanted[field].add(snapshot[field])
-    wanted["terc"].update(t for t in df.terc if isinstance(t, str))
+    wanted["terc"].update(t for t in tercs if isinstance(t, str))
     found = {}
     for field, keys in wanted.items():
         if keys:
@@ -245,21 +257,30 @@ def list_changes(
         "limit": limit,
         "until": until + timedelta(days=1) if until else None,
     }
-    df = conn.execute(CHANGES, params).df()
-    names = _names(conn, df) if len(df) else {}
-    texts = [_texts(row, names) for row in df.itertuples()] if len(df) else []
+    # Plain tuples, not a frame: the texts are made row by row, and a frame's cells cost more to
+    # iterate than the texts cost to make (the listing is up to MAX_ROWS rows).
+    rows = conn.execute(CHANGES, params).fetchall()
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 10
+    _, changed_at, usernames, actions, tables, keys, tercs, befores, afters, reasons = cols
+    snapshots = [
+        (json.loads(b) if isinstance(b, str) else None, json.loads(a) if isinstance(a, str) else None)
+        for b, a in zip(befores, afters, strict=True)
+    ]
+    names = _names(conn, snapshots, list(tercs)) if rows else {}
+    named = _named(names)
+    texts = [_texts(t, b, a, named) for t, (b, a) in zip(tables, snapshots, strict=True)]
     people, gminy = display_names(conn), names.get("terc", {})
     out = pd.DataFrame(
         {
-            "changed_at": [formatting.fmt_datetime(t) for t in df.changed_at],
-            "username": [people.get(u, u) for u in df.username],
-            "action": df.action.map(ACTIONS),
-            "table": df.table_name.map(lambda t: TABLE_LABELS.get(t, t)),
-            "record_key": df.record_key,
-            "terc": [_gmina(t, gminy) for t in df.terc],
+            "changed_at": list(changed_at),  # dd.mm.rrrr gg:mm, as formatting.fmt_datetime
+            "username": [people.get(u, u) for u in usernames],
+            "action": [ACTIONS.get(a) for a in actions],
+            "table": [TABLE_LABELS.get(t, t) for t in tables],
+            "record_key": list(keys),
+            "terc": [_gmina(t, gminy) for t in tercs],
             "before": [b for b, _ in texts],
             "after": [a for _, a in texts],
-            "reason": [r if isinstance(r, str) else "" for r in df.reason],
+            "reason": [r if isinstance(r, str) else "" for r in reasons],
         }
     )
     return out.rename(columns=COLUMNS)
