@@ -183,7 +183,9 @@ def _overview(path: str, today: date, token: str) -> pd.DataFrame:
     return queries.region_overview(session.get_conn(), today)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# A resource, not data: unpickling the national lists (27,606 alerts, 8.8 MB pickled) took ~0.25 s a call,
+# and the overview, the gmina and the alerts pages read them two or three times a run, each call a copy.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _alerts(path: str, today: date, token: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     conn = session.get_conn()
     todo, explained = alerts.alert_lists(conn, today)
@@ -196,7 +198,10 @@ def region_overview() -> pd.DataFrame:
 
 
 def region_alerts() -> pd.DataFrame:
-    """`alerts.list_alerts` for today (the to-do list), recomputed only after a write."""
+    """`alerts.list_alerts` for today (the to-do list), recomputed only after a write.
+
+    The three alert lists are shared between sessions: callers must not change them.
+    """
     return _alerts(*_key("alerts"))[0]
 
 

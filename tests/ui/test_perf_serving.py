@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from kooperacja import warehouse
+from kooperacja.model.access import Actor
+from kooperacja.programme import alerts
+from kooperacja.programme import services as programme
+from kooperacja.ui import data, session
+
+ANIMATOR1 = Actor("animator1", "animator", frozenset({"3401011", "3401032", "3401043", "3401052"}))
 
 
 def _mib(conn) -> float:
@@ -34,3 +43,23 @@ def test_the_memory_cap_can_be_raised(monkeypatch):
     assert warehouse.memory_limit() == "1GB"
     monkeypatch.delenv("KOOPERACJA_DUCKDB_MEMORY")
     assert warehouse.memory_limit() == warehouse.DEFAULT_MEMORY_LIMIT == "256MB"
+
+
+def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(app_db):
+    # cache_data unpickled the national lists (8.8 MB) on every call, two or three times a page run.
+    todo, explained, breaches = data.region_alerts(), data.region_explained_alerts(), data.region_breaches()
+    assert data.region_alerts() is todo
+    assert data.region_explained_alerts() is explained and data.region_breaches() is breaches
+    programme.record_step_event(
+        session.get_conn(),
+        ANIMATOR1,
+        terc="3401011",
+        substep="9.1",
+        kind="completed",
+        event_on=date(2026, 11, 20),
+        evidence="Protokół 40/2026",
+        today=date(2026, 11, 24),
+    )
+    fresh = data.region_alerts()
+    assert fresh is not todo  # never a stale read
+    pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
