@@ -9,9 +9,11 @@ import pandas as pd
 
 from kooperacja import warehouse
 from kooperacja.model.access import Actor
+from kooperacja.model.records import StepEvent
 from kooperacja.programme import alerts
 from kooperacja.programme import services as programme
 from kooperacja.ui import data, session
+from kooperacja.warehouse import store
 
 ANIMATOR1 = Actor("animator1", "animator", frozenset({"3401011", "3401032", "3401043", "3401052"}))
 
@@ -63,3 +65,50 @@ def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(
     fresh = data.region_alerts()
     assert fresh is not todo  # never a stale read
     pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
+
+
+def test_the_served_app_caps_mallocs_arenas_unless_the_environment_says(monkeypatch):
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert session.limit_malloc_arenas() is True  # glibc (the servers this runs on)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert session.limit_malloc_arenas() is False
+
+
+def test_duckdb_hands_freed_memory_back_in_the_background(db_file):
+    conn = warehouse.connect(db_file)
+    try:
+        assert conn.execute("SELECT current_setting('allocator_background_threads')").fetchall()[0][0]
+    finally:
+        conn.close()
+
+
+def _note_correction() -> None:
+    conn = session.get_conn()
+    key = conn.execute("SELECT min(event_id) FROM step_event WHERE terc = '3401011'").fetchall()[0][0]
+    with warehouse.transaction(conn) as cur:
+        store.update(cur, "admin", StepEvent, key, {"note": "Poprawiona uwaga"}, reason="Literówka w uwadze")
+
+
+def test_the_map_is_rebuilt_only_when_what_it_draws_changed(app_db, monkeypatch):
+    built = []
+    real = data.charts.treemap  # the fictional demo has no boundaries: the treemap stands in for the map
+    monkeypatch.setattr(data.charts, "treemap", lambda *a: built.append(1) or real(*a))
+    _, figure = data.overview_figure()
+    assert data.overview_figure()[1] is figure and len(built) == 1
+    before = data.region_overview()
+    _note_correction()  # the overview is recomputed (a programme write) and comes out the same
+    assert data.region_overview() is not before and data.region_overview().equals(before)
+    assert data.overview_figure()[1] is figure and len(built) == 1  # the 0.5–1.5 s map not rebuilt
+    programme.record_step_event(
+        session.get_conn(),
+        ANIMATOR1,
+        terc="3401011",
+        substep="9.1",
+        kind="completed",
+        event_on=date(2026, 11, 20),
+        evidence="Protokół 40/2026",
+        today=date(2026, 11, 24),
+    )
+    _, fresh = data.overview_figure()  # a new step: the overview changed, so does the map
+    assert fresh is not figure and len(built) == 2
+    assert fresh == real(data.region_overview(), data.region_name())
