@@ -20,27 +20,6 @@ from kooperacja.warehouse import backup_schedule
 
 _log = logging.getLogger(__name__)
 
-# glibc gives every thread that allocates its own malloc arena (up to 8 per core), and Streamlit runs
-# each script run in a new thread: the served app's freed memory stayed scattered over many arenas
-# (peak RSS at national scale 800 MB; 665 MB with two arenas). $MALLOC_ARENA_MAX, when set, wins.
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
-    """Cap glibc's malloc arenas for the threads created from now on; False where there is no glibc."""
-    if os.environ.get("MALLOC_ARENA_MAX"):
-        return False
-    try:
-        import ctypes
-
-        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows): nothing to cap
-        return False
-
-
-limit_malloc_arenas()
-
 
 def _close(conn: duckdb.DuckDBPyConnection) -> None:
     # Closing releases DuckDB's database instance: a new connect() to the path then opens a fresh one

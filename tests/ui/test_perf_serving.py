@@ -67,13 +67,6 @@ def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(
     pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
 
 
-def test_the_served_app_caps_mallocs_arenas_unless_the_environment_says(monkeypatch):
-    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    assert session.limit_malloc_arenas() is True  # glibc (the servers this runs on)
-    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    assert session.limit_malloc_arenas() is False
-
-
 def test_duckdb_hands_freed_memory_back_in_the_background(db_file):
     conn = warehouse.connect(db_file)
     try:
