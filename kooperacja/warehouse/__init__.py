@@ -38,8 +38,6 @@ DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "memory_limit": memory_limit(),
-    # hand freed memory back to the system in the background, not only when the next query runs
-    "allocator_background_threads": True,
 }
 
 # Every table, parents first: the order of `check`, backup and export.

@@ -67,14 +67,6 @@ def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(
     pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
 
 
-def test_duckdb_hands_freed_memory_back_in_the_background(db_file):
-    conn = warehouse.connect(db_file)
-    try:
-        assert conn.execute("SELECT current_setting('allocator_background_threads')").fetchall()[0][0]
-    finally:
-        conn.close()
-
-
 def _note_correction() -> None:
     conn = session.get_conn()
     key = conn.execute("SELECT min(event_id) FROM step_event WHERE terc = '3401011'").fetchall()[0][0]
