@@ -9,6 +9,7 @@ gmina (`report_effects(actor, terc)`) stays cached when another gmina's programm
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
@@ -68,6 +69,7 @@ GMINA_ROWS = frozenset({"step_event", "plan_shift", "zgloszenie"})
 _PROGRAMME = ("territory", "pilot", "programme")
 READS: dict[str, tuple[str, ...]] = {
     "overview": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases"),
+    "map": ("territory",),  # the map's shapes and context; its colours come from the overview's content
     "alerts": (*_PROGRAMME, "institutions", "meetings", "cases", "case_plans", "case_reports", "network"),
     "effects": (*_PROGRAMME, "pzk", "institutions", "meetings", "cases", "case_plans", "services", "network"),
     "network": ("territory", "pilot", "pzk", "institutions", "network"),
@@ -184,7 +186,9 @@ def _overview(path: str, today: date, token: str) -> pd.DataFrame:
     return queries.region_overview(session.get_conn(), today)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# A resource, not data: unpickling the national lists (27,606 alerts, 8.8 MB pickled) took ~0.25 s a call,
+# and the overview, the gmina and the alerts pages read them two or three times a run, each call a copy.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _alerts(path: str, today: date, token: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     conn = session.get_conn()
     todo, explained = alerts.alert_lists(conn, today)
@@ -197,7 +201,10 @@ def region_overview() -> pd.DataFrame:
 
 
 def region_alerts() -> pd.DataFrame:
-    """`alerts.list_alerts` for today (the to-do list), recomputed only after a write."""
+    """`alerts.list_alerts` for today (the to-do list), recomputed only after a write.
+
+    The three alert lists are shared between sessions: callers must not change them.
+    """
     return _alerts(*_key("alerts"))[0]
 
 
@@ -211,10 +218,14 @@ def region_breaches() -> pd.DataFrame:
     return _alerts(*_key("alerts"))[2]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _overview_figure(path: str, today: date, token: str, region: str) -> tuple[str, go.Figure]:
-    # A resource, not data: one shared figure, no pickling (a national treemap takes ~0.5 s to build).
-    overview = _overview(path, today, token)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _overview_figure(
+    path: str, today: date, token: str, content: str, region: str, _overview: pd.DataFrame
+) -> tuple[str, go.Figure]:
+    # A resource, not data: one shared figure, no pickling (the national map takes 0.5–1.5 s to build).
+    # Keyed by what it draws: the overview's content and the territory (`token`: boundaries, gminy),
+    # so a write that leaves the overview as it was (a corrected note) does not rebuild the map.
+    overview = _overview
     conn = session.get_conn()
     context = geo.region_terc6(conn, list(overview.terc))
     shapes = geo.boundaries_geojson(conn, context + [t[:6] for t in overview.terc])
@@ -225,12 +236,21 @@ def _overview_figure(path: str, today: date, token: str, region: str) -> tuple[s
     return "treemap", charts.treemap(overview, region)
 
 
+def content_key(frame: pd.DataFrame) -> str:
+    """A digest of a frame's columns, types and values: equal frames, equal keys (~5 ms for 2,479 rows)."""
+    digest = hashlib.sha1(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def overview_figure() -> tuple[str, go.Figure]:
     """("map", the choropleth) when gmina boundaries are imported, else ("treemap", the treemap).
 
-    Built once per data version and shared between sessions: callers must not change it.
+    Built once per overview content and shared between sessions: callers must not change it.
     """
-    return _overview_figure(*_key("overview"), region_name())
+    overview = region_overview()
+    path, today, token = _key("map")
+    return _overview_figure(path, today, token, content_key(overview), region_name(), overview)
 
 
 # Region-wide reads of the other pages, cached the same way. An actor changes a result only through

@@ -21,10 +21,23 @@ from kooperacja.model.errors import DiskFull, StaleRecord, WarehouseUnavailable,
 
 DEFAULT_DB = Path("data/kooperacja.duckdb")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# Only what ships in the wheel: nothing may be downloaded at run time.
+# DuckDB's buffer pool of the process: its default (80 % of the RAM) let a served app at national
+# scale grow past 800 MB. What does not fit spills to DuckDB's temp directory, `<file>.tmp` beside
+# the warehouse file (inside the data folder). $KOOPERACJA_DUCKDB_MEMORY overrides it ("1GB").
+DEFAULT_MEMORY_LIMIT = "256MB"
+
+
+def memory_limit() -> str:
+    """DuckDB's `memory_limit` for every connection: $KOOPERACJA_DUCKDB_MEMORY, else 256 MB."""
+    return os.environ.get("KOOPERACJA_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
+
+
+# Only what ships in the wheel: nothing may be downloaded at run time. One configuration for every
+# connection: DuckDB refuses a second one to the same file with different settings.
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+    "memory_limit": memory_limit(),
 }
 
 # Every table, parents first: the order of `check`, backup and export.

@@ -21,6 +21,7 @@ from kooperacja.network import queries as network
 from kooperacja.programme import alerts, queries
 from kooperacja.programme import services as programme
 from kooperacja.report import effects as report
+from kooperacja.territory import geo
 from kooperacja.ui import data, session
 from kooperacja.warehouse import store
 
@@ -124,6 +125,7 @@ class Recording:
 NETWORK_GMINA = "3401011"  # the demo gmina with a baseline and an extra wave
 UNDERLYING = {
     "overview": lambda c: queries.region_overview(c, TODAY),
+    "map": lambda c: geo.boundaries_geojson(c, [*geo.region_terc6(c, ["3401011"]), "340101"]),
     "alerts": lambda c: (alerts.alert_lists(c, TODAY), alerts.list_breaches(c, TODAY)),
     "effects": lambda c: (report.effects(c, SYSTEM, TODAY, None), report.effects(c, SYSTEM, TODAY, GMINA)),
     "gaps": lambda c: lku.gaps(c, TODAY),
