@@ -123,7 +123,7 @@ def render() -> None:
     links.keep("gmina", terc)
     links.share("gmina", terc, "tę gminę")
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
-    documents.button(actor, "karta_gminy", terc, prepared={"alerts": data.region_alerts()})
+    documents.button(actor, "karta_gminy", terc, prepared={"alerts": data.gmina_alerts(terc)})
     _timeline(queries.gmina_plans(conn, today, terc), today)
     st.subheader("Zdarzenia i dowody")
     events = queries.step_events(conn, terc)
@@ -132,7 +132,7 @@ def render() -> None:
     _zgloszenie(actor, terc, today)
     _pzk(actor, terc, today)
     st.subheader("Alerty gminy")
-    alerts = dashboard.filter_alerts(dashboard.visible_alerts(data.region_alerts(), actor), gminy=[terc])
+    alerts = dashboard.visible_alerts(data.gmina_alerts(terc), actor)
     if alerts.empty:
         st.success("Brak alertów dla tej gminy.")
     else:

@@ -208,6 +208,17 @@ def region_alerts() -> pd.DataFrame:
     return _alerts(*_key("alerts"))[0]
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _gmina_alerts(path: str, today: date, token: str, terc: str) -> pd.DataFrame:
+    return alerts.list_alerts(session.get_conn(), today, terc=terc)
+
+
+def gmina_alerts(terc: str) -> pd.DataFrame:
+    """The to-do list's rows of one gmina (the region's for that gmina, read for it alone): a write to
+    another gmina's programme leaves it cached, and after one to this gmina only its rows are read."""
+    return _gmina_alerts(*_key("alerts", terc), terc)
+
+
 def region_explained_alerts() -> pd.DataFrame:
     """`alerts.list_explained` for today: the alerts marked "wyjaśnione", with who, when and why."""
     return _alerts(*_key("alerts"))[1]

@@ -190,6 +190,21 @@ def test_a_write_refreshes_the_cached_reads_of_its_scope_only(counted):
     assert _same(kept, counted["effects"].fn(conn, SYSTEM, TODAY, OTHER)), "the other gmina's entry is right"
 
 
+def test_a_gminas_alerts_are_read_for_it_alone_and_kept_over_another_gminas_write(app_db, monkeypatch):
+    counted = Counted(alerts.list_alerts)
+    monkeypatch.setattr(alerts, "list_alerts", counted)
+    mine, others = data.gmina_alerts(GMINA), data.gmina_alerts(OTHER)
+    region = data.region_alerts()
+    assert mine.reset_index(drop=True).equals(region[region.terc == GMINA].reset_index(drop=True))
+    assert counted.calls == 2 and len(mine) and len(others)
+    _step_event(OTHER)
+    data.gmina_alerts(GMINA)
+    assert counted.calls == 2, "another gmina's step leaves this gmina's alerts cached"
+    _step_event(GMINA)
+    assert data.gmina_alerts(GMINA).equals(counted.fn(session.get_conn(), TODAY, terc=GMINA))
+    assert counted.calls == 3, "its own step reads its alerts again"
+
+
 def _same(a, b) -> bool:
     """Two reports equal field by field (frames with `DataFrame.equals`)."""
     for f in fields(a):
