@@ -52,6 +52,13 @@ def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(
     todo, explained, breaches = data.region_alerts(), data.region_explained_alerts(), data.region_breaches()
     assert data.region_alerts() is todo
     assert data.region_explained_alerts() is explained and data.region_breaches() is breaches
+    _new_step()
+    fresh = data.region_alerts()
+    assert fresh is not todo  # never a stale read
+    pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
+
+
+def _new_step() -> None:
     programme.record_step_event(
         session.get_conn(),
         ANIMATOR1,
@@ -62,9 +69,6 @@ def test_the_alert_lists_are_shared_not_copied_and_a_write_still_refreshes_them(
         evidence="Protokół 40/2026",
         today=date(2026, 11, 24),
     )
-    fresh = data.region_alerts()
-    assert fresh is not todo  # never a stale read
-    pd.testing.assert_frame_equal(fresh, alerts.list_alerts(session.get_conn(), date(2026, 11, 24)))
 
 
 def _note_correction() -> None:
@@ -84,16 +88,7 @@ def test_the_map_is_rebuilt_only_when_what_it_draws_changed(app_db, monkeypatch)
     _note_correction()  # the overview is recomputed (a programme write) and comes out the same
     assert data.region_overview() is not before and data.region_overview().equals(before)
     assert data.overview_figure()[1] is figure and len(built) == 1  # the 0.5–1.5 s map not rebuilt
-    programme.record_step_event(
-        session.get_conn(),
-        ANIMATOR1,
-        terc="3401011",
-        substep="9.1",
-        kind="completed",
-        event_on=date(2026, 11, 20),
-        evidence="Protokół 40/2026",
-        today=date(2026, 11, 24),
-    )
+    _new_step()
     _, fresh = data.overview_figure()  # a new step: the overview changed, so does the map
     assert fresh is not figure and len(built) == 2
     assert fresh == real(data.region_overview(), data.region_name())
