@@ -205,7 +205,11 @@ def _windows(plan: pd.DataFrame, terc: str) -> dict[tuple[str, int], tuple[str, 
 
 
 def template_move_preview(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, tercs: list[str], template: tuple[int, int]
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    tercs: list[str],
+    template: tuple[int, int],
+    today: date,
 ) -> list[MovePreview]:
     """Per gmina, what moving it to `template` (template_id, version) changes: sub-steps whose planned
     window moves (from→to, shifts included), sub-steps added and removed, and the step events recorded
@@ -219,13 +223,13 @@ def template_move_preview(
         return []
     try:
         with transaction(conn) as cur:
-            before = cur.execute(queries.PLAN, {"terc": None, "today": date.today()}).df()
+            before = cur.execute(queries.PLAN, {"terc": None, "today": today}).df()
             cur.execute(
                 "UPDATE pilot_gmina SET template_id = ?, template_version = ? WHERE list_contains(?, terc)",
                 [template[0], template[1], list(tercs)],
             )
             refresh_plan_dates(cur, list(tercs))
-            after = cur.execute(queries.PLAN, {"terc": None, "today": date.today()}).df()
+            after = cur.execute(queries.PLAN, {"terc": None, "today": today}).df()
             raise _DryRun(before, after)
     except _DryRun as run:
         before, after = run.before, run.after

@@ -12,7 +12,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.formatting import fmt_date, plural
 from kooperacja.programme import data_entry, harmonogram
 from kooperacja.programme import services as programme
-from kooperacja.ui import saving, versions, widgets
+from kooperacja.ui import saving, session, versions, widgets
 from kooperacja.ui.text import plain
 
 
@@ -116,7 +116,7 @@ def render(conn: duckdb.DuckDBPyConnection, actor: Actor, options: dict[tuple[in
     if not chosen:
         return
     st.caption("Podgląd: co zmieni się w harmonogramach (z przesunięciami planu), zanim cokolwiek zapiszesz.")
-    for preview in harmonogram.template_move_preview(conn, actor, chosen, target):
+    for preview in harmonogram.template_move_preview(conn, actor, chosen, target, session.today()):
         _show(preview, movable[preview.terc]["name"])
     reason = st.text_input(
         "Powód przeniesienia",

@@ -335,7 +335,7 @@ def test_the_move_preview_is_what_the_move_does(region):
         region, ANIMATOR1, terc=RURAL, substep="9.2", kind="started", event_on=date(2026, 11, 2), today=TODAY
     )
     target = _new_version(region)
-    [preview] = harmonogram.template_move_preview(region, ADMIN, [RURAL], target)
+    [preview] = harmonogram.template_move_preview(region, ADMIN, [RURAL], target, TODAY)
     assert pilot(region, RURAL)["template_version"] == 1  # the preview writes nothing
     k3 = next(c for c in preview.changed if c.substep == "3")
     assert (k3.before, k3.after) == (
@@ -364,7 +364,7 @@ def test_moving_gminy_is_for_admins_with_a_reason(region):
     with pytest.raises(AccessDenied):
         programme.move_to_template(region, ANIMATOR1, [RURAL], target, reason="nowa")
     with pytest.raises(AccessDenied):
-        harmonogram.template_move_preview(region, ANIMATOR1, [RURAL], target)
+        harmonogram.template_move_preview(region, ANIMATOR1, [RURAL], target, TODAY)
     with pytest.raises(InvalidInput, match="Powód zmiany"):
         programme.move_to_template(region, ADMIN, [RURAL], target, reason="")
 
