@@ -356,7 +356,7 @@ def _wzk_alerts(cur: duckdb.DuckDBPyConnection, today: date, programme_start: da
     return pd.DataFrame([row]).assign(rule="wzk_quarterly")
 
 
-def _self_formed_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def self_formed_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     deadline = rules.self_formed_report_deadline_sql("signed_on")
     found = cur.execute(
         f"SELECT zgloszenie_id, terc, signed_on, received_on, {deadline} AS due_on, "
@@ -382,7 +382,7 @@ def _self_formed_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def _contact_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def contact_breaches(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     deadline = rules.first_contact_deadline_sql("received_on")
     found = cur.execute(
         f"SELECT zgloszenie_id, terc, received_on, first_contact_on, {deadline} AS due_on, "
@@ -544,7 +544,7 @@ def list_explained(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame
 def list_breaches(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:
     """Recorded breaches: deadlines that passed with nothing left to do (rules.BREACH_LABELS)."""
     cur = conn.cursor()
-    parts = [_notice_breaches(cur, today), _self_formed_breaches(cur), _contact_breaches(cur)]
+    parts = [_notice_breaches(cur, today), self_formed_breaches(cur), contact_breaches(cur)]
     found = _finish(cur, parts, dict(rules.BREACH_LABELS))
     return found if terc is None else found[found.terc == terc].reset_index(drop=True)
 

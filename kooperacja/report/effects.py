@@ -303,7 +303,7 @@ def breach_counts(cur: duckdb.DuckDBPyConnection, today: date, terc: str | None)
     one (the zgłoszenia's two rules are a few rows: their own parts are counted)."""
     notices = cur.execute(NOTICE_BREACHES, {"today": today, "terc": terc}).fetchall()[0][0]
     rules_found = [NOTICE_RULE] * int(notices)
-    for part in (alerts._self_formed_breaches(cur), alerts._contact_breaches(cur)):
+    for part in (alerts.self_formed_breaches(cur), alerts.contact_breaches(cur)):
         if len(part):
             rules_found += list(part.rule[part.terc == terc] if terc is not None else part.rule)
     return alerts.breach_counts(pd.DataFrame({"rule": pd.Series(rules_found, dtype=object)}))
