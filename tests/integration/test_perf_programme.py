@@ -135,17 +135,20 @@ def _step(conn, rnd: random.Random, kind: str) -> str:
     return kind
 
 
+JOINED = date(2026, 1, 10)
+
+
+def _join(region, n: int) -> None:
+    """The first `n` gminy join the pilot (animator1's, plan from February)."""
+    for terc, _ in GMINY[:n]:
+        programme.add_pilot_gmina(
+            region, ADMIN, terc, joined_on=JOINED, animator="animator1", plan_start=date(2026, 2, 1)
+        )
+
+
 def test_the_kept_plan_dates_equal_their_recomputation_after_random_writes(region):
     rnd = random.Random(16)
-    for terc, _ in GMINY[:3]:
-        programme.add_pilot_gmina(
-            region,
-            ADMIN,
-            terc,
-            joined_on=date(2026, 1, 10),
-            animator="animator1",
-            plan_start=date(2026, 2, 1),
-        )
+    _join(region, 3)
     assert_kept(region, "the first gminy joined")
     kinds = KINDS * 5
     rnd.shuffle(kinds)
@@ -161,18 +164,10 @@ def test_the_kept_plan_dates_equal_their_recomputation_after_random_writes(regio
 
 
 def test_the_move_preview_leaves_the_kept_dates_as_they_were(region):
-    for terc, _ in GMINY[:2]:
-        programme.add_pilot_gmina(
-            region,
-            ADMIN,
-            terc,
-            joined_on=date(2026, 1, 10),
-            animator="animator1",
-            plan_start=date(2026, 2, 1),
-        )
+    _join(region, 2)
     _new_version(region, random.Random(3))
     before = kept_and_recomputed(region)[0]
-    harmonogram.template_move_preview(region, ADMIN, [GMINY[0][0]], (1, 2))
+    harmonogram.template_move_preview(region, ADMIN, [GMINY[0][0]], (1, 2), TODAY)
     assert kept_and_recomputed(region)[0] == before
 
 
