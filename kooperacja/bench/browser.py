@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kooperacja.model.formatting import plural
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -237,7 +239,8 @@ def _tour(browser: Any, proc: subprocess.Popen, url: str, say: Callable[[str], N
             visits.append({"page": name, "role": role, "idle_ms": round(idle * 1000)})
         context.close()
     peak = round(_server_kb(proc.pid, "VmHWM") / 1024, 1)
-    say(f"  przeglądarka: {len(visits)} wizyt (każda strona, każda rola), szczyt RSS serwera {peak} MB")
+    walked = plural(len(visits), "wizyta", "wizyty", "wizyt")
+    say(f"  przeglądarka: {walked} (każda strona, każda rola), szczyt RSS serwera {peak} MB")
     return {
         "visits": visits,
         "server_peak_rss_mb": peak,

@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from kooperacja import warehouse
+from kooperacja.model.formatting import plural
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "data" / "bench"
@@ -46,6 +47,15 @@ EXPORT_MAX_ROWS = 200_000  # registries larger than this are timed on the first 
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
+
+
+def _of_rows(n: int) -> str:
+    """ "import 1 wiersza", "import 10 000 wierszy"."""
+    return plural(n, "wiersza", "wierszy", "wierszy")
+
+
+def _visits(n: int) -> str:
+    return plural(n, "wizyta", "wizyty", "wizyt")
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float], Any]:
@@ -590,7 +600,8 @@ def time_exchange(path: str, today: date, say: Callable[[str], None] = print) ->
                         "bytes": len(data),
                     }
                 )
-                say(f"  eksport {table:<16} {rows:>9} wierszy {elapsed:7.2f} s")
+                counted = plural(rows, "wiersz", "wiersze", "wierszy")
+                say(f"  eksport {table:<16} {counted:>15} {elapsed:7.2f} s")
             # the gmina in the pilot longest: the import refuses events before a gmina joined
             terc = conn.execute("SELECT terc FROM pilot_gmina ORDER BY joined_on, terc LIMIT 1").fetchall()[
                 0
@@ -615,9 +626,9 @@ def time_exchange(path: str, today: date, say: Callable[[str], None] = print) ->
                 "write_s": round(done - parsed_at, 2),
                 "total_s": round(done - start, 2),
             }
-            say(f"  import {IMPORT_ROWS} wierszy XLSX {done - start:.2f} s")
+            say(f"  import {_of_rows(IMPORT_ROWS)} XLSX {done - start:.2f} s")
             out["update"] = _time_update(conn, Actor("admin", "admin"))
-            say(f"  ponowny import {IMPORT_ROWS} wierszy jako zmian XLSX {out['update']['total_s']:.2f} s")
+            say(f"  ponowny import {_of_rows(IMPORT_ROWS)} jako zmian XLSX {out['update']['total_s']:.2f} s")
         finally:
             conn.close()
     return out
@@ -793,7 +804,7 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         total = sum(e["ms"] for e in ex["export"]) / 1000
         row(f"eksport rejestrów razem ≤ {EXPORT_S} s", f"{total:.1f} s", total <= EXPORT_S)
         row(
-            f"import {ex['import']['rows']} wierszy ≤ {UPDATE_TARGET_S:.0f} s",
+            f"import {_of_rows(ex['import']['rows'])} ≤ {UPDATE_TARGET_S:.0f} s",
             f"{ex['import']['total_s']} s",
             ex["import"]["total_s"] <= UPDATE_TARGET_S,
         )
@@ -814,7 +825,7 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     if tour:
         row(
             f"RSS serwowanej aplikacji ≤ {SERVED_RSS_MB} MB po każdej stronie jako każda rola",
-            f"{tour['server_peak_rss_mb']:.0f} MB ({len(tour['visits'])} wizyt)",
+            f"{tour['server_peak_rss_mb']:.0f} MB ({_visits(len(tour['visits']))})",
             tour["server_peak_rss_mb"] <= SERVED_RSS_MB,
         )
     return rows
@@ -875,7 +886,7 @@ def format_table(results: dict[str, Any]) -> str:
         if ex:
             verdict = "ok" if ex["update"]["total_s"] <= UPDATE_TARGET_S else f"PONAD {UPDATE_TARGET_S} s"
             lines.append(
-                f"\nimport {ex['import']['rows']} wierszy XLSX: {ex['import']['total_s']} s; ponownie jako "
+                f"\nimport {_of_rows(ex['import']['rows'])} XLSX: {ex['import']['total_s']} s; ponownie jako "
                 f"zmiany: {ex['update']['total_s']} s ({verdict})"
             )
             lines.append(
@@ -901,7 +912,7 @@ def format_table(results: dict[str, Any]) -> str:
         tour = r.get("browser", {}).get("tour")
         if tour:
             lines.append(
-                f"przeglądarka: każda strona jako każda rola ({len(tour['visits'])} wizyt), "
+                f"przeglądarka: każda strona jako każda rola ({_visits(len(tour['visits']))}), "
                 f"szczyt RSS serwera {tour['server_peak_rss_mb']} MB"
             )
         if r.get("targets"):
