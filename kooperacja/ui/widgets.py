@@ -316,6 +316,20 @@ def _valid(value: Any, options: Sequence[Any] | None, default: Any, multi: bool)
     return value if value in options else default
 
 
+def _browser_default(widget: Callable[..., Any], value: Any, options: Sequence[Any] | None) -> dict:
+    """The widget's own default set to the value it shows. A browser may draw the widget with its
+    default rather than the value the server set (seen after the login on a deep link, under load:
+    the page drew the linked gmina while its picker showed the first one, and the next click sent
+    that one back), so the two must be the same."""
+    if widget is st.selectbox and options is not None and value in options:
+        return {"index": list(options).index(value)}
+    if widget is st.multiselect:
+        return {"default": value}
+    if widget is st.date_input:
+        return {"value": value}
+    return {}
+
+
 def persistent(
     widget: Callable[..., Any],
     label: str,
@@ -340,6 +354,7 @@ def persistent(
         kwargs = {"format": DATE_FORMAT, **kwargs}
     if key not in st.session_state:
         st.session_state[key] = _valid(remembered(name, default), options, default, multi)
+    kwargs = {**_browser_default(widget, st.session_state[key], options), **kwargs}
     args = (label,) if options is None else (label, options)
     value = widget(*args, key=key, **kwargs)
     st.session_state[STORE + name] = value

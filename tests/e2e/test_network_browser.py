@@ -49,6 +49,9 @@ def test_a_gminas_network_switches_between_baseline_endline_and_both(app_url, pa
     main = page.locator("[data-testid='stMain']")
     main.get_by_role("heading", name="Sieć współpracy instytucji gminy Zawiśle").wait_for()
     wait_idle(page)
+    # the picker shows the linked gmina too (it showed the region's first one 3 times in 6 under load,
+    # and the next click then moved the page there)
+    assert main.locator("[data-testid='stSelectbox'] input").first.input_value().startswith("Zawiśle")
     # both waves side by side: two graphs and the change chart, the table of the change under them
     main.get_by_role("heading", name="Zmiana miar: przed i po").wait_for()
     page.wait_for_selector(NODES)

@@ -36,6 +36,22 @@ def test_the_picker_is_the_users_after_the_link_opened_and_the_url_follows_it(pa
     assert "Zawiśle" in _texts(at)
 
 
+PICKERS = [("gmina", "gmina_pick"), ("pzk", "pzk_gmina_pick"), ("siec", "siec_gmina_pick")]
+
+
+@pytest.mark.parametrize(("page", "key"), PICKERS)
+def test_a_linked_pickers_own_default_is_the_linked_gmina(page_test, page, key):
+    """A browser may draw a picker with the widget's own default, not the value the server set: after
+    the login on `siec?terc=<Zawiśle>` under load the page drew Zawiśle while its picker showed the
+    region's first gmina, and the next click moved the page there. The default must be what it shows."""
+    at = _open(page_test, page, "admin", terc=OTHER)
+    for _run in range(2):  # the run that opened the link, and the next one
+        box = at.selectbox(key=key)
+        assert box.value == OTHER
+        assert "Zawiśle" in box.options[box.proto.default]
+        at.run()
+
+
 def test_a_gmina_link_carries_a_copyable_address(page_test):
     at = _open(page_test, "gmina", "animator1", terc=GMINA)
     codes = [c.value for c in at.code]
