@@ -9,7 +9,7 @@ from kooperacja.model.access import Actor
 from kooperacja.model.errors import AccessDenied, KooperacjaError
 from kooperacja.model.formatting import fmt_date
 from kooperacja.model.vocab import ROLES
-from kooperacja.ui import backup_panel, document_admin, errors, setup_panel, user_admin, widgets
+from kooperacja.ui import backup_panel, document_admin, errors, saving, setup_panel, user_admin, widgets
 from kooperacja.ui.session import get_conn, require_page
 from kooperacja.ui.text import plain
 
@@ -55,48 +55,55 @@ def _table(accounts: list[dict]) -> None:
     st.dataframe(df, hide_index=True, width="stretch", key="lista_uzytkownikow", placeholder="")
 
 
-def _show_password(login: str, password: str) -> None:
-    st.success(f"Hasło użytkownika {plain(login)} (pokazane tylko teraz, przekaż je bezpiecznie):")
-    st.code(password, language=None)
+def _password_shown(login: str, password: str) -> saving.Messages:
+    """A new password, shown once (on the run after the save) to be copied exactly."""
+    text = f"Hasło użytkownika {plain(login)} (pokazane tylko teraz, przekaż je bezpiecznie):"
+    return [("success", text), ("code", password)]
 
 
 def _add_form(actor: Actor) -> None:
-    with st.form("nowy_uzytkownik", clear_on_submit=True):
+    """A refused account keeps what was typed, for the fix; a saved one empties the form."""
+    key = saving.keys("nowy_uzytkownik")
+    with st.form("nowy_uzytkownik"):
         st.subheader("Dodaj użytkownika")
-        login = st.text_input("Login", key="nowy_login", help="małe litery, cyfry, . _ -; 2–32 znaki")
-        name = st.text_input("Imię i nazwisko", key="nowy_nazwa")
+        login = st.text_input("Login", key=key("nowy_login"), help="małe litery, cyfry, . _ -; 2–32 znaki")
+        name = st.text_input("Imię i nazwisko", key=key("nowy_nazwa"))
         role = st.selectbox(
-            "Rola", list(ROLES), format_func=ROLES.get, key="nowy_rola", placeholder=widgets.PICK
+            "Rola", list(ROLES), format_func=ROLES.get, key=key("nowy_rola"), placeholder=widgets.PICK
         )
         password = st.text_input(
-            "Hasło (puste: losowe)", type="password", key="nowy_haslo", autocomplete="new-password"
+            "Hasło (puste: losowe)", type="password", key=key("nowy_haslo"), autocomplete="new-password"
         )
-        if not st.form_submit_button("Dodaj użytkownika", key="dodaj", type="primary"):
-            return
-    try:
-        shown = users.add_user(get_conn(), actor, login or "", name or "", role, password or None)
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return
-    _show_password(login.strip().lower(), shown)
+        saving.submit(
+            "nowy_uzytkownik",
+            "Dodaj użytkownika",
+            "dodaj",
+            lambda: users.add_user(get_conn(), actor, login or "", name or "", role, password or None),
+            lambda shown: _password_shown((login or "").strip().lower(), shown),
+            in_form=True,
+        )
 
 
 def _password_form(actor: Actor, logins: list[str]) -> None:
-    with st.form("zmiana_hasla", clear_on_submit=True):
+    key = saving.keys("zmiana_hasla")
+    with st.form("zmiana_hasla"):
         st.subheader("Zmień hasło")
-        login = st.selectbox("Użytkownik", logins, key="haslo_login", placeholder=widgets.PICK)
+        login = st.selectbox("Użytkownik", logins, key=key("haslo_login"), placeholder=widgets.PICK)
         password = st.text_input(
-            "Nowe hasło (puste: losowe)", type="password", key="haslo_nowe", autocomplete="new-password"
+            "Nowe hasło (puste: losowe)", type="password", key=key("haslo_nowe"), autocomplete="new-password"
         )
-        if not st.form_submit_button("Zmień hasło", key="zmien_haslo"):
-            return
-    try:
-        shown = users.set_password(get_conn(), actor, login, password or None)
-    except KooperacjaError as exc:
-        errors.show(exc)
-        return
-    _show_password(login, shown)
-    st.caption("Sesje tego użytkownika na innych urządzeniach zostały zakończone.")
+        saving.submit(
+            "zmiana_hasla",
+            "Zmień hasło",
+            "zmien_haslo",
+            lambda: users.set_password(get_conn(), actor, login, password or None),
+            lambda shown: [
+                *_password_shown(login, shown),
+                ("info", "Sesje tego użytkownika na innych urządzeniach zostały zakończone."),
+            ],
+            kind="secondary",
+            in_form=True,
+        )
 
 
 def _active_form(actor: Actor, logins: list[str]) -> None:

@@ -21,7 +21,7 @@ import streamlit as st
 from kooperacja.model.errors import KooperacjaError
 from kooperacja.ui import errors, versions
 
-Messages = list[tuple[str, str]]  # (kind, text): kind "success", "warning" or "info"
+Messages = list[tuple[str, str]]  # (kind, text): "success", "warning", "info", or "code" (to copy exactly)
 Success = str | Callable[[Any], Messages]
 
 _ROUND = "_kooperacja_form_round"  # session key: {form: round}, 0 until the form's first save
@@ -103,6 +103,8 @@ def _show(messages: Messages) -> None:
             st.warning(text)
         elif kind == "info":
             st.info(text)
+        elif kind == "code":
+            st.code(text, language=None)
         else:
             st.success(text, icon=":material/check_circle:")
 

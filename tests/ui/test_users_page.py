@@ -79,6 +79,24 @@ def test_a_taken_login_is_refused_in_polish(app_db):
     assert [e.value for e in at.error] == ["**Niepoprawne dane**\n\nLogin: użytkownik wzk już istnieje"]
 
 
+def test_a_refused_account_keeps_what_was_typed_and_a_saved_one_empties_the_form(app_db):
+    at = page_as("admin", "admin")
+    at.text_input(key="nowy_login").input("wzk")
+    at.text_input(key="nowy_nazwa").input("Ktoś Inny")
+    at.selectbox(key="nowy_rola").set_value("animator")
+    at.button(key="dodaj").click().run()
+    assert at.error  # the login is taken: everything typed is still there, for the fix
+    typed = (at.text_input(key="nowy_login").value, at.text_input(key="nowy_nazwa").value)
+    assert typed == ("wzk", "Ktoś Inny") and at.selectbox(key="nowy_rola").value == "animator"
+    at.text_input(key="nowy_login").input("animator3")
+    at.button(key="dodaj").click().run()
+    assert not at.exception and not at.error and len(at.code[0].value) >= 12
+    fresh = [w for w in at.text_input if w.label in ("Login", "Imię i nazwisko")]
+    assert [w.value for w in fresh] == ["", ""]  # the next account starts from an empty form
+    at.run()
+    assert not at.code  # the password was shown once
+
+
 def test_admin_switches_an_account_off(app_db):
     at = page_as("admin", "admin")
     at.selectbox(key="aktywnosc_login").set_value("wzk")  # no pilot gminy to hand over first
@@ -137,7 +155,7 @@ def test_admin_reset_with_a_short_password_is_refused_and_a_long_one_accepted(ap
     assert [e.value for e in at.error] == [
         "**Niepoprawne dane**\n\nNowe hasło: co najmniej 12 znaków (np. kilka słów)"
     ]
-    at.selectbox(key="haslo_login").set_value("wzk")
+    assert at.selectbox(key="haslo_login").value == "wzk"  # kept for the fix
     at.text_input(key="haslo_nowe").input("zielona łąka nad rzeką")
     at.button(key="zmien_haslo").click().run()
     assert not at.error and at.code[0].value == "zielona łąka nad rzeką"
