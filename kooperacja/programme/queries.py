@@ -140,23 +140,19 @@ LEFT JOIN evidence_of v ON v.owner = CASE WHEN r.level = 'region' THEN '' ELSE r
      AND v.substep = r.substep
 ORDER BY r.terc, r.planned_start, r.planned_due, r.substep, r.occurrence
 """
-# gmina_progress in one query: per pilot gmina ($terc, NULL: all) its own sub-steps done, overdue,
-# the worst delay, the first sub-step not done in plan order, the harmonogram month, and its state
-# (stalled by rules.is_stalled); with "W planie do dziś" (own sub-steps due by $today) for the report.
-PROGRESS = f"""{RATED}, own AS (
-    SELECT terc,
-           count(*) FILTER (WHERE status IN ('done', 'done_late')) AS done,
+# A pilot gmina's own sub-steps (level 'gmina') summed: done, overdue, the worst delay, due by
+# $today, the last event and the first not done in plan order (the aggregates of `own` below).
+_OWN = """count(*) FILTER (WHERE status IN ('done', 'done_late')) AS done,
            count(*) AS substeps,
            count(*) FILTER (WHERE status = 'overdue') AS overdue,
            greatest(coalesce(max(days) FILTER (WHERE status = 'overdue'), 0), 0) AS delay_days,
            count(*) FILTER (WHERE planned_due <= $today) AS planned,
            max(last_event_on) AS last_event_on,
-           arg_min({{'substep': substep, 'title': title}},
-                   {{'s': planned_start, 'd': planned_due, 'k': substep}})
-               FILTER (WHERE status NOT IN ('done', 'done_late')) AS current
-    FROM rated WHERE level = 'gmina'
-    GROUP BY terc
-)
+           arg_min({'substep': substep, 'title': title},
+                   {'s': planned_start, 'd': planned_due, 'k': substep})
+               FILTER (WHERE status NOT IN ('done', 'done_late')) AS current"""
+# Per pilot gmina ($terc, NULL: all) from `own` (its _OWN per terc): the PROGRESS row.
+_PROGRESS_ROWS = f"""
 SELECT p.terc, o.current.substep AS current_step, o.current.title AS current_title,
        coalesce(o.done, 0) AS done, coalesce(o.substeps, 0) AS substeps,
        coalesce(o.overdue, 0) AS overdue, coalesce(o.delay_days, 0)::BIGINT AS delay_days,
@@ -172,6 +168,48 @@ FROM pilot_gmina p
 LEFT JOIN own o USING (terc)
 WHERE $terc IS NULL OR p.terc = $terc
 """
+# gmina_progress in one query: per pilot gmina ($terc, NULL: all) its own sub-steps done, overdue,
+# the worst delay, the first sub-step not done in plan order, the harmonogram month, and its state
+# (stalled by rules.is_stalled); with "W planie do dziś" (own sub-steps due by $today) for the report.
+PROGRESS = f"""{RATED}, own AS (
+    SELECT terc, {_OWN}
+    FROM rated WHERE level = 'gmina'
+    GROUP BY terc
+){_PROGRESS_ROWS}"""
+# PROGRESS and the report's steps (per step of the gminy's own sub-steps: due by today, done, done on
+# time, overdue) from one rating of the plan: one GROUP BY with two grouping sets. The rows of part
+# 'gmina' are PROGRESS's (`progress_and_steps` splits them), those of part 'step' the steps, in order.
+PROGRESS_AND_STEPS = f"""{RATED}, grouped AS (
+    SELECT terc, step, GROUPING(step) AS per_gmina, {_OWN},
+           count(*) FILTER (WHERE status = 'done') AS on_time
+    FROM rated WHERE level = 'gmina'
+    GROUP BY GROUPING SETS ((terc), (step))
+), own AS (SELECT * FROM grouped WHERE per_gmina = 1)
+SELECT 'gmina' AS part, NULL::VARCHAR AS step, NULL::BIGINT AS on_time, g.*
+FROM ({_PROGRESS_ROWS}) g
+UNION ALL BY NAME
+SELECT 'step' AS part, step, on_time, done, overdue, planned FROM grouped WHERE per_gmina = 0
+"""
+PROGRESS_COLUMNS = [
+    "terc", "current_step", "current_title", "done", "substeps", "overdue", "delay_days", "month",
+    "progress_state", "planned",
+]  # fmt: skip
+
+
+def progress_and_steps(
+    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(PROGRESS's rows as `.df()` gives them, per step: step, due, done, on_time, overdue in step
+    order) from one rating of the plan (PROGRESS_AND_STEPS)."""
+    both = cur.execute(PROGRESS_AND_STEPS, {"today": today, "terc": terc}).df()
+    gmina = both.part == "gmina"
+    progress = both.loc[gmina, PROGRESS_COLUMNS].reset_index(drop=True)
+    for name in ("done", "substeps", "overdue", "delay_days", "month", "planned"):
+        progress[name] = progress[name].astype("int64")
+    steps = both.loc[~gmina, ["step", "planned", "done", "on_time", "overdue"]]
+    steps = steps.rename(columns={"planned": "due"})
+    steps = steps.iloc[steps.step.str[1:].astype(int).argsort(kind="stable")].reset_index(drop=True)
+    return progress, steps.astype({c: "int64" for c in ("due", "done", "on_time", "overdue")})
 
 
 def gmina_plans(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:

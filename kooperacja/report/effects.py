@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -13,7 +12,6 @@ from kooperacja.model import disclosure, rules
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.rules import Status
 from kooperacja.model.vocab import (
     CASE_KINDS,
     CLOSURE_REASONS,
@@ -28,8 +26,6 @@ from kooperacja.programme import alerts, queries
 from kooperacja.report import network_section
 from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
-
-DONE = (Status.DONE.value, Status.DONE_LATE.value)
 
 
 @dataclass
@@ -86,20 +82,18 @@ WHERE {rules.PZK_MEMBER_SQL.format(m="m", on="$today")}
   AND ($terc IS NULL OR m.terc = $terc)
 GROUP BY ALL ORDER BY institutions DESC, i.sector
 """
-CASES = """
-SELECT kind, count(*) AS referred, count(plan_on) FILTER (WHERE plan_on <= $today) AS planned,
-       count(*) FILTER (WHERE closed_on <= $today) AS closed
-FROM case_file WHERE referred_on <= $today AND ($terc IS NULL OR terc = $terc)
-GROUP BY ALL
-"""
-CLOSURES = """
-SELECT closure_reason AS code, count(*) AS n FROM case_file
-WHERE closed_on <= $today AND ($terc IS NULL OR terc = $terc) GROUP BY ALL
-"""
-EVALUATION = """
-SELECT evaluation AS code, count(*) AS n FROM case_file
-WHERE evaluated_on <= $today AND evaluation IS NOT NULL AND ($terc IS NULL OR terc = $terc)
-GROUP BY ALL
+# The case tables in one scan: per kind (referred, planned and closed by today), per closure reason
+# (closed by today) and per evaluation (evaluated by today); `by` names the grouping set of a row.
+CASE_COUNTS_SQL = """
+SELECT CASE GROUPING(kind, closure_reason, evaluation) WHEN 3 THEN 'kind' WHEN 5 THEN 'closure'
+       ELSE 'evaluation' END AS by, coalesce(kind, closure_reason, evaluation) AS code,
+       count(*) FILTER (WHERE referred_on <= $today) AS referred,
+       count(plan_on) FILTER (WHERE referred_on <= $today AND plan_on <= $today) AS planned,
+       count(*) FILTER (WHERE referred_on <= $today AND closed_on <= $today) AS closed,
+       count(*) FILTER (WHERE closed_on <= $today) AS closures,
+       count(*) FILTER (WHERE evaluated_on <= $today) AS evaluated
+FROM case_file WHERE $terc IS NULL OR terc = $terc
+GROUP BY GROUPING SETS ((kind), (closure_reason), (evaluation))
 """
 BASKETS = """
 SELECT s.category, count(DISTINCT s.service_id) AS services, count(DISTINCT cs.case_code) AS cases
@@ -123,29 +117,19 @@ def _by_code(frame: pd.DataFrame, labels: dict[str, str], head: str, count: str)
     return pd.DataFrame({head: list(labels.values()), count: [int(found.get(c, 0)) for c in labels]})
 
 
-# Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue.
-STEPS = f"""{queries.RATED}
-SELECT step, count(*) FILTER (WHERE planned_due <= $today) AS due,
-       count(*) FILTER (WHERE status IN {DONE}) AS done,
-       count(*) FILTER (WHERE status = '{Status.DONE.value}') AS on_time,
-       count(*) FILTER (WHERE status = '{Status.OVERDUE.value}') AS overdue
-FROM rated WHERE level = 'gmina'
-GROUP BY step ORDER BY step[2:]::INT
-"""
+STEP_HEADS = {
+    "step": "Krok",
+    "due": "W planie do dziś",
+    "done": "Zrobione",
+    "on_time": "W tym w terminie",
+    "overdue": "Po terminie",
+}
 
 
-def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> pd.DataFrame:
-    found = cur.execute(STEPS, p).df()
-    return pd.DataFrame(
-        {
-            "Krok": found.step,
-            "W planie do dziś": found.due.astype(int),
-            "Zrobione": found.done.astype(int),
-            "W tym w terminie": found.on_time.astype(int),
-            "Po terminie": found.overdue.astype(int),
-        },
-        columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"],
-    )
+def _steps(found: pd.DataFrame) -> pd.DataFrame:
+    """Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue
+    (the steps of `queries.progress_and_steps`)."""
+    return found[list(STEP_HEADS)].rename(columns=STEP_HEADS)
 
 
 WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
@@ -153,10 +137,11 @@ WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
 
 def _gminy(
     conn: duckdb.DuckDBPyConnection, today: date, terc: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress,
+    the steps' table), the plan rated once for the gminy and the steps."""
     pilot = queries.list_pilot_gminy(conn, terc)
-    rated = conn.cursor().execute(queries.PROGRESS, {"today": today, "terc": terc}).df()
+    rated, steps = queries.progress_and_steps(conn.cursor(), today, terc)
     progress = pilot[["terc"]].merge(rated, on="terc").merge(pilot, on="terc")
     gminy = pd.DataFrame(
         {
@@ -170,7 +155,7 @@ def _gminy(
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
-    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned")
+    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned"), _steps(steps)
 
 
 def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
@@ -256,12 +241,13 @@ def case_figures(
     these without the rest of the report: without the baskets (`baskets=False`: an empty table; no
     relation ties its counts to the others, so their disclosure is the same either way)."""
     p = {"today": today, "terc": terc}
-    cases_raw = cur.execute(CASES, p).df().set_index("kind")
+    counts = cur.execute(CASE_COUNTS_SQL, p).df()
+    kinds = counts[counts.by == "kind"].set_index("code")
     cases = pd.DataFrame(
         {
             "Rodzaj": list(CASE_KINDS.values()),
             **{
-                head: [int(cases_raw[col].get(k, 0)) for k in CASE_KINDS]
+                head: [int(kinds[col].get(k, 0)) for k in CASE_KINDS]
                 for head, col in [
                     ("Zgłoszone", "referred"),
                     ("Z planem pracy", "planned"),
@@ -270,8 +256,12 @@ def case_figures(
             },
         }
     )
-    closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
-    evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
+    closed = counts[counts.by == "closure"].dropna(subset=["code"])
+    closures = _by_code(
+        closed.rename(columns={"closures": "n"}), CLOSURE_REASONS, "Powód zakończenia", "Sprawy"
+    )
+    rated = counts[counts.by == "evaluation"].dropna(subset=["code"])
+    evaluation = _by_code(rated.rename(columns={"evaluated": "n"}), EVALUATIONS, "Ocena", "Sprawy")
     baskets_raw = cur.execute(BASKETS if baskets else f"SELECT * FROM ({BASKETS}) WHERE false", p).df()
     basket_table = pd.DataFrame(
         {
@@ -323,7 +313,7 @@ def effects(
             raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
         scope = f"Gmina {found[0][0]} ({found[0][1]})"
     hidden = disclosure.hides(actor)
-    gminy, areas, progress = _gminy(conn, today, terc)
+    gminy, areas, progress, steps = _gminy(conn, today, terc)
 
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
@@ -374,7 +364,7 @@ def effects(
         suppressed=hidden,
         headline=headline,
         pilot=pilot,
-        steps=_steps(cur, p),
+        steps=steps,
         gminy=gminy,
         pzk=pzk,
         cases=cases,
