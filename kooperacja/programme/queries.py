@@ -100,7 +100,10 @@ WITH dated AS (
 ), wzk AS (  -- the WZK meetings: a handful a year, one list
     SELECT coalesce(list(held_on ORDER BY held_on), []) AS held FROM meeting WHERE kind = 'wzk'
 ), k8 AS (
-    SELECT d.*, list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] AS held_on
+    SELECT d.*,  -- only a recurring sub-step reads it: no lambda for each of the others
+           CASE WHEN d.every_months IS NOT NULL
+                THEN list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] END
+               AS held_on
     FROM dated d, wzk w
 ), joined AS (
     SELECT d.* EXCLUDE (held_on), e.last_event_on,

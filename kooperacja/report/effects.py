@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -23,7 +24,7 @@ from kooperacja.model.vocab import (
     VARIANTS,
 )
 from kooperacja.programme import alerts, queries
-from kooperacja.report import network_section
+from kooperacja.report import network_section, together
 from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
 
@@ -82,18 +83,20 @@ WHERE {rules.PZK_MEMBER_SQL.format(m="m", on="$today")}
   AND ($terc IS NULL OR m.terc = $terc)
 GROUP BY ALL ORDER BY institutions DESC, i.sector
 """
-# The case tables in one scan: per kind (referred, planned and closed by today), per closure reason
-# (closed by today) and per evaluation (evaluated by today); `by` names the grouping set of a row.
-CASE_COUNTS_SQL = """
-SELECT CASE GROUPING(kind, closure_reason, evaluation) WHEN 3 THEN 'kind' WHEN 5 THEN 'closure'
-       ELSE 'evaluation' END AS by, coalesce(kind, closure_reason, evaluation) AS code,
-       count(*) FILTER (WHERE referred_on <= $today) AS referred,
-       count(plan_on) FILTER (WHERE referred_on <= $today AND plan_on <= $today) AS planned,
-       count(*) FILTER (WHERE referred_on <= $today AND closed_on <= $today) AS closed,
-       count(*) FILTER (WHERE closed_on <= $today) AS closures,
-       count(*) FILTER (WHERE evaluated_on <= $today) AS evaluated
-FROM case_file WHERE $terc IS NULL OR terc = $terc
-GROUP BY GROUPING SETS ((kind), (closure_reason), (evaluation))
+CASES = """
+SELECT kind, count(*) AS referred, count(plan_on) FILTER (WHERE plan_on <= $today) AS planned,
+       count(*) FILTER (WHERE closed_on <= $today) AS closed
+FROM case_file WHERE referred_on <= $today AND ($terc IS NULL OR terc = $terc)
+GROUP BY ALL
+"""
+CLOSURES = """
+SELECT closure_reason AS code, count(*) AS n FROM case_file
+WHERE closed_on <= $today AND ($terc IS NULL OR terc = $terc) GROUP BY ALL
+"""
+EVALUATION = """
+SELECT evaluation AS code, count(*) AS n FROM case_file
+WHERE evaluated_on <= $today AND evaluation IS NOT NULL AND ($terc IS NULL OR terc = $terc)
+GROUP BY ALL
 """
 BASKETS = """
 SELECT s.category, count(DISTINCT s.service_id) AS services, count(DISTINCT cs.case_code) AS cases
@@ -241,13 +244,12 @@ def case_figures(
     these without the rest of the report: without the baskets (`baskets=False`: an empty table; no
     relation ties its counts to the others, so their disclosure is the same either way)."""
     p = {"today": today, "terc": terc}
-    counts = cur.execute(CASE_COUNTS_SQL, p).df()
-    kinds = counts[counts.by == "kind"].set_index("code")
+    cases_raw = cur.execute(CASES, p).df().set_index("kind")
     cases = pd.DataFrame(
         {
             "Rodzaj": list(CASE_KINDS.values()),
             **{
-                head: [int(kinds[col].get(k, 0)) for k in CASE_KINDS]
+                head: [int(cases_raw[col].get(k, 0)) for k in CASE_KINDS]
                 for head, col in [
                     ("Zgłoszone", "referred"),
                     ("Z planem pracy", "planned"),
@@ -256,12 +258,8 @@ def case_figures(
             },
         }
     )
-    closed = counts[counts.by == "closure"].dropna(subset=["code"])
-    closures = _by_code(
-        closed.rename(columns={"closures": "n"}), CLOSURE_REASONS, "Powód zakończenia", "Sprawy"
-    )
-    rated = counts[counts.by == "evaluation"].dropna(subset=["code"])
-    evaluation = _by_code(rated.rename(columns={"evaluated": "n"}), EVALUATIONS, "Ocena", "Sprawy")
+    closures = _by_code(cur.execute(CLOSURES, p).df(), CLOSURE_REASONS, "Powód zakończenia", "Sprawy")
+    evaluation = _by_code(cur.execute(EVALUATION, p).df(), EVALUATIONS, "Ocena", "Sprawy")
     baskets_raw = cur.execute(BASKETS if baskets else f"SELECT * FROM ({BASKETS}) WHERE false", p).df()
     basket_table = pd.DataFrame(
         {
@@ -299,22 +297,12 @@ def breach_counts(cur: duckdb.DuckDBPyConnection, today: date, terc: str | None)
     return alerts.breach_counts(pd.DataFrame({"rule": pd.Series(rules_found, dtype=object)}))
 
 
-def effects(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
-) -> EffectsReport:
-    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
-    cur = conn.cursor()
-    p = {"today": today, "terc": terc}
-    region = get_setting(conn, "region_name") or "województwo"
-    scope = region
-    if terc is not None:
-        found = cur.execute(SCOPE, [terc]).fetchall()
-        if not found:
-            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
-        scope = f"Gmina {found[0][0]} ({found[0][1]})"
-    hidden = disclosure.hides(actor)
-    gminy, areas, progress, steps = _gminy(conn, today, terc)
-
+def _small_tables(
+    cur: duckdb.DuckDBPyConnection, p: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """The pilot per variant, the PZK per sector, the recommendations per kind and status, and
+    the powiaty of the pilot: small reads, read together."""
+    today = p["today"]
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
         {
@@ -344,16 +332,44 @@ def effects(
             },
         }
     )
+    powiaty = int(cur.execute(POWIATY, p).fetchall()[0][0])
+    return pilot, pzk, recommendations, powiaty
 
-    cases, closures, evaluation, baskets, case_headline = case_figures(cur, today, terc, hidden)
+
+def effects(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> EffectsReport:
+    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
+    cur = conn.cursor()
+    p = {"today": today, "terc": terc}
+    region = get_setting(conn, "region_name") or "województwo"
+    scope = region
+    if terc is not None:
+        found = cur.execute(SCOPE, [terc]).fetchall()
+        if not found:
+            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
+        scope = f"Gmina {found[0][0]} ({found[0][1]})"
+    hidden = disclosure.hides(actor)
+    # the heavy reads first (the plan rated, the baskets, the notice breaches), two at a time
+    (gminy, areas, progress, steps), case_parts, breaches, network, small = together.read_together(
+        conn,
+        [
+            lambda c: _gminy(c, today, terc),
+            lambda c: case_figures(c, today, terc, hidden),
+            lambda c: breach_counts(c, today, terc),
+            lambda c: network_section.load(c, terc),
+            lambda c: _small_tables(c, p),
+        ],
+    )
+    pilot, pzk, recommendations, powiaty = small
+    cases, closures, evaluation, baskets, case_headline = case_parts
     headline: dict[str, int | str] = {
         "Gminy w pilotażu": int(pilot["Gminy"].sum()),
-        "Powiaty": int(cur.execute(POWIATY, p).fetchall()[0][0]),
+        "Powiaty": powiaty,
         "Instytucje w PZK": int(pzk["Instytucje"].sum()),
         **case_headline,
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
-    breaches = breach_counts(cur, today, terc)
     if hidden:
         breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(
@@ -373,7 +389,7 @@ def effects(
         baskets=baskets,
         recommendations=recommendations,
         breaches=breaches,
-        network=network_section.load(conn, terc),
+        network=network,
         areas=areas,
         region_map=region_map(conn, progress) if terc is None else None,
     )
