@@ -21,6 +21,8 @@ Read = Callable[[duckdb.DuckDBPyConnection], Any]
 
 def read_together(conn: duckdb.DuckDBPyConnection, reads: list[Read]) -> list[Any]:
     """Each read's result, in the order given; the first error of a read is raised."""
+    if len(reads) < 2:
+        return [read(conn) for read in reads]
     cursors = [conn.cursor() for _ in reads]
     try:
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="read") as pool:
