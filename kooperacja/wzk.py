@@ -23,9 +23,9 @@ from kooperacja.model.records import (
     label,
 )
 from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
-from kooperacja.programme import queries
+from kooperacja.programme import queries, together
 from kooperacja.report import effects as report
-from kooperacja.report import network_section, sections, together
+from kooperacja.report import network_section, sections
 from kooperacja.warehouse import audit, get_setting, transaction
 from kooperacja.warehouse.store import delete, get_row, idempotent, insert, update
 

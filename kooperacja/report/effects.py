@@ -23,8 +23,8 @@ from kooperacja.model.vocab import (
     SERVICE_CATEGORIES,
     VARIANTS,
 )
-from kooperacja.programme import alerts, queries
-from kooperacja.report import network_section, together
+from kooperacja.programme import alerts, queries, together
+from kooperacja.report import network_section
 from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
 

@@ -13,9 +13,8 @@ import pytest
 
 from kooperacja import warehouse, wzk
 from kooperacja.model.access import Actor
-from kooperacja.programme import queries
+from kooperacja.programme import queries, together
 from kooperacja.report import effects as report
-from kooperacja.report import together
 
 TODAY = date(2026, 11, 24)
 ZARZAD = Actor("zarzad", "zarzad")
@@ -87,6 +86,15 @@ def test_the_plan_and_the_overview_equal_the_old_rating(conn):
     pd.testing.assert_frame_equal(queries.gmina_plans(conn, TODAY), queries.frame(conn.cursor(), OLD_PLAN, p))
     old = queries.OVERVIEW.replace(queries.PROGRESS, OLD_PROGRESS)
     pd.testing.assert_frame_equal(queries.region_overview(conn, TODAY), conn.execute(old, p).df())
+
+
+def test_the_overview_of_an_empty_warehouse_is_the_old_querys(tmp_path):
+    conn = warehouse.connect(tmp_path / "empty.duckdb")
+    try:
+        old = conn.execute(queries.OVERVIEW, {"today": TODAY, "terc": None}).df()
+        pd.testing.assert_frame_equal(queries.region_overview(conn, TODAY), old)
+    finally:
+        conn.close()
 
 
 class Recording:
