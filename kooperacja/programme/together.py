@@ -1,9 +1,11 @@
 """Independent reads of one result run at the same time, each on its own cursor.
 
-Most of the report's and the slides' reads are over tables of fewer than DuckDB's 122,880 rows a
-row group (the plan, the step events, the cases, the services' links), so each runs on one core;
+The region overview's, the effects report's and the WZK slides' reads scan tables of fewer rows
+than DuckDB's row group (122,880: the plan, the step events, the cases, the services' links, even
+at national scale), and DuckDB parallelises a scan by row group, so each read runs on one core;
 two of them at once use the second one. DuckDB executes without Python's lock, and each cursor is
-its own connection to the same database (a read sees what is committed, as a fresh cursor does).
+its own connection to the same database: a read sees what is committed, as a fresh cursor does,
+so a caller inside a transaction must not use this for reads of its own uncommitted writes.
 """
 
 from __future__ import annotations
