@@ -23,7 +23,7 @@ from kooperacja.model.records import (
     label,
 )
 from kooperacja.model.vocab import RECOMMENDATION_KINDS, RECOMMENDATION_STATUSES
-from kooperacja.programme import queries
+from kooperacja.programme import queries, together
 from kooperacja.report import effects as report
 from kooperacja.report import network_section, sections
 from kooperacja.warehouse import audit, get_setting, transaction
@@ -458,10 +458,24 @@ def meeting_slides(
     `overview`, `effects` (the region's, for `actor`) and `gaps` (on `today`) may be passed in when
     the caller already has them; otherwise they are read here.
     """
+    hidden = disclosure.hides(actor) if effects is None else effects.suppressed
+    reads: dict[str, together.Read] = {
+        "region": lambda c: get_setting(c, "region_name"),
+        "recs": lambda c: list_recommendations(c, OPEN),
+    }
     if overview is None:
-        overview = queries.region_overview(conn, today)
+        reads["overview"] = lambda c: queries.region_overview(c, today)
+    if gaps is None:
+        reads["gaps"] = lambda c: lku.gaps(c, today)
+    if effects is None:  # the slides need the report's case figures only, and its network
+        reads["cases"] = lambda c: report.case_figures(c, today, None, hidden, baskets=False)
+        reads["network"] = lambda c: network_section.load(c)
+    # the heaviest first (the overview's plan rated, the service gaps), two at a time
+    order = sorted(reads, key=["overview", "gaps", "cases", "network", "recs", "region"].index)
+    read = dict(zip(order, together.read_together(conn, [reads[k] for k in order]), strict=True))
+    overview = read["overview"] if overview is None else overview
     states = overview.progress_state.value_counts()
-    region = get_setting(conn, "region_name") or "Region"
+    region = read["region"] or "Region"
     progress = Slide(
         f"Postęp wdrażania — {region}",
         [
@@ -486,11 +500,10 @@ def meeting_slides(
         ]
         or ["Wszystkie gminy w terminie"],
     )
-    if effects is None:  # the slides need the report's case figures only
-        hidden = disclosure.hides(actor)
-        _, closures, _, _, head = report.case_figures(conn.cursor(), today, None, hidden, baskets=False)
+    if effects is None:
+        _, closures, _, _, head = read["cases"]
     else:
-        head, closures, hidden = effects.headline, effects.closures, effects.suppressed
+        head, closures = effects.headline, effects.closures
     cases = Slide(
         "Sprawy osób i rodzin",
         [
@@ -500,7 +513,7 @@ def meeting_slides(
         ],
         [f"{r[0]}: {r[1]}" for r in closures.itertuples(index=False)],
     )
-    found = lku.gap_list(lku.gaps(conn, today) if gaps is None else gaps)
+    found = lku.gap_list(read["gaps"] if gaps is None else gaps)
     gap_slide = Slide(
         "Luki w koszyku usług",
         [("luk", str(len(found))), ("gmin z luką", str(found.terc.nunique()))],
@@ -510,13 +523,13 @@ def meeting_slides(
         ]
         or ["Każdy rozpoznany problem ma usługę w pobliżu"],
     )
-    recs = list_recommendations(conn, OPEN)
+    recs = read["recs"]
     recommendations = Slide(
         "Rekomendacje otwarte",
         [(RECOMMENDATION_STATUSES[s], str(int((recs.status == s).sum()))) for s in OPEN],
         [f"{RECOMMENDATION_KINDS[r.kind]}: {_short(r.text)} — {r.owner}" for r in row_tuples(recs.head(5))],
     )
-    network = effects.network if effects is not None else network_section.load(conn)
+    network = effects.network if effects is not None else read["network"]
     return [progress, late_slide, cases, gap_slide, network_slide(network), recommendations]
 
 

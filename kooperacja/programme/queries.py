@@ -10,6 +10,7 @@ import pandas as pd
 
 from kooperacja.model import rules
 from kooperacja.model.formatting import row_tuples
+from kooperacja.programme import together
 
 PILOT_GMINY = """
 SELECT p.terc, g.name, g.kind, p.variant, p.animator, p.joined_on, p.plan_start,
@@ -21,6 +22,12 @@ LEFT JOIN powiat pw ON pw.terc = left(p.terc, 4)
 WHERE $terc IS NULL OR p.terc = $terc
 ORDER BY g.name
 """
+
+
+PILOT_COLUMNS = [
+    "terc", "name", "kind", "variant", "animator", "joined_on", "plan_start", "template_id",
+    "template_version", "powiat_terc", "powiat", "row_version",
+]  # fmt: skip
 
 
 def list_pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -> pd.DataFrame:
@@ -100,7 +107,10 @@ WITH dated AS (
 ), wzk AS (  -- the WZK meetings: a handful a year, one list
     SELECT coalesce(list(held_on ORDER BY held_on), []) AS held FROM meeting WHERE kind = 'wzk'
 ), k8 AS (
-    SELECT d.*, list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] AS held_on
+    SELECT d.*,  -- only a recurring sub-step reads it: no lambda for each of the others
+           CASE WHEN d.every_months IS NOT NULL
+                THEN list_filter(w.held, lambda h: h BETWEEN d.planned_start AND d.planned_due)[1] END
+               AS held_on
     FROM dated d, wzk w
 ), joined AS (
     SELECT d.* EXCLUDE (held_on), e.last_event_on,
@@ -140,23 +150,19 @@ LEFT JOIN evidence_of v ON v.owner = CASE WHEN r.level = 'region' THEN '' ELSE r
      AND v.substep = r.substep
 ORDER BY r.terc, r.planned_start, r.planned_due, r.substep, r.occurrence
 """
-# gmina_progress in one query: per pilot gmina ($terc, NULL: all) its own sub-steps done, overdue,
-# the worst delay, the first sub-step not done in plan order, the harmonogram month, and its state
-# (stalled by rules.is_stalled); with "W planie do dziś" (own sub-steps due by $today) for the report.
-PROGRESS = f"""{RATED}, own AS (
-    SELECT terc,
-           count(*) FILTER (WHERE status IN ('done', 'done_late')) AS done,
+# A pilot gmina's own sub-steps (level 'gmina') summed: done, overdue, the worst delay, due by
+# $today, the last event and the first not done in plan order (the aggregates of `own` below).
+_OWN = """count(*) FILTER (WHERE status IN ('done', 'done_late')) AS done,
            count(*) AS substeps,
            count(*) FILTER (WHERE status = 'overdue') AS overdue,
            greatest(coalesce(max(days) FILTER (WHERE status = 'overdue'), 0), 0) AS delay_days,
            count(*) FILTER (WHERE planned_due <= $today) AS planned,
            max(last_event_on) AS last_event_on,
-           arg_min({{'substep': substep, 'title': title}},
-                   {{'s': planned_start, 'd': planned_due, 'k': substep}})
-               FILTER (WHERE status NOT IN ('done', 'done_late')) AS current
-    FROM rated WHERE level = 'gmina'
-    GROUP BY terc
-)
+           arg_min({'substep': substep, 'title': title},
+                   {'s': planned_start, 'd': planned_due, 'k': substep})
+               FILTER (WHERE status NOT IN ('done', 'done_late')) AS current"""
+# Per pilot gmina ($terc, NULL: all) from `own` (its _OWN per terc): the PROGRESS row.
+_PROGRESS_ROWS = f"""
 SELECT p.terc, o.current.substep AS current_step, o.current.title AS current_title,
        coalesce(o.done, 0) AS done, coalesce(o.substeps, 0) AS substeps,
        coalesce(o.overdue, 0) AS overdue, coalesce(o.delay_days, 0)::BIGINT AS delay_days,
@@ -172,6 +178,48 @@ FROM pilot_gmina p
 LEFT JOIN own o USING (terc)
 WHERE $terc IS NULL OR p.terc = $terc
 """
+# gmina_progress in one query: per pilot gmina ($terc, NULL: all) its own sub-steps done, overdue,
+# the worst delay, the first sub-step not done in plan order, the harmonogram month, and its state
+# (stalled by rules.is_stalled); with "W planie do dziś" (own sub-steps due by $today) for the report.
+PROGRESS = f"""{RATED}, own AS (
+    SELECT terc, {_OWN}
+    FROM rated WHERE level = 'gmina'
+    GROUP BY terc
+){_PROGRESS_ROWS}"""
+# PROGRESS and the report's steps (per step of the gminy's own sub-steps: due by today, done, done on
+# time, overdue) from one rating of the plan: one GROUP BY with two grouping sets. The rows of part
+# 'gmina' are PROGRESS's (`progress_and_steps` splits them), those of part 'step' the steps, in order.
+PROGRESS_AND_STEPS = f"""{RATED}, grouped AS (
+    SELECT terc, step, GROUPING(step) AS per_gmina, {_OWN},
+           count(*) FILTER (WHERE status = 'done') AS on_time
+    FROM rated WHERE level = 'gmina'
+    GROUP BY GROUPING SETS ((terc), (step))
+), own AS (SELECT * FROM grouped WHERE per_gmina = 1)
+SELECT 'gmina' AS part, NULL::VARCHAR AS step, NULL::BIGINT AS on_time, g.*
+FROM ({_PROGRESS_ROWS}) g
+UNION ALL BY NAME
+SELECT 'step' AS part, step, on_time, done, overdue, planned FROM grouped WHERE per_gmina = 0
+"""
+PROGRESS_COLUMNS = [
+    "terc", "current_step", "current_title", "done", "substeps", "overdue", "delay_days", "month",
+    "progress_state", "planned",
+]  # fmt: skip
+
+
+def progress_and_steps(
+    cur: duckdb.DuckDBPyConnection, today: date, terc: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(PROGRESS's rows as `.df()` gives them, per step: step, due, done, on_time, overdue in step
+    order) from one rating of the plan (PROGRESS_AND_STEPS)."""
+    both = cur.execute(PROGRESS_AND_STEPS, {"today": today, "terc": terc}).df()
+    gmina = both.part == "gmina"
+    progress = both.loc[gmina, PROGRESS_COLUMNS].reset_index(drop=True)
+    for name in ("done", "substeps", "overdue", "delay_days", "month", "planned"):
+        progress[name] = progress[name].astype("int64")
+    steps = both.loc[~gmina, ["step", "planned", "done", "on_time", "overdue"]]
+    steps = steps.rename(columns={"planned": "due"})
+    steps = steps.iloc[steps.step.str[1:].astype(int).argsort(kind="stable")].reset_index(drop=True)
+    return progress, steps.astype({c: "int64" for c in ("due", "done", "on_time", "overdue")})
 
 
 def gmina_plans(conn: duckdb.DuckDBPyConnection, today: date, terc: str | None = None) -> pd.DataFrame:
@@ -266,9 +314,31 @@ ORDER BY CASE pr.progress_state WHEN 'stalled' THEN 0 WHEN 'late' THEN 1 ELSE 2 
 """
 
 
+# OVERVIEW in two reads run at once (`region_overview`): the gminy with their figures, their progress.
+OVERVIEW_GMINY = f"""
+SELECT g.*, f.* EXCLUDE (terc)
+FROM ({PILOT_GMINY.replace("ORDER BY g.name", "")}) g
+JOIN ({REGION_FIGURES}) f USING (terc)
+"""
+OVERVIEW_PROGRESS = f"SELECT * EXCLUDE (planned) FROM ({PROGRESS})"
+_WORST_FIRST = {"stalled": 0, "late": 1}  # then on time: OVERVIEW's ORDER BY
+
+
 def region_overview(conn: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    """The table of pilot gminy: variant, animator, step, delay, PZK size, cases; the worst first."""
-    return conn.cursor().execute(OVERVIEW, {"today": today, "terc": None}).df()
+    """The table of pilot gminy: variant, animator, step, delay, PZK size, cases; the worst first.
+
+    OVERVIEW's rows in its order, its two halves read at once (the plan's rating is one core's work).
+    """
+    p = {"today": today, "terc": None}
+    gminy, progress = together.read_together(
+        conn,
+        [lambda c: c.execute(OVERVIEW_GMINY, p).df(), lambda c: c.execute(OVERVIEW_PROGRESS, p).df()],
+    )
+    figures = [c for c in gminy.columns if c not in PILOT_COLUMNS]
+    out = gminy.merge(progress, on="terc")[[*PILOT_COLUMNS, *progress.columns[1:], *figures]]
+    rank = out.progress_state.map(_WORST_FIRST).fillna(2)
+    order = pd.DataFrame({"r": rank, "d": -out.delay_days, "n": out.name, "t": out.terc})
+    return out.iloc[order.sort_values(["r", "d", "n", "t"]).index].reset_index(drop=True)
 
 
 def gmina_progress(conn: duckdb.DuckDBPyConnection, today: date, terc: str) -> pd.Series:

@@ -13,7 +13,6 @@ from kooperacja.model import disclosure, rules
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.rules import Status
 from kooperacja.model.vocab import (
     CASE_KINDS,
     CLOSURE_REASONS,
@@ -24,12 +23,10 @@ from kooperacja.model.vocab import (
     SERVICE_CATEGORIES,
     VARIANTS,
 )
-from kooperacja.programme import alerts, queries
+from kooperacja.programme import alerts, queries, together
 from kooperacja.report import network_section
 from kooperacja.report.region_map import RegionMap, region_map
 from kooperacja.warehouse import get_setting
-
-DONE = (Status.DONE.value, Status.DONE_LATE.value)
 
 
 @dataclass
@@ -123,29 +120,19 @@ def _by_code(frame: pd.DataFrame, labels: dict[str, str], head: str, count: str)
     return pd.DataFrame({head: list(labels.values()), count: [int(found.get(c, 0)) for c in labels]})
 
 
-# Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue.
-STEPS = f"""{queries.RATED}
-SELECT step, count(*) FILTER (WHERE planned_due <= $today) AS due,
-       count(*) FILTER (WHERE status IN {DONE}) AS done,
-       count(*) FILTER (WHERE status = '{Status.DONE.value}') AS on_time,
-       count(*) FILTER (WHERE status = '{Status.OVERDUE.value}') AS overdue
-FROM rated WHERE level = 'gmina'
-GROUP BY step ORDER BY step[2:]::INT
-"""
+STEP_HEADS = {
+    "step": "Krok",
+    "due": "W planie do dziś",
+    "done": "Zrobione",
+    "on_time": "W tym w terminie",
+    "overdue": "Po terminie",
+}
 
 
-def _steps(cur: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> pd.DataFrame:
-    found = cur.execute(STEPS, p).df()
-    return pd.DataFrame(
-        {
-            "Krok": found.step,
-            "W planie do dziś": found.due.astype(int),
-            "Zrobione": found.done.astype(int),
-            "W tym w terminie": found.on_time.astype(int),
-            "Po terminie": found.overdue.astype(int),
-        },
-        columns=["Krok", "W planie do dziś", "Zrobione", "W tym w terminie", "Po terminie"],
-    )
+def _steps(found: pd.DataFrame) -> pd.DataFrame:
+    """Per step, over the pilot gminy's own sub-steps: due by today, done, done on time, overdue
+    (the steps of `queries.progress_and_steps`)."""
+    return found[list(STEP_HEADS)].rename(columns=STEP_HEADS)
 
 
 WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
@@ -153,10 +140,11 @@ WOJEWODZTWA = "SELECT terc, name FROM wojewodztwo"
 
 def _gminy(
     conn: duckdb.DuckDBPyConnection, today: date, terc: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(a row per gmina, the same summed per województwo or, within one, per powiat, the progress,
+    the steps' table), the plan rated once for the gminy and the steps."""
     pilot = queries.list_pilot_gminy(conn, terc)
-    rated = conn.cursor().execute(queries.PROGRESS, {"today": today, "terc": terc}).df()
+    rated, steps = queries.progress_and_steps(conn.cursor(), today, terc)
     progress = pilot[["terc"]].merge(rated, on="terc").merge(pilot, on="terc")
     gminy = pd.DataFrame(
         {
@@ -170,7 +158,7 @@ def _gminy(
             "Stan": progress.progress_state.map(queries.PROGRESS_LABELS),
         }
     )
-    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned")
+    return gminy, _areas(conn, progress, gminy), progress.drop(columns="planned"), _steps(steps)
 
 
 def _areas(conn: duckdb.DuckDBPyConnection, progress: pd.DataFrame, gminy: pd.DataFrame) -> pd.DataFrame:
@@ -309,22 +297,12 @@ def breach_counts(cur: duckdb.DuckDBPyConnection, today: date, terc: str | None)
     return alerts.breach_counts(pd.DataFrame({"rule": pd.Series(rules_found, dtype=object)}))
 
 
-def effects(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
-) -> EffectsReport:
-    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
-    cur = conn.cursor()
-    p = {"today": today, "terc": terc}
-    region = get_setting(conn, "region_name") or "województwo"
-    scope = region
-    if terc is not None:
-        found = cur.execute(SCOPE, [terc]).fetchall()
-        if not found:
-            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
-        scope = f"Gmina {found[0][0]} ({found[0][1]})"
-    hidden = disclosure.hides(actor)
-    gminy, areas, progress = _gminy(conn, today, terc)
-
+def _small_tables(
+    cur: duckdb.DuckDBPyConnection, p: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """The pilot per variant, the PZK per sector, the recommendations per kind and status, and
+    the powiaty of the pilot: small reads, read together."""
+    today = p["today"]
     pilot_raw = cur.execute(PILOT, p).df().set_index("variant")
     pilot = pd.DataFrame(
         {
@@ -354,16 +332,44 @@ def effects(
             },
         }
     )
+    powiaty = int(cur.execute(POWIATY, p).fetchall()[0][0])
+    return pilot, pzk, recommendations, powiaty
 
-    cases, closures, evaluation, baskets, case_headline = case_figures(cur, today, terc, hidden)
+
+def effects(
+    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+) -> EffectsReport:
+    """The K10.1 report for the region or one pilot gmina, as `actor` may see it."""
+    cur = conn.cursor()
+    p = {"today": today, "terc": terc}
+    region = get_setting(conn, "region_name") or "województwo"
+    scope = region
+    if terc is not None:
+        found = cur.execute(SCOPE, [terc]).fetchall()
+        if not found:
+            raise InvalidInput([f"Gmina: {terc} nie uczestniczy w pilotażu"])
+        scope = f"Gmina {found[0][0]} ({found[0][1]})"
+    hidden = disclosure.hides(actor)
+    # the heavy reads first (the plan rated, the baskets, the notice breaches), two at a time
+    (gminy, areas, progress, steps), case_parts, breaches, network, small = together.read_together(
+        conn,
+        [
+            lambda c: _gminy(c, today, terc),
+            lambda c: case_figures(c, today, terc, hidden),
+            lambda c: breach_counts(c, today, terc),
+            lambda c: network_section.load(c, terc),
+            lambda c: _small_tables(c, p),
+        ],
+    )
+    pilot, pzk, recommendations, powiaty = small
+    cases, closures, evaluation, baskets, case_headline = case_parts
     headline: dict[str, int | str] = {
         "Gminy w pilotażu": int(pilot["Gminy"].sum()),
-        "Powiaty": int(cur.execute(POWIATY, p).fetchall()[0][0]),
+        "Powiaty": powiaty,
         "Instytucje w PZK": int(pzk["Instytucje"].sum()),
         **case_headline,
         "Rekomendacje zrealizowane": int(recommendations[RECOMMENDATION_STATUSES["done"]].sum()),
     }
-    breaches = breach_counts(cur, today, terc)
     if hidden:
         breaches = disclosure.suppress_frame(breaches, ["Naruszenia"])  # no total shown: no complement
     return EffectsReport(
@@ -374,7 +380,7 @@ def effects(
         suppressed=hidden,
         headline=headline,
         pilot=pilot,
-        steps=_steps(cur, p),
+        steps=steps,
         gminy=gminy,
         pzk=pzk,
         cases=cases,
@@ -383,7 +389,7 @@ def effects(
         baskets=baskets,
         recommendations=recommendations,
         breaches=breaches,
-        network=network_section.load(conn, terc),
+        network=network,
         areas=areas,
         region_map=region_map(conn, progress) if terc is None else None,
     )
