@@ -8,8 +8,9 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from kooperacja.cases.stats import arrow_frame
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor, can_edit_service, require_edit_service, require_write_data
@@ -42,8 +43,12 @@ AVAILABLE_TO = """(s.level = 'gmina' AND s.area_terc = {t}
      OR s.level = 'region' AND s.area_terc = left({t}, 2))"""
 VALID_ON = "(s.valid_from <= {d} AND (s.valid_to IS NULL OR s.valid_to >= {d}))"
 
+# No ORDER BY: DuckDB sorted the 26k wide rows (texts, two lists) on four keys, half of the read;
+# `ordered_frame` sorts the fetched Arrow table by its keys in C++ instead (DuckDB orders text by
+# its bytes, as Arrow does: the same order, proven on the national copy and in the tests).
 SEARCH = f"""
-SELECT s.service_id, s.name, i.name AS provider, i.sector, s.category, s.target_groups,
+SELECT CASE s.level WHEN 'gmina' THEN 1 WHEN 'powiat' THEN 2 ELSE 3 END AS level_rank,
+       s.service_id, s.name, i.name AS provider, i.sector, s.category, s.target_groups,
        s.problem_areas, s.level, s.area_terc, s.access, s.contact, s.valid_from, s.valid_to,
        s.institution_id
 FROM service s JOIN institution i USING (institution_id)
@@ -55,16 +60,28 @@ WHERE ($terc IS NULL OR {AVAILABLE_TO.format(t="$terc")})
   AND ($sector IS NULL OR i.sector = $sector)
   AND ($level IS NULL OR s.level = $level)
   AND ($text IS NULL OR s.name ILIKE '%' || $text || '%' OR i.name ILIKE '%' || $text || '%')
-ORDER BY CASE s.level WHEN 'gmina' THEN 1 WHEN 'powiat' THEN 2 ELSE 3 END, s.area_terc, s.name,
-         s.service_id
 """
+SEARCH_ORDER = ("level_rank", "area_terc", "name", "service_id")  # gmina-level first
+
+
+def ordered_frame(rel: duckdb.DuckDBPyRelation, keys: tuple[str, ...], drop: tuple[str, ...]) -> pd.DataFrame:
+    """The rows as `arrow_frame` gives them (dates as datetime64[us]), ordered by `keys` (ascending,
+    none of them NULL), without the helper columns `drop`: the Arrow table's indices are sorted and
+    taken in C++, where DuckDB's ORDER BY moved every wide row."""
+    table = rel.to_arrow_table()
+    table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]))
+    table = table.drop_columns(list(drop))
+    if any(pa.types.is_date(kind) for kind in table.schema.types):
+        columns = [c.cast(pa.timestamp("us")) if pa.types.is_date(c.type) else c for c in table.columns]
+        table = pa.table(columns, names=table.column_names)
+    return table.to_pandas()
 
 
 def search(conn: duckdb.DuckDBPyConnection, flt: ServiceFilter) -> pd.DataFrame:
     """Services matching every set field of the filter, gmina-level first."""
     params = {k: getattr(flt, k) for k in ServiceFilter.__dataclass_fields__}
     params["text"] = (flt.text or "").strip() or None
-    return arrow_frame(conn.cursor().sql(SEARCH, params=params))  # 26k national services: 2× `.df()`
+    return ordered_frame(conn.cursor().sql(SEARCH, params=params), SEARCH_ORDER, ("level_rank",))
 
 
 def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame:
@@ -139,54 +156,64 @@ def to_xlsx(services: pd.DataFrame) -> bytes:
     return export.to_xlsx(activity_list(services), sheet_name="Lista aktywności i usług")
 
 
-# Diagnosed problems of each pilot gmina's cases (referred by the day) and, separately, how many
-# valid services available to it address each problem area.
-# A row of case_problem is one (case, problem) (its primary key), so each is counted once with no
-# DISTINCT; the pilot gminy filter the few thousand groups, not the 100k cases.
-NEEDS = """
-SELECT n.* FROM (
-    SELECT c.terc, p.problem_code, count(*) AS cases,
-           count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
-    FROM case_file c
-    JOIN case_problem p USING (case_code)
-    WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
-    GROUP BY ALL
-) n SEMI JOIN pilot_gmina g ON g.terc = n.terc
-"""
-# AVAILABLE_TO as equality joins (the gmina's own area, its powiat's, its region's): the OR join
-# ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services.
-OFFER = f"""
-WITH pilot AS (SELECT terc FROM pilot_gmina WHERE $terc IS NULL OR terc = $terc),
-areas AS (
-    SELECT terc, 'gmina' AS level, terc AS area_terc FROM pilot
-    UNION ALL SELECT terc, 'powiat', left(terc, 4) FROM pilot
-    UNION ALL SELECT terc, 'region', left(terc, 2) FROM pilot
-), reach AS (
-    SELECT a.terc, unnest(s.problem_areas) AS problem_code, s.service_id
-    FROM areas a
-    JOIN service s ON s.level = a.level AND s.area_terc = a.area_terc
-    WHERE {VALID_ON.format(d="$on")}
-)
-SELECT terc, problem_code, count(DISTINCT service_id) AS services FROM reach GROUP BY ALL
-"""
 GAP_STATES = {"gap": "brak usługi", "covered": "jest usługa", "offer_only": "usługa bez spraw", "none": "—"}
-# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label), in one query: the
-# 37k national cells are never merged in pandas.
+# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label), in one query; each
+# gmina and area is numbered in that order (gi, ai), so the grid joins its needs and its offer on two
+# integers and is ordered by them after the fetch (`ordered_frame`), not as 37k wide rows.
+# - needs: the diagnosed problems of each gmina's cases referred by the day (a row of case_problem is
+#   one (case, problem), its primary key: each counted once with no DISTINCT);
+# - offer: the valid services that address each area, counted once per (level, area, problem) — a
+#   service has one level and one area, so for a gmina its own, its powiat's and its region's counts
+#   add up to the distinct services available to it (AVAILABLE_TO as three equality joins: the OR
+#   join ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services).
+NEEDS = """
+SELECT c.terc, p.problem_code, count(*) AS cases,
+       count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
+FROM case_file c
+JOIN case_problem p USING (case_code)
+WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
+GROUP BY ALL
+"""
 GAPS = f"""
 WITH pilot AS (
-    SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
+    SELECT p.terc, g.name, row_number() OVER (ORDER BY g.name, p.terc) AS gi
+    FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
 ), areas AS (
-    SELECT code AS problem_code, label AS problem FROM problem_area
-), needs AS ({NEEDS}), offer AS ({OFFER})
-SELECT p.terc, p.name, a.problem_code, a.problem, coalesce(n.cases, 0) AS cases,
-       coalesce(n.open_cases, 0) AS open_cases, coalesce(o.services, 0) AS services,
+    SELECT code AS problem_code, label AS problem, row_number() OVER (ORDER BY label, code) AS ai
+    FROM problem_area
+), needs AS (
+    SELECT g.gi, a.ai, n.cases, n.open_cases
+    FROM ({NEEDS}) n
+    JOIN pilot g USING (terc)
+    JOIN areas a USING (problem_code)
+), offer_at AS (
+    SELECT s.level, s.area_terc, a.ai, count(DISTINCT s.service_id) AS services
+    FROM (
+        SELECT service_id, level, area_terc, unnest(problem_areas) AS problem_code
+        FROM service s WHERE {VALID_ON.format(d="$on")}
+    ) s
+    JOIN areas a USING (problem_code)
+    GROUP BY ALL
+), reach AS (
+    SELECT gi, 'gmina' AS level, terc AS area_terc FROM pilot
+    UNION ALL SELECT gi, 'powiat', left(terc, 4) FROM pilot
+    UNION ALL SELECT gi, 'region', left(terc, 2) FROM pilot
+), offer AS (
+    SELECT r.gi, o.ai, sum(o.services)::BIGINT AS services
+    FROM reach r JOIN offer_at o USING (level, area_terc)
+    GROUP BY ALL
+)
+SELECT p.gi, a.ai, p.terc, p.name, a.problem_code, a.problem,
+       coalesce(n.cases, 0) AS cases, coalesce(n.open_cases, 0) AS open_cases,
+       coalesce(o.services, 0) AS services,
        CASE WHEN n.cases > 0 AND o.services > 0 THEN 'covered' WHEN n.cases > 0 THEN 'gap'
             WHEN o.services > 0 THEN 'offer_only' ELSE 'none' END AS state
 FROM pilot p CROSS JOIN areas a
-LEFT JOIN needs n ON n.terc = p.terc AND n.problem_code = a.problem_code
-LEFT JOIN offer o ON o.terc = p.terc AND o.problem_code = a.problem_code
-ORDER BY p.name, p.terc, a.problem, a.problem_code
+LEFT JOIN needs n ON n.gi = p.gi AND n.ai = a.ai
+LEFT JOIN offer o ON o.gi = p.gi AND o.ai = a.ai
 """
+
+GAP_ORDER = ("gi", "ai")
 
 
 def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> pd.DataFrame:
@@ -195,7 +222,7 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     State "gap": the gmina's cases have the problem and no valid service available to the gmina
     (its own, its powiat's, the region's) addresses it.
     """
-    return arrow_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}))
+    return ordered_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}), GAP_ORDER, GAP_ORDER)
 
 
 def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
