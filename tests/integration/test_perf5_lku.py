@@ -6,7 +6,9 @@ offer counted DISTINCT over every (gmina, problem, service), the search sorted a
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from kooperacja import lku
 from kooperacja.cases.stats import arrow_frame
 from kooperacja.model.access import Actor
+from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SERVICE_CATEGORIES, TARGET_GROUPS
 
 TODAY = date(2026, 11, 24)
 ADMIN = Actor("admin", "admin")
@@ -149,3 +152,47 @@ def test_the_gap_list_of_the_page_and_the_slides_is_unchanged(demo_conn, on):
     new = lku.gap_list(lku.gaps(demo_conn, on))
     old = lku.gap_list(old_gaps(demo_conn, on))
     pd.testing.assert_frame_equal(new, old)
+
+
+def _old_labels(codes: Any, vocabulary: dict[str, str]) -> str:
+    if codes is None or isinstance(codes, float):
+        return ""
+    return ", ".join(vocabulary.get(str(c), str(c)) for c in codes)
+
+
+def old_activity_list(services: pd.DataFrame) -> pd.DataFrame:
+    """lku.activity_list as it was: a Python row per service (4 s for the national 26k)."""
+    rows = [
+        [
+            n,
+            s.name,
+            s.provider,
+            SERVICE_CATEGORIES.get(s.category, s.category),
+            _old_labels(s.target_groups, TARGET_GROUPS),
+            _old_labels(s.problem_areas, PROBLEM_AREAS),
+            LEVELS.get(s.level, s.level),
+            s.access,
+            s.contact,
+            s.valid_from,
+            s.valid_to,
+        ]
+        for n, s in enumerate(services.itertuples(), start=1)
+    ]
+    return pd.DataFrame(rows, columns=lku.LIST_COLUMNS)
+
+
+def test_the_activity_list_built_column_by_column_is_the_one_built_row_by_row(demo_conn):
+    source = inspect.getsource(lku.activity_list)
+    assert "row_tuples" not in source and "itertuples" not in source
+    demo_conn.execute("UPDATE service SET problem_areas = ['nowy_obszar', 'przemoc'] WHERE service_id = 1")
+    demo_conn.execute("UPDATE service SET target_groups = [] WHERE service_id = 2")  # fixture data
+    found = lku.search(demo_conn, lku.ServiceFilter())
+    assert len(found) > 20
+    for services in (found, found.iloc[::3], found[found.level == "powiat"]):
+        pd.testing.assert_frame_equal(lku.activity_list(services), old_activity_list(services))
+    listing = lku.activity_list(found)
+    assert listing["Obszary problemowe"][found.service_id == 1].iloc[0].startswith("nowy_obszar, ")
+    assert listing["Dla kogo"][found.service_id == 2].iloc[0] == ""
+    # no service at all: the same (empty) table, now with its columns typed
+    empty = lku.activity_list(found.iloc[:0])
+    assert list(empty.columns) == lku.LIST_COLUMNS and empty.empty
