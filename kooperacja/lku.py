@@ -232,6 +232,22 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     return ordered_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}), GAP_ORDER, GAP_ORDER)
 
 
+# The heatmap's most gminy (its columns): the national 2,479 drew 37k cells no one can read, and
+# serialising them cost ~1 s at every run of the page and ~30 MB; the real-region demo has 144.
+GAP_MAP_GMINY = 150
+
+
+def gap_map(gap_frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The cells the gap heatmap draws and whether some gminy were left out: every gmina's, or past
+    GAP_MAP_GMINY gminy those of the GAP_MAP_GMINY with the most gaps (ties in the grid's order: by
+    name), in the grid's order. The gap table lists every gap either way."""
+    if gap_frame.terc.nunique() <= GAP_MAP_GMINY:
+        return gap_frame, False
+    per_gmina = gap_frame.state.eq("gap").groupby(gap_frame.terc, sort=False).sum()
+    most = per_gmina.sort_values(ascending=False, kind="stable").index[:GAP_MAP_GMINY]
+    return gap_frame[gap_frame.terc.isin(most)].reset_index(drop=True), True
+
+
 def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
     """Only the gaps, the ones with the most cases first."""
     found = gap_frame[gap_frame.state == "gap"]
@@ -269,6 +285,17 @@ def provider_choices(
     default). `keep`: an institution listed whatever it is (the one a saved record names)."""
     params = {"area": area, "level": level, "keep": keep}
     return dict(conn.cursor().execute(PROVIDERS, params).fetchall())
+
+
+PILOT_CHOICES = """
+SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) ORDER BY g.name, p.terc
+"""
+
+
+def pilot_choices(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """TERC → name of the pilot gminy, by name: the registry's "Dostępne w gminie" filter (two columns,
+    not the twelve of `queries.list_pilot_gminy` through pandas at every run of the page)."""
+    return dict(conn.cursor().execute(PILOT_CHOICES).fetchall())
 
 
 def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> dict[str, str]:

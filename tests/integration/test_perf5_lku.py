@@ -196,3 +196,62 @@ def test_the_activity_list_built_column_by_column_is_the_one_built_row_by_row(de
     # no service at all: the same (empty) table, now with its columns typed
     empty = lku.activity_list(found.iloc[:0])
     assert list(empty.columns) == lku.LIST_COLUMNS and empty.empty
+
+
+def test_the_heatmap_draws_every_gmina_up_to_its_limit_then_those_with_the_most_gaps(demo_conn, monkeypatch):
+    gaps = lku.gaps(demo_conn, TODAY)
+    drawn, cut = lku.gap_map(gaps)
+    assert not cut and drawn is gaps  # the demo's gminy are all drawn, as before
+    per_gmina = gaps[gaps.state == "gap"].groupby("terc").size()
+    assert per_gmina.nunique() > 1
+    monkeypatch.setattr(lku, "GAP_MAP_GMINY", 3)
+    drawn, cut = lku.gap_map(gaps)
+    assert cut and drawn.terc.nunique() == 3
+    kept = list(dict.fromkeys(drawn.terc))
+    assert per_gmina[kept].min() >= per_gmina.drop(kept).max()  # no gmina left out has more gaps
+    # the grid's order and rows kept for the gminy drawn
+    pd.testing.assert_frame_equal(drawn, gaps[gaps.terc.isin(drawn.terc)].reset_index(drop=True))
+
+
+def test_the_registry_filter_lists_the_pilot_gminy_by_name_as_the_pilot_list_does(demo_conn):
+    from kooperacja.programme import queries
+
+    pilot = queries.list_pilot_gminy(demo_conn)
+    choices = lku.pilot_choices(demo_conn)
+    assert choices == dict(zip(pilot.terc, pilot.name, strict=True))
+    assert list(choices.values()) == sorted(choices.values())
+
+
+def test_the_uslugi_page_past_the_heatmap_limit_draws_the_gminy_with_most_gaps_and_says_so(
+    demo_db, tmp_path, monkeypatch
+):
+    import json
+    import shutil
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import DEMO_TODAY
+
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("KOOPERACJA_DB", str(path))
+    monkeypatch.setenv("KOOPERACJA_TODAY", DEMO_TODAY)
+    monkeypatch.setattr(lku, "GAP_MAP_GMINY", 4)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_string("from pages.uslugi import render\nrender()\n")
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = at.session_state["name"] = "admin"
+        at.session_state["roles"] = ["admin"]
+        at.run(timeout=60)
+        assert not at.exception, [e.message for e in at.exception]
+        captions = [c.value for c in at.caption]
+        said = "Mapa pokazuje 4 gminy z największą liczbą luk (z "
+        assert any(c.startswith(said) for c in captions), captions
+        figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+        assert len(figure["data"][0]["x"]) == 4
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
