@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
