@@ -164,15 +164,22 @@ def to_xlsx(services: pd.DataFrame) -> bytes:
 
 
 GAP_STATES = {"gap": "brak usługi", "covered": "jest usługa", "offer_only": "usługa bez spraw", "none": "—"}
-# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label), in one query; each
-# gmina and area is numbered in that order (gi, ai), so the grid joins its needs and its offer on two
-# integers and is ordered by them after the fetch (`ordered_frame`), not as 37k wide rows.
+# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label) is one cell of the
+# grid: gmina number gi, area number ai, in that order (GAP_PILOT, GAP_AREAS). GAP_CELLS counts, by
+# integer cell, only the cells with a need or an offer; `gaps` spreads them over the whole grid and
+# joins the names late, in Arrow and numpy (the 37k rows of four texts were built, joined on two
+# texts and sorted in SQL).
 # - needs: the diagnosed problems of each gmina's cases referred by the day (a row of case_problem is
 #   one (case, problem), its primary key: each counted once with no DISTINCT);
 # - offer: the valid services that address each area, counted once per (level, area, problem) — a
 #   service has one level and one area, so for a gmina its own, its powiat's and its region's counts
 #   add up to the distinct services available to it (AVAILABLE_TO as three equality joins: the OR
 #   join ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services).
+GAP_PILOT = """
+SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
+ORDER BY g.name, p.terc
+"""
+GAP_AREAS = "SELECT code AS problem_code, label AS problem FROM problem_area ORDER BY label, code"
 NEEDS = """
 SELECT c.terc, p.problem_code, count(*) AS cases,
        count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
@@ -181,13 +188,12 @@ JOIN case_problem p USING (case_code)
 WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
 GROUP BY ALL
 """
-GAPS = f"""
+GAP_CELLS = f"""
 WITH pilot AS (
-    SELECT p.terc, g.name, row_number() OVER (ORDER BY g.name, p.terc) AS gi
+    SELECT p.terc, row_number() OVER (ORDER BY g.name, p.terc) - 1 AS gi
     FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
 ), areas AS (
-    SELECT code AS problem_code, label AS problem, row_number() OVER (ORDER BY label, code) AS ai
-    FROM problem_area
+    SELECT code AS problem_code, row_number() OVER (ORDER BY label, code) - 1 AS ai FROM problem_area
 ), needs AS (
     SELECT g.gi, a.ai, n.cases, n.open_cases
     FROM ({NEEDS}) n
@@ -210,17 +216,10 @@ WITH pilot AS (
     FROM reach r JOIN offer_at o USING (level, area_terc)
     GROUP BY ALL
 )
-SELECT p.gi, a.ai, p.terc, p.name, a.problem_code, a.problem,
-       coalesce(n.cases, 0) AS cases, coalesce(n.open_cases, 0) AS open_cases,
-       coalesce(o.services, 0) AS services,
-       CASE WHEN n.cases > 0 AND o.services > 0 THEN 'covered' WHEN n.cases > 0 THEN 'gap'
-            WHEN o.services > 0 THEN 'offer_only' ELSE 'none' END AS state
-FROM pilot p CROSS JOIN areas a
-LEFT JOIN needs n ON n.gi = p.gi AND n.ai = a.ai
-LEFT JOIN offer o ON o.gi = p.gi AND o.ai = a.ai
+SELECT coalesce(n.gi, o.gi) AS gi, coalesce(n.ai, o.ai) AS ai, n.cases, n.open_cases, o.services
+FROM needs n FULL JOIN offer o ON o.gi = n.gi AND o.ai = n.ai
 """
-
-GAP_ORDER = ("gi", "ai")
+STATE_CODES = pa.array(["none", "offer_only", "gap", "covered"])  # 2 × (cases > 0) + (services > 0)
 
 
 def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> pd.DataFrame:
@@ -229,7 +228,38 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     State "gap": the gmina's cases have the problem and no valid service available to the gmina
     (its own, its powiat's, the region's) addresses it.
     """
-    return ordered_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}), GAP_ORDER, GAP_ORDER)
+    cur = conn.cursor()
+    cur.execute("BEGIN TRANSACTION")  # the three reads see one state of the warehouse
+    try:
+        pilot = cur.sql(GAP_PILOT, params={"terc": terc}).to_arrow_table()
+        areas = cur.sql(GAP_AREAS).to_arrow_table()
+        cells = cur.sql(GAP_CELLS, params={"on": on, "terc": terc}).to_arrow_table()
+    finally:
+        cur.execute("COMMIT")
+    width = areas.num_rows
+    at = cells["gi"].to_numpy() * width + cells["ai"].to_numpy()
+
+    def spread(column: str) -> np.ndarray:
+        grid = np.zeros(pilot.num_rows * width, dtype="int64")
+        grid[at] = cells[column].fill_null(0).to_numpy()
+        return grid
+
+    cases, services = spread("cases"), spread("services")
+    gi = pa.array(np.repeat(np.arange(pilot.num_rows), width))
+    ai = pa.array(np.tile(np.arange(width), pilot.num_rows))
+    table = pa.table(
+        {
+            "terc": pilot["terc"].take(gi),
+            "name": pilot["name"].take(gi),
+            "problem_code": areas["problem_code"].take(ai),
+            "problem": areas["problem"].take(ai),
+            "cases": cases,
+            "open_cases": spread("open_cases"),
+            "services": services,
+            "state": STATE_CODES.take(pa.array(2 * (cases > 0) + (services > 0))),
+        }
+    )
+    return table.to_pandas()
 
 
 # The heatmap's most gminy (its columns): the national 2,479 drew 37k cells no one can read, and

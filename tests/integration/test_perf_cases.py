@@ -336,4 +336,4 @@ def test_the_gaps_in_one_query_are_the_gaps_merged_in_pandas(demo_conn):
         old = _old_gaps(demo_conn, on, terc)
         # the same rows in the same order; namesake gminy (none in the demo) now follow their TERC
         pd.testing.assert_frame_equal(got, old)
-    assert "GROUP BY" in lku.GAPS and "merge" not in inspect.getsource(lku.gaps)
+    assert "GROUP BY" in lku.GAP_CELLS and "merge" not in inspect.getsource(lku.gaps)
