@@ -7,15 +7,17 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from kooperacja.cases.stats import arrow_frame
 from kooperacja.lku_checks import check_service, load_service_context
 from kooperacja.model import xlsx as export
 from kooperacja.model.access import Actor, can_edit_service, require_edit_service, require_write_data
 from kooperacja.model.checks import refuse
 from kooperacja.model.errors import InvalidInput
-from kooperacja.model.formatting import plural, row_tuples
+from kooperacja.model.formatting import plural
 from kooperacja.model.records import Service, correction_reason
 from kooperacja.model.vocab import LEVELS, PROBLEM_AREAS, SECTORS, SERVICE_CATEGORIES, TARGET_GROUPS
 from kooperacja.warehouse import fetch_dicts, transaction
@@ -42,8 +44,12 @@ AVAILABLE_TO = """(s.level = 'gmina' AND s.area_terc = {t}
      OR s.level = 'region' AND s.area_terc = left({t}, 2))"""
 VALID_ON = "(s.valid_from <= {d} AND (s.valid_to IS NULL OR s.valid_to >= {d}))"
 
+# No ORDER BY: DuckDB sorted the 26k wide rows (texts, two lists) on four keys, half of the read;
+# `ordered_frame` sorts the fetched Arrow table by its keys in C++ instead (DuckDB orders text by
+# its bytes, as Arrow does: the same order, proven on the national copy and in the tests).
 SEARCH = f"""
-SELECT s.service_id, s.name, i.name AS provider, i.sector, s.category, s.target_groups,
+SELECT CASE s.level WHEN 'gmina' THEN 1 WHEN 'powiat' THEN 2 ELSE 3 END AS level_rank,
+       s.service_id, s.name, i.name AS provider, i.sector, s.category, s.target_groups,
        s.problem_areas, s.level, s.area_terc, s.access, s.contact, s.valid_from, s.valid_to,
        s.institution_id
 FROM service s JOIN institution i USING (institution_id)
@@ -55,16 +61,28 @@ WHERE ($terc IS NULL OR {AVAILABLE_TO.format(t="$terc")})
   AND ($sector IS NULL OR i.sector = $sector)
   AND ($level IS NULL OR s.level = $level)
   AND ($text IS NULL OR s.name ILIKE '%' || $text || '%' OR i.name ILIKE '%' || $text || '%')
-ORDER BY CASE s.level WHEN 'gmina' THEN 1 WHEN 'powiat' THEN 2 ELSE 3 END, s.area_terc, s.name,
-         s.service_id
 """
+SEARCH_ORDER = ("level_rank", "area_terc", "name", "service_id")  # gmina-level first
+
+
+def ordered_frame(rel: duckdb.DuckDBPyRelation, keys: tuple[str, ...], drop: tuple[str, ...]) -> pd.DataFrame:
+    """The rows as `arrow_frame` gives them (dates as datetime64[us]), ordered by `keys` (ascending,
+    none of them NULL), without the helper columns `drop`: the Arrow table's indices are sorted and
+    taken in C++, where DuckDB's ORDER BY moved every wide row."""
+    table = rel.to_arrow_table()
+    table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]))
+    table = table.drop_columns(list(drop))
+    if any(pa.types.is_date(kind) for kind in table.schema.types):
+        columns = [c.cast(pa.timestamp("us")) if pa.types.is_date(c.type) else c for c in table.columns]
+        table = pa.table(columns, names=table.column_names)
+    return table.to_pandas()
 
 
 def search(conn: duckdb.DuckDBPyConnection, flt: ServiceFilter) -> pd.DataFrame:
     """Services matching every set field of the filter, gmina-level first."""
     params = {k: getattr(flt, k) for k in ServiceFilter.__dataclass_fields__}
     params["text"] = (flt.text or "").strip() or None
-    return arrow_frame(conn.cursor().sql(SEARCH, params=params))  # 26k national services: 2× `.df()`
+    return ordered_frame(conn.cursor().sql(SEARCH, params=params), SEARCH_ORDER, ("level_rank",))
 
 
 def available_to(conn: duckdb.DuckDBPyConnection, terc: str, on: date) -> pd.DataFrame:
@@ -92,10 +110,15 @@ def service_card(conn: duckdb.DuckDBPyConnection, service_id: int) -> dict[str, 
     return rows[0]
 
 
-def _labels(codes: Any, vocabulary: dict[str, str]) -> str:
-    if codes is None or isinstance(codes, float):  # a missing list arrives as None or NaN
-        return ""
-    return ", ".join(vocabulary.get(str(c), str(c)) for c in codes)
+def _labels(codes: pd.Series, vocabulary: dict[str, str]) -> pd.Series:
+    """Each list of codes as its labels joined by ", " ("" for a missing or empty list; an unknown code
+    as itself), in Arrow's C++: the codes of all the lists looked up at once, not row by row."""
+    lists = pa.array(codes.to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True)
+    flat = lists.flatten()
+    found = pc.index_in(flat, value_set=pa.array(list(vocabulary), pa.string()))
+    named = pc.coalesce(pc.take(pa.array(list(vocabulary.values()), pa.string()), found), flat)
+    joined = pc.binary_join(pa.ListArray.from_arrays(lists.offsets, named, mask=lists.is_null()), ", ")
+    return pd.Series(pc.fill_null(joined, "").to_pandas()).astype("str")
 
 
 LIST_COLUMNS = [
@@ -114,24 +137,25 @@ LIST_COLUMNS = [
 
 
 def activity_list(services: pd.DataFrame) -> pd.DataFrame:
-    """Services in the shape of the ROPS's "lista aktywności i usług" (Polish headers, labels)."""
-    rows = [
-        [
-            n,
-            s.name,
-            s.provider,
-            SERVICE_CATEGORIES.get(s.category, s.category),
-            _labels(s.target_groups, TARGET_GROUPS),
-            _labels(s.problem_areas, PROBLEM_AREAS),
-            LEVELS.get(s.level, s.level),
-            s.access,
-            s.contact,
-            s.valid_from,
-            s.valid_to,
-        ]
-        for n, s in enumerate(row_tuples(services), start=1)
+    """Services in the shape of the ROPS's "lista aktywności i usług" (Polish headers, labels).
+
+    Column by column (26k national services: 4 s row by row); the text columns keep their Arrow
+    strings, not copied into Python objects."""
+    s = services.reset_index(drop=True)
+    columns = [
+        np.arange(1, len(s) + 1, dtype="int64"),
+        s["name"],
+        s["provider"],
+        s["category"].map(SERVICE_CATEGORIES).fillna(s["category"]).astype("str"),
+        _labels(s["target_groups"], TARGET_GROUPS),
+        _labels(s["problem_areas"], PROBLEM_AREAS),
+        s["level"].map(LEVELS).fillna(s["level"]).astype("str"),
+        s["access"],
+        s["contact"],
+        s["valid_from"],
+        s["valid_to"],
     ]
-    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+    return pd.DataFrame(dict(zip(LIST_COLUMNS, columns, strict=True)))
 
 
 def to_xlsx(services: pd.DataFrame) -> bytes:
@@ -139,54 +163,63 @@ def to_xlsx(services: pd.DataFrame) -> bytes:
     return export.to_xlsx(activity_list(services), sheet_name="Lista aktywności i usług")
 
 
-# Diagnosed problems of each pilot gmina's cases (referred by the day) and, separately, how many
-# valid services available to it address each problem area.
-# A row of case_problem is one (case, problem) (its primary key), so each is counted once with no
-# DISTINCT; the pilot gminy filter the few thousand groups, not the 100k cases.
-NEEDS = """
-SELECT n.* FROM (
-    SELECT c.terc, p.problem_code, count(*) AS cases,
-           count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
-    FROM case_file c
-    JOIN case_problem p USING (case_code)
-    WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
-    GROUP BY ALL
-) n SEMI JOIN pilot_gmina g ON g.terc = n.terc
-"""
-# AVAILABLE_TO as equality joins (the gmina's own area, its powiat's, its region's): the OR join
-# ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services.
-OFFER = f"""
-WITH pilot AS (SELECT terc FROM pilot_gmina WHERE $terc IS NULL OR terc = $terc),
-areas AS (
-    SELECT terc, 'gmina' AS level, terc AS area_terc FROM pilot
-    UNION ALL SELECT terc, 'powiat', left(terc, 4) FROM pilot
-    UNION ALL SELECT terc, 'region', left(terc, 2) FROM pilot
-), reach AS (
-    SELECT a.terc, unnest(s.problem_areas) AS problem_code, s.service_id
-    FROM areas a
-    JOIN service s ON s.level = a.level AND s.area_terc = a.area_terc
-    WHERE {VALID_ON.format(d="$on")}
-)
-SELECT terc, problem_code, count(DISTINCT service_id) AS services FROM reach GROUP BY ALL
-"""
 GAP_STATES = {"gap": "brak usługi", "covered": "jest usługa", "offer_only": "usługa bez spraw", "none": "—"}
-# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label), in one query: the
-# 37k national cells are never merged in pandas.
-GAPS = f"""
-WITH pilot AS (
-    SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
-), areas AS (
-    SELECT code AS problem_code, label AS problem FROM problem_area
-), needs AS ({NEEDS}), offer AS ({OFFER})
-SELECT p.terc, p.name, a.problem_code, a.problem, coalesce(n.cases, 0) AS cases,
-       coalesce(n.open_cases, 0) AS open_cases, coalesce(o.services, 0) AS services,
-       CASE WHEN n.cases > 0 AND o.services > 0 THEN 'covered' WHEN n.cases > 0 THEN 'gap'
-            WHEN o.services > 0 THEN 'offer_only' ELSE 'none' END AS state
-FROM pilot p CROSS JOIN areas a
-LEFT JOIN needs n ON n.terc = p.terc AND n.problem_code = a.problem_code
-LEFT JOIN offer o ON o.terc = p.terc AND o.problem_code = a.problem_code
-ORDER BY p.name, p.terc, a.problem, a.problem_code
+# Every pilot gmina (by name, namesakes by TERC) × every problem area (by label) is one cell of the
+# grid: gmina number gi, area number ai, in that order (GAP_PILOT, GAP_AREAS). GAP_CELLS counts, by
+# integer cell, only the cells with a need or an offer; `gaps` spreads them over the whole grid and
+# joins the names late, in Arrow and numpy (the 37k rows of four texts were built, joined on two
+# texts and sorted in SQL).
+# - needs: the diagnosed problems of each gmina's cases referred by the day (a row of case_problem is
+#   one (case, problem), its primary key: each counted once with no DISTINCT);
+# - offer: the valid services that address each area, counted once per (level, area, problem) — a
+#   service has one level and one area, so for a gmina its own, its powiat's and its region's counts
+#   add up to the distinct services available to it (AVAILABLE_TO as three equality joins: the OR
+#   join ran as a nested loop, 0.4 s over the national 2,479 gminy × 29,545 services).
+GAP_PILOT = """
+SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
+ORDER BY g.name, p.terc
 """
+GAP_AREAS = "SELECT code AS problem_code, label AS problem FROM problem_area ORDER BY label, code"
+NEEDS = """
+SELECT c.terc, p.problem_code, count(*) AS cases,
+       count(*) FILTER (WHERE c.closed_on IS NULL OR c.closed_on > $on) AS open_cases
+FROM case_file c
+JOIN case_problem p USING (case_code)
+WHERE c.referred_on <= $on AND ($terc IS NULL OR c.terc = $terc)
+GROUP BY ALL
+"""
+GAP_CELLS = f"""
+WITH pilot AS (
+    SELECT p.terc, row_number() OVER (ORDER BY g.name, p.terc) - 1 AS gi
+    FROM pilot_gmina p JOIN gmina g USING (terc) WHERE $terc IS NULL OR p.terc = $terc
+), areas AS (
+    SELECT code AS problem_code, row_number() OVER (ORDER BY label, code) - 1 AS ai FROM problem_area
+), needs AS (
+    SELECT g.gi, a.ai, n.cases, n.open_cases
+    FROM ({NEEDS}) n
+    JOIN pilot g USING (terc)
+    JOIN areas a USING (problem_code)
+), offer_at AS (
+    SELECT s.level, s.area_terc, a.ai, count(DISTINCT s.service_id) AS services
+    FROM (
+        SELECT service_id, level, area_terc, unnest(problem_areas) AS problem_code
+        FROM service s WHERE {VALID_ON.format(d="$on")}
+    ) s
+    JOIN areas a USING (problem_code)
+    GROUP BY ALL
+), reach AS (
+    SELECT gi, 'gmina' AS level, terc AS area_terc FROM pilot
+    UNION ALL SELECT gi, 'powiat', left(terc, 4) FROM pilot
+    UNION ALL SELECT gi, 'region', left(terc, 2) FROM pilot
+), offer AS (
+    SELECT r.gi, o.ai, sum(o.services)::BIGINT AS services
+    FROM reach r JOIN offer_at o USING (level, area_terc)
+    GROUP BY ALL
+)
+SELECT coalesce(n.gi, o.gi) AS gi, coalesce(n.ai, o.ai) AS ai, n.cases, n.open_cases, o.services
+FROM needs n FULL JOIN offer o ON o.gi = n.gi AND o.ai = n.ai
+"""
+STATE_CODES = pa.array(["none", "offer_only", "gap", "covered"])  # 2 × (cases > 0) + (services > 0)
 
 
 def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> pd.DataFrame:
@@ -195,7 +228,54 @@ def gaps(conn: duckdb.DuckDBPyConnection, on: date, terc: str | None = None) -> 
     State "gap": the gmina's cases have the problem and no valid service available to the gmina
     (its own, its powiat's, the region's) addresses it.
     """
-    return arrow_frame(conn.cursor().sql(GAPS, params={"on": on, "terc": terc}))
+    cur = conn.cursor()
+    cur.execute("BEGIN TRANSACTION")  # the three reads see one state of the warehouse
+    try:
+        pilot = cur.sql(GAP_PILOT, params={"terc": terc}).to_arrow_table()
+        areas = cur.sql(GAP_AREAS).to_arrow_table()
+        cells = cur.sql(GAP_CELLS, params={"on": on, "terc": terc}).to_arrow_table()
+    finally:
+        cur.execute("COMMIT")
+    width = areas.num_rows
+    at = cells["gi"].to_numpy() * width + cells["ai"].to_numpy()
+
+    def spread(column: str) -> np.ndarray:
+        grid = np.zeros(pilot.num_rows * width, dtype="int64")
+        grid[at] = cells[column].fill_null(0).to_numpy()
+        return grid
+
+    cases, services = spread("cases"), spread("services")
+    gi = pa.array(np.repeat(np.arange(pilot.num_rows), width))
+    ai = pa.array(np.tile(np.arange(width), pilot.num_rows))
+    table = pa.table(
+        {
+            "terc": pilot["terc"].take(gi),
+            "name": pilot["name"].take(gi),
+            "problem_code": areas["problem_code"].take(ai),
+            "problem": areas["problem"].take(ai),
+            "cases": cases,
+            "open_cases": spread("open_cases"),
+            "services": services,
+            "state": STATE_CODES.take(pa.array(2 * (cases > 0) + (services > 0))),
+        }
+    )
+    return table.to_pandas()
+
+
+# The heatmap's most gminy (its columns): the national 2,479 drew 37k cells no one can read, and
+# serialising them cost ~1 s at every run of the page and ~30 MB; the real-region demo has 144.
+GAP_MAP_GMINY = 150
+
+
+def gap_map(gap_frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The cells the gap heatmap draws and whether some gminy were left out: every gmina's, or past
+    GAP_MAP_GMINY gminy those of the GAP_MAP_GMINY with the most gaps (ties in the grid's order: by
+    name), in the grid's order. The gap table lists every gap either way."""
+    if gap_frame.terc.nunique() <= GAP_MAP_GMINY:
+        return gap_frame, False
+    per_gmina = gap_frame.state.eq("gap").groupby(gap_frame.terc, sort=False).sum()
+    most = per_gmina.sort_values(ascending=False, kind="stable").index[:GAP_MAP_GMINY]
+    return gap_frame[gap_frame.terc.isin(most)].reset_index(drop=True), True
 
 
 def gap_list(gap_frame: pd.DataFrame) -> pd.DataFrame:
@@ -235,6 +315,17 @@ def provider_choices(
     default). `keep`: an institution listed whatever it is (the one a saved record names)."""
     params = {"area": area, "level": level, "keep": keep}
     return dict(conn.cursor().execute(PROVIDERS, params).fetchall())
+
+
+PILOT_CHOICES = """
+SELECT p.terc, g.name FROM pilot_gmina p JOIN gmina g USING (terc) ORDER BY g.name, p.terc
+"""
+
+
+def pilot_choices(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """TERC → name of the pilot gminy, by name: the registry's "Dostępne w gminie" filter (two columns,
+    not the twelve of `queries.list_pilot_gminy` through pandas at every run of the page)."""
+    return dict(conn.cursor().execute(PILOT_CHOICES).fetchall())
 
 
 def area_choices(conn: duckdb.DuckDBPyConnection, actor: Actor, level: str) -> dict[str, str]:

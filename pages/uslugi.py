@@ -8,7 +8,6 @@ from kooperacja import lku
 from kooperacja.cases import core as cases
 from kooperacja.model import access, disclosure, vocab
 from kooperacja.model.formatting import fmt_date, plural
-from kooperacja.programme import queries
 from kooperacja.ui import data, links, saving, service_forms, session, widgets
 from kooperacja.ui.text import plain
 
@@ -24,8 +23,7 @@ def _choice(label: str, options: dict[str, str], key: str) -> str | None:
 
 
 def _filters(today) -> lku.ServiceFilter:
-    pilot = queries.list_pilot_gminy(session.get_conn())
-    gminy = dict(zip(pilot.terc, pilot.name, strict=True))
+    gminy = lku.pilot_choices(session.get_conn())
     a, b, c = st.columns(3)
     with a:
         terc = _choice("Dostępne w gminie", gminy, "uslugi_gmina")
@@ -104,6 +102,14 @@ def _gaps(actor, today) -> None:
         f"ani województwa: {len(found)} luk w {found.terc.nunique()} gminach. "
         "Czerwony: luka (liczba spraw); niebieski: jest usługa; jasny: usługa bez spraw."
     )
+    drawn, cut = lku.gap_map(gaps)
+    if cut:
+        n = drawn.terc.nunique()
+        st.caption(
+            f"Mapa pokazuje {plural(n, 'gminę', 'gminy', 'gmin')} z największą liczbą luk "
+            f"(z {plural(gaps.terc.nunique(), 'gminy', 'gmin', 'gmin')} w pilotażu); "
+            "wszystkie luki są w tabeli."
+        )
     st.plotly_chart(data.gap_figure(on, actor), key="uslugi_luki", width="stretch")
     shown = found.assign(cases=[disclosure.suppress(n, hide) for n in found.cases])
     table = shown[["name", "problem", "cases"]].set_axis(["Gmina", "Obszar problemowy", "Sprawy"], axis=1)

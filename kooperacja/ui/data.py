@@ -304,7 +304,7 @@ def service_search(flt: lku.ServiceFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> go.Figure:
-    return report_charts.gap_heatmap(_gaps(path, today, token, on), hide_small=hidden)
+    return report_charts.gap_heatmap(lku.gap_map(_gaps(path, today, token, on))[0], hide_small=hidden)
 
 
 def gap_figure(on: date, actor: Actor) -> go.Figure:

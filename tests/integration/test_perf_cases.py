@@ -17,6 +17,7 @@ from kooperacja.model import rules
 from kooperacja.model.access import SYSTEM, Actor
 from kooperacja.model.errors import InvalidInput
 from kooperacja.programme import alerts, pzk
+from tests.integration.test_perf5_lku import OLD_OFFER, OLD_SEARCH
 
 TODAY = date(2026, 11, 24)
 
@@ -248,7 +249,7 @@ def test_the_service_search_through_arrow_is_the_frame_df_gives(demo_conn):
         lku.ServiceFilter(terc="3401011", text="dom"),
     ):
         params = {k: getattr(flt, k) for k in lku.ServiceFilter.__dataclass_fields__}
-        wanted = demo_conn.execute(lku.SEARCH, params).df()
+        wanted = demo_conn.execute(OLD_SEARCH, params).df()  # the query as it was, sorted in SQL
         pd.testing.assert_frame_equal(lku.search(demo_conn, flt), wanted)
 
 
@@ -313,7 +314,7 @@ def _old_gaps(conn, on: date, terc: str | None) -> pd.DataFrame:
         "WHERE $terc IS NULL OR p.terc = $terc ORDER BY g.name",
         {"terc": terc},
     ).df()
-    needs, offer = (conn.execute(sql, params).df() for sql in (OLD_NEEDS, lku.OFFER))
+    needs, offer = (conn.execute(sql, params).df() for sql in (OLD_NEEDS, OLD_OFFER))
     areas = dict(conn.execute("SELECT code, label FROM problem_area ORDER BY label").fetchall())
     grid = pilot.merge(pd.DataFrame({"problem_code": list(areas)}), how="cross")
     out = grid.merge(needs, on=["terc", "problem_code"], how="left").merge(
@@ -335,4 +336,4 @@ def test_the_gaps_in_one_query_are_the_gaps_merged_in_pandas(demo_conn):
         old = _old_gaps(demo_conn, on, terc)
         # the same rows in the same order; namesake gminy (none in the demo) now follow their TERC
         pd.testing.assert_frame_equal(got, old)
-    assert "GROUP BY" in lku.GAPS and "merge" not in inspect.getsource(lku.gaps)
+    assert "GROUP BY" in lku.GAP_CELLS and "merge" not in inspect.getsource(lku.gaps)
