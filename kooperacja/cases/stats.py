@@ -237,14 +237,23 @@ def pilot_gminy(conn: duckdb.DuckDBPyConnection, terc: str | None = None) -> pd.
     return conn.cursor().execute(PILOT, {"terc": terc}).df()
 
 
-def _per_gmina(conn: duckdb.DuckDBPyConnection, terc: str | None, figures: pd.DataFrame) -> pd.DataFrame:
-    return pilot_gminy(conn, terc).merge(figures, on="terc", how="left")
+def _per_gmina(
+    conn: duckdb.DuckDBPyConnection, terc: str | None, figures: pd.DataFrame, pilot: pd.DataFrame | None
+) -> pd.DataFrame:
+    return (pilot_gminy(conn, terc) if pilot is None else pilot).merge(figures, on="terc", how="left")
 
 
-def time_to_plan(conn: duckdb.DuckDBPyConnection, actor: Actor, terc: str | None = None) -> pd.DataFrame:
-    """Days from referral to the work plan per gmina: cases with a plan, median, shortest, longest."""
+def time_to_plan(
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    terc: str | None = None,
+    *,
+    pilot: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Days from referral to the work plan per gmina: cases with a plan, median, shortest, longest.
+    `pilot`: `pilot_gminy(conn, terc)` when the caller has it (the summary reads it once)."""
     figures = conn.cursor().execute(TIME_TO_PLAN, {"terc": terc}).df()
-    out = _per_gmina(conn, terc, figures)
+    out = _per_gmina(conn, terc, figures, pilot)
     out["cases"] = out.cases.fillna(0).astype(int)
     return _for(actor, "time_to_plan", out)
 
@@ -311,8 +320,9 @@ def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
     """Gmina × month (mm.rrrr) of the reporting rate in per cent; empty where nothing was expected."""
     if completeness.empty:
         return pd.DataFrame({"Gmina": []})
+    names = {m: f"{m:%m.%Y}" for m in completeness.month.unique()}  # the months once, not every row
     view = completeness.assign(
-        col=[f"{m:%m.%Y}" for m in completeness.month],
+        col=completeness.month.map(names),
         pct=pd.to_numeric(completeness.rate, errors="coerce") * 100,
     )
     grid = view.pivot_table(
@@ -368,11 +378,16 @@ GROUP BY ALL
 
 
 def overdue_meetings(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    today: date,
+    terc: str | None = None,
+    *,
+    pilot: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Open planned cases per gmina and how many are past their quarterly monitoring meeting."""
     figures = conn.cursor().execute(OVERDUE_MEETINGS, {"today": today, "terc": terc}).df()
-    out = _per_gmina(conn, terc, figures)
+    out = _per_gmina(conn, terc, figures, pilot)
     out[["open_cases", "overdue", "max_days"]] = (
         out[["open_cases", "overdue", "max_days"]].fillna(0).astype(int)
     )
@@ -380,12 +395,18 @@ def overdue_meetings(
 
 
 def notice_breaches(
-    conn: duckdb.DuckDBPyConnection, actor: Actor, today: date, terc: str | None = None, days: int = 365
+    conn: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    today: date,
+    terc: str | None = None,
+    days: int = 365,
+    *,
+    pilot: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """GGK/ZZK invitations of the last `days` per gmina, and those told under 5 days ahead (or never)."""
     params = {"since": today - timedelta(days=days), "terc": terc}
     figures = conn.cursor().execute(NOTICE_BREACHES, params).df()
-    out = _per_gmina(conn, terc, figures)
+    out = _per_gmina(conn, terc, figures, pilot)
     cols = ["meetings", "invitations", "breaches"]
     out[cols] = out[cols].fillna(0).astype(int)
     return _for(actor, "notice_breaches", out)
@@ -417,13 +438,14 @@ def summary(
 ) -> dict[str, pd.DataFrame]:
     """Every table of the Sprawy summary, protected together (the funnel's "reached" figures
     are the sums of the closure reasons and of the cases with a plan per gmina)."""
+    pilot = pilot_gminy(conn, terc)  # the rows of three of the tables, read once
     tables = {
         "funnel": funnel(conn, SYSTEM, terc),
         "closures": closure_reasons(conn, SYSTEM, terc),
-        "time_to_plan": time_to_plan(conn, SYSTEM, terc),
+        "time_to_plan": time_to_plan(conn, SYSTEM, terc, pilot=pilot),
         "completeness": report_completeness(conn, SYSTEM, today, terc),
-        "overdue_meetings": overdue_meetings(conn, SYSTEM, today, terc),
-        "notice_breaches": notice_breaches(conn, SYSTEM, today, terc),
+        "overdue_meetings": overdue_meetings(conn, SYSTEM, today, terc, pilot=pilot),
+        "notice_breaches": notice_breaches(conn, SYSTEM, today, terc, pilot=pilot),
         "task_sectors": task_sectors(conn, SYSTEM, terc),
     }
     return disclosed(actor, tables)

@@ -197,3 +197,55 @@ def test_the_summary_counts_on_integer_keys():
     assert "count(DISTINCT" not in stats.TASK_SECTORS and "count(DISTINCT" not in stats.NOTICE_BREACHES
     assert "date_trunc('month', r.month)" not in stats.COMPLETENESS and "terc::INTEGER" in stats.COMPLETENESS
     assert "GROUP BY ALL" in stats.FUNNEL.split("), flags AS")[1].split(")\nSELECT")[0]  # flags first
+
+
+def old_completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
+    if completeness.empty:
+        return pd.DataFrame({"Gmina": []})
+    view = completeness.assign(
+        col=[f"{m:%m.%Y}" for m in completeness.month],
+        pct=pd.to_numeric(completeness.rate, errors="coerce") * 100,
+    )
+    grid = view.pivot_table(
+        index="gmina", columns="col", values="pct", aggfunc="first", dropna=False, sort=False
+    )
+    grid = grid.reindex(columns=list(dict.fromkeys(view.col)))
+    return grid.rename_axis(index="Gmina", columns=None).reset_index()
+
+
+def test_the_summary_reads_the_pilot_once_and_gives_each_table_as_read_alone(demo_conn):
+    got = stats.summary(demo_conn, SYSTEM, TODAY)
+    alone = {
+        "time_to_plan": stats.time_to_plan(demo_conn, SYSTEM),
+        "completeness": stats.report_completeness(demo_conn, SYSTEM, TODAY),
+        "overdue_meetings": stats.overdue_meetings(demo_conn, SYSTEM, TODAY),
+        "notice_breaches": stats.notice_breaches(demo_conn, SYSTEM, TODAY),
+        "task_sectors": stats.task_sectors(demo_conn, SYSTEM),
+    }
+    for name, frame in alone.items():
+        pd.testing.assert_frame_equal(got[name], frame)
+    grid = stats.completeness_grid(got["completeness"])
+    pd.testing.assert_frame_equal(grid, old_completeness_grid(got["completeness"]))
+    assert len(grid) > 0 and len(grid.columns) == 7
+
+
+def test_the_sprawy_link_looks_its_case_up_instead_of_handing_every_code_to_seed(monkeypatch):
+    """The page keeps the open case in the URL, so every run asked `links.seed` about it: given the
+    ~100,000 codes, seed built a set of them (~0.3 s a run nationally)."""
+    import pages.sprawy as page
+
+    listed = pd.DataFrame({"case_code": ["P-0201011-0001", "P-0201011-0002"]})
+    monkeypatch.setattr(page.data, "case_list", lambda actor, *a: (listed, listed))
+    for asked, known in (("P-0201011-0002", ["P-0201011-0002"]), ("P-0201011-0009", []), (None, [])):
+        monkeypatch.setattr(page.links, "requested", lambda _page, asked=asked: asked)
+        assert page._linked(ADMIN) == known
+
+
+def test_the_bench_compares_the_case_list_with_the_same_list_in_pandas(demo_conn):
+    from kooperacja.bench import core
+
+    names = ("case_file", "case_task", "monthly_report", "case_service", "gmina")
+    loaded = {n: demo_conn.execute(f"SELECT * FROM {n}").df() for n in names}
+    naive = core._naive_case_rows(loaded, TODAY)
+    assert list(naive.columns) == list(stats.LIST_COLUMNS)
+    assert core._same(stats.list_cases(demo_conn, SYSTEM), naive, None)
