@@ -72,9 +72,8 @@ def _select(actor: access.Actor, terc: str | None, rows) -> str | None:
     return st.selectbox("Sprawa", codes, key="case_pick", **widgets.SELECT)
 
 
-def _cases(actor: access.Actor, today) -> None:
+def _cases(actor: access.Actor, today, pilot) -> None:
     conn = session.get_conn()
-    pilot = case_stats.pilot_gminy(conn)
     gminy = {None: "Wszystkie gminy", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     jump = st.session_state.pop(opening.PICK_NEXT, None)
     if jump:
@@ -123,15 +122,15 @@ def render() -> None:
         return
     if code := links.seed("sprawy", _linked(actor)):
         st.session_state[opening.PICK_NEXT] = code
+    pilot = case_stats.pilot_gminy(session.get_conn())  # once a run: the three tabs pick gminy from it
     listing, new, summary = st.tabs(["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"])
     with listing:
-        _cases(actor, today)
+        _cases(actor, today, pilot)
     with new:
-        pilot = case_stats.pilot_gminy(session.get_conn())
         mine = {t: g for t, g in zip(pilot.terc, pilot.gmina, strict=True) if access.can_edit_gmina(actor, t)}
         opening.register_form(actor, mine, today)
     with summary:
-        render_summary(actor)
+        render_summary(actor, pilot)
 
 
 if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py
