@@ -61,7 +61,8 @@ def _select(actor: access.Actor, terc: str | None, rows) -> str | None:
     picked = st.session_state.get("case_pick")
     if picked not in codes:
         if picked is not None and (
-            picked in set(rows.case_code) or picked in set(data.case_list(actor, terc)[0].case_code)
+            bool((rows.case_code == picked).any())
+            or bool((data.case_list(actor, terc)[0].case_code == picked).any())
         ):
             codes.append(picked)
         elif codes:
@@ -71,9 +72,8 @@ def _select(actor: access.Actor, terc: str | None, rows) -> str | None:
     return st.selectbox("Sprawa", codes, key="case_pick", **widgets.SELECT)
 
 
-def _cases(actor: access.Actor, today) -> None:
+def _cases(actor: access.Actor, today, pilot) -> None:
     conn = session.get_conn()
-    pilot = case_stats.pilot_gminy(conn)
     gminy = {None: "Wszystkie gminy", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     jump = st.session_state.pop(opening.PICK_NEXT, None)
     if jump:
@@ -99,6 +99,17 @@ def _cases(actor: access.Actor, today) -> None:
         st.caption("Tylko do odczytu: sprawę prowadzi animator innej gminy.")
 
 
+def _linked(actor: access.Actor) -> list[str]:
+    """The URL's case, if it is one of the cases (`links.seed` looks for it among what it is given):
+    the page keeps the open case in the URL, so every run asked; building a set of the ~100,000
+    codes for it took ~0.3 s a run nationally, comparing them in one pass takes a millisecond."""
+    wanted = links.requested("sprawy")
+    if wanted is None:
+        return []
+    codes = data.case_list(actor)[0].case_code
+    return [wanted] if bool((codes == wanted).any()) else []
+
+
 def render() -> None:
     actor = session.require_page("sprawy")
     today = session.today()
@@ -109,17 +120,17 @@ def render() -> None:
         links.seed("sprawy", (), refused=access.CASE_DETAILS_REFUSED)
         render_summary(actor)
         return
-    if code := links.seed("sprawy", data.case_list(actor)[0].case_code):
+    if code := links.seed("sprawy", _linked(actor)):
         st.session_state[opening.PICK_NEXT] = code
+    pilot = case_stats.pilot_gminy(session.get_conn())  # once a run: the three tabs pick gminy from it
     listing, new, summary = st.tabs(["Sprawy", "Nowa sprawa", "Podsumowanie ROPS"])
     with listing:
-        _cases(actor, today)
+        _cases(actor, today, pilot)
     with new:
-        pilot = case_stats.pilot_gminy(session.get_conn())
         mine = {t: g for t, g in zip(pilot.terc, pilot.gmina, strict=True) if access.can_edit_gmina(actor, t)}
         opening.register_form(actor, mine, today)
     with summary:
-        render_summary(actor)
+        render_summary(actor, pilot)
 
 
 if __name__ == "__main__":  # run directly by the legacy pages/ mechanism: go to app.py

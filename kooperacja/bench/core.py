@@ -476,19 +476,35 @@ def _naive_missing_reports(t: dict[str, pd.DataFrame], today: date) -> pd.DataFr
 
 
 def _naive_case_rows(t: dict[str, pd.DataFrame], today: date) -> pd.DataFrame:
+    """The Sprawy list (`case_stats.list_cases`: its columns, stage and label, newest first) from the
+    loaded tables, the counts the stage needs counted from the reports and services."""
+    import numpy as np
+
+    from kooperacja.cases.core import STAGE_LABELS
+    from kooperacja.cases.stats import LIST_COLUMNS
+
     services = t["case_service"].groupby("case_code").size().rename("services")
     task_reports = t["monthly_report"].merge(t["case_task"][["task_id", "case_code"]], on="task_id")
     reports = task_reports.groupby("case_code").size().rename("reports")
     out = t["case_file"].merge(t["gmina"][["terc", "name"]], on="terc", how="left")
-    out = out.join(services, on="case_code").join(reports, on="case_code")
-    out[["services", "reports"]] = out[["services", "reports"]].fillna(0).astype("int64")
-    return out.sort_values(["referred_on", "case_code"], ascending=[False, True], ignore_index=True)
+    out = out.rename(columns={"name": "gmina"}).join(services, on="case_code").join(reports, on="case_code")
+    delivered = out.plan_on.notna() & ((out.services.fillna(0) > 0) | (out.reports.fillna(0) > 0))
+    out["stage"] = np.select(
+        [out.closed_on.notna(), out.evaluated_on.notna(), delivered, out.contract_kind.notna(),
+         out.plan_on.notna(), out.diagnosed_on.notna()],
+        ["closed", "evaluated", "delivery", "contract", "plan", "diagnosed"],
+        "referred",
+    )  # fmt: skip
+    out["stage_label"] = out.stage.map(STAGE_LABELS)
+    out = out.sort_values(["referred_on", "case_code"], ascending=[False, True], ignore_index=True)
+    return out[list(LIST_COLUMNS)]
 
 
 def naive_pandas(conn: duckdb.DuckDBPyConnection, today: date, repeat: int) -> dict[str, Any]:
     """Three heavy reads done in SQL and again with pandas over the tables loaded into memory."""
     from kooperacja.cases import stats as case_stats
     from kooperacja.model import rules
+    from kooperacja.model.access import SYSTEM
     from kooperacja.programme import alerts, queries
 
     tables = [
@@ -516,8 +532,11 @@ def naive_pandas(conn: duckdb.DuckDBPyConnection, today: date, repeat: int) -> d
             lambda: _naive_missing_reports(loaded, today),
             ["case_code", "institution", "month"],
         ),
+        # the list as the Sprawy page reads it (Arrow; the 9 columns it shows), against the same list in
+        # pandas (until perf5 the SQL side was `.df()` of the card's 21 columns, a conversion the app
+        # never does, against pandas building those 21 columns)
         "case_rows (sprawy)": (
-            lambda: conn.execute(case_stats.CASE_ROWS, {"terc": None, "code": None}).df(),
+            lambda: case_stats.list_cases(conn, SYSTEM),
             lambda: _naive_case_rows(loaded, today),
             None,
         ),

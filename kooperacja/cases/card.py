@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kooperacja.cases.stats import list_cases
+from kooperacja.cases.stats import case_row
 from kooperacja.model.access import Actor
 from kooperacja.model.errors import NotFound
 from kooperacja.model.rules import GGK_NOTICE_DAYS
@@ -51,7 +51,7 @@ WHERE m.case_code = $code GROUP BY ALL ORDER BY m.held_on
 
 def case_card(conn: duckdb.DuckDBPyConnection, actor: Actor, case_code: str) -> dict[str, Any]:
     """Every part of one case: "case" (a dict with its stage) and DataFrames of its parts."""
-    found = list_cases(conn, actor, case_code=case_code)
+    found = case_row(conn, actor, case_code)
     if found.empty:
         raise NotFound(f"Nie ma sprawy {case_code}.")
     cur = conn.cursor()

@@ -107,9 +107,11 @@ def _completeness(rate: pd.DataFrame) -> None:
     )
 
 
-def render_summary(actor: Actor) -> None:
-    """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors."""
-    pilot = case_stats.pilot_gminy(session.get_conn())
+def render_summary(actor: Actor, pilot: pd.DataFrame | None = None) -> None:
+    """The ROPS view: funnel, closures, time to plan, reports, meetings, notices, sectors.
+    `pilot`: `case_stats.pilot_gminy` if the page has read it already."""
+    if pilot is None:
+        pilot = case_stats.pilot_gminy(session.get_conn())
     names = {None: "Cały region", **dict(zip(pilot.terc, pilot.gmina, strict=True))}
     terc = st.selectbox(
         "Zakres",
