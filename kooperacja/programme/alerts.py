@@ -240,6 +240,9 @@ WITH tasks AS (
 """
 
 
+_MONTH_I = "(year({day}) * 12 + month({day}) - 1)"  # a day's month as an integer
+
+
 def _missing_reports(where: str = "") -> str:
     """The to-do side of the rule (EXPECTED_REPORTS' months without their report), from the kept
     reporting of each task (cases.counts.TASK_REPORTING), not from the reports.
@@ -253,17 +256,16 @@ def _missing_reports(where: str = "") -> str:
     anti-join on `due` (tests/integration/test_perf_alerts.py, test_perf5_alerts.py). `where`: more
     conditions on the task's row (its case_code).
     """
+    since_i, today_i = _MONTH_I.format(day="$since"), _MONTH_I.format(day="$today")
     return f"""
-WITH window_ AS (  -- the months looked at: from $since's to today's (not yet ended, not included)
-    SELECT year($since) * 12 + month($since) - 1 AS since_i, year($today) * 12 + month($today) - 1 AS today_i
-), tasks AS (
-    SELECT k.case_code, k.institution_id, k.reported_from, k.reported_to, k.gaps,
-           greatest(k.plan_month, w.since_i) AS first_i,
+WITH tasks AS (
+    SELECT case_code, institution_id, reported_from, reported_to, gaps,
+           greatest(plan_month, {since_i}) AS first_i,
            -- one past the last month: the month after the one the task was done in, or today's
-           least(coalesce(k.done_month + 1, w.today_i), w.today_i) AS end_i
-    FROM task_reporting k, window_ w
-    WHERE k.plan_month < w.today_i AND (k.closed_on IS NULL OR k.closed_on > $today)
-      AND k.institution_id IS NOT NULL AND (k.done_month IS NULL OR k.done_month >= w.since_i) {where}
+           least(coalesce(done_month + 1, {today_i}), {today_i}) AS end_i
+    FROM task_reporting
+    WHERE plan_month < {today_i} AND (closed_on IS NULL OR closed_on > $today)
+      AND institution_id IS NOT NULL AND (done_month IS NULL OR done_month >= {since_i}) {where}
 ), open_ AS (  -- the tasks with a month of [first_i, end_i) that may not be reported
     SELECT * FROM tasks
     WHERE first_i < end_i
@@ -272,7 +274,7 @@ WITH window_ AS (  -- the months looked at: from $since's to today's (not yet en
 ), missing AS (
     SELECT o.case_code, o.institution_id, w.i, count(*) AS tasks
     FROM open_ o
-    JOIN (SELECT unnest(range(since_i, today_i)) AS i FROM window_) w ON w.i >= o.first_i AND w.i < o.end_i
+    JOIN (SELECT unnest(range({since_i}, {today_i})) AS i) w ON w.i >= o.first_i AND w.i < o.end_i
     WHERE o.reported_from IS NULL OR w.i < o.reported_from OR w.i > o.reported_to
        OR list_contains(o.gaps, w.i)
     GROUP BY ALL
@@ -317,7 +319,7 @@ FROM ({_missing_reports(where)})
 
 REPORT_ALERTS = _report_alerts()  # the region's
 GMINA_REPORT_ALERTS = _report_alerts(  # one gmina's
-    "AND k.case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
+    "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
 )
 MONITORING_ALERTS = f"""
 SELECT terc, 'monitoring:' || case_code || ':' || strftime(due_on, '%Y-%m-%d') AS alert_id,

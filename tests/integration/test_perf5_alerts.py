@@ -63,7 +63,7 @@ GROUP BY ALL
 OLD_MISSING = _old_missing_reports()
 OLD_GMINA_MISSING = _old_missing_reports("AND c.terc = $terc")
 NEW_GMINA_MISSING = alerts._missing_reports(
-    "AND k.case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
+    "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
 )
 
 
