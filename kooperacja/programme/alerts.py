@@ -287,8 +287,10 @@ JOIN institution n ON n.institution_id = m.institution_id
 """
 
 
+_OF_GMINA = "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
 # Per case, institution and ended month since $since: the reports missing (tasks: how many of its tasks).
 MISSING_REPORTS = _missing_reports()
+GMINA_MISSING_REPORTS = _missing_reports(_OF_GMINA)  # of the gmina $terc
 # The cases running on $today with a plan, each with its last monitoring meeting (the plan when none).
 MONITORING = f"""
 SELECT c.case_code, c.terc, coalesce(l.last_on, c.plan_on) AS since,
@@ -318,9 +320,7 @@ FROM ({_missing_reports(where)})
 
 
 REPORT_ALERTS = _report_alerts()  # the region's
-GMINA_REPORT_ALERTS = _report_alerts(  # one gmina's
-    "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
-)
+GMINA_REPORT_ALERTS = _report_alerts(_OF_GMINA)  # one gmina's
 MONITORING_ALERTS = f"""
 SELECT terc, 'monitoring:' || case_code || ':' || strftime(due_on, '%Y-%m-%d') AS alert_id,
        case_code AS subject, due_on, days::INT AS days_over,

@@ -62,9 +62,6 @@ GROUP BY ALL
 
 OLD_MISSING = _old_missing_reports()
 OLD_GMINA_MISSING = _old_missing_reports("AND c.terc = $terc")
-NEW_GMINA_MISSING = alerts._missing_reports(
-    "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
-)
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +79,7 @@ def assert_rule_as_before(conn, days=DAYS) -> int:
         for terc in list(old.terc.value_counts().index[:2]):
             mine = {**params, "terc": terc}
             pd.testing.assert_frame_equal(
-                _sorted(cur.execute(NEW_GMINA_MISSING, mine).df()),
+                _sorted(cur.execute(alerts.GMINA_MISSING_REPORTS, mine).df()),
                 _sorted(cur.execute(OLD_GMINA_MISSING, mine).df()),
             )
         found += len(old)
