@@ -19,7 +19,7 @@ import pandas as pd
 from kooperacja import warehouse
 from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
-from kooperacja.programme.network_alerts import survey_alerts
+from kooperacja.programme.network_alerts import SURVEY_ALERTS
 from kooperacja.programme.queries import rated
 
 COLUMNS = [
@@ -444,6 +444,9 @@ WITH parts AS (
     UNION ALL
     SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
     FROM ({MONITORING_ALERTS})
+    UNION ALL
+    SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
+    FROM ({SURVEY_ALERTS})
     {{steps}}
     {{others}}
 )
@@ -519,7 +522,6 @@ def alert_lists(
     others += [
         _contact_alerts(cur, today, terc),
         _notice_alerts(cur, today, terc),
-        survey_alerts(cur, today, terc),
     ]
     if terc is None:
         others.append(_wzk_alerts(cur, today, programme_start or read_programme_start(conn)))
