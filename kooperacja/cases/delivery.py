@@ -9,7 +9,7 @@ import duckdb
 
 from kooperacja.cases.checks import check_monthly_report, load_cases_context
 from kooperacja.cases.core import load_case, refuse_case_change, refuse_future
-from kooperacja.cases.counts import refresh_case_counts
+from kooperacja.cases.counts import refresh_case_counts, refresh_task_reporting
 from kooperacja.cases.team import check_attendees, insert_meeting, team_name
 from kooperacja.model import rules
 from kooperacja.model.access import Actor, require_edit_gmina
@@ -178,10 +178,10 @@ def record_monthly_report(
         raise InvalidInput(problems)
     with transaction(conn) as cur:
         report_id = insert(cur, actor.username, record, terc=case["terc"])
-        refresh_case_counts(cur, [case["case_code"]])
         if progress == "done" and task["done_on"] is None:
             done_on = min(today, rules.add_months(month, 1) - timedelta(days=1))
             update(cur, actor.username, CaseTask, task_id, {"done_on": done_on})
+        refresh_case_counts(cur, [case["case_code"]])  # after the done day: task_reporting keeps it
         return report_id
 
 
@@ -231,6 +231,7 @@ def correct_monthly_report(
         if progress == "done" and task["done_on"] is None:
             done_on = min(today, rules.add_months(record.month, 1) - timedelta(days=1))
             update(cur, actor.username, CaseTask, task["task_id"], {"done_on": done_on}, reason=reason)
+            refresh_task_reporting(cur, [case["case_code"]])
 
 
 def withdraw_monthly_report(
@@ -348,6 +349,7 @@ def close_case(
     with transaction(conn) as cur:
         refuse_case_change(cur, case, changes, today)
         update(cur, actor.username, CaseFile, case_code, changes, expected_version)
+        refresh_task_reporting(cur, [case_code])  # no report is expected after the closure
         _end_services(cur, actor, case, closed_on)
 
 

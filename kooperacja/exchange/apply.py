@@ -17,7 +17,12 @@ from kooperacja.cases.checks import (
     CasesContext,
     load_cases_context,
 )
-from kooperacja.cases.counts import COUNT_INPUTS, refresh_case_counts
+from kooperacja.cases.counts import (
+    COUNT_INPUTS,
+    REPORTING_INPUTS,
+    refresh_case_counts,
+    refresh_task_reporting,
+)
 from kooperacja.exchange.mapping import (
     PROBLEMS_FIELD,
     REGISTRIES,
@@ -551,4 +556,6 @@ def apply_import(
             refresh_plan_dates(cur)  # the kept plan dates follow, in the same transaction
         if (written.keys() | updated.keys()) & COUNT_INPUTS:
             refresh_case_counts(cur)  # the kept case counts too (a row may move between cases)
+        elif (written.keys() | updated.keys()) & REPORTING_INPUTS:
+            refresh_task_reporting(cur)  # a case's plan or closure: its tasks' kept reporting
         return ImportResult(written, checked.errors, mode, updated)

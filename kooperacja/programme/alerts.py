@@ -19,7 +19,7 @@ import pandas as pd
 from kooperacja import warehouse
 from kooperacja.model import links, rules
 from kooperacja.model.rules import Status
-from kooperacja.programme.network_alerts import survey_alerts
+from kooperacja.programme.network_alerts import SURVEY_ALERTS
 from kooperacja.programme.queries import rated
 
 COLUMNS = [
@@ -240,51 +240,57 @@ WITH tasks AS (
 """
 
 
+_MONTH_I = "(year({day}) * 12 + month({day}) - 1)"  # a day's month as an integer
+
+
 def _missing_reports(where: str = "") -> str:
-    """The to-do side of the rule (EXPECTED_REPORTS' months without their report), done narrow.
+    """The to-do side of the rule (EXPECTED_REPORTS' months without their report), from the kept
+    reporting of each task (cases.counts.TASK_REPORTING), not from the reports.
 
     Only while the case runs: a closed case's missing reports end at its closure. The months are
-    integers (year * 12 + month - 1) and the anti-join carries only (task, month): the case, the gmina
-    and the institution's name are joined to the ~20k missing rows, not to the ~250k expected ones
-    (national: 158 -> 117 ms CPU against the join over EXPECTED_REPORTS' wide rows). The same rows as
-    `EXPECTED_REPORTS` + an anti-join on `due` (tests/integration/test_perf_alerts.py); the tasks and
-    cases that cannot have a month due (done before $since, planned this month) are left out first.
-    `where`: more conditions on the case (alias c); with them, only those tasks' reports are looked
-    at (one gmina: 19 -> 13 ms; for the region the semi-join would cost more than it saves).
+    integers (year * 12 + month - 1); $since is a month's first day. A task has nothing missing when
+    its reported months cover its months of the window (reported_from..reported_to without a gap
+    there), a comparison of integers per task: only the ~20k others meet the window's months, and the
+    gmina and the institution's name are joined to their rows (national: the anti-join of ~250k
+    expected task-months with ~325k reports is gone). The same rows as `EXPECTED_REPORTS` + an
+    anti-join on `due` (tests/integration/test_perf_alerts.py, test_perf5_alerts.py). `where`: more
+    conditions on the task's row (its case_code).
     """
-    theirs = "AND task_id IN (SELECT task_id FROM tasks)" if where else ""
+    since_i, today_i = _MONTH_I.format(day="$since"), _MONTH_I.format(day="$today")
     return f"""
 WITH tasks AS (
-    SELECT t.task_id,
-           year(greatest(c.plan_on, $since)) * 12 + month(greatest(c.plan_on, $since)) - 1 AS first_i,
-           -- one past the last month: the month the task was done in, or today's (not yet ended)
-           least(year(coalesce(t.done_on, $today)) * 12 + month(coalesce(t.done_on, $today)),
-                 year($today) * 12 + month($today) - 1) AS end_i
-    FROM case_task t
-    JOIN case_file c USING (case_code)
-    WHERE c.plan_on < date_trunc('month', $today) AND (c.closed_on IS NULL OR c.closed_on > $today)
-      AND t.institution_id IS NOT NULL AND (t.done_on IS NULL OR t.done_on >= $since) {where}
-), expected AS (
-    SELECT task_id, unnest(range(first_i, end_i)) AS i FROM tasks WHERE first_i < end_i
-), reported AS (
-    SELECT task_id, year(month) * 12 + month(month) - 1 AS i FROM monthly_report
-    WHERE month >= $since AND month < date_trunc('month', $today) {theirs}
+    SELECT case_code, institution_id, reported_from, reported_to, gaps,
+           greatest(plan_month, {since_i}) AS first_i,
+           -- one past the last month: the month after the one the task was done in, or today's
+           least(coalesce(done_month + 1, {today_i}), {today_i}) AS end_i
+    FROM task_reporting
+    WHERE plan_month < {today_i} AND (closed_on IS NULL OR closed_on > $today)
+      AND institution_id IS NOT NULL AND (done_month IS NULL OR done_month >= {since_i}) {where}
+), open_ AS (  -- the tasks with a month of [first_i, end_i) that may not be reported
+    SELECT * FROM tasks
+    WHERE first_i < end_i
+      AND (reported_from IS NULL OR reported_from > first_i OR reported_to < end_i - 1
+           OR (len(gaps) > 0 AND list_max(gaps) >= first_i AND list_min(gaps) < end_i))
 ), missing AS (
-    SELECT task_id, make_date((i // 12)::INT, (i % 12 + 1)::INT, 1) AS month
-    FROM expected ANTI JOIN reported USING (task_id, i)
+    SELECT o.case_code, o.institution_id, w.i, count(*) AS tasks
+    FROM open_ o
+    JOIN (SELECT unnest(range({since_i}, {today_i})) AS i) w ON w.i >= o.first_i AND w.i < o.end_i
+    WHERE o.reported_from IS NULL OR w.i < o.reported_from OR w.i > o.reported_to
+       OR list_contains(o.gaps, w.i)
+    GROUP BY ALL
 )
-SELECT c.case_code, c.terc, t.institution_id, n.name AS institution, m.month,
-       (m.month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS due_on, count(*) AS tasks
-FROM missing m
-JOIN case_task t USING (task_id)
+SELECT m.case_code, c.terc, m.institution_id, n.name AS institution, m.month,
+       (m.month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS due_on, m.tasks
+FROM (SELECT *, make_date((i // 12)::INT, (i % 12 + 1)::INT, 1) AS month FROM missing) m
 JOIN case_file c USING (case_code)
-JOIN institution n ON n.institution_id = t.institution_id
-GROUP BY ALL
+JOIN institution n ON n.institution_id = m.institution_id
 """
 
 
+_OF_GMINA = "AND case_code IN (SELECT case_code FROM case_file WHERE terc = $terc)"
 # Per case, institution and ended month since $since: the reports missing (tasks: how many of its tasks).
 MISSING_REPORTS = _missing_reports()
+GMINA_MISSING_REPORTS = _missing_reports(_OF_GMINA)  # of the gmina $terc
 # The cases running on $today with a plan, each with its last monitoring meeting (the plan when none).
 MONITORING = f"""
 SELECT c.case_code, c.terc, coalesce(l.last_on, c.plan_on) AS since,
@@ -314,7 +320,7 @@ FROM ({_missing_reports(where)})
 
 
 REPORT_ALERTS = _report_alerts()  # the region's
-GMINA_REPORT_ALERTS = _report_alerts("AND c.terc = $terc")  # one gmina's
+GMINA_REPORT_ALERTS = _report_alerts(_OF_GMINA)  # one gmina's
 MONITORING_ALERTS = f"""
 SELECT terc, 'monitoring:' || case_code || ':' || strftime(due_on, '%Y-%m-%d') AS alert_id,
        case_code AS subject, due_on, days::INT AS days_over,
@@ -438,6 +444,9 @@ WITH parts AS (
     UNION ALL
     SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
     FROM ({MONITORING_ALERTS})
+    UNION ALL
+    SELECT alert_id, rule, terc, subject, due_on, days_over::BIGINT, message, link, NULL
+    FROM ({SURVEY_ALERTS})
     {{steps}}
     {{others}}
 )
@@ -513,7 +522,6 @@ def alert_lists(
     others += [
         _contact_alerts(cur, today, terc),
         _notice_alerts(cur, today, terc),
-        survey_alerts(cur, today, terc),
     ]
     if terc is None:
         others.append(_wzk_alerts(cur, today, programme_start or read_programme_start(conn)))

@@ -50,8 +50,9 @@ SCOPES: dict[str, frozenset[str]] = {
     "meetings": frozenset({"meeting", "meeting_attendee", "wzk_member", "wzk_attendance", "recommendation"}),
     "cases": frozenset({"case_file"}),
     "case_plans": frozenset({"case_goal", "case_task", "case_problem", "case_service"}),
-    "case_reports": frozenset({"monthly_report", "case_count"}),  # case_count: kept by the writes of
-    # monthly_report, case_task and case_service rows (every read of it names case_plans too)
+    "case_reports": frozenset({"monthly_report", "case_count", "task_reporting"}),  # case_count: kept by
+    # the writes of monthly_report, case_task and case_service rows (every read of it names case_plans
+    # too); task_reporting: of monthly_report, case_task and case_file rows (its read names all three)
     "services": frozenset({"service"}),
     "network": frozenset({"problem_map", "resource_card", "survey_wave", "survey_answer", "wave_measure"}),
     # No cached read depends on these.

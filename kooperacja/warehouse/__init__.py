@@ -48,7 +48,7 @@ TABLES = (
     "case_problem", "case_goal", "case_task", "monthly_report", "service", "case_service", "case_count",
     "wzk_member", "wzk_attendance", "recommendation", "gmina_boundary", "form_token",
     "alert_explanation", "zgloszenie_assignment", "document_template", "problem_map", "resource_card",
-    "survey_wave", "survey_answer", "wave_measure",
+    "survey_wave", "survey_answer", "wave_measure", "task_reporting",
 )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ NOT_EXPORTED = {
     "plan_date",
     "wave_measure",
     "case_count",
+    "task_reporting",
 }
 DEMO_ONLY_SETTINGS = (
     2  # "demo" and "demo_built_on" mark a demo warehouse and never travel (nor the secret key)

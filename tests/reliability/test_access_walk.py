@@ -86,6 +86,7 @@ LOW_LEVEL_WRITERS = {
     # derived tables kept inside the caller's (role-checked, audited) transaction
     "programme.harmonogram.refresh_plan_dates",
     "cases.counts.refresh_case_counts",
+    "cases.counts.refresh_task_reporting",
     "network.kept.store_measures",
     "network.queries.store_measures",
     "network.queries.store_measure",
