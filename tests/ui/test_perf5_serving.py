@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io
 import pytest
 from plotly.io import _json as plotly_json
 
+from kooperacja.accounts import users
 from kooperacja.charts import Prepared
 from kooperacja.charts import programme as charts
+from kooperacja.model.access import Actor
+from kooperacja.model.errors import AccessDenied
+from kooperacja.programme import dashboard, queries
+from kooperacja.programme import services as programme
+from kooperacja.ui import alert_forms, data, session
 from tests.ui.test_territory_map import _map, real_app  # noqa: F401 (the fixture)
 from tests.unit.test_charts import _overview, _shapes
 
@@ -61,3 +70,57 @@ def test_arrays_of_objects_come_out_as_the_cleaning_makes_them(monkeypatch):
     expected = plotly.io.to_json(fig.to_dict(), validate=False)
     _refuse_cleaning(monkeypatch)
     assert plotly.io.to_json(Prepared(fig).to_dict(), validate=False) == expected
+
+
+ADMIN = Actor("admin", "admin")
+ANIMATOR1 = Actor("animator1", "animator", frozenset({"3401011", "3401032", "3401043", "3401052"}))
+
+
+def _actor(username: str) -> Actor:
+    return session._actor(*data.version_key("actor"), username)
+
+
+def test_the_actor_is_kept_until_a_user_is_changed_and_a_disabled_account_is_refused_at_once(app_db):
+    # users.load_actor read the names of every pilot gmina on every page run (~25 ms nationally).
+    zarzad = _actor("zarzad")
+    assert _actor("zarzad") is zarzad and zarzad == users.load_actor(session.get_conn(), "zarzad")
+    users.set_role(session.get_conn(), ADMIN, "zarzad", "wzk")
+    assert _actor("zarzad").role == "wzk"  # the next run sees the new role
+    users.set_active(session.get_conn(), ADMIN, "zarzad", False)
+    with pytest.raises(AccessDenied):
+        _actor("zarzad")
+
+
+def _step(terc: str) -> None:
+    programme.record_step_event(session.get_conn(), ANIMATOR1, terc=terc, substep="9.1", kind="completed",
+                                event_on=date(2026, 11, 20), evidence="Protokół 41/2026",
+                                today=date(2026, 11, 24))  # fmt: skip
+
+
+def test_a_gminas_plan_and_gantt_are_kept_over_another_gminas_write_and_remade_after_its_own(app_db):
+    plan, figure = data.gmina_timeline("3401011")
+    assert data.gmina_timeline("3401011")[1] is figure and isinstance(figure, Prepared)
+    _step("3401032")
+    assert data.gmina_timeline("3401011")[1] is figure  # another gmina's step: kept
+    _step("3401011")
+    fresh, redrawn = data.gmina_timeline("3401011")
+    assert redrawn is not figure
+    expected = queries.gmina_plans(session.get_conn(), date(2026, 11, 24), "3401011")
+    pd.testing.assert_frame_equal(fresh, expected)
+    assert not fresh.equals(plan)
+
+
+def test_the_alert_tables_are_made_once_per_filter_and_again_after_a_write(app_db):
+    columns = ["status", "gmina", "rule_label", "due_on", "days_over", "message", "link"]
+    shown, rows = data.alert_table(ADMIN, "todo", [], [], [], columns)
+    assert data.alert_table(ADMIN, "todo", [], [], [], columns)[1] is rows  # no 240 ms a run
+    expected = dashboard.filter_alerts(data.region_alerts(), [], [], [])
+    pd.testing.assert_frame_equal(shown, expected)
+    pd.testing.assert_frame_equal(rows, alert_forms.view(dashboard.alerts_table(expected), columns))
+    mine, _ = data.alert_table(ANIMATOR1, "todo", ["animator1"], [], [], columns)
+    assert set(mine.animator.dropna()) <= {"animator1"} and len(mine) < len(shown)
+    wzk = Actor("wzk", "wzk")
+    seen, _ = data.alert_table(wzk, "todo", [], [], [], columns)
+    pd.testing.assert_frame_equal(seen, dashboard.visible_alerts(data.region_alerts(), wzk))
+    _step("3401011")
+    assert data.alert_table(ADMIN, "todo", [], [], [], columns)[1] is not rows  # never a stale list
