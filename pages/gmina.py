@@ -38,7 +38,9 @@ ALERT_COLUMNS = ["status", "rule_label", "subject", "due_on", "days_over", "mess
 
 
 def _pick(actor: access.Actor, pilot) -> str:
-    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    # Python strings, not pandas' Arrow arithmetic: `name + " (" + …` took ~40 ms a run nationally
+    terc, name, powiat = (pilot[c].tolist() for c in ("terc", "name", "powiat"))
+    names = {t: f"{n} ({p})" for t, n, p in zip(terc, name, powiat, strict=True)}
     mine = [t for t in names if t in actor.gminy]
     return widgets.persistent(
         st.selectbox,
