@@ -259,8 +259,9 @@ def _alert_table(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from kooperacja.ui import alert_forms  # the page's own table of alerts
 
-    found = _alerts(path, today, token)[ALERT_LISTS.index(which)]
-    shown = dashboard.filter_alerts(dashboard.visible_alerts(found, _actor), who, where, what)
+    found = dashboard.visible_alerts(_alerts(path, today, token)[ALERT_LISTS.index(which)], _actor)
+    # no filter: the shared list itself (a copy of the national to-do list is ~15 MB)
+    shown = dashboard.filter_alerts(found, who, where, what) if who or where or what else found
     rows = dashboard.alerts_table(shown) if which == "todo" else shown
     return shown, alert_forms.view(rows, list(columns))
 
