@@ -22,7 +22,7 @@ import streamlit as st
 
 from kooperacja import lku, warehouse, wzk
 from kooperacja.cases import stats as case_stats
-from kooperacja.charts import Prepared
+from kooperacja.charts import prepared
 from kooperacja.charts import programme as charts
 from kooperacja.charts import report as report_charts
 from kooperacja.model import access, disclosure, formatting, vocab
@@ -287,7 +287,7 @@ def _overview_figure(
     # A resource, not data: one shared figure, no pickling (the national map takes 0.5–1.5 s to build).
     # Keyed by what it draws: the overview's content and the territory (`token`: boundaries, gminy),
     # so a write that leaves the overview as it was (a corrected note) does not rebuild the map.
-    # `Prepared`: its plotly dict made once, not copied and cleaned by st.plotly_chart on every run.
+    # `prepared`: its plotly dict made once, not copied and cleaned by st.plotly_chart on every run.
     overview = _overview
     conn = session.get_conn()
     context = geo.region_terc6(conn, list(overview.terc))
@@ -296,8 +296,8 @@ def _overview_figure(
     if any(t[:6] in drawn for t in overview.terc):
         outlines = reference.outlines(list(drawn))
         shown = [t for t in context if t in drawn]
-        return "map", Prepared(charts.choropleth(overview, shapes, shown, outlines))
-    return "treemap", Prepared(charts.treemap(overview, region))
+        return "map", prepared(charts.choropleth(overview, shapes, shown, outlines))
+    return "treemap", prepared(charts.treemap(overview, region))
 
 
 def content_key(frame: pd.DataFrame) -> str:
@@ -357,7 +357,7 @@ def service_search(flt: lku.ServiceFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> go.Figure:
-    return Prepared(report_charts.gap_heatmap(_gaps(path, today, token, on), hide_small=hidden))
+    return prepared(report_charts.gap_heatmap(_gaps(path, today, token, on), hide_small=hidden))
 
 
 def gap_figure(on: date, actor: Actor) -> go.Figure:
@@ -377,7 +377,7 @@ def pzk_coverage(on: date) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _coverage_figure(path: str, today: date, token: str, on: date) -> go.Figure:
-    return Prepared(charts.coverage_heatmap(_coverage(path, today, token, on)))
+    return prepared(charts.coverage_heatmap(_coverage(path, today, token, on)))
 
 
 def coverage_figure(on: date) -> go.Figure:
@@ -466,7 +466,7 @@ def pilot_gminy() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _timeline(path: str, today: date, token: str, terc: str) -> tuple[pd.DataFrame, go.Figure]:
     plan = queries.gmina_plans(session.get_conn(), today, terc)
-    return plan, Prepared(charts.gantt(plan, today))
+    return plan, prepared(charts.gantt(plan, today))
 
 
 def gmina_timeline(terc: str) -> tuple[pd.DataFrame, go.Figure]:

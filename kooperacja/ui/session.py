@@ -92,7 +92,7 @@ def current_actor() -> Actor:
     return _actor(*data.version_key("actor"), username)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)  # each carries ~2,500 names nationally
 def _actor(path: str, today: date, token: str, username: str) -> Actor:
     # Read again after any write to the users, the pilot or the territory (a role changed or an
     # account disabled counts at the next run); the names of ~2,500 pilot gminy an actor carries took
