@@ -7,7 +7,7 @@ import streamlit as st
 from kooperacja.model import access
 from kooperacja.model.formatting import fmt_date, plural, to_display
 from kooperacja.model.rules import RULE_LABELS
-from kooperacja.programme import alerts, dashboard, queries
+from kooperacja.programme import alerts, dashboard
 from kooperacja.ui import alert_forms, data, saving, session, widgets
 
 ALERT_COLUMNS = [
@@ -36,7 +36,7 @@ PICKED = "alerts_picked"  # the alert picked in the table (or opened by a link)
 
 
 def _filters(actor: access.Actor, alerts_shown) -> tuple[list[str], list[str], list[str]]:
-    pilot = queries.list_pilot_gminy(session.get_conn())
+    pilot = data.pilot_gminy()
     animators = sorted(set(pilot.animator) | set(alerts_shown.animator.dropna()))
     names = dict(zip(pilot.terc, pilot.name, strict=True))
     mine = [actor.username] if access.is_animator(actor) else []
@@ -81,7 +81,7 @@ def render() -> None:
     todo = dashboard.visible_alerts(data.region_alerts(), actor)
     explained = dashboard.visible_alerts(data.region_explained_alerts(), actor)
     breaches = dashboard.visible_alerts(data.region_breaches(), actor)
-    if queries.list_pilot_gminy(session.get_conn()).empty:
+    if data.pilot_gminy().empty:
         _first_run(actor)
         if todo.empty and breaches.empty:
             return
@@ -91,11 +91,11 @@ def render() -> None:
     top = st.container()
     alert_forms.unassigned_queue(actor, todo)
     who, where, what = _filters(actor, todo)
-    shown = dashboard.filter_alerts(todo, who, where, what)
+    shown, shown_rows = data.alert_table(actor, "todo", who, where, what, ALERT_COLUMNS)
     count = plural(len(shown), "alert", "alerty", "alertów")
     st.markdown(f"**{count}** na liście, w tym **{alerts.overdue_count(shown)}** po terminie.")
-    done = dashboard.filter_alerts(explained, who, where, what)
-    past = dashboard.filter_alerts(breaches, who, where, what)
+    done, done_rows = data.alert_table(actor, "explained", who, where, what, EXPLAINED_COLUMNS)
+    past, past_rows = data.alert_table(actor, "breaches", who, where, what, BREACH_COLUMNS)
     tabs = st.tabs(
         [
             f"Do zrobienia ({len(shown)})",
@@ -110,8 +110,8 @@ def render() -> None:
             st.caption(
                 "Zaznacz wiersz, aby wyjaśnić alert; „Otwórz” prowadzi do formularza, który go załatwia."
             )
-            event = alert_forms.table(dashboard.alerts_table(shown), ALERT_COLUMNS, "alerts_table", "alerty",
-                                      select=True)  # fmt: skip
+            event = alert_forms.table(shown, ALERT_COLUMNS, "alerts_table", "alerty", select=True,
+                                      shown=shown_rows)  # fmt: skip
             if event is not None and event.selection.rows:
                 st.session_state[PICKED] = shown.alert_id[event.selection.rows[0]]
         st.markdown("**Alerty według reguły**")
@@ -121,7 +121,8 @@ def render() -> None:
         if done.empty:
             st.caption("Żaden alert nie jest oznaczony jako wyjaśniony.")
         else:
-            alert_forms.table(done, EXPLAINED_COLUMNS, "alerts_explained", "alerty_wyjasnione")
+            alert_forms.table(done, EXPLAINED_COLUMNS, "alerts_explained", "alerty_wyjasnione",
+                              shown=done_rows)  # fmt: skip
     with tabs[2]:
         st.caption(
             "Terminy, które minęły i których nie da się już dotrzymać; liczby są też w raporcie efektów."
@@ -129,7 +130,7 @@ def render() -> None:
         if past.empty:
             st.caption("Brak zapisanych naruszeń terminów.")
         else:
-            alert_forms.table(past, BREACH_COLUMNS, "alerts_breaches", "naruszenia_terminow")
+            alert_forms.table(past, BREACH_COLUMNS, "alerts_breaches", "naruszenia_terminow", shown=past_rows)
     picked = st.session_state.get(PICKED)
     if picked:
         with top:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kooperacja.charts import programme as charts
 from kooperacja.model import access, rules, vocab
 from kooperacja.model.formatting import fmt_date, to_display
 from kooperacja.programme import dashboard, pzk, queries
@@ -39,7 +38,9 @@ ALERT_COLUMNS = ["status", "rule_label", "subject", "due_on", "days_over", "mess
 
 
 def _pick(actor: access.Actor, pilot) -> str:
-    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
+    # Python strings, not pandas' Arrow arithmetic: `name + " (" + …` took ~40 ms a run nationally
+    terc, name, powiat = (pilot[c].tolist() for c in ("terc", "name", "powiat"))
+    names = {t: f"{n} ({p})" for t, n, p in zip(terc, name, powiat, strict=True)}
     mine = [t for t in names if t in actor.gminy]
     return widgets.persistent(
         st.selectbox,
@@ -64,9 +65,10 @@ def _header(actor: access.Actor, gmina, today) -> None:
         st.caption(f"Tylko do odczytu: gminą opiekuje się {plain(gmina['animator'])}.")
 
 
-def _timeline(plan, today) -> None:
+def _timeline(terc: str) -> None:
     st.subheader("Harmonogram K1–K10: plan i wykonanie")
-    st.plotly_chart(charts.gantt(plan, today), key="gantt", width="stretch")
+    plan, figure = data.gmina_timeline(terc)
+    st.plotly_chart(figure, key="gantt", width="stretch")
     with st.expander("Podkroki w tabeli"):
         widgets.status_legend()
         widgets.table(to_display(plan, PLAN_COLUMNS), "plan_table", "harmonogram", colored=["Status"])
@@ -114,7 +116,7 @@ def render() -> None:
     actor = session.require_page("gmina")
     st.title("Gmina")
     conn, today = session.get_conn(), session.today()
-    pilot = queries.list_pilot_gminy(conn)
+    pilot = data.pilot_gminy()
     if pilot.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
@@ -124,7 +126,7 @@ def render() -> None:
     links.share("gmina", terc, "tę gminę")
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
     documents.button(actor, "karta_gminy", terc, prepared={"alerts": data.gmina_alerts(terc)})
-    _timeline(queries.gmina_plans(conn, today, terc), today)
+    _timeline(terc)
     st.subheader("Zdarzenia i dowody")
     events = queries.step_events(conn, terc)
     widgets.table(to_display(events, EVENT_COLUMNS), "events_table", "zdarzenia")

@@ -380,6 +380,8 @@ def choropleth(
 def picked_gmina(selection: Any, overview: pd.DataFrame) -> str | None:
     """The 7-digit TERC of the pilot gmina clicked on the map (`st.plotly_chart` selection), if any."""
     points = (selection or {}).get("selection", {}).get("points", []) if isinstance(selection, dict) else []
+    if not points:  # every run without a click: no walk over the region's codes (~2,500 nationally)
+        return None
     by6 = {t[:6]: t for t in overview.terc}
     for point in points:
         terc = by6.get(str(point.get("location", "")))

@@ -325,10 +325,11 @@ SELECT terc6, name, geometry FROM gmina_boundary WHERE terc6 IN (SELECT unnest($
 # What the cached map shapes are keyed on: the table's content (it changes only on import-geo).
 FINGERPRINT = "SELECT count(*), bit_xor(hash(terc6, name, geometry)) FROM gmina_boundary"
 # The map sends 3 decimals (~100 m: a województwo's map is ~600 m a pixel); a map of several
-# województwa (the country: ~2 km a pixel) also gets coarser shapes, so that the national overview
-# stays under 2 MB on the wire and one województwo's under 300 kB.
+# województwa (the country: ~2 km a pixel) also gets coarser shapes, simplified within 0.01° (under a
+# pixel there: 0.7 km east–west, 1.1 km north–south), so that the national overview sends ~1.3 MB
+# (1.7 MB at 0.005°) and one województwo's under 300 kB.
 MAP_DECIMALS = 3
-COUNTRY_TOLERANCE = 0.005
+COUNTRY_TOLERANCE = 0.01
 CACHE_SIZE = 4  # sets of map shapes kept (the region's, a few województwa's); the country's is ~17 MB
 
 

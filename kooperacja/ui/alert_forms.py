@@ -29,9 +29,17 @@ def view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown.rename(columns={c: EXTRA_HEADERS[c] for c in columns if c in EXTRA_HEADERS})
 
 
-def table(frame: pd.DataFrame, columns: list[str], key: str, filename: str, select: bool = False) -> Any:
+def table(
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    filename: str,
+    select: bool = False,
+    shown: pd.DataFrame | None = None,
+) -> Any:
+    """The alerts table; `shown`: its `view(frame, columns)` already made (`ui.data.alert_table`)."""
     return widgets.table(
-        view(frame, columns),
+        view(frame, columns) if shown is None else shown,
         saving.keys("alert_explain")(key) if select else key,  # an explained alert: no row selected
         filename,
         colored=["Status"] if "status" in columns else [],

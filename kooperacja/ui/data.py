@@ -22,12 +22,13 @@ import streamlit as st
 
 from kooperacja import lku, warehouse, wzk
 from kooperacja.cases import stats as case_stats
+from kooperacja.charts import prepared
 from kooperacja.charts import programme as charts
 from kooperacja.charts import report as report_charts
-from kooperacja.model import disclosure, formatting, vocab
+from kooperacja.model import access, disclosure, formatting, vocab
 from kooperacja.model.access import SYSTEM, Actor, require_case_read
 from kooperacja.model.formatting import to_display
-from kooperacja.programme import alerts, pzk, queries
+from kooperacja.programme import alerts, dashboard, pzk, queries
 from kooperacja.report import effects as report
 from kooperacja.territory import geo, reference
 from kooperacja.ui import session
@@ -89,6 +90,9 @@ READS: dict[str, tuple[str, ...]] = {
     ),
 }
 READS["slides"] = tuple(dict.fromkeys(READS["overview"] + READS["effects"] + READS["gaps"]))
+READS["pilot_list"] = ("territory", "pilot")  # the list of pilot gminy
+READS["timeline"] = (*_PROGRAMME, "meetings")  # one gmina's plan (K8: WZK meetings); per gmina
+READS["actor"] = ("territory", "pilot", "system")  # a user's role, gminy and the gminy's names
 
 # One statement, so one snapshot: the audit rows added since `low`, per table and terc, and the totals.
 CHANGES = """
@@ -182,6 +186,12 @@ def _key(read: str, terc: str | None = None) -> tuple[str, date, str]:
     return str(warehouse.db_path().resolve()), session.today(), token(read, terc)
 
 
+def version_key(read: str) -> tuple[str, date, str]:
+    """(warehouse file, today, data version of `read`): the key of a cached read kept elsewhere
+    (`session.current_actor`)."""
+    return _key(read)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _overview(path: str, today: date, token: str) -> pd.DataFrame:
     return queries.region_overview(session.get_conn(), today)
@@ -230,6 +240,47 @@ def region_breaches() -> pd.DataFrame:
     return _alerts(*_key("alerts"))[2]
 
 
+ALERT_LISTS = ("todo", "explained", "breaches")  # the order of `_alerts`
+
+
+# A resource: the lists the Alerty page shows, narrowed and made into its tables once per filter (the
+# national to-do list took ~240 ms a run to label, format and lay out for the grid, 27,606 rows).
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _alert_table(
+    path: str,
+    today: date,
+    token: str,
+    which: str,
+    cases: bool,
+    who: tuple[str, ...],
+    where: tuple[str, ...],
+    what: tuple[str, ...],
+    columns: tuple[str, ...],
+    _actor: Actor,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from kooperacja.ui import alert_forms  # the page's own table of alerts
+
+    found = dashboard.visible_alerts(_alerts(path, today, token)[ALERT_LISTS.index(which)], _actor)
+    # no filter: the shared list itself (a copy of the national to-do list is ~15 MB)
+    shown = dashboard.filter_alerts(found, who, where, what) if who or where or what else found
+    rows = dashboard.alerts_table(shown) if which == "todo" else shown
+    return shown, alert_forms.view(rows, list(columns))
+
+
+def alert_table(
+    actor: Actor, which: str, who: list[str], where: list[str], what: list[str], columns: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the alerts of list `which` — "todo", "explained" or "breaches" — that `actor` sees, narrowed
+    by animator, gmina and rule; their table as the Alerty page shows it, with `columns`).
+
+    Made once per list, filter and what the role sees (the case alerts: ROPS staff only), until a
+    write the alerts depend on; shared between sessions: callers must not change them.
+    """
+    key = _key("alerts")
+    filters = tuple(who), tuple(where), tuple(what)
+    return _alert_table(*key, which, access.can_read_cases(actor), *filters, tuple(columns), actor)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _overview_figure(
     path: str, today: date, token: str, content: str, region: str, _overview: pd.DataFrame
@@ -237,6 +288,7 @@ def _overview_figure(
     # A resource, not data: one shared figure, no pickling (the national map takes 0.5–1.5 s to build).
     # Keyed by what it draws: the overview's content and the territory (`token`: boundaries, gminy),
     # so a write that leaves the overview as it was (a corrected note) does not rebuild the map.
+    # `prepared`: its plotly dict made once, not copied and cleaned by st.plotly_chart on every run.
     overview = _overview
     conn = session.get_conn()
     context = geo.region_terc6(conn, list(overview.terc))
@@ -244,8 +296,9 @@ def _overview_figure(
     drawn = {f["id"] for f in shapes["features"]}
     if any(t[:6] in drawn for t in overview.terc):
         outlines = reference.outlines(list(drawn))
-        return "map", charts.choropleth(overview, shapes, [t for t in context if t in drawn], outlines)
-    return "treemap", charts.treemap(overview, region)
+        shown = [t for t in context if t in drawn]
+        return "map", prepared(charts.choropleth(overview, shapes, shown, outlines))
+    return "treemap", prepared(charts.treemap(overview, region))
 
 
 def content_key(frame: pd.DataFrame) -> str:
@@ -305,7 +358,9 @@ def service_search(flt: lku.ServiceFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_figure(path: str, today: date, token: str, on: date, hidden: bool) -> go.Figure:
-    return report_charts.gap_heatmap(lku.gap_map(_gaps(path, today, token, on))[0], hide_small=hidden)
+    return prepared(
+        report_charts.gap_heatmap(lku.gap_map(_gaps(path, today, token, on))[0], hide_small=hidden)
+    )
 
 
 def gap_figure(on: date, actor: Actor) -> go.Figure:
@@ -325,7 +380,7 @@ def pzk_coverage(on: date) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _coverage_figure(path: str, today: date, token: str, on: date) -> go.Figure:
-    return charts.coverage_heatmap(_coverage(path, today, token, on))
+    return prepared(charts.coverage_heatmap(_coverage(path, today, token, on)))
 
 
 def coverage_figure(on: date) -> go.Figure:
@@ -399,6 +454,29 @@ def _case_summary(
 def case_summary(actor: Actor, terc: str | None = None) -> dict[str, pd.DataFrame]:
     """The ROPS case statistics of the region or a gmina (`case_stats`), as the role may see them."""
     return _case_summary(*_key("case_summary", terc), terc, disclosure.hides(actor), actor)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)  # shared, not pickled
+def _pilot_gminy(path: str, today: date, token: str) -> pd.DataFrame:
+    return queries.list_pilot_gminy(session.get_conn())
+
+
+def pilot_gminy() -> pd.DataFrame:
+    """`queries.list_pilot_gminy` (every pilot gmina), read again only after a write to the pilot or
+    the territory; shared between sessions: callers must not change it."""
+    return _pilot_gminy(*_key("pilot_list"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _timeline(path: str, today: date, token: str, terc: str) -> tuple[pd.DataFrame, go.Figure]:
+    plan = queries.gmina_plans(session.get_conn(), today, terc)
+    return plan, prepared(charts.gantt(plan, today))
+
+
+def gmina_timeline(terc: str) -> tuple[pd.DataFrame, go.Figure]:
+    """(`queries.gmina_plans` of one gmina for today, its Gantt chart): made again only after a write
+    to that gmina's programme (or the pilot, the territory); shared: callers must not change them."""
+    return _timeline(*_key("timeline", terc), terc)
 
 
 FIRST_WOJEWODZTWO = "SELECT name FROM wojewodztwo ORDER BY terc LIMIT 1"

@@ -87,6 +87,16 @@ def current_actor() -> Actor:
     username = st.session_state.get("username")
     if not st.session_state.get("authentication_status") or not username:
         raise AccessDenied("Zaloguj się, aby zobaczyć tę stronę.")
+    from kooperacja.ui import data  # the data versions; data imports this module
+
+    return _actor(*data.version_key("actor"), username)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # each carries ~2,500 names nationally
+def _actor(path: str, today: date, token: str, username: str) -> Actor:
+    # Read again after any write to the users, the pilot or the territory (a role changed or an
+    # account disabled counts at the next run); the names of ~2,500 pilot gminy an actor carries took
+    # ~25 ms a page run to read nationally. AccessDenied is raised, never kept.
     return users.load_actor(get_conn(), username)
 
 

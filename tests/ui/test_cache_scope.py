@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from kooperacja import lku, warehouse
+from kooperacja.accounts import users
 from kooperacja.cases import stats as case_stats
 from kooperacja.model.access import SYSTEM, Actor
 from kooperacja.model.records import MonthlyReport, Service
@@ -133,6 +134,9 @@ UNDERLYING = {
     "coverage": lambda c: data.pzk.coverage_matrix(c, TODAY),
     "cases": lambda c: [case_stats.list_cases(c, SYSTEM, t, None) for t in (None, GMINA)],
     "case_summary": lambda c: case_stats.summary(c, SYSTEM, TODAY, None),
+    "pilot_list": lambda c: queries.list_pilot_gminy(c),
+    "timeline": lambda c: queries.gmina_plans(c, TODAY, GMINA),
+    "actor": lambda c: (users.load_actor(c, "animator1"), users.load_actor(c, "admin")),
     "network": lambda c: [
         (network.wave_graph(c, w), network.wave_measures(c, w), network.change(c, NETWORK_GMINA))
         for w in network.waves(c, NETWORK_GMINA).wave_id
