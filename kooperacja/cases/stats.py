@@ -316,7 +316,11 @@ def report_completeness(
 
 
 def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
-    """Gmina × month (mm.rrrr) of the reporting rate in per cent; empty where nothing was expected."""
+    """Gmina × month (mm.rrrr) of the reporting rate in per cent; empty where nothing was expected.
+
+    A row per gmina (TERC): two gminy of one name (the two Bolesławiec) are two rows, each named
+    with its TERC code, not one row with the first one's figures.
+    """
     if completeness.empty:
         return pd.DataFrame({"Gmina": []})
     names = {m: f"{m:%m.%Y}" for m in completeness.month.unique()}  # the months once, not every row
@@ -325,10 +329,13 @@ def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
         pct=pd.to_numeric(completeness.rate, errors="coerce") * 100,
     )
     grid = view.pivot_table(
-        index="gmina", columns="col", values="pct", aggfunc="first", dropna=False, sort=False
+        index="terc", columns="col", values="pct", aggfunc="first", dropna=False, sort=False
     )
+    gminy = completeness.drop_duplicates("terc").set_index("terc").gmina
+    labels = gminy.where(~gminy.duplicated(keep=False), gminy + " (" + gminy.index + ")")
     return (
         grid.reindex(columns=list(dict.fromkeys(view.col)))
+        .set_axis(grid.index.map(labels), axis=0)
         .rename_axis(index="Gmina", columns=None)
         .reset_index()
     )

@@ -229,6 +229,18 @@ def test_the_summary_reads_the_pilot_once_and_gives_each_table_as_read_alone(dem
     assert len(grid) > 0 and len(grid.columns) == 7
 
 
+def test_two_gminy_of_one_name_are_two_rows_of_the_completeness_grid(demo_conn):
+    """The grid was pivoted on the gmina's name: the two Bolesławiec of the real region were one row."""
+    rate = stats.report_completeness(demo_conn, SYSTEM, TODAY)
+    first, second = rate.terc.unique()[:2]
+    rate.loc[rate.terc == second, "gmina"] = rate.loc[rate.terc == first, "gmina"].iloc[0]
+    grid = stats.completeness_grid(rate)
+    assert len(grid) == rate.terc.nunique()
+    name = rate.loc[rate.terc == first, "gmina"].iloc[0]
+    assert {f"{name} ({first})", f"{name} ({second})"} <= set(grid.Gmina)
+    assert grid.Gmina.is_unique
+
+
 def test_the_sprawy_link_looks_its_case_up_instead_of_handing_every_code_to_seed(monkeypatch):
     """The page keeps the open case in the URL, so every run asked `links.seed` about it: given the
     ~100,000 codes, seed built a set of them (~0.3 s a run nationally)."""
