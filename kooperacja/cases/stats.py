@@ -335,7 +335,7 @@ def completeness_grid(completeness: pd.DataFrame) -> pd.DataFrame:
     labels = gminy.where(~gminy.duplicated(keep=False), gminy + " (" + gminy.index + ")")
     return (
         grid.reindex(columns=list(dict.fromkeys(view.col)))
-        .set_axis(grid.index.map(labels), axis=0)
+        .set_axis(grid.index.map(labels.to_dict()), axis=0)
         .rename_axis(index="Gmina", columns=None)
         .reset_index()
     )
