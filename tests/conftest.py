@@ -58,6 +58,24 @@ def real_demo_db(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory):
+    """Six gminy of the national generator (synthetic, as the bench's `tiny` scale but smaller),
+    built once per test session with today pinned; treat as read-only."""
+    from datetime import date
+
+    from kooperacja import warehouse
+    from kooperacja.demo import build_national
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    conn = warehouse.connect(path)
+    try:
+        build_national(conn, date.fromisoformat(DEMO_TODAY), lambda _m: None, synthetic=True, gminy_limit=6)
+    finally:
+        conn.close()
+    return path
+
+
 @pytest.fixture
 def demo_copy(demo_db, tmp_path):
     """A fresh copy of the demo warehouse file, for a test that writes or opens it its own way."""

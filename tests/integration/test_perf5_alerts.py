@@ -100,20 +100,6 @@ def assert_kept(conn, after: str) -> None:
     assert kept == fresh, f"task_reporting differs from its recomputation after {after}"
 
 
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory):
-    """A few gminy of the national generator (as the bench's `tiny` scale, smaller)."""
-    from kooperacja.demo import build_national
-
-    path = tmp_path_factory.mktemp("tiny5") / "tiny.duckdb"
-    conn = warehouse.connect(path)
-    try:
-        build_national(conn, TODAY, lambda _m: None, synthetic=True, gminy_limit=4)
-    finally:
-        conn.close()
-    return path
-
-
 @pytest.fixture(params=["demo", "tiny"])
 def conn(request, demo_db):
     path = demo_db if request.param == "demo" else request.getfixturevalue("tiny_db")

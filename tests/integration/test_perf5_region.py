@@ -40,20 +40,6 @@ GROUP BY step ORDER BY step[2:]::INT
 """
 
 
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory):
-    """A few gminy of the national generator (the bench's `tiny` scale, smaller)."""
-    from kooperacja.demo import build_national
-
-    path = tmp_path_factory.mktemp("tiny-region") / "tiny.duckdb"
-    conn = warehouse.connect(path)
-    try:
-        build_national(conn, TODAY, lambda _m: None, synthetic=True, gminy_limit=6)
-    finally:
-        conn.close()
-    return path
-
-
 @pytest.fixture(scope="module", params=["demo", "tiny"])
 def conn(request, demo_db):
     path = demo_db if request.param == "demo" else request.getfixturevalue("tiny_db")

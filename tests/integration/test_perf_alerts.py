@@ -70,20 +70,6 @@ def old_alert_lists(conn, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     return current[~done].reset_index(drop=True), explained.reset_index(drop=True)
 
 
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory):
-    """A few gminy of the national generator (the bench's `tiny` scale, smaller)."""
-    from kooperacja.demo import build_national
-
-    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    conn = warehouse.connect(path)
-    try:
-        build_national(conn, TODAY, lambda _m: None, synthetic=True, gminy_limit=6)
-    finally:
-        conn.close()
-    return path
-
-
 @pytest.fixture(params=["demo", "tiny"])
 def conn(request, demo_db):
     path = demo_db if request.param == "demo" else request.getfixturevalue("tiny_db")
