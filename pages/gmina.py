@@ -37,22 +37,6 @@ PZK_COLUMNS = ["institution", "sector", "level", "signed_on", "left_on"]
 ALERT_COLUMNS = ["status", "rule_label", "subject", "due_on", "days_over", "message"]
 
 
-def _pick(actor: access.Actor, pilot) -> str:
-    # Python strings, not pandas' Arrow arithmetic: `name + " (" + …` took ~40 ms a run nationally
-    terc, name, powiat = (pilot[c].tolist() for c in ("terc", "name", "powiat"))
-    names = {t: f"{n} ({p})" for t, n, p in zip(terc, name, powiat, strict=True)}
-    mine = [t for t in names if t in actor.gminy]
-    return widgets.persistent(
-        st.selectbox,
-        "Gmina",
-        key="gmina_pick",
-        name="gmina",
-        options=list(names),
-        default=(mine or list(names))[0],
-        format_func=names.get,
-    )
-
-
 def _header(actor: access.Actor, gmina, today) -> None:
     st.markdown(
         f"**{plain(gmina['name'])}** · {plain(gmina['kind'])} · "
@@ -120,9 +104,7 @@ def render() -> None:
     if pilot.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
-    links.seed("gmina", pilot.terc, ("gmina_pick", "pzk_gmina_pick"), remember="gmina")
-    terc = _pick(actor, pilot)
-    links.keep("gmina", terc)
+    terc = links.pick_gmina("gmina", actor, "gmina_pick", "pzk_gmina_pick")
     links.share("gmina", terc, "tę gminę")
     _header(actor, pilot[pilot.terc == terc].iloc[0], today)
     documents.button(actor, "karta_gminy", terc, prepared={"alerts": data.gmina_alerts(terc)})

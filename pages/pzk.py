@@ -8,7 +8,7 @@ import streamlit as st
 from kooperacja.charts import programme as charts
 from kooperacja.model import access, vocab
 from kooperacja.model.formatting import fmt_date, to_display
-from kooperacja.programme import pzk, queries
+from kooperacja.programme import pzk
 from kooperacja.ui import data, documents, links, meeting_fixes, network_views, pzk_fixes, session, widgets
 from kooperacja.ui.text import plain
 
@@ -90,23 +90,12 @@ def _coverage(today) -> None:
 def render() -> None:
     actor = session.require_page("pzk")
     st.title("Partnerskie Zespoły Kooperacji")
-    conn, today = session.get_conn(), session.today()
-    pilot = queries.list_pilot_gminy(conn)
+    today = session.today()
+    pilot = data.pilot_gminy()
     if pilot.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
-    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
-    links.seed("pzk", names, ("pzk_gmina_pick", "gmina_pick"), remember="gmina")
-    terc = widgets.persistent(
-        st.selectbox,
-        "Gmina",
-        key="pzk_gmina_pick",
-        name="gmina",
-        options=list(names),
-        default=next(iter(names)),
-        format_func=names.get,
-    )
-    links.keep("pzk", terc)
+    terc = links.pick_gmina("pzk", actor, "pzk_gmina_pick", "gmina_pick")
     st.subheader(f"PZK gminy {plain(pilot.set_index('terc').name[terc])}")
     _members(actor, terc, today)
     network_views.isolated_note(session.get_conn(), terc)

@@ -6,39 +6,21 @@ import streamlit as st
 
 from kooperacja.model import access
 from kooperacja.network import queries as network
-from kooperacja.programme import queries
-from kooperacja.ui import links, network_forms, network_views, session, widgets
+from kooperacja.ui import data, links, network_forms, network_views, session
 from kooperacja.ui.text import plain
 
 PICKER = "siec_gmina_pick"
-
-
-def _pick(actor: access.Actor, pilot) -> str:
-    names = dict(zip(pilot.terc, pilot.name + " (" + pilot.powiat + ")", strict=True))
-    links.seed("siec", names, (PICKER,), remember="gmina")
-    mine = [t for t in names if t in actor.gminy]
-    terc = widgets.persistent(
-        st.selectbox,
-        "Gmina",
-        key=PICKER,
-        name="gmina",
-        options=list(names),
-        default=(mine or list(names))[0],
-        format_func=names.get,
-    )
-    links.keep("siec", terc)
-    return terc
 
 
 def render() -> None:
     actor = session.require_page("siec")
     st.title("Sieć współpracy")
     conn, today = session.get_conn(), session.today()
-    pilot = queries.list_pilot_gminy(conn)
+    pilot = data.pilot_gminy()
     if pilot.empty:
         st.info("W regionie nie ma jeszcze gmin w pilotażu.")
         return
-    terc = _pick(actor, pilot)
+    terc = links.pick_gmina("siec", actor, PICKER)
     name = plain(pilot.set_index("terc").name[terc])
     editable = access.can_edit_gmina(actor, terc)
     graph, survey, diagnosis, region = st.tabs(["Sieć", "Badanie współpracy", "Diagnoza", "Region"])

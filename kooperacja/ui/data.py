@@ -467,6 +467,20 @@ def pilot_gminy() -> pd.DataFrame:
     return _pilot_gminy(*_key("pilot_list"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)  # shared, not pickled
+def _pilot_labels(path: str, today: date, token: str) -> dict[str, str]:
+    pilot = _pilot_gminy(path, today, token)
+    # Python strings, not pandas' Arrow arithmetic: `name + " (" + …` took ~40 ms a run nationally
+    terc, name, powiat = (pilot[c].tolist() for c in ("terc", "name", "powiat"))
+    return {t: f"{n} ({p})" for t, n, p in zip(terc, name, powiat, strict=True)}
+
+
+def pilot_labels() -> dict[str, str]:
+    """TERC -> "name (powiat)" of every pilot gmina, in the pilot list's order (the gmina pickers);
+    shared between sessions: callers must not change it."""
+    return _pilot_labels(*_key("pilot_list"))
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _timeline(path: str, today: date, token: str, terc: str) -> tuple[pd.DataFrame, go.Figure]:
     plan = queries.gmina_plans(session.get_conn(), today, terc)

@@ -14,7 +14,8 @@ from collections.abc import Collection, Sequence
 import streamlit as st
 
 from kooperacja.model import links
-from kooperacja.ui import widgets
+from kooperacja.model.access import Actor
+from kooperacja.ui import data, widgets
 from kooperacja.ui.text import plain
 
 _SEEN = "_kooperacja_link_seen_"  # session key + page: the URL key last opened in the picker
@@ -69,6 +70,26 @@ def seed(
         for key in widget_keys:
             st.session_state[key] = match
     return value
+
+
+def pick_gmina(page: str, actor: Actor, key: str, *also: str) -> str:
+    """The page's "Gmina" picker over every pilot gmina ("name (powiat)"; an animator's own first):
+    opened on the URL's gmina the first run it is asked for (`also`: other pages' pickers opened with
+    it), remembered across pages as the filter "gmina", and the URL follows it. The pilot is not empty."""
+    names = data.pilot_labels()
+    seed(page, names, (key, *also), remember="gmina")
+    mine = [t for t in names if t in actor.gminy]
+    terc = widgets.persistent(
+        st.selectbox,
+        "Gmina",
+        key=key,
+        name="gmina",
+        options=list(names),
+        default=(mine or list(names))[0],
+        format_func=names.get,
+    )
+    keep(page, terc)
+    return terc
 
 
 def number(page: str) -> int | None:
