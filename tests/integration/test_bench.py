@@ -17,8 +17,8 @@ pytestmark = pytest.mark.slow
 
 def test_the_tiny_benchmark_times_every_page_query_and_file_operation(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(bench, "BENCH_DIR", tmp_path / "bench")
-    monkeypatch.setattr(bench, "TINY_GMINY", 12)
-    monkeypatch.setattr(bench, "IMPORT_ROWS", 1_000)  # 10,000 at the real scales: the test's wall time
+    monkeypatch.setattr(bench, "TINY_GMINY", 6)
+    monkeypatch.setattr(bench, "IMPORT_ROWS", 300)  # 10,000 at the real scales: the test's wall time
     out = tmp_path / "wyniki.json"
     args = ["bench", "--scale", "tiny", "--repeat", "1", "--today", "2026-11-24", "--quiet"]
     args += ["--out", str(out)]
