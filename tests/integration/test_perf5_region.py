@@ -15,6 +15,7 @@ from kooperacja import warehouse, wzk
 from kooperacja.model.access import Actor
 from kooperacja.programme import queries, together
 from kooperacja.report import effects as report
+from tests.ui.test_cache_scope import Recording
 
 TODAY = date(2026, 11, 24)
 ZARZAD = Actor("zarzad", "zarzad")
@@ -81,27 +82,6 @@ def test_the_overview_of_an_empty_warehouse_is_the_old_querys(tmp_path):
         pd.testing.assert_frame_equal(queries.region_overview(conn, TODAY), old)
     finally:
         conn.close()
-
-
-class Recording:
-    """A connection that records the SQL run through it and through its cursors."""
-
-    def __init__(self, conn, log):
-        self._conn, self._log = conn, log
-
-    def execute(self, sql, *args, **kwargs):
-        self._log.append(sql)
-        return self._conn.execute(sql, *args, **kwargs)
-
-    def sql(self, sql, *args, **kwargs):
-        self._log.append(sql)
-        return self._conn.sql(sql, *args, **kwargs)
-
-    def cursor(self):
-        return Recording(self._conn.cursor(), self._log)
-
-    def __getattr__(self, name):
-        return getattr(self._conn, name)
 
 
 def test_the_report_rates_the_plan_once(demo_db):
