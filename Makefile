@@ -24,7 +24,7 @@ test-deps: dev-deps  ## test packages; Debian chromium (browser tests), LibreOff
 	test -e /usr/lib/libreoffice/program/simpress || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-impress)
 
 test: test-deps  ## the whole suite: doctests, unit, integration, page and browser tests (2 workers)
-	$(PYTHON) -m pytest -n 2 --durations=20
+	$(PYTHON) -m pytest -n 2 --dist worksteal --durations=20
 
 reliability:  ## the reliability and security tests alone, ending with their figures
 	$(PYTHON) -m pytest tests/hostile tests/reliability tests/ui/test_reliability_app.py \
