@@ -24,6 +24,6 @@ def test_two_clicks_150_ms_apart_on_the_step_event_form_save_one_event(app_url, 
     wait_idle(page, settle=1.0)
     main.get_by_role("heading", name="Zdarzenia i dowody").wait_for()
     # the grid draws its cells after the run is over: under load they were not there yet (no cell at all)
-    page.locator("[data-testid='stDataFrame'] td", has_text=EVIDENCE).first.wait_for()
+    page.locator("[data-testid='stDataFrame'] td", has_text=EVIDENCE).first.wait_for(state="attached")
     cells = page.locator("[data-testid='stDataFrame'] td").all_inner_texts()
     assert cells.count(EVIDENCE) == 1
